@@ -1,0 +1,58 @@
+package io.corvus.kafka.broker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The one broker of a test JVM, started on first use and stopped when the JVM exits.
+ *
+ * <p>By default it is the in-JVM {@link KraftBroker}; with {@code -Dcorvus.test.broker=docker}
+ * (Maven profile {@code docker-kafka}) it is the official Kafka image run by Testcontainers.
+ */
+public final class TestBrokers {
+
+    /** System property that picks the broker: {@code kraft} (default) or {@code docker}. */
+    public static final String BROKER_PROPERTY = "corvus.test.broker";
+
+    private static String bootstrapServers;
+
+    private TestBrokers() {
+    }
+
+    public static boolean dockerRequested() {
+        return "docker".equals(System.getProperty(BROKER_PROPERTY, "kraft"));
+    }
+
+    public static synchronized String bootstrapServers() {
+        if (bootstrapServers == null) {
+            bootstrapServers = dockerRequested() ? DockerKafkaBroker.start() : startKraft();
+        }
+        return bootstrapServers;
+    }
+
+    private static String startKraft() {
+        try {
+            Path dataDirectory = Files.createTempDirectory("corvus-kraft-");
+            KraftBroker broker = KraftBroker.start(dataDirectory, 0);
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+                broker.close();
+                deleteRecursively(dataDirectory);
+            }));
+            return broker.bootstrapServers();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless; the JVM is exiting
+        }
+    }
+}
