@@ -1,0 +1,59 @@
+package io.corvus.events.kafka;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.corvus.events.EventCodec;
+import io.corvus.events.Topic;
+import io.corvus.events.payload.CorvusEvent;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Publishes Corvus events: each payload goes to its type's topic under its key, as a CloudEvent.
+ * The returned future completes when the broker acknowledged the record ({@code acks=all}).
+ */
+public final class EventPublisher implements AutoCloseable {
+
+    private final Producer<String, byte[]> producer;
+    private final EventCodec codec;
+    private final String source;
+
+    /**
+     * @param source the publishing service, the CloudEvents {@code source} ({@code /corvus/<source>})
+     */
+    public EventPublisher(Producer<String, byte[]> producer, EventCodec codec, String source) {
+        this.producer = producer;
+        this.codec = codec;
+        this.source = source;
+    }
+
+    public CompletableFuture<RecordMetadata> publish(CorvusEvent event) {
+        return send(codec.toRecord(event, source));
+    }
+
+    /** Removes a key from a compacted topic (a deleted node, a deleted cluster's configuration). */
+    public CompletableFuture<RecordMetadata> publishTombstone(Topic topic, String key) {
+        if (topic.cleanupPolicy() != Topic.CleanupPolicy.COMPACT) {
+            throw new IllegalArgumentException(topic.topicName() + " is not compacted: a tombstone would mean nothing there");
+        }
+        return send(new ProducerRecord<>(topic.topicName(), key, null));
+    }
+
+    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                acknowledged.completeExceptionally(error);
+            } else {
+                acknowledged.complete(metadata);
+            }
+        });
+        return acknowledged;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,151 @@
+package io.corvus.events.kafka;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.corvus.events.EventCodec;
+import io.corvus.events.EventFormatException;
+import io.corvus.events.Topic;
+import io.corvus.events.payload.CorvusEvent;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one consuming loop of every Corvus service. It owns a consumer on a virtual thread, decodes
+ * each record with {@link EventCodec}, hands it to an {@link EventHandler}, and routes a record
+ * that cannot be parsed or applied to the dead-letter topic with the reason before going on with
+ * the next one. Offsets of a consumer group are committed after each poll's records are handled
+ * (at-least-once).
+ */
+public final class EventPump implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPump.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+
+    private final String name;
+    private final Consumer<String, byte[]> consumer;
+    private final EventCodec codec;
+    private final EventHandler handler;
+    private final DeadLetters deadLetters;
+    private final boolean commitOffsets;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /**
+     * @param consumer      subscribed or assigned by the caller; from now on used only by the pump
+     * @param commitOffsets true for a consumer group; false for a consumer that {@code assign()}s
+     */
+    public EventPump(String name, Consumer<String, byte[]> consumer, EventCodec codec, EventHandler handler,
+            DeadLetters deadLetters, boolean commitOffsets) {
+        this.name = name;
+        this.consumer = consumer;
+        this.codec = codec;
+        this.handler = handler;
+        this.deadLetters = deadLetters;
+        this.commitOffsets = commitOffsets;
+    }
+
+    /** Starts consuming on a virtual thread named after the pump. */
+    public EventPump start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("pump " + name + " was already started");
+        }
+        running.set(true);
+        Thread.ofVirtual().name("event-pump-" + name).start(this::run);
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    dispatch(record);
+                }
+                if (commitOffsets && !records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                LOG.error("pump {} was woken up while running", name, e);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("pump {} stopped: {}", name, e.getMessage(), e);
+        } finally {
+            running.set(false);
+            consumer.close();
+            stopped.countDown();
+        }
+    }
+
+    private void dispatch(ConsumerRecord<String, byte[]> record) {
+        Optional<Topic> topic = Topic.byName(record.topic());
+        if (topic.isEmpty()) {
+            deadLetters.route(record, "topic " + record.topic() + " is not in the Corvus catalog");
+            return;
+        }
+        if (record.value() == null) {
+            apply(record, () -> handler.onTombstone(topic.get(), record.key()));
+            return;
+        }
+        CorvusEvent payload;
+        try {
+            payload = codec.fromRecord(record.topic(), record.headers(), record.value());
+        } catch (EventFormatException e) {
+            LOG.warn("pump {}: cannot parse {}: {}", name, DeadLetters.describe(record), e.getMessage());
+            deadLetters.route(record, "cannot parse: " + e.getMessage());
+            return;
+        }
+        if (record.key() == null || !record.key().equals(payload.recordKey())) {
+            deadLetters.route(record, "cannot parse: key '" + record.key() + "' does not match the event's key '"
+                    + payload.recordKey() + "'");
+            return;
+        }
+        ReceivedEvent event = new ReceivedEvent(topic.get(), record.partition(), record.offset(), record.key(), payload);
+        apply(record, () -> handler.onEvent(event));
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> record, HandlerCall call) {
+        try {
+            call.run();
+        } catch (Exception e) {
+            LOG.warn("pump {}: cannot apply {}: {}", name, DeadLetters.describe(record), e.getMessage());
+            deadLetters.route(record, "cannot apply: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    @FunctionalInterface
+    private interface HandlerCall {
+        void run() throws Exception;
+    }
+
+    public boolean isRunning() {
+        return running.get();
+    }
+
+    /** Stops the loop and closes the consumer; waits up to five seconds for it. */
+    @Override
+    public void close() {
+        if (!started.get()) {
+            consumer.close();
+            return;
+        }
+        if (running.compareAndSet(true, false)) {
+            consumer.wakeup();
+        }
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.corvus.events.payload;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A cluster's current cloud resources ({@code corvus.cloud-state.v1}, key {@code clusterId}): the
+ * values of ConfigMap {@code kube-system/raven-cfg}. An absent resource is an empty string, as in
+ * raven-cfg.
+ */
+public record CloudState(
+        String clusterId,
+        long configRevision,
+        String provider,
+        String aclId,
+        String aclEntry,
+        String eipId,
+        String eipIp,
+        boolean enableL3Tunnel,
+        boolean enableL7Proxy,
+        String loadBalancerId,
+        String loadBalancerIp,
+        Instant updatedAt) implements CorvusEvent {
+
+    public CloudState {
+        Checks.clusterId(clusterId);
+        Checks.atLeast(configRevision, 0, "configRevision");
+        Checks.text(provider, "provider");
+        aclId = orEmpty(aclId);
+        aclEntry = orEmpty(aclEntry);
+        eipId = orEmpty(eipId);
+        eipIp = orEmpty(eipIp);
+        loadBalancerId = orEmpty(loadBalancerId);
+        loadBalancerIp = orEmpty(loadBalancerIp);
+        Checks.present(updatedAt, "updatedAt");
+    }
+
+    /** The eight keys of {@code kube-system/raven-cfg}, spelled as Raven spells them. */
+    public Map<String, String> ravenConfig() {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("acl-id", aclId);
+        data.put("acl-entry", aclEntry);
+        data.put("eip-id", eipId);
+        data.put("eip-ip", eipIp);
+        data.put("enable-l3-tunnel", String.valueOf(enableL3Tunnel));
+        data.put("enable-l7-proxy", String.valueOf(enableL7Proxy));
+        data.put("loadbalancer-id", loadBalancerId);
+        data.put("loadbalancer-ip", loadBalancerIp);
+        return data;
+    }
+
+    @Override
+    public String recordKey() {
+        return clusterId;
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

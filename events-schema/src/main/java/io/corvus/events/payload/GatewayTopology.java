@@ -1,0 +1,72 @@
+package io.corvus.events.payload;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.corvus.events.EventKey;
+
+/**
+ * One gateway, that is one node pool, as agents must follow it ({@code corvus.topology.v1}, key
+ * {@code clusterId/gatewayName}). The generation grows with every change; agents apply only a
+ * newer one.
+ *
+ * @param endpoints     the active endpoints; empty when the pool has no candidate (never stale)
+ * @param members       every node of the pool with its subnets
+ * @param cloudExposure where edge gateways dial in, once the cloud side is provisioned
+ */
+public record GatewayTopology(
+        String clusterId,
+        String gatewayName,
+        long generation,
+        String nodePool,
+        boolean edge,
+        boolean proxyEnabled,
+        boolean tunnelEnabled,
+        List<Endpoint> endpoints,
+        List<Member> members,
+        CloudExposure cloudExposure,
+        Instant publishedAt) implements CorvusEvent {
+
+    public enum EndpointType { PROXY, TUNNEL }
+
+    /**
+     * @param publicIp        the endpoint's public address when known
+     * @param port            the port it serves on when it is not the mode's default
+     * @param tunnelPublicKey the endpoint's tunnel-mode public key (base64), for tunnel endpoints
+     */
+    public record Endpoint(String nodeName, EndpointType type, String privateIp, String publicIp, Integer port,
+            String tunnelPublicKey) {
+        public Endpoint {
+            Checks.text(nodeName, "endpoints[].nodeName");
+            Checks.present(type, "endpoints[].type");
+        }
+    }
+
+    public record Member(String nodeName, String privateIp, List<String> podCidrs) {
+        public Member {
+            Checks.text(nodeName, "members[].nodeName");
+            podCidrs = Checks.list(podCidrs);
+        }
+    }
+
+    /** The public entry of the cloud side (EIP, or the CLB address) and the tunnel server port. */
+    public record CloudExposure(String address, int port) {
+        public CloudExposure {
+            Checks.text(address, "cloudExposure.address");
+        }
+    }
+
+    public GatewayTopology {
+        Checks.clusterId(clusterId);
+        EventKey.of(clusterId, Checks.text(gatewayName, "gatewayName"));
+        Checks.atLeast(generation, 1, "generation");
+        endpoints = Checks.list(endpoints);
+        members = Checks.list(members);
+        Checks.present(publishedAt, "publishedAt");
+    }
+
+    @Override
+    public String recordKey() {
+        return EventKey.of(clusterId, gatewayName).wireForm();
+    }
+}

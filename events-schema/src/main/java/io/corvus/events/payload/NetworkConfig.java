@@ -1,0 +1,75 @@
+package io.corvus.events.payload;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desired network configuration of one edge cluster, as config-service accepted it.
+ *
+ * @param proxy             proxy mode (the seed's enable-l7-proxy)
+ * @param tunnel            tunnel mode (the seed's enable-l3-tunnel)
+ * @param accessControlList CIDR whitelist of edge gateway sources; empty allows every source
+ * @param nodePools         per node pool overrides, by pool name
+ * @param nodeLabels        the label keys that tell pools and edge nodes apart
+ * @param cloud             where the cloud side is provisioned; never credentials
+ */
+public record NetworkConfig(
+        ModeSettings proxy,
+        ModeSettings tunnel,
+        List<String> accessControlList,
+        Map<String, NodePoolSettings> nodePools,
+        NodeLabels nodeLabels,
+        CloudSettings cloud) {
+
+    public NetworkConfig {
+        Checks.present(proxy, "proxy");
+        Checks.present(tunnel, "tunnel");
+        accessControlList = Checks.list(accessControlList);
+        nodePools = Checks.map(nodePools);
+        Checks.present(nodeLabels, "nodeLabels");
+        Checks.present(cloud, "cloud");
+    }
+
+    /** True when neither mode is on: downstream, everything is released. */
+    public boolean disabled() {
+        return !proxy.enabled() && !tunnel.enabled();
+    }
+
+    public record ModeSettings(boolean enabled) {
+    }
+
+    /**
+     * @param proxyReplicas  active proxy endpoints of the pool (1 or more, for active/active)
+     * @param tunnelReplicas active tunnel endpoints of the pool (0 or 1)
+     */
+    public record NodePoolSettings(int proxyReplicas, int tunnelReplicas) {
+    }
+
+    /**
+     * @param nodePoolKey   the label whose value names a node's pool
+     * @param edgeNodeLabel {@code key=value} that marks an edge node; other nodes are cloud nodes
+     */
+    public record NodeLabels(String nodePoolKey, String edgeNodeLabel) {
+        public NodeLabels {
+            Checks.text(nodePoolKey, "nodeLabels.nodePoolKey");
+            Checks.text(edgeNodeLabel, "nodeLabels.edgeNodeLabel");
+        }
+    }
+
+    /**
+     * @param provider         {@code aliyun} or {@code local}
+     * @param eipBandwidthMbps bandwidth of the EIP in Mbit/s
+     * @param eipChargeType    e.g. {@code PayByTraffic} or {@code PayByBandwidth}
+     */
+    public record CloudSettings(
+            String provider,
+            String regionId,
+            String vpcId,
+            String vSwitchId,
+            int eipBandwidthMbps,
+            String eipChargeType) {
+        public CloudSettings {
+            Checks.text(provider, "cloud.provider");
+        }
+    }
+}

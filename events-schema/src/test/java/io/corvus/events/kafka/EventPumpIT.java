@@ -1,0 +1,139 @@
+package io.corvus.events.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.corvus.events.ClusterPartitioner;
+import io.corvus.events.EventCodec;
+import io.corvus.events.ExampleEvents;
+import io.corvus.events.Topic;
+import io.corvus.events.payload.ConfigChanged;
+import io.corvus.events.payload.CorvusEvent;
+import io.corvus.events.payload.DeadLetter;
+import io.corvus.events.payload.NodeObserved;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+
+class EventPumpIT {
+
+    @Test
+    void aPoisonRecordLandsInTheDeadLetterTopicWhileTheConsumerGoesOnWithTheRecordsAfterIt() throws Exception {
+        String clusterId = "poison-" + System.nanoTime();
+        List<Long> applied = new CopyOnWriteArrayList<>();
+        List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+
+        try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer");
+                KafkaProducer<String, byte[]> rawProducer = new KafkaProducer<>(
+                        KafkaClients.producerConfig(KafkaTestSupport.bootstrapServers(), "raw-writer"));
+                EventPump configPump = configPump(clusterId, applied);
+                EventPump dlqPump = dlqPump(clusterId, deadLetters)) {
+
+            publisher.publish(config(clusterId, 1)).get();
+            rawProducer.send(new ProducerRecord<>(Topic.CONFIG.topicName(), clusterId,
+                    "{\"truncated".getBytes(StandardCharsets.UTF_8))).get();
+            publisher.publish(config(clusterId, 2)).get();
+            publisher.publish(config(clusterId, 13)).get(); // the handler refuses 13
+            publisher.publish(config(clusterId, 3)).get();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> applied.size() == 3 && deadLetters.size() == 2);
+        }
+
+        assertThat(applied).containsExactly(1L, 2L, 3L);
+        assertThat(deadLetters).extracting(DeadLetter::reason).satisfiesExactly(
+                reason -> assertThat(reason).startsWith("cannot parse: not a CloudEvents 1.0 message"),
+                reason -> assertThat(reason).isEqualTo("cannot apply: revision 13 is unlucky"));
+        DeadLetter poison = deadLetters.getFirst();
+        assertThat(poison.originalKey()).isEqualTo(clusterId);
+        assertThat(poison.originalTopic()).isEqualTo("corvus.config.v1");
+        assertThat(poison.failedService()).isEqualTo("test-reader");
+        assertThat(new String(Base64.getDecoder().decode(poison.originalValueBase64()), StandardCharsets.UTF_8))
+                .as("the original bytes are kept whole").isEqualTo("{\"truncated");
+    }
+
+    @Test
+    void recordsOfOneClusterLandInThePartitionThePartitionerNames() throws Exception {
+        try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer")) {
+            RecordMetadata a = publisher.publish(node("c1", "a")).get();
+            RecordMetadata b = publisher.publish(node("c1", "b")).get();
+
+            assertThat(a.partition()).isEqualTo(b.partition())
+                    .isEqualTo(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS));
+        }
+    }
+
+    @Test
+    void aTombstoneReachesTheHandlerAsARemoval() throws Exception {
+        String clusterId = "tombstone-" + System.nanoTime();
+        List<String> removed = new CopyOnWriteArrayList<>();
+        EventHandler handler = new EventHandler() {
+            @Override
+            public void onEvent(ReceivedEvent event) {
+            }
+
+            @Override
+            public void onTombstone(Topic topic, String key) {
+                if (key.startsWith(clusterId)) {
+                    removed.add(topic.topicName() + " " + key);
+                }
+            }
+        };
+        try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer");
+                EventPump pump = subscribed(Topic.NODES, handler, publisher)) {
+            publisher.publish(node(clusterId, "gone")).get();
+            publisher.publishTombstone(Topic.NODES, clusterId + "/gone").get();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !removed.isEmpty());
+        }
+        assertThat(removed).containsExactly("corvus.nodes.v1 " + clusterId + "/gone");
+    }
+
+    private static EventPump configPump(String clusterId, List<Long> applied) {
+        EventHandler handler = event -> {
+            ConfigChanged config = (ConfigChanged) event.payload();
+            if (!config.clusterId().equals(clusterId)) {
+                return;
+            }
+            if (config.revision() == 13) {
+                throw new IllegalStateException("revision 13 is unlucky");
+            }
+            applied.add(config.revision());
+        };
+        return subscribed(Topic.CONFIG, handler, KafkaTestSupport.publisher("test-reader"));
+    }
+
+    private static EventPump dlqPump(String clusterId, List<DeadLetter> deadLetters) {
+        EventHandler handler = event -> {
+            DeadLetter letter = (DeadLetter) event.payload();
+            if (clusterId.equals(letter.originalKey())) {
+                deadLetters.add(letter);
+            }
+        };
+        return subscribed(Topic.DLQ, handler, KafkaTestSupport.publisher("dlq-reader"));
+    }
+
+    private static EventPump subscribed(Topic topic, EventHandler handler, EventPublisher deadLetterPublisher) {
+        var consumer = KafkaTestSupport.groupConsumer("test-reader");
+        consumer.subscribe(List.of(topic.topicName()));
+        return new EventPump(topic.name(), consumer, EventCodec.create(), handler,
+                KafkaTestSupport.deadLetters(deadLetterPublisher, "test-reader"), true).start();
+    }
+
+    private static ConfigChanged config(String clusterId, long revision) {
+        return new ConfigChanged(clusterId, revision, Instant.now(), "test", ExampleEvents.networkConfig());
+    }
+
+    private static CorvusEvent node(String clusterId, String name) {
+        NodeObserved example = ExampleEvents.nodeObserved();
+        return new NodeObserved(clusterId, name, example.nodePool(), true, false, true, example.internalIps(),
+                List.of(), example.podCidrs(), example.labels(), Instant.now());
+    }
+}
