@@ -46,9 +46,10 @@ class KraftBrokerTest {
     }
 
     @Test
-    void topicsAreNeverCreatedByFirstUse() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestBrokers.bootstrapServers()))) {
-            try (KafkaConsumer<String, String> consumer = consumer(TestBrokers.bootstrapServers())) {
+    void topicsAreNeverCreatedByFirstUse(@TempDir Path dataDirectory) throws Exception {
+        try (KraftBroker broker = KraftBroker.start(dataDirectory, 0);
+                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            try (KafkaConsumer<String, String> consumer = consumer(broker.bootstrapServers())) {
                 consumer.partitionsFor("not-in-the-catalog", Duration.ofSeconds(2));
             } catch (org.apache.kafka.common.errors.TimeoutException expected) {
                 // metadata for an unknown topic never arrives

@@ -1,0 +1,12 @@
+package io.corvus.elector;
+
+import io.corvus.kafka.broker.KafkaBrokerTestResource;
+import io.corvus.service.ServiceStartsContract;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
+class GatewayElectorStartsIT extends ServiceStartsContract {
+}

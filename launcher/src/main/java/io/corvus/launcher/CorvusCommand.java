@@ -1,0 +1,26 @@
+package io.corvus.launcher;
+
+import java.nio.file.Path;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ./corvus}: run Corvus locally, with a real Kafka broker and no Docker. */
+@Command(name = "corvus", mixinStandardHelpOptions = true, version = Layout.VERSION,
+        description = "Runs Corvus locally: a real Kafka broker process, the services and the local agents.",
+        subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, WatchCommand.class})
+public final class CorvusCommand {
+
+    @Option(names = "--home", description = "The Corvus repository root (default: the current directory).",
+            defaultValue = "${sys:corvus.home:-.}")
+    Path home;
+
+    Layout layout() {
+        return new Layout(home.toAbsolutePath().normalize());
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CorvusCommand()).execute(args));
+    }
+}

@@ -1,0 +1,79 @@
+package io.corvus.launcher;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.corvus.events.EventType;
+import io.corvus.events.payload.AgentHeartbeat;
+import io.corvus.events.payload.CloudState;
+import io.corvus.events.payload.ConfigChanged;
+import io.corvus.events.payload.CorvusEvent;
+import io.corvus.events.payload.DeadLetter;
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.NodeObserved;
+import io.corvus.events.payload.ProvisioningStep;
+
+/** One event as one line a person can read: time, topic, key, type, and what it says. */
+public final class EventLine {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+    private EventLine() {
+    }
+
+    public static String of(Instant at, String topic, String key, CorvusEvent event) {
+        String type = EventType.of(event).cloudEventType().replaceFirst("^io\\.corvus\\.", "").replaceFirst("\\.v1$", "");
+        return line(at, topic, key, type, summary(event));
+    }
+
+    public static String tombstone(Instant at, String topic, String key) {
+        return line(at, topic, key, "tombstone", "deleted");
+    }
+
+    public static String unreadable(Instant at, String topic, String key, String reason) {
+        return line(at, topic, key, "UNREADABLE", reason);
+    }
+
+    private static String line(Instant at, String topic, String key, String type, String summary) {
+        return String.format("%s  %-24s %-28s %-22s %s", TIME.format(at), topic, key, type, summary);
+    }
+
+    static String summary(CorvusEvent event) {
+        return switch (event) {
+            case ConfigChanged c -> "revision " + c.revision() + " by " + c.actor()
+                    + ": proxy " + onOff(c.config().proxy().enabled())
+                    + ", tunnel " + onOff(c.config().tunnel().enabled())
+                    + ", ACL " + (c.config().accessControlList().isEmpty() ? "allows all" : String.join(",", c.config().accessControlList()))
+                    + ", cloud " + c.config().cloud().provider();
+            case NodeObserved n -> "pool " + n.nodePool() + ", " + (n.edge() ? "edge" : "cloud") + ", "
+                    + (n.ready() ? "Ready" : "NotReady") + (n.gatewayPinned() ? ", pinned gateway" : "")
+                    + ", ips " + n.internalIps();
+            case AgentHeartbeat h -> "alive; roles " + (h.roles().isEmpty() ? "none" : h.roles().stream().map(Enum::name).sorted()
+                    .collect(Collectors.joining(","))) + ", topology generation " + h.topologyGeneration()
+                    + ", " + h.openStreams() + " streams";
+            case GatewayTopology t -> "generation " + t.generation() + ", " + (t.edge() ? "edge" : "cloud")
+                    + " pool " + t.nodePool() + ", endpoints " + endpoints(t.endpoints()) + ", " + t.members().size() + " members"
+                    + (t.cloudExposure() == null ? "" : ", cloud entry " + t.cloudExposure().address() + ":" + t.cloudExposure().port());
+            case ProvisioningStep p -> p.step().wireName() + " (revision " + p.configRevision() + "): " + p.message()
+                    + (p.reason() == null ? "" : "; reason " + p.reason())
+                    + (p.nextRetryAt() == null ? "" : "; retry at " + TIME.format(p.nextRetryAt()));
+            case CloudState s -> "eip " + s.eipId() + " " + s.eipIp() + ", lb " + s.loadBalancerId() + " " + s.loadBalancerIp()
+                    + ", acl " + (s.aclId().isEmpty() ? "none" : s.aclId()) + ", l7-proxy " + s.enableL7Proxy()
+                    + ", l3-tunnel " + s.enableL3Tunnel();
+            case DeadLetter d -> "set aside " + d.originalTopic() + "-" + d.originalPartition() + "@" + d.originalOffset()
+                    + " by " + d.failedService() + ": " + d.reason();
+        };
+    }
+
+    private static String endpoints(List<GatewayTopology.Endpoint> endpoints) {
+        return endpoints.isEmpty() ? "none"
+                : endpoints.stream().map(e -> e.type().name().toLowerCase() + ":" + e.nodeName()).collect(Collectors.joining(","));
+    }
+
+    private static String onOff(boolean enabled) {
+        return enabled ? "on" : "off";
+    }
+}

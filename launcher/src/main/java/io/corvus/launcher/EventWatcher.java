@@ -1,0 +1,110 @@
+package io.corvus.launcher;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.corvus.events.EventCodec;
+import io.corvus.events.EventFormatException;
+import io.corvus.events.Topic;
+import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.payload.AgentHeartbeat;
+import io.corvus.events.payload.CorvusEvent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+
+/**
+ * Reads every partition of every catalog topic (no consumer group: it disturbs no service) and
+ * prints each event as one line as it arrives. Heartbeats repeat every second, so only a node's
+ * first one is printed. Everything read is kept for {@link Expectation}s to look at.
+ */
+final class EventWatcher implements AutoCloseable {
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final EventCodec codec = EventCodec.create();
+    private final PrintStream out;
+    private final List<CorvusEvent> seen = new CopyOnWriteArrayList<>();
+    private final Set<String> nodesHeard = new HashSet<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private Thread thread;
+
+    EventWatcher(String bootstrapServers, PrintStream out, boolean fromBeginning) {
+        this.out = out;
+        this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrapServers, "corvus-watch", null));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Topic topic : Topic.values()) {
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.add(new TopicPartition(topic.topicName(), p));
+            }
+        }
+        consumer.assign(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // fix the starting point now, not at the first poll
+        }
+    }
+
+    EventWatcher start() {
+        thread = Thread.ofVirtual().name("corvus-watch").start(this::run);
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    print(record);
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close() was called
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void print(ConsumerRecord<String, byte[]> record) {
+        Instant at = Instant.ofEpochMilli(record.timestamp());
+        if (record.value() == null) {
+            out.println(EventLine.tombstone(at, record.topic(), record.key()));
+            return;
+        }
+        try {
+            CorvusEvent event = codec.fromRecord(record.topic(), record.headers(), record.value());
+            seen.add(event);
+            if (event instanceof AgentHeartbeat heartbeat && !nodesHeard.add(heartbeat.recordKey())) {
+                return;
+            }
+            out.println(EventLine.of(at, record.topic(), record.key(), event));
+        } catch (EventFormatException e) {
+            out.println(EventLine.unreadable(at, record.topic(), record.key(), e.getMessage()));
+        }
+    }
+
+    List<CorvusEvent> seen() {
+        return List.copyOf(seen);
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

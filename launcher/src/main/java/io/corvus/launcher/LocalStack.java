@@ -1,0 +1,230 @@
+package io.corvus.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.corvus.events.kafka.BootstrapReport;
+import io.corvus.events.kafka.TopicBootstrap;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The local stack: the KRaft broker process, the three control-plane services and the local
+ * agents, each its own process with its own ports and log file in the run folder. Stopping it
+ * stops every process it started, newest first, by pid.
+ */
+final class LocalStack implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+    /** Where each part listens. */
+    record Ports(int kafka, Map<String, Integer> http) {
+
+        /** The documented ports of {@code ./corvus up}. */
+        static Ports fixed() {
+            return new Ports(19092, Map.of("config-service", 8080, "gateway-elector", 8081, "cloud-provisioner", 8082,
+                    "agent", 10284));
+        }
+
+        /** Free ports picked now, so that a demo never collides with a stack that is already up. */
+        static Ports free() {
+            return new Ports(freePort(), Map.of("config-service", freePort(), "gateway-elector", freePort(),
+                    "cloud-provisioner", freePort(), "agent", freePort()));
+        }
+    }
+
+    /** The agent of the local inventory's single node (more nodes arrive with the agent issues). */
+    record LocalNode(String clusterId, String nodeName) {
+    }
+
+    private final Layout layout;
+    private final Path runFolder;
+    private final PrintStream out;
+    private final List<StackProcess> processes = Collections.synchronizedList(new ArrayList<>());
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private String bootstrapServers;
+
+    LocalStack(Layout layout, Path runFolder, PrintStream out) {
+        this.layout = layout;
+        this.runFolder = runFolder;
+        this.out = out;
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    List<StackProcess> processes() {
+        return List.copyOf(processes);
+    }
+
+    /** Starts everything and returns once every part is ready; on any failure stops what it started. */
+    void start(Ports ports, LocalNode node) {
+        try {
+            Files.createDirectories(runFolder.resolve("logs"));
+            startBroker(ports.kafka());
+            createTopics();
+            List<StackProcess> services = new ArrayList<>();
+            for (String service : Layout.CONTROL_PLANE) {
+                services.add(startService(service, service, ports.http().get(service), Map.of()));
+            }
+            services.add(startService("agent-" + node.nodeName(), "agent", ports.http().get("agent"), Map.of(
+                    "corvus.agent.cluster-id", node.clusterId(),
+                    "corvus.agent.node-name", node.nodeName())));
+            for (StackProcess service : services) {
+                awaitHealthy(service);
+            }
+            new PidFile(runFolder).write(processes());
+        } catch (RuntimeException | IOException e) {
+            close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    private void startBroker(int port) throws IOException {
+        Path log = runFolder.resolve("logs/kafka.log");
+        String classpath = layout.brokerJar() + java.io.File.pathSeparator + layout.brokerLibraries().resolve("*");
+        StackProcess broker = launch("kafka", "127.0.0.1:" + port, log, List.of(
+                javaCommand(), "-Xmx512m", "-Dlog4j2.configurationFile=kraft-broker-log4j2.properties",
+                "-cp", classpath, "io.corvus.kafka.broker.KraftBrokerMain",
+                runFolder.resolve("kafka-data").toString(), String.valueOf(port)));
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (!Files.readString(log).contains("READY ")) {
+            failIfDead(broker);
+            pause(deadline, broker);
+        }
+        bootstrapServers = "127.0.0.1:" + port;
+    }
+
+    private void createTopics() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            BootstrapReport report = new TopicBootstrap(admin).ensureTopics();
+            if (!report.created().isEmpty()) {
+                out.println("created topics " + String.join(", ", report.created()));
+            }
+            report.drifts().forEach(drift -> out.println("WARNING " + drift.explain()));
+        }
+    }
+
+    private StackProcess startService(String name, String module, int port, Map<String, String> settings) throws IOException {
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx256m",
+                "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + bootstrapServers));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", layout.serviceJar(module).toString()));
+        return launch(name, "http://127.0.0.1:" + port, runFolder.resolve("logs/" + name + ".log"), command);
+    }
+
+    private StackProcess launch(String name, String address, Path log, List<String> command) throws IOException {
+        Process process = new ProcessBuilder(command)
+                .directory(runFolder.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        StackProcess started = new StackProcess(name, process, address, log);
+        processes.add(started);
+        new PidFile(runFolder).write(processes());
+        return started;
+    }
+
+    private void awaitHealthy(StackProcess service) {
+        URI ready = URI.create(service.address() + "/q/health/ready");
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (true) {
+            failIfDead(service);
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // keep waiting
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + service.name());
+            }
+            pause(deadline, service);
+        }
+    }
+
+    private static void pause(Instant deadline, StackProcess waitingFor) {
+        if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException(waitingFor.name() + " was not ready within " + READY_TIMEOUT.toSeconds()
+                    + " s; see " + waitingFor.log());
+        }
+        try {
+            TimeUnit.MILLISECONDS.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + waitingFor.name());
+        }
+    }
+
+    private static void failIfDead(StackProcess process) {
+        if (!process.process().isAlive()) {
+            throw new IllegalStateException(process.name() + " exited with status " + process.process().exitValue()
+                    + " before it was ready; its log: " + process.log() + lastLines(process.log()));
+        }
+    }
+
+    private static String lastLines(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "\n    " + String.join("\n    ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Stops every process, newest first: SIGTERM, then a kill after the grace period. */
+    @Override
+    public void close() {
+        List<StackProcess> newestFirst = new ArrayList<>(processes());
+        Collections.reverse(newestFirst);
+        newestFirst.forEach(p -> p.process().destroy());
+        for (StackProcess p : newestFirst) {
+            stop(p.process().toHandle());
+        }
+        processes.clear();
+        new PidFile(runFolder).delete();
+    }
+
+    /** Waits for a process asked to stop, killing it if it outlives the grace period. */
+    static void stop(ProcessHandle process) {
+        process.destroy();
+        try {
+            process.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception stillRunning) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.corvus.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.corvus.events.payload.AgentHeartbeat;
+import io.corvus.events.payload.DeadLetter;
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.ProvisioningStep;
+import org.junit.jupiter.api.Test;
+
+class EventLineTest {
+
+    private static final Instant AT = Instant.parse("2026-11-26T08:00:00Z");
+
+    @Test
+    void aConfigurationLineSaysTheRevisionTheModesAndTheWhitelist() {
+        String line = EventLine.of(AT, "corvus.config.v1", "demo", DemoCommand.sampleConfiguration());
+
+        assertThat(line).contains("corvus.config.v1", "demo", "config.changed",
+                "revision 1 by corvus-demo: proxy on, tunnel off, ACL 203.0.113.0/24,198.51.100.7/32,100.64.0.0/10, cloud local");
+    }
+
+    @Test
+    void aHeartbeatLineSaysTheRoles() {
+        var heartbeat = new AgentHeartbeat("demo", "n1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 4, 2, List.of(), 0, 0,
+                null, null);
+
+        assertThat(EventLine.summary(heartbeat)).isEqualTo("alive; roles PROXY_CLIENT, topology generation 4, 2 streams");
+    }
+
+    @Test
+    void aTopologyLineListsTheEndpointsAndTheCloudEntry() {
+        var topology = new GatewayTopology("demo", "pool-a", 3, "pool-a", true, true, false,
+                List.of(new GatewayTopology.Endpoint("n1", GatewayTopology.EndpointType.PROXY, "10.0.0.1", null, null, null)),
+                List.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), AT);
+
+        assertThat(EventLine.summary(topology))
+                .isEqualTo("generation 3, edge pool pool-a, endpoints proxy:n1, 0 members, cloud entry 198.51.100.20:10280");
+    }
+
+    @Test
+    void aDegradedStepSaysWhyAndWhenItIsRetried() {
+        var step = new ProvisioningStep("demo", 2, ProvisioningStep.Step.DEGRADED, AT, "EIP allocation failed",
+                "Throttling.User", AT.plusSeconds(4), Map.of());
+
+        assertThat(EventLine.summary(step)).startsWith("degraded (revision 2): EIP allocation failed; reason Throttling.User; retry at ");
+    }
+
+    @Test
+    void aDeadLetterSaysWhereItCameFromAndWhy() {
+        var letter = new DeadLetter("corvus.config.v1", 3, 9, "demo", null, "cannot parse: not JSON", "gateway-elector", AT);
+
+        assertThat(EventLine.summary(letter)).isEqualTo("set aside corvus.config.v1-3@9 by gateway-elector: cannot parse: not JSON");
+    }
+}

@@ -1,0 +1,68 @@
+package io.corvus.service;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.corvus.events.EventCodec;
+import io.corvus.events.Topic;
+import io.corvus.events.kafka.DeadLetters;
+import io.corvus.events.kafka.EventHandler;
+import io.corvus.events.kafka.EventPump;
+import io.corvus.events.kafka.KafkaClients;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/**
+ * Starts a service's consuming loops and keeps track of them: each handler gets a consumer in the
+ * service's consumer group (so Kafka's assignment decides which replica owns which clusters), and
+ * the liveness check reports a loop that stopped.
+ */
+@Singleton
+public class EventPumps {
+
+    private final Eventing eventing;
+    private final EventCodec codec;
+    private final DeadLetters deadLetters;
+    private final Map<String, EventPump> pumps = new ConcurrentHashMap<>();
+
+    EventPumps(Eventing eventing, EventCodec codec, DeadLetters deadLetters) {
+        this.eventing = eventing;
+        this.codec = codec;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * Subscribes a handler to topics in the consumer group {@code <service>-<name>} and starts it.
+     *
+     * @param name what the loop does, e.g. {@code config}; unique within the service
+     */
+    public EventPump subscribe(String name, Collection<Topic> topics, EventHandler handler) {
+        String group = eventing.serviceName() + "-" + name;
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.consumerConfig(eventing.bootstrapServers(), group, group));
+        consumer.subscribe(topics.stream().map(Topic::topicName).toList());
+        EventPump pump = new EventPump(group, consumer, codec, handler, deadLetters, true);
+        if (pumps.putIfAbsent(name, pump) != null) {
+            pump.close();
+            throw new IllegalStateException("a pump named " + name + " is already running");
+        }
+        return pump.start();
+    }
+
+    /** The names of loops that are no longer running. */
+    public List<String> stopped() {
+        return pumps.entrySet().stream().filter(e -> !e.getValue().isRunning()).map(Map.Entry::getKey).sorted().toList();
+    }
+
+    public int count() {
+        return pumps.size();
+    }
+
+    void closeAll(@Observes ShutdownEvent shutdown) {
+        pumps.values().forEach(EventPump::close);
+    }
+}

@@ -1,0 +1,38 @@
+package io.corvus.service;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every Corvus service does before its own logic: it starts, answers {@code /q/health}, reaches
+ * the broker, finds the catalog's topics, and exposes Prometheus metrics. Each service runs this
+ * contract as a {@code @QuarkusTest} against the real broker.
+ */
+public abstract class ServiceStartsContract {
+
+    @Test
+    void itIsReadyOnceItReachesTheBrokerAndTheTopicsMatchTheCatalog() {
+        given().when().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", is("UP"))
+                .body("checks.name", hasItem("Kafka connection health check"))
+                .body("checks.name", hasItem("corvus-topics"));
+    }
+
+    @Test
+    void itIsAliveWhileItsConsumingLoopsRun() {
+        given().when().get("/q/health/live").then()
+                .statusCode(200)
+                .body("checks.name", hasItem("corvus-event-pumps"));
+    }
+
+    @Test
+    void itExposesPrometheusMetrics() {
+        given().when().get("/q/metrics").then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("jvm_threads_live_threads"));
+    }
+}
