@@ -15,6 +15,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * Starts a service's consuming loops and keeps track of them: each handler gets a consumer in the
@@ -45,7 +46,25 @@ public class EventPumps {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumerConfig(eventing.bootstrapServers(), group, group));
         consumer.subscribe(topics.stream().map(Topic::topicName).toList());
-        EventPump pump = new EventPump(group, consumer, codec, handler, deadLetters, true);
+        return register(name, new EventPump(group, consumer, codec, handler, deadLetters, true));
+    }
+
+    /**
+     * Reads every partition of a topic from its beginning, outside any consumer group, for a
+     * service that must hold the whole topic (each replica its own copy) rather than a share of it.
+     */
+    public EventPump followWholeTopic(String name, Topic topic, EventHandler handler) {
+        String clientId = eventing.serviceName() + "-" + name;
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.consumerConfig(eventing.bootstrapServers(), clientId, null));
+        List<TopicPartition> partitions = java.util.stream.IntStream.range(0, topic.partitions())
+                .mapToObj(p -> new TopicPartition(topic.topicName(), p)).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return register(name, new EventPump(clientId, consumer, codec, handler, deadLetters, false));
+    }
+
+    private EventPump register(String name, EventPump pump) {
         if (pumps.putIfAbsent(name, pump) != null) {
             pump.close();
             throw new IllegalStateException("a pump named " + name + " is already running");

@@ -1,6 +1,8 @@
 package io.corvus.events.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,7 @@ import io.corvus.events.payload.CorvusEvent;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,7 @@ public final class EventPump implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
 
     /**
      * @param consumer      subscribed or assigned by the caller; from now on used only by the pump
@@ -73,6 +77,7 @@ public final class EventPump implements AutoCloseable {
                 if (commitOffsets && !records.isEmpty()) {
                     consumer.commitSync();
                 }
+                recordPositions();
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -120,6 +125,39 @@ public final class EventPump implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("pump {}: cannot apply {}: {}", name, DeadLetters.describe(record), e.getMessage());
             deadLetters.route(record, "cannot apply: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+    }
+
+    /** Remembers how far each assigned partition has been read and handled, and wakes waiters. */
+    private void recordPositions() {
+        Map<TopicPartition, Long> now = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            now.put(partition, consumer.position(partition));
+        }
+        synchronized (positions) {
+            positions.clear();
+            positions.putAll(now);
+            positions.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until every record of {@code partition} below {@code offset} has been handled (or set
+     * aside), for a caller that must see a partition's state up to a known point before it acts.
+     *
+     * @return false when the timeout passed first, or the partition is not this pump's
+     */
+    public boolean awaitPosition(TopicPartition partition, long offset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (positions) {
+            while (positions.getOrDefault(partition, -1L) < offset) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || !running.get()) {
+                    return false;
+                }
+                positions.wait(left);
+            }
+            return true;
         }
     }
 
