@@ -23,7 +23,7 @@ public class Eventing {
     private final String bootstrapServers;
     private final String serviceName;
 
-    Eventing(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public Eventing(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             @ConfigProperty(name = "quarkus.application.name") String serviceName) {
         this.bootstrapServers = bootstrapServers;
         this.serviceName = serviceName;

@@ -45,7 +45,12 @@ public class ConfigFollower implements EventHandler {
     }
 
     void start(@Observes StartupEvent startup, EventPumps pumps) {
-        pump = pumps.followWholeTopic("config-follower", Topic.CONFIG, this);
+        follow(pumps.followWholeTopic("config-follower", Topic.CONFIG, this));
+    }
+
+    /** Starts following with a pump that reads the whole topic into this follower, and rebuilds. */
+    void follow(EventPump wholeTopicPump) {
+        pump = wholeTopicPump;
         Thread.ofVirtual().name("config-rebuild").start(this::rebuild);
     }
 

@@ -149,8 +149,9 @@ public class TransactionalConfigLog implements ConfigLog {
     private static void abortQuietly(Slot slot) {
         try {
             slot.producer.abortTransaction();
-        } catch (KafkaException ignored) {
-            // the producer is discarded by the caller; a new one resolves the transaction
+        } catch (RuntimeException ignored) {
+            // e.g. after a commit timed out the producer refuses to abort; it is discarded by the
+            // caller, and the next producer with this transactional id resolves the transaction
         }
     }
 
