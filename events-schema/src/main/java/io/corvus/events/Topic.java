@@ -10,7 +10,8 @@ import java.util.Optional;
  * only place where topic names are spelled; services refer to {@code Topic.CONFIG.topicName()}.
  */
 public enum Topic {
-    CONFIG("corvus.config.v1", KeyFormat.CLUSTER, CleanupPolicy.COMPACT, null),
+    /** Compacted, but every revision stays readable for 30 days: config-service rebuilds its history from it. */
+    CONFIG("corvus.config.v1", KeyFormat.CLUSTER, CleanupPolicy.COMPACT, Duration.ofDays(30)),
     NODES("corvus.nodes.v1", KeyFormat.CLUSTER_AND_NAME, CleanupPolicy.COMPACT, null),
     AGENT_STATUS("corvus.agent-status.v1", KeyFormat.CLUSTER_AND_NAME, CleanupPolicy.DELETE, Duration.ofHours(1)),
     TOPOLOGY("corvus.topology.v1", KeyFormat.CLUSTER_AND_NAME, CleanupPolicy.COMPACT, null),
@@ -53,6 +54,10 @@ public enum Topic {
     private final CleanupPolicy cleanupPolicy;
     private final Duration retention;
 
+    /**
+     * @param retention for a delete-policy topic, how long records are kept; for a compacted one,
+     *                  how long every record stays before compaction may drop older values of a key
+     */
     Topic(String topicName, KeyFormat keyFormat, CleanupPolicy cleanupPolicy, Duration retention) {
         this.topicName = topicName;
         this.keyFormat = keyFormat;
@@ -72,7 +77,10 @@ public enum Topic {
         return cleanupPolicy;
     }
 
-    /** Retention of a delete-policy topic; empty for a compacted topic, which keeps the last value per key. */
+    /**
+     * Retention of a delete-policy topic, or the history window of a compacted one (its newest value
+     * per key is kept for ever); empty for a compacted topic that keeps only the newest values.
+     */
     public Optional<Duration> retention() {
         return Optional.ofNullable(retention);
     }
@@ -85,7 +93,8 @@ public enum Topic {
     public Map<String, String> kafkaConfigs() {
         Map<String, String> configs = new LinkedHashMap<>();
         configs.put("cleanup.policy", cleanupPolicy.kafkaValue());
-        retention().ifPresent(r -> configs.put("retention.ms", String.valueOf(r.toMillis())));
+        retention().ifPresent(r -> configs.put(cleanupPolicy == CleanupPolicy.COMPACT ? "min.compaction.lag.ms" : "retention.ms",
+                String.valueOf(r.toMillis())));
         return Map.copyOf(configs);
     }
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 /** {@code ./corvus}: run Corvus locally, with a real Kafka broker and no Docker. */
 @Command(name = "corvus", mixinStandardHelpOptions = true, version = Layout.VERSION,
         description = "Runs Corvus locally: a real Kafka broker process, the services and the local agents.",
-        subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, WatchCommand.class})
+        subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, WatchCommand.class,
+                BenchConfigWritesCommand.class})
 public final class CorvusCommand {
 
     @Option(names = "--home", description = "The Corvus repository root (default: the current directory).",

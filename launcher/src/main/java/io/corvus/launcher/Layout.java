@@ -1,9 +1,12 @@
 package io.corvus.launcher;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Where the built artifacts and the run folders are, relative to the repository root. */
 record Layout(Path home) {
@@ -28,6 +31,19 @@ record Layout(Path home) {
     /** The run folder of {@code up} (kept between runs) or of {@code demo} (fresh each time). */
     Path runFolder(String stackName) {
         return home.resolve("run").resolve(stackName);
+    }
+
+    /** The run folder of a throw-away stack (demo, benchmark), emptied first. */
+    Path freshRunFolder(String stackName) throws IOException {
+        Path folder = runFolder(stackName);
+        if (Files.exists(folder)) {
+            try (Stream<Path> paths = Files.walk(folder)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        return folder;
     }
 
     /** What must be built before anything can start; empty when all is there. */

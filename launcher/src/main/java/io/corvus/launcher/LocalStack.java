@@ -59,6 +59,7 @@ final class LocalStack implements AutoCloseable {
     private final List<StackProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private String bootstrapServers;
+    private ApiTokens tokens;
 
     LocalStack(Layout layout, Path runFolder, PrintStream out) {
         this.layout = layout;
@@ -68,6 +69,15 @@ final class LocalStack implements AutoCloseable {
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    ApiTokens tokens() {
+        return tokens;
+    }
+
+    /** Where a service answers, e.g. {@code http://127.0.0.1:8080} for config-service. */
+    String address(String name) {
+        return processes().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow().address();
     }
 
     List<StackProcess> processes() {
@@ -80,9 +90,13 @@ final class LocalStack implements AutoCloseable {
             Files.createDirectories(runFolder.resolve("logs"));
             startBroker(ports.kafka());
             createTopics();
+            tokens = ApiTokens.generate(runFolder);
             List<StackProcess> services = new ArrayList<>();
             for (String service : Layout.CONTROL_PLANE) {
-                services.add(startService(service, service, ports.http().get(service), Map.of()));
+                Map<String, String> settings = service.equals("config-service")
+                        ? Map.of("quarkus.config.locations", tokens.propertiesFile().toString())
+                        : Map.of();
+                services.add(startService(service, service, ports.http().get(service), settings));
             }
             services.add(startService("agent-" + node.nodeName(), "agent", ports.http().get("agent"), Map.of(
                     "corvus.agent.cluster-id", node.clusterId(),

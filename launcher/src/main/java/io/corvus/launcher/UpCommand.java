@@ -50,6 +50,9 @@ final class UpCommand implements Callable<Integer> {
         stack.start(ports, LOCAL_NODE);
         Files.writeString(runFolder.resolve("bootstrap-servers"), stack.bootstrapServers());
         printTable(out, stack, runFolder);
+        out.println("API token (admin): " + stack.tokens().admin() + "   (also in " + runFolder.resolve("admin-token") + ")");
+        out.println("  e.g. curl -H \"Authorization: Bearer $(cat " + runFolder.resolve("admin-token") + ")\" "
+                + stack.address("config-service") + "/api/v1/clusters");
         out.println("Corvus is up. Watch the events with ./corvus watch; press Ctrl-C to stop everything.");
         CompletableFuture.allOf(stack.processes().stream()
                 .map(p -> p.process().onExit().thenAccept(exited -> out.println(

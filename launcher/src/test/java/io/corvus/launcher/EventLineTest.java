@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.corvus.events.payload.AgentHeartbeat;
+import io.corvus.events.payload.ConfigChanged;
+import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.DeadLetter;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.ProvisioningStep;
@@ -19,7 +21,11 @@ class EventLineTest {
 
     @Test
     void aConfigurationLineSaysTheRevisionTheModesAndTheWhitelist() {
-        String line = EventLine.of(AT, "corvus.config.v1", "demo", DemoCommand.sampleConfiguration());
+        var config = new ConfigChanged("demo", 1, AT, "corvus-demo", new NetworkConfig(new NetworkConfig.ModeSettings(true),
+                new NetworkConfig.ModeSettings(false), List.of("203.0.113.0/24", "198.51.100.7/32", "100.64.0.0/10"), Map.of(),
+                new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
+                new NetworkConfig.CloudSettings("local", null, null, null, 100, null)));
+        String line = EventLine.of(AT, "corvus.config.v1", "demo", config);
 
         assertThat(line).contains("corvus.config.v1", "demo", "config.changed",
                 "revision 1 by corvus-demo: proxy on, tunnel off, ACL 203.0.113.0/24,198.51.100.7/32,100.64.0.0/10, cloud local");

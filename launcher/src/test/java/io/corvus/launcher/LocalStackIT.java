@@ -9,17 +9,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import io.corvus.events.EventCodec;
-import io.corvus.events.kafka.EventPublisher;
-import io.corvus.events.kafka.KafkaClients;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code ./corvus demo} does, on the artifacts this build just packaged: the broker process,
- * the three services and an agent start, a configuration published to the broker comes back
- * through the watcher with the agent's heartbeat, and closing the stack leaves no process behind.
+ * the three services and an agent start, a configuration written through config-service's API
+ * comes back through the watcher with the agent's heartbeat, a bad one is refused and publishes
+ * nothing, and closing the stack leaves no process behind.
  */
 class LocalStackIT {
 
@@ -38,14 +35,14 @@ class LocalStackIT {
                     "kafka", "config-service", "gateway-elector", "cloud-provisioner", "agent-local-node-1");
             assertThat(new PidFile(runFolder).read()).hasSize(5);
 
-            try (EventWatcher watcher = new EventWatcher(stack.bootstrapServers(), out, true).start();
-                    EventPublisher publisher = new EventPublisher(
-                            new KafkaProducer<>(KafkaClients.producerConfig(stack.bootstrapServers(), "launcher-test")),
-                            EventCodec.create(), "launcher-test")) {
-                var sample = DemoCommand.sampleConfiguration();
-                publisher.publish(sample).get();
+            try (EventWatcher watcher = new EventWatcher(stack.bootstrapServers(), out, true).start()) {
+                ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
+                assertThat(DemoCommand.configure(api, out)).isTrue();
 
-                assertThat(Expectation.awaitAll(DemoCommand.expectations(sample), watcher, Duration.ofSeconds(60))).isEmpty();
+                assertThat(Expectation.awaitAll(DemoCommand.expectations(), watcher, Duration.ofSeconds(60))).isEmpty();
+                assertThat(DemoCommand.configRevisions(watcher)).as("the refused input published nothing").containsExactly(1L);
+                assertThat(new ConfigApi(stack.address("config-service"), stack.tokens().viewer()).put("demo", "{}", "\"1\"")
+                        .status()).as("the viewer token may not write").isEqualTo(403);
             }
         }
 
@@ -53,7 +50,11 @@ class LocalStackIT {
         assertThat(new PidFile(runFolder).read()).isEmpty();
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("created topics corvus.config.v1")
-                .contains("config.changed", "revision 1 by corvus-demo")
+                .contains("-> 201, ETag \"1\", revision 1")
+                .contains("warning: added 100.64.0.0/10")
+                .contains("-> 400 The request is invalid")
+                .contains("/accessControlList/0: '10.0.0.1/24' has host bits set; the network is 10.0.0.0/24")
+                .contains("config.changed", "revision 1 by local-admin")
                 .contains("agent.heartbeat");
     }
 }

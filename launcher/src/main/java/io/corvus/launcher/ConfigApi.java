@@ -1,0 +1,68 @@
+package io.corvus.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** A small client of config-service's API, for the demo and the benchmark. */
+final class ConfigApi {
+
+    /** A response: its status, its ETag (if any) and its JSON body. */
+    record Reply(int status, String etag, Map<String, Object> body) {
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, String>> errors() {
+            return (List<Map<String, String>>) body.getOrDefault("errors", List.of());
+        }
+
+        @SuppressWarnings("unchecked")
+        List<String> warnings() {
+            return (List<String>) body.getOrDefault("warnings", List.of());
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String baseUrl;
+    private final String token;
+
+    ConfigApi(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    Reply put(String clusterId, String json, String ifMatch) throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(clusterId).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json));
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return send(request.build());
+    }
+
+    Reply get(String clusterId) throws IOException, InterruptedException {
+        return send(request(clusterId).GET().build());
+    }
+
+    private HttpRequest.Builder request(String clusterId) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/clusters/" + clusterId + "/network-config"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token);
+    }
+
+    private Reply send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        Map<String, Object> body = response.body().isBlank() ? Map.of()
+                : JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { });
+        return new Reply(response.statusCode(), response.headers().firstValue("ETag").orElse(null), body);
+    }
+}
