@@ -94,10 +94,7 @@ public class NetworkConfigResource {
     @Operation(summary = "Replace a cluster's configuration (If-Match required once it exists)")
     public Response put(@PathParam("clusterId") String clusterId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             InputStream body) {
-        requireRebuilt();
-        OptionalLong expected = revisionOf(ifMatch);
-        ConfigService.Outcome outcome = service.replace(clusterId, parse(body), expected, caller.name());
-        return written(clusterId, outcome);
+        return change(clusterId, ifMatch, body, service::replace);
     }
 
     @PATCH
@@ -106,10 +103,7 @@ public class NetworkConfigResource {
     @Operation(summary = "Change part of a cluster's configuration with a JSON Merge Patch (RFC 7396)")
     public Response patch(@PathParam("clusterId") String clusterId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             InputStream body) {
-        requireRebuilt();
-        OptionalLong expected = revisionOf(ifMatch);
-        ConfigService.Outcome outcome = service.patch(clusterId, parse(body), expected, caller.name());
-        return written(clusterId, outcome);
+        return change(clusterId, ifMatch, body, service::patch);
     }
 
     @DELETE
@@ -128,6 +122,17 @@ public class NetworkConfigResource {
     public List<ConfigStore.HistoryEntry> history(@PathParam("clusterId") String clusterId) {
         requireRebuilt();
         return service.history(clusterId);
+    }
+
+    /** A PUT or a PATCH: the same checks, the same answer, a different use case. */
+    private interface Change {
+        ConfigService.Outcome apply(String clusterId, Object body, OptionalLong ifMatch, String actor);
+    }
+
+    private Response change(String clusterId, String ifMatch, InputStream body, Change change) {
+        requireRebuilt();
+        OptionalLong expected = revisionOf(ifMatch);
+        return written(clusterId, change.apply(clusterId, parse(body), expected, caller.name()));
     }
 
     private Response written(String clusterId, ConfigService.Outcome outcome) {
