@@ -1,0 +1,164 @@
+package io.corvus.elector.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.GatewayTopology.Endpoint;
+import io.corvus.events.payload.GatewayTopology.EndpointType;
+import io.corvus.events.payload.NetworkConfig;
+import io.corvus.events.payload.NodeObserved;
+
+/**
+ * Gateway election for one cluster, as a pure function: configuration, nodes, agent health, the
+ * previous topology and the time in; the topology of every gateway (node pool) that changed out.
+ *
+ * <p>Per pool and per mode: candidates are Ready nodes with a fresh heartbeat; if any candidate is
+ * pinned ({@code raven.openyurt.io/gateway-node=true}) only pinned ones count. Active endpoints
+ * stay while they remain candidates; free slots go to the candidates with the highest rendezvous
+ * score, steady nodes before nodes still in their hold-down after a failure. A pool without
+ * candidates gets an empty endpoint set, never a stale one. Every change bumps the generation.
+ */
+public final class Election {
+
+    /** Everything the election of one cluster depends on. */
+    public record Input(
+            String clusterId,
+            NetworkConfig config,
+            Collection<NodeObserved> nodes,
+            Map<String, NodeHealth> health,
+            Map<String, GatewayTopology> previous,
+            GatewayTopology.CloudExposure cloudExposure,
+            Instant now,
+            ElectionSettings settings) {
+    }
+
+    private Election() {
+    }
+
+    /** The gateways whose topology changed, with their next generation, by gateway name. */
+    public static Map<String, GatewayTopology> decide(Input input) {
+        Map<String, List<NodeObserved>> pools = new HashMap<>();
+        for (NodeObserved node : input.nodes()) {
+            if (node.nodePool() != null) {
+                pools.computeIfAbsent(node.nodePool(), pool -> new ArrayList<>()).add(node);
+            }
+        }
+        Set<String> gateways = new TreeSet<>(pools.keySet());
+        gateways.addAll(input.previous().keySet());
+        Map<String, GatewayTopology> changed = new LinkedHashMap<>();
+        for (String gateway : gateways) {
+            GatewayTopology previous = input.previous().get(gateway);
+            GatewayTopology next = gateway(input, gateway, pools.getOrDefault(gateway, List.of()), previous);
+            if (previous == null || !sameContent(previous, next)) {
+                changed.put(gateway, next);
+            }
+        }
+        return changed;
+    }
+
+    private static GatewayTopology gateway(Input input, String pool, List<NodeObserved> members, GatewayTopology previous) {
+        NetworkConfig config = input.config();
+        boolean proxy = config != null && config.proxy().enabled();
+        boolean tunnel = config != null && config.tunnel().enabled();
+        NetworkConfig.NodePoolSettings overrides = config == null ? null : config.nodePools().get(pool);
+        int proxyReplicas = !proxy ? 0 : overrides == null ? 1 : overrides.proxyReplicas();
+        int tunnelReplicas = !tunnel ? 0 : overrides == null ? 1 : overrides.tunnelReplicas();
+
+        List<NodeObserved> candidates = members.stream().filter(node -> isCandidate(node, input)).toList();
+        if (candidates.stream().anyMatch(NodeObserved::gatewayPinned)) {
+            candidates = candidates.stream().filter(NodeObserved::gatewayPinned).toList();
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        endpoints.addAll(choose(input, pool, EndpointType.PROXY, proxyReplicas, candidates, previous));
+        endpoints.addAll(choose(input, pool, EndpointType.TUNNEL, tunnelReplicas, candidates, previous));
+        endpoints.sort(Comparator.comparing(Endpoint::type).thenComparing(Endpoint::nodeName));
+
+        List<GatewayTopology.Member> memberList = members.stream()
+                .sorted(Comparator.comparing(NodeObserved::nodeName))
+                .map(node -> new GatewayTopology.Member(node.nodeName(), first(node.internalIps()), node.podCidrs()))
+                .toList();
+        boolean edge = members.isEmpty() ? previous != null && previous.edge() : members.getFirst().edge();
+        long generation = previous == null ? 1 : previous.generation() + 1;
+        return new GatewayTopology(input.clusterId(), pool, generation, pool, edge, proxy, tunnel, endpoints, memberList,
+                input.cloudExposure(), input.now());
+    }
+
+    private static List<Endpoint> choose(Input input, String pool, EndpointType type, int replicas,
+            List<NodeObserved> candidates, GatewayTopology previous) {
+        if (replicas == 0) {
+            return List.of();
+        }
+        Map<String, NodeObserved> byName = candidates.stream()
+                .collect(Collectors.toMap(NodeObserved::nodeName, n -> n, (a, b) -> a, TreeMap::new));
+        List<NodeObserved> chosen = new ArrayList<>();
+        if (previous != null) {
+            for (Endpoint endpoint : previous.endpoints()) {
+                NodeObserved stillCandidate = byName.get(endpoint.nodeName());
+                if (endpoint.type() == type && stillCandidate != null && chosen.size() < replicas) {
+                    chosen.add(stillCandidate);
+                }
+            }
+        }
+        if (chosen.size() < replicas) {
+            Comparator<NodeObserved> order = Comparator
+                    .comparing((NodeObserved node) -> inHoldDown(node, input))
+                    .thenComparing(node -> Rendezvous.score(input.clusterId(), pool, node.nodeName()), Comparator.reverseOrder())
+                    .thenComparing(NodeObserved::nodeName);
+            byName.values().stream()
+                    .filter(node -> !chosen.contains(node))
+                    .sorted(order)
+                    .limit(replicas - chosen.size())
+                    .forEach(chosen::add);
+        }
+        return chosen.stream().map(node -> endpoint(node, type, input.health().getOrDefault(node.nodeName(), NodeHealth.UNKNOWN)))
+                .toList();
+    }
+
+    /** Ready, with a heartbeat no older than the configured number of missed beats. */
+    public static boolean isCandidate(NodeObserved node, Input input) {
+        if (!node.ready()) {
+            return false;
+        }
+        NodeHealth health = input.health().get(node.nodeName());
+        if (health == null || health.lastHeartbeat() == null) {
+            return false;
+        }
+        Instant seen = health.lastHeartbeat().isAfter(input.now()) ? input.now() : health.lastHeartbeat();
+        return !seen.plus(input.settings().freshness()).isBefore(input.now());
+    }
+
+    private static boolean inHoldDown(NodeObserved node, Input input) {
+        NodeHealth health = input.health().get(node.nodeName());
+        return health != null && health.recoveredAt() != null
+                && health.recoveredAt().plus(input.settings().holdDown()).isAfter(input.now());
+    }
+
+    private static Endpoint endpoint(NodeObserved node, EndpointType type, NodeHealth health) {
+        String publicIp = node.externalIps().isEmpty() ? health.observedPublicIp() : node.externalIps().getFirst();
+        return new Endpoint(node.nodeName(), type, first(node.internalIps()), publicIp, null,
+                type == EndpointType.TUNNEL ? health.tunnelPublicKey() : null);
+    }
+
+    /** Equal apart from generation and publication time: publishing it again would say nothing new. */
+    static boolean sameContent(GatewayTopology a, GatewayTopology b) {
+        return a.edge() == b.edge() && a.proxyEnabled() == b.proxyEnabled() && a.tunnelEnabled() == b.tunnelEnabled()
+                && Objects.equals(a.nodePool(), b.nodePool()) && a.endpoints().equals(b.endpoints())
+                && a.members().equals(b.members()) && Objects.equals(a.cloudExposure(), b.cloudExposure());
+    }
+
+    private static String first(List<String> values) {
+        return values.isEmpty() ? null : values.getFirst();
+    }
+}

@@ -1,0 +1,24 @@
+package io.corvus.elector.domain;
+
+import java.time.Duration;
+
+/**
+ * @param heartbeatInterval how often agents report (default 1 s)
+ * @param missedBeats       how many missed reports make a node stale (default 3)
+ * @param holdDown          how long a node that failed must stay healthy before it can be elected again
+ */
+public record ElectionSettings(Duration heartbeatInterval, int missedBeats, Duration holdDown) {
+
+    public static final ElectionSettings DEFAULTS = new ElectionSettings(Duration.ofSeconds(1), 3, Duration.ofSeconds(30));
+
+    public ElectionSettings {
+        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || missedBeats < 1 || holdDown.isNegative()) {
+            throw new IllegalArgumentException("heartbeat interval must be positive, missed beats at least 1, hold-down not negative");
+        }
+    }
+
+    /** A heartbeat older than this makes its node stale. */
+    public Duration freshness() {
+        return heartbeatInterval.multipliedBy(missedBeats);
+    }
+}

@@ -1,0 +1,95 @@
+package io.corvus.elector.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.NetworkConfig;
+import io.corvus.events.payload.NodeObserved;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/** Generated clusters for the election's properties, and small builders for its examples. */
+final class Clusters {
+
+    static final Instant NOW = Instant.parse("2026-11-26T08:00:00Z");
+    static final ElectionSettings SETTINGS = new ElectionSettings(Duration.ofSeconds(1), 3, Duration.ofSeconds(30));
+
+    /** One node as generated: its pool, and how alive it is. */
+    record GeneratedNode(int pool, boolean ready, int heartbeatAgeMillis, boolean pinned, boolean recovering) {
+    }
+
+    private Clusters() {
+    }
+
+    static Arbitrary<Election.Input> inputs() {
+        Arbitrary<GeneratedNode> node = Combinators.combine(
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.of(true, true, true, false),
+                Arbitraries.frequencyOf(
+                        net.jqwik.api.Tuple.of(6, Arbitraries.integers().between(0, 2_999)),
+                        net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(3_001, 60_000)),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.just(-1))),
+                Arbitraries.of(false, false, false, false, false, true),
+                Arbitraries.of(false, false, false, true)).as(GeneratedNode::new);
+        return Combinators.combine(
+                node.list().ofMaxSize(24),
+                Arbitraries.integers().between(1, 4),
+                Arbitraries.integers().between(0, 1),
+                Arbitraries.of(true, false),
+                Arbitraries.of(true, false)).as((nodes, proxyReplicas, tunnelReplicas, proxy, tunnel) ->
+                        input(nodes, config(proxy, tunnel, proxyReplicas, tunnelReplicas), Map.of()));
+    }
+
+    static Election.Input input(List<GeneratedNode> generated, NetworkConfig config, Map<String, GatewayTopology> previous) {
+        List<NodeObserved> nodes = new ArrayList<>();
+        Map<String, NodeHealth> health = new HashMap<>();
+        for (int i = 0; i < generated.size(); i++) {
+            GeneratedNode g = generated.get(i);
+            String name = "node-" + i;
+            nodes.add(node(name, "pool-" + g.pool(), g.ready(), g.pinned()));
+            if (g.heartbeatAgeMillis() >= 0) {
+                health.put(name, new NodeHealth(NOW.minusMillis(g.heartbeatAgeMillis()),
+                        g.recovering() ? NOW.minusSeconds(5) : null, null, null));
+            }
+        }
+        return new Election.Input("c1", config, nodes, health, previous, null, NOW, SETTINGS);
+    }
+
+    static NetworkConfig config(boolean proxy, boolean tunnel, int proxyReplicas, int tunnelReplicas) {
+        Map<String, NetworkConfig.NodePoolSettings> pools = new HashMap<>();
+        for (int pool = 0; pool < 4; pool++) {
+            pools.put("pool-" + pool, new NetworkConfig.NodePoolSettings(proxyReplicas, tunnelReplicas));
+        }
+        return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(tunnel), List.of(),
+                pools, new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
+                new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
+    }
+
+    static NodeObserved node(String name, String pool, boolean ready, boolean pinned) {
+        return new NodeObserved("c1", name, pool, true, pinned, ready, List.of("192.168.0." + (name.hashCode() & 0x7f)),
+                List.of(), List.of("10.244." + (name.hashCode() & 0x7f) + ".0/24"), Map.of(), NOW);
+    }
+
+    static Election.Input withPrevious(Election.Input input, Map<String, GatewayTopology> previous) {
+        return new Election.Input(input.clusterId(), input.config(), input.nodes(), input.health(), previous,
+                input.cloudExposure(), input.now(), input.settings());
+    }
+
+    /** The same cluster with every heartbeat gone stale: every endpoint must go. */
+    static Election.Input inputsWithAllStale(Election.Input input) {
+        return new Election.Input(input.clusterId(), input.config(), input.nodes(), Map.of(), input.previous(),
+                input.cloudExposure(), input.now(), input.settings());
+    }
+
+    static Election.Input withoutNode(Election.Input input, String nodeName) {
+        return new Election.Input(input.clusterId(), input.config(),
+                input.nodes().stream().filter(n -> !n.nodeName().equals(nodeName)).toList(),
+                input.health(), input.previous(), input.cloudExposure(), input.now(), input.settings());
+    }
+}

@@ -1,0 +1,127 @@
+package io.corvus.elector.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.GatewayTopology.EndpointType;
+import io.corvus.events.payload.NodeObserved;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+class ElectionPropertiesTest {
+
+    @Provide
+    Arbitrary<Election.Input> clusters() {
+        return Clusters.inputs();
+    }
+
+    @Property
+    void theOutcomeDependsOnlyOnTheInputNotOnOrder(@ForAll("clusters") Election.Input input) {
+        List<NodeObserved> shuffled = new ArrayList<>(input.nodes());
+        Collections.shuffle(shuffled, new Random(input.nodes().size()));
+        Election.Input reordered = new Election.Input(input.clusterId(), input.config(), shuffled, input.health(),
+                input.previous(), input.cloudExposure(), input.now(), input.settings());
+
+        assertThat(Election.decide(reordered)).isEqualTo(Election.decide(input));
+        assertThat(Election.decide(input)).isEqualTo(Election.decide(input));
+    }
+
+    @Property
+    void onlyReadyNodesWithAFreshHeartbeatAreElected(@ForAll("clusters") Election.Input input) {
+        Map<String, NodeObserved> nodes = byName(input);
+        for (GatewayTopology gateway : Election.decide(input).values()) {
+            assertThat(gateway.endpoints()).allSatisfy(endpoint ->
+                    assertThat(Election.isCandidate(nodes.get(endpoint.nodeName()), input)).isTrue());
+        }
+    }
+
+    @Property
+    void replicasAreNeverExceededAndFilledWhenCandidatesAllow(@ForAll("clusters") Election.Input input) {
+        for (GatewayTopology gateway : Election.decide(input).values()) {
+            var pool = input.config().nodePools().get(gateway.gatewayName());
+            List<NodeObserved> all = input.nodes().stream()
+                    .filter(n -> gateway.gatewayName().equals(n.nodePool()) && Election.isCandidate(n, input)).toList();
+            long pinned = all.stream().filter(NodeObserved::gatewayPinned).count();
+            long candidates = pinned > 0 ? pinned : all.size();
+            int proxy = input.config().proxy().enabled() ? pool.proxyReplicas() : 0;
+            int tunnel = input.config().tunnel().enabled() ? pool.tunnelReplicas() : 0;
+            assertThat(count(gateway, EndpointType.PROXY)).isEqualTo(Math.min(proxy, candidates));
+            assertThat(count(gateway, EndpointType.TUNNEL)).isEqualTo(Math.min(tunnel, candidates));
+        }
+    }
+
+    @Property
+    void whenAnyCandidateIsPinnedOnlyPinnedNodesAreElected(@ForAll("clusters") Election.Input input) {
+        Map<String, NodeObserved> nodes = byName(input);
+        for (GatewayTopology gateway : Election.decide(input).values()) {
+            boolean anyPinnedCandidate = input.nodes().stream().anyMatch(n -> gateway.gatewayName().equals(n.nodePool())
+                    && n.gatewayPinned() && Election.isCandidate(n, input));
+            if (anyPinnedCandidate) {
+                assertThat(gateway.endpoints()).allSatisfy(e -> assertThat(nodes.get(e.nodeName()).gatewayPinned()).isTrue());
+            }
+        }
+    }
+
+    @Property
+    void nothingChangesWhenNothingChanged(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> first = Election.decide(input);
+
+        assertThat(Election.decide(Clusters.withPrevious(input, first))).as("publish on change only").isEmpty();
+    }
+
+    @Property
+    void whenANodeLeavesOnlyTheSlotsItHeldMove(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> before = Election.decide(input);
+        Set<String> elected = before.values().stream().flatMap(g -> g.endpoints().stream())
+                .map(GatewayTopology.Endpoint::nodeName).collect(Collectors.toCollection(java.util.TreeSet::new));
+        if (elected.isEmpty()) {
+            return;
+        }
+        String leaving = elected.iterator().next();
+        Election.Input after = Clusters.withoutNode(Clusters.withPrevious(input, before), leaving);
+
+        Map<String, GatewayTopology> changed = Election.decide(after);
+        for (GatewayTopology old : before.values()) {
+            GatewayTopology now = changed.getOrDefault(old.gatewayName(), old);
+            for (EndpointType type : EndpointType.values()) {
+                Set<String> kept = names(old, type);
+                kept.remove(leaving);
+                assertThat(names(now, type)).as("%s %s", old.gatewayName(), type).containsAll(kept);
+            }
+            assertThat(now.endpoints()).noneMatch(e -> e.nodeName().equals(leaving));
+        }
+    }
+
+    @Property
+    void everyChangeBumpsTheGenerationByOne(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> first = Election.decide(input);
+        Election.Input later = Clusters.withPrevious(Clusters.inputsWithAllStale(input), first);
+
+        Election.decide(later).forEach((gateway, next) ->
+                assertThat(next.generation()).isEqualTo(first.get(gateway).generation() + 1));
+    }
+
+    private static Map<String, NodeObserved> byName(Election.Input input) {
+        return input.nodes().stream().collect(Collectors.toMap(NodeObserved::nodeName, n -> n));
+    }
+
+    private static long count(GatewayTopology gateway, EndpointType type) {
+        return gateway.endpoints().stream().filter(e -> e.type() == type).count();
+    }
+
+    private static Set<String> names(GatewayTopology gateway, EndpointType type) {
+        return gateway.endpoints().stream().filter(e -> e.type() == type).map(GatewayTopology.Endpoint::nodeName)
+                .collect(Collectors.toCollection(HashSet::new));
+    }
+}

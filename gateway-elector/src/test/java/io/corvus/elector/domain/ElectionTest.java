@@ -1,0 +1,120 @@
+package io.corvus.elector.domain;
+
+import static io.corvus.elector.domain.Clusters.NOW;
+import static io.corvus.elector.domain.Clusters.node;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.NetworkConfig;
+import io.corvus.events.payload.NodeObserved;
+import org.junit.jupiter.api.Test;
+
+class ElectionTest {
+
+    private static final NetworkConfig PROXY_ONLY = Clusters.config(true, false, 1, 1);
+
+    @Test
+    void aPinnedNodeIsPreferredOverAStickyUnpinnedEndpoint() {
+        Map<String, GatewayTopology> first = decide(List.of(node("a", "edge", true, false)), health("a"), Map.of());
+        Map<String, GatewayTopology> second = decide(List.of(node("a", "edge", true, false), node("b", "edge", true, true)),
+                health("a", "b"), first);
+
+        assertThat(endpoints(first.get("edge"))).containsExactly("a");
+        assertThat(endpoints(second.get("edge"))).containsExactly("b");
+        assertThat(second.get("edge").generation()).isEqualTo(2);
+    }
+
+    @Test
+    void aNodeInItsHoldDownIsElectedOnlyWhenNoSteadierCandidateIsLeft() {
+        List<NodeObserved> nodes = List.of(node("a", "edge", true, false), node("b", "edge", true, false));
+        Map<String, NodeHealth> recoveringA = Map.of(
+                "a", new NodeHealth(NOW, NOW.minusSeconds(5), null, null),
+                "b", new NodeHealth(NOW, null, null, null));
+
+        assertThat(endpoints(decide(nodes, recoveringA, Map.of()).get("edge"))).containsExactly("b");
+        assertThat(endpoints(decide(List.of(nodes.getFirst()), recoveringA, Map.of()).get("edge")))
+                .as("rather a recovering gateway than none").containsExactly("a");
+    }
+
+    @Test
+    void aPoolThatLosesItsLastCandidatePublishesAnEmptyEndpointSet() {
+        List<NodeObserved> nodes = List.of(node("a", "edge", true, false));
+        Map<String, GatewayTopology> first = decide(nodes, health("a"), Map.of());
+
+        Map<String, GatewayTopology> stale = decide(nodes, Map.of(), first);
+
+        assertThat(stale.get("edge").endpoints()).isEmpty();
+        assertThat(stale.get("edge").members()).extracting(GatewayTopology.Member::nodeName).containsExactly("a");
+    }
+
+    @Test
+    void aPoolWhoseNodesAreAllGoneKeepsItsGatewayWithNoEndpointsAndNoMembers() {
+        Map<String, GatewayTopology> first = decide(List.of(node("a", "edge", true, false)), health("a"), Map.of());
+
+        Map<String, GatewayTopology> gone = decide(List.of(), Map.of(), first);
+
+        assertThat(gone.get("edge").endpoints()).isEmpty();
+        assertThat(gone.get("edge").members()).isEmpty();
+        assertThat(gone.get("edge").generation()).isEqualTo(2);
+    }
+
+    @Test
+    void disablingBothModesEmptiesEveryGateway() {
+        Map<String, GatewayTopology> first = decide(List.of(node("a", "edge", true, false)), health("a"), Map.of());
+        Election.Input disabled = new Election.Input("c1", Clusters.config(false, false, 1, 1),
+                List.of(node("a", "edge", true, false)), health("a"), first, null, NOW, Clusters.SETTINGS);
+
+        GatewayTopology next = Election.decide(disabled).get("edge");
+
+        assertThat(next.proxyEnabled()).isFalse();
+        assertThat(next.endpoints()).isEmpty();
+    }
+
+    @Test
+    void anEndpointCarriesTheAgentsPublicAddressAndTunnelKey() {
+        Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key"));
+        Election.Input input = new Election.Input("c1", Clusters.config(true, true, 1, 1), List.of(node("a", "edge", true, false)),
+                health, Map.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), NOW, Clusters.SETTINGS);
+
+        GatewayTopology gateway = Election.decide(input).get("edge");
+
+        assertThat(gateway.endpoints()).extracting(GatewayTopology.Endpoint::type, GatewayTopology.Endpoint::publicIp,
+                GatewayTopology.Endpoint::tunnelPublicKey).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(GatewayTopology.EndpointType.PROXY, "203.0.113.9", null),
+                org.assertj.core.groups.Tuple.tuple(GatewayTopology.EndpointType.TUNNEL, "203.0.113.9", "a-public-key"));
+        assertThat(gateway.cloudExposure()).isEqualTo(new GatewayTopology.CloudExposure("198.51.100.20", 10280));
+    }
+
+    @Test
+    void theRendezvousChoiceIsStableAndSpreadsOverNodes() {
+        long distinctWinners = java.util.stream.IntStream.range(0, 200).mapToObj(pool -> {
+            List<NodeObserved> nodes = java.util.stream.IntStream.range(0, 5)
+                    .mapToObj(i -> node("n" + i, "pool-" + pool, true, false)).toList();
+            return endpoints(decide(nodes, health("n0", "n1", "n2", "n3", "n4"), Map.of()).get("pool-" + pool)).getFirst();
+        }).distinct().count();
+
+        assertThat(distinctWinners).as("each of the five node names wins some pools").isEqualTo(5);
+        assertThat(Rendezvous.score("c1", "pool", "n0")).isEqualTo(Rendezvous.score("c1", "pool", "n0"));
+        assertThat(Rendezvous.score("c1", "a", "bc")).isNotEqualTo(Rendezvous.score("c1", "ab", "c"));
+    }
+
+    private static Map<String, GatewayTopology> decide(List<NodeObserved> nodes, Map<String, NodeHealth> health,
+            Map<String, GatewayTopology> previous) {
+        return Election.decide(new Election.Input("c1", PROXY_ONLY, nodes, health, previous, null, NOW, Clusters.SETTINGS));
+    }
+
+    private static Map<String, NodeHealth> health(String... nodes) {
+        Map<String, NodeHealth> health = new java.util.HashMap<>();
+        for (String node : nodes) {
+            health.put(node, new NodeHealth(NOW, null, null, null));
+        }
+        return health;
+    }
+
+    private static List<String> endpoints(GatewayTopology gateway) {
+        return gateway.endpoints().stream().map(GatewayTopology.Endpoint::nodeName).toList();
+    }
+}
