@@ -112,18 +112,26 @@ public final class Election {
             }
         }
         if (chosen.size() < replicas) {
-            Comparator<NodeObserved> order = Comparator
-                    .comparing((NodeObserved node) -> inHoldDown(node, input))
-                    .thenComparing(node -> Rendezvous.score(input.clusterId(), pool, node.nodeName()), Comparator.reverseOrder())
-                    .thenComparing(NodeObserved::nodeName);
-            byName.values().stream()
-                    .filter(node -> !chosen.contains(node))
-                    .sorted(order)
-                    .limit(replicas - chosen.size())
-                    .forEach(chosen::add);
+            List<Ranked> free = new ArrayList<>();
+            for (NodeObserved node : byName.values()) {
+                if (!chosen.contains(node)) {
+                    free.add(new Ranked(node, inHoldDown(node, input), Rendezvous.score(input.clusterId(), pool, node.nodeName())));
+                }
+            }
+            free.sort(Ranked.ORDER);
+            for (int i = 0; i < free.size() && chosen.size() < replicas; i++) {
+                chosen.add(free.get(i).node());
+            }
         }
         return chosen.stream().map(node -> endpoint(node, type, input.health().getOrDefault(node.nodeName(), NodeHealth.UNKNOWN)))
                 .toList();
+    }
+
+    /** A free candidate with its rank, computed once: steady before recovering, then highest score, then name. */
+    private record Ranked(NodeObserved node, boolean recovering, long score) {
+        static final Comparator<Ranked> ORDER = Comparator.comparing(Ranked::recovering)
+                .thenComparing(Ranked::score, Comparator.reverseOrder())
+                .thenComparing(r -> r.node().nodeName());
     }
 
     /** Ready, with a heartbeat no older than the configured number of missed beats. */
