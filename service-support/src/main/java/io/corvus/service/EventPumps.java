@@ -64,7 +64,8 @@ public class EventPumps {
         return register(name, new EventPump(clientId, consumer, codec, handler, deadLetters, false));
     }
 
-    private EventPump register(String name, EventPump pump) {
+    /** Starts a pump the service built itself (its own consumer settings), and watches it like the others. */
+    public EventPump register(String name, EventPump pump) {
         if (pumps.putIfAbsent(name, pump) != null) {
             pump.close();
             throw new IllegalStateException("a pump named " + name + " is already running");

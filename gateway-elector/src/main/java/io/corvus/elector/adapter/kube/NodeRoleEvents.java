@@ -1,0 +1,73 @@
+package io.corvus.elector.adapter.kube;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.corvus.elector.app.TopologyListener;
+import io.corvus.events.payload.GatewayTopology;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+import io.corvus.elector.boot.ElectorSettings;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes elections visible in Kubernetes: an Event on the Node when it becomes an active endpoint
+ * ({@code ActiveEndpointElected}) or stops being one ({@code ActiveEndpointLost}), as Raven names
+ * them. Only for the cluster the elector runs in ({@code corvus.elector.kubernetes.cluster-id}).
+ */
+@Singleton
+public class NodeRoleEvents implements TopologyListener {
+
+    private static final Logger LOG = Logger.getLogger(NodeRoleEvents.class);
+
+    private final Instance<KubernetesClient> client;
+    private final Optional<String> clusterId;
+
+    NodeRoleEvents(Instance<KubernetesClient> client, ElectorSettings settings) {
+        this.client = client;
+        this.clusterId = settings.kubernetes().clusterId();
+    }
+
+    @Override
+    public void published(GatewayTopology previous, GatewayTopology next) {
+        if (clusterId.isEmpty() || !clusterId.get().equals(next.clusterId())) {
+            return;
+        }
+        Set<String> before = roles(previous);
+        Set<String> after = roles(next);
+        after.stream().filter(role -> !before.contains(role)).forEach(role -> event(role, "ActiveEndpointElected", "Normal",
+                "elected " + role.substring(role.indexOf(' ') + 1) + " endpoint of gateway " + next.gatewayName()
+                        + " (generation " + next.generation() + ")"));
+        before.stream().filter(role -> !after.contains(role)).forEach(role -> event(role, "ActiveEndpointLost", "Normal",
+                "no longer the " + role.substring(role.indexOf(' ') + 1) + " endpoint of gateway " + next.gatewayName()
+                        + " (generation " + next.generation() + ")"));
+    }
+
+    /** "node proxy", "node tunnel": one entry per role a node holds. */
+    private static Set<String> roles(GatewayTopology topology) {
+        return topology == null ? Set.of() : topology.endpoints().stream()
+                .map(e -> e.nodeName() + " " + e.type().name().toLowerCase()).collect(Collectors.toSet());
+    }
+
+    private void event(String role, String reason, String type, String message) {
+        String node = role.substring(0, role.indexOf(' '));
+        String now = Instant.now().toString();
+        try {
+            client.get().v1().events().inNamespace("default").resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName(node + "-").withNamespace("default").endMetadata()
+                    .withInvolvedObject(new ObjectReferenceBuilder().withKind("Node").withApiVersion("v1").withName(node).build())
+                    .withReason(reason).withType(type).withMessage(message)
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .withNewSource().withComponent("corvus-gateway-elector").endSource()
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            LOG.warnf("cannot record %s on node %s: %s", reason, node, e.getMessage());
+        }
+    }
+}
