@@ -4,28 +4,32 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.ConfigChanged;
+import io.corvus.events.payload.CorvusEvent;
+import io.corvus.events.payload.GatewayTopology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ./corvus demo}: starts a fresh stack on free ports, writes a sample configuration through
- * config-service's API (and a bad one, to show the refusal), prints each event that follows,
- * checks that the expected ones arrived, and stops the stack. Exits 1 when an expected event does
+ * {@code ./corvus demo}: starts a fresh stack on free ports (one agent per node of the local
+ * inventory), writes a sample configuration through config-service's API (and a bad one, to show
+ * the refusal), prints each event that follows, waits for the gateway election, then stops the
+ * elected edge gateway's agent and waits for the failover. Exits 1 when an expected event does
  * not arrive in time or the API does not answer as it should.
  */
-@Command(name = "demo", description = "Starts a fresh stack, configures a cluster through the API, prints the events that follow, then stops.")
+@Command(name = "demo", description = "Starts a fresh stack, configures a cluster through the API, shows the election and a failover, then stops.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String STACK = "demo";
-    static final String CLUSTER = "demo";
-    static final LocalStack.LocalNode NODE = new LocalStack.LocalNode(CLUSTER, "local-node-1");
+    static final String EDGE_POOL = "edge-hangzhou";
     /** The seed's example: proxy on, tunnel off, a two-entry whitelist (config-service adds the CLB range). */
     static final String SAMPLE = """
             {"proxy": {"enabled": true}, "tunnel": {"enabled": false},
@@ -45,24 +49,32 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Path runFolder = corvus.layout().freshRunFolder(STACK);
+        LocalInventory inventory = LocalInventory.read(corvus.layout().inventory());
         try (LocalStack stack = new LocalStack(corvus.layout(), runFolder, out)) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stack::close));
-            out.println("== starting a fresh stack (broker process, services, local agent)");
-            stack.start(LocalStack.Ports.free(), NODE);
+            out.println("== starting a fresh stack (broker process, services, one agent per node of " + inventory.file() + ")");
+            stack.start(LocalStack.Ports.free(), inventory);
             UpCommand.printTable(out, stack, runFolder);
 
             ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
-            if (!configure(api, out)) {
+            if (!configure(api, inventory.clusterId(), out)) {
                 return 1;
             }
             out.println("== events on the topics (from the beginning), as they arrive");
             try (EventWatcher watcher = new EventWatcher(stack.bootstrapServers(), out, true).start()) {
-                List<Expectation> unmet = Expectation.awaitAll(expectations(), watcher, timeout);
-                if (!unmet.isEmpty()) {
-                    unmet.forEach(e -> System.err.println("DEMO FAILED: " + e.description() + " did not arrive within "
-                            + timeout.toSeconds() + " s; logs are in " + runFolder.resolve("logs")));
+                if (!arrived(expectations(inventory), watcher, runFolder)) {
                     return 1;
                 }
+                String elected = electedEdgeGateway(watcher.seen(), inventory.clusterId()).orElseThrow();
+                out.println("== stopping the agent of " + elected + ", the elected gateway of " + EDGE_POOL
+                        + "; its heartbeats stop");
+                Instant stopped = Instant.now();
+                stack.stop("agent-" + elected);
+                if (!arrived(List.of(failover(inventory.clusterId(), elected)), watcher, runFolder)) {
+                    return 1;
+                }
+                out.println("== failover: " + electedEdgeGateway(watcher.seen(), inventory.clusterId()).orElseThrow()
+                        + " took over " + Duration.between(stopped, Instant.now()).toMillis() + " ms after " + elected + " stopped");
             }
             out.println("== every expected event arrived; stopping the stack");
         }
@@ -70,14 +82,21 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    private boolean arrived(List<Expectation> expectations, EventWatcher watcher, Path runFolder) throws InterruptedException {
+        List<Expectation> unmet = Expectation.awaitAll(expectations, watcher, timeout);
+        unmet.forEach(e -> System.err.println("DEMO FAILED: " + e.description() + " did not arrive within "
+                + timeout.toSeconds() + " s; logs are in " + runFolder.resolve("logs")));
+        return unmet.isEmpty();
+    }
+
     /** The API part of the demo: one accepted PUT, one refused. */
-    static boolean configure(ConfigApi api, PrintStream out) throws IOException, InterruptedException {
-        out.println("== PUT /api/v1/clusters/" + CLUSTER + "/network-config " + SAMPLE.replaceAll("\\s+", " "));
-        ConfigApi.Reply accepted = api.put(CLUSTER, SAMPLE, null);
+    static boolean configure(ConfigApi api, String clusterId, PrintStream out) throws IOException, InterruptedException {
+        out.println("== PUT /api/v1/clusters/" + clusterId + "/network-config " + SAMPLE.replaceAll("\\s+", " "));
+        ConfigApi.Reply accepted = api.put(clusterId, SAMPLE, null);
         out.println("   -> " + accepted.status() + ", ETag " + accepted.etag() + ", revision " + accepted.body().get("revision"));
         accepted.warnings().forEach(w -> out.println("   warning: " + w));
-        out.println("== PUT /api/v1/clusters/" + CLUSTER + "/network-config " + BAD.replaceAll("\\s+", " "));
-        ConfigApi.Reply refused = api.put(CLUSTER, BAD, null);
+        out.println("== PUT /api/v1/clusters/" + clusterId + "/network-config " + BAD.replaceAll("\\s+", " "));
+        ConfigApi.Reply refused = api.put(clusterId, BAD, null);
         out.println("   -> " + refused.status() + " " + refused.body().get("title") + ": " + refused.body().get("detail"));
         refused.errors().forEach(e -> out.println("   " + e.get("pointer") + ": " + e.get("detail")));
         if (accepted.status() != 201 || refused.status() != 400) {
@@ -88,13 +107,36 @@ final class DemoCommand implements Callable<Integer> {
         return true;
     }
 
-    static List<Expectation> expectations() {
-        return List.of(
-                new Expectation("the configuration event (revision 1) of cluster " + CLUSTER,
-                        event -> event instanceof ConfigChanged c && c.clusterId().equals(CLUSTER) && c.revision() == 1
+    /** The configuration, every agent's heartbeat, and an elected proxy endpoint in every pool. */
+    static List<Expectation> expectations(LocalInventory inventory) {
+        String clusterId = inventory.clusterId();
+        List<Expectation> expected = new java.util.ArrayList<>(List.of(
+                new Expectation("the configuration event (revision 1) of cluster " + clusterId,
+                        event -> event instanceof ConfigChanged c && c.clusterId().equals(clusterId) && c.revision() == 1
                                 && c.config().accessControlList().contains("100.64.0.0/10")),
-                new Expectation("a heartbeat of agent " + NODE.nodeName(),
-                        event -> event instanceof AgentHeartbeat h && h.nodeName().equals(NODE.nodeName())));
+                new Expectation("an elected proxy endpoint in pool " + EDGE_POOL,
+                        event -> isTopology(event, clusterId, EDGE_POOL) && !((GatewayTopology) event).endpoints().isEmpty()),
+                new Expectation("an elected proxy endpoint in pool cloud",
+                        event -> isTopology(event, clusterId, "cloud") && !((GatewayTopology) event).endpoints().isEmpty())));
+        inventory.nodeNames().forEach(node -> expected.add(new Expectation("a heartbeat of agent " + node,
+                event -> event instanceof AgentHeartbeat h && h.nodeName().equals(node))));
+        return expected;
+    }
+
+    static Expectation failover(String clusterId, String failed) {
+        return new Expectation("a new " + EDGE_POOL + " endpoint instead of " + failed,
+                event -> isTopology(event, clusterId, EDGE_POOL) && !((GatewayTopology) event).endpoints().isEmpty()
+                        && ((GatewayTopology) event).endpoints().stream().noneMatch(e -> e.nodeName().equals(failed)));
+    }
+
+    static Optional<String> electedEdgeGateway(List<CorvusEvent> seen, String clusterId) {
+        return seen.stream().filter(e -> isTopology(e, clusterId, EDGE_POOL)).map(e -> (GatewayTopology) e)
+                .reduce((first, second) -> second)
+                .flatMap(t -> t.endpoints().stream().findFirst()).map(GatewayTopology.Endpoint::nodeName);
+    }
+
+    private static boolean isTopology(CorvusEvent event, String clusterId, String pool) {
+        return event instanceof GatewayTopology t && t.clusterId().equals(clusterId) && t.gatewayName().equals(pool);
     }
 
     /** The configuration events a watcher saw: exactly one, since the bad input published nothing. */

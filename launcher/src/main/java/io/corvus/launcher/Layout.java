@@ -28,6 +28,11 @@ record Layout(Path home) {
         return home.resolve(service + "/target/quarkus-app/quarkus-run.jar");
     }
 
+    /** The nodes of the local run. */
+    Path inventory() {
+        return home.resolve("deploy/local/inventory.yaml");
+    }
+
     /** The run folder of {@code up} (kept between runs) or of {@code demo} (fresh each time). */
     Path runFolder(String stackName) {
         return home.resolve("run").resolve(stackName);

@@ -33,24 +33,20 @@ final class LocalStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-    /** Where each part listens. */
-    record Ports(int kafka, Map<String, Integer> http) {
+    /** Where each part listens; agent i answers on {@code agentPort(i)}. */
+    record Ports(int kafka, Map<String, Integer> http, java.util.function.IntUnaryOperator agentPort) {
 
-        /** The documented ports of {@code ./corvus up}. */
+        /** The documented ports of {@code ./corvus up}: agents on 10284, 10294, 10304, ... */
         static Ports fixed() {
-            return new Ports(19092, Map.of("config-service", 8080, "gateway-elector", 8081, "cloud-provisioner", 8082,
-                    "agent", 10284));
+            return new Ports(19092, Map.of("config-service", 8080, "gateway-elector", 8081, "cloud-provisioner", 8082),
+                    i -> 10284 + 10 * i);
         }
 
         /** Free ports picked now, so that a demo never collides with a stack that is already up. */
         static Ports free() {
             return new Ports(freePort(), Map.of("config-service", freePort(), "gateway-elector", freePort(),
-                    "cloud-provisioner", freePort(), "agent", freePort()));
+                    "cloud-provisioner", freePort()), i -> freePort());
         }
-    }
-
-    /** The agent of the local inventory's single node (more nodes arrive with the agent issues). */
-    record LocalNode(String clusterId, String nodeName) {
     }
 
     private final Layout layout;
@@ -85,7 +81,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** Starts everything and returns once every part is ready; on any failure stops what it started. */
-    void start(Ports ports, LocalNode node) {
+    void start(Ports ports, LocalInventory inventory) {
         try {
             Files.createDirectories(runFolder.resolve("logs"));
             startBroker(ports.kafka());
@@ -93,14 +89,19 @@ final class LocalStack implements AutoCloseable {
             tokens = ApiTokens.generate(runFolder);
             List<StackProcess> services = new ArrayList<>();
             for (String service : Layout.CONTROL_PLANE) {
-                Map<String, String> settings = service.equals("config-service")
-                        ? Map.of("quarkus.config.locations", tokens.propertiesFile().toString())
-                        : Map.of();
+                Map<String, String> settings = switch (service) {
+                    case "config-service" -> Map.of("quarkus.config.locations", tokens.propertiesFile().toString());
+                    case "gateway-elector" -> Map.of("corvus.elector.inventory-file", inventory.file().toString());
+                    default -> Map.of();
+                };
                 services.add(startService(service, service, ports.http().get(service), settings));
             }
-            services.add(startService("agent-" + node.nodeName(), "agent", ports.http().get("agent"), Map.of(
-                    "corvus.agent.cluster-id", node.clusterId(),
-                    "corvus.agent.node-name", node.nodeName())));
+            for (int i = 0; i < inventory.nodeNames().size(); i++) {
+                String node = inventory.nodeNames().get(i);
+                services.add(startService("agent-" + node, "agent", ports.agentPort().applyAsInt(i), Map.of(
+                        "corvus.agent.cluster-id", inventory.clusterId(),
+                        "corvus.agent.node-name", node)));
+            }
             for (StackProcess service : services) {
                 awaitHealthy(service);
             }
@@ -205,6 +206,15 @@ final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** Stops one process (the demo's way to make a node fail). */
+    void stop(String name) {
+        processes().stream().filter(p -> p.name().equals(name)).findFirst().ifPresent(p -> {
+            stop(p.process().toHandle());
+            processes.remove(p);
+            new PidFile(runFolder).write(processes());
+        });
     }
 
     /** Stops every process, newest first: SIGTERM, then a kill after the grace period. */

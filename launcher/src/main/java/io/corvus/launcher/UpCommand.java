@@ -18,7 +18,6 @@ import picocli.CommandLine.ParentCommand;
 final class UpCommand implements Callable<Integer> {
 
     static final String STACK = "stack";
-    static final LocalStack.LocalNode LOCAL_NODE = new LocalStack.LocalNode("local", "local-node-1");
 
     @ParentCommand
     CorvusCommand corvus;
@@ -47,7 +46,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("stopped");
         });
         Runtime.getRuntime().addShutdownHook(stopper);
-        stack.start(ports, LOCAL_NODE);
+        stack.start(ports, LocalInventory.read(layout.inventory()));
         Files.writeString(runFolder.resolve("bootstrap-servers"), stack.bootstrapServers());
         printTable(out, stack, runFolder);
         out.println("API token (admin): " + stack.tokens().admin() + "   (also in " + runFolder.resolve("admin-token") + ")");
@@ -70,7 +69,8 @@ final class UpCommand implements Callable<Integer> {
 
     private static String busyPorts(LocalStack.Ports ports) {
         StringBuilder busy = new StringBuilder();
-        java.util.stream.Stream.concat(java.util.stream.Stream.of(ports.kafka()), ports.http().values().stream())
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(ports.kafka(), ports.agentPort().applyAsInt(0)),
+                        ports.http().values().stream())
                 .filter(port -> !free(port))
                 .forEach(port -> busy.append(busy.isEmpty() ? "" : ", ").append(port));
         return busy.toString();

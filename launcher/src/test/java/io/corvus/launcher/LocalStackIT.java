@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What {@code ./corvus demo} does, on the artifacts this build just packaged: the broker process,
  * the three services and an agent start, a configuration written through config-service's API
  * comes back through the watcher with the agent's heartbeat, a bad one is refused and publishes
- * nothing, and closing the stack leaves no process behind.
+ * nothing, gateways are elected in both pools, stopping the elected edge gateway's agent makes the
+ * other edge node take over, and closing the stack leaves no process behind.
  */
 class LocalStackIT {
 
@@ -28,18 +29,23 @@ class LocalStackIT {
         PrintStream out = new PrintStream(printed, true, StandardCharsets.UTF_8);
         List<StackProcess> started;
 
+        LocalInventory inventory = LocalInventory.read(layout.inventory());
         try (LocalStack stack = new LocalStack(layout, runFolder, out)) {
-            stack.start(LocalStack.Ports.free(), DemoCommand.NODE);
+            stack.start(LocalStack.Ports.free(), inventory);
             started = stack.processes();
-            assertThat(started).extracting(StackProcess::name).containsExactly(
-                    "kafka", "config-service", "gateway-elector", "cloud-provisioner", "agent-local-node-1");
-            assertThat(new PidFile(runFolder).read()).hasSize(5);
+            assertThat(started).extracting(StackProcess::name).containsExactly("kafka", "config-service", "gateway-elector",
+                    "cloud-provisioner", "agent-local-cloud-1", "agent-local-edge-1", "agent-local-edge-2");
+            assertThat(new PidFile(runFolder).read()).hasSize(7);
 
             try (EventWatcher watcher = new EventWatcher(stack.bootstrapServers(), out, true).start()) {
                 ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
-                assertThat(DemoCommand.configure(api, out)).isTrue();
+                assertThat(DemoCommand.configure(api, inventory.clusterId(), out)).isTrue();
 
-                assertThat(Expectation.awaitAll(DemoCommand.expectations(), watcher, Duration.ofSeconds(60))).isEmpty();
+                assertThat(Expectation.awaitAll(DemoCommand.expectations(inventory), watcher, Duration.ofSeconds(60))).isEmpty();
+                String elected = DemoCommand.electedEdgeGateway(watcher.seen(), inventory.clusterId()).orElseThrow();
+                stack.stop("agent-" + elected);
+                assertThat(Expectation.awaitAll(List.of(DemoCommand.failover(inventory.clusterId(), elected)), watcher,
+                        Duration.ofSeconds(60))).as("the other edge node takes over").isEmpty();
                 assertThat(DemoCommand.configRevisions(watcher)).as("the refused input published nothing").containsExactly(1L);
                 assertThat(new ConfigApi(stack.address("config-service"), stack.tokens().viewer()).put("demo", "{}", "\"1\"")
                         .status()).as("the viewer token may not write").isEqualTo(403);

@@ -49,6 +49,9 @@ public final class Election {
 
     /** The gateways whose topology changed, with their next generation, by gateway name. */
     public static Map<String, GatewayTopology> decide(Input input) {
+        if (input.config() == null && input.previous().isEmpty()) {
+            return Map.of(); // a cluster that was never configured has no gateways yet
+        }
         Map<String, List<NodeObserved>> pools = new HashMap<>();
         for (NodeObserved node : input.nodes()) {
             if (node.nodePool() != null) {

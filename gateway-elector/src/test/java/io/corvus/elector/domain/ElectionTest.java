@@ -74,6 +74,23 @@ class ElectionTest {
     }
 
     @Test
+    void aClusterWithoutConfigurationGetsNoGatewaysUntilItHasOne() {
+        Election.Input unconfigured = new Election.Input("c1", null, List.of(node("a", "edge", true, false)), health("a"),
+                Map.of(), null, NOW, Clusters.SETTINGS);
+
+        assertThat(Election.decide(unconfigured)).isEmpty();
+    }
+
+    @Test
+    void aDeletedConfigurationEmptiesTheGatewaysItHad() {
+        Map<String, GatewayTopology> first = decide(List.of(node("a", "edge", true, false)), health("a"), Map.of());
+        Election.Input deleted = new Election.Input("c1", null, List.of(node("a", "edge", true, false)), health("a"), first,
+                null, NOW, Clusters.SETTINGS);
+
+        assertThat(Election.decide(deleted).get("edge").endpoints()).isEmpty();
+    }
+
+    @Test
     void anEndpointCarriesTheAgentsPublicAddressAndTunnelKey() {
         Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key"));
         Election.Input input = new Election.Input("c1", Clusters.config(true, true, 1, 1), List.of(node("a", "edge", true, false)),
