@@ -99,22 +99,7 @@ public class RemoteClusters implements ResourceEventHandler<Secret> {
             Config config = Config.fromKubeconfig(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
             KubernetesClient remote = new KubernetesClientBuilder().withConfig(config).build();
             String id = clusterId.get();
-            SharedIndexInformer<Node> informer = remote.nodes().inform(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(Node node) {
-                    sources.upsert(KubernetesNodes.sourceNode(id, node));
-                }
-
-                @Override
-                public void onUpdate(Node before, Node after) {
-                    sources.upsert(KubernetesNodes.sourceNode(id, after));
-                }
-
-                @Override
-                public void onDelete(Node node, boolean finalStateUnknown) {
-                    sources.remove(id, node.getMetadata().getName());
-                }
-            }, 60_000);
+            SharedIndexInformer<Node> informer = remote.nodes().inform(new NodeHandler(id, sources), 60_000);
             followed.put(id, new Followed(secret.getMetadata().getResourceVersion(), remote, informer));
             LOG.infof("following the Nodes of cluster %s (kubeconfig from Secret %s)", id, secret.getMetadata().getName());
         } catch (RuntimeException e) {
