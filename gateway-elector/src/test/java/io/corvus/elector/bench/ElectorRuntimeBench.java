@@ -23,6 +23,7 @@ import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
 import io.corvus.kafka.broker.TestBrokers;
+import org.awaitility.Awaitility;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -84,7 +85,8 @@ public final class ElectorRuntimeBench {
                 waitFor(() -> successor.equals(elected(loop)), Duration.ofSeconds(30));
                 failovers[round] = (System.nanoTime() - silenced) / 1e6;
                 agents.start(CLUSTER, gateway);
-                Thread.sleep(1_500); // let the silenced node be fresh again before the next round
+                // The next round silences the new gateway; its predecessor must be a fresh candidate by then.
+                Awaitility.await().pollDelay(Duration.ofMillis(1_500)).until(() -> true);
             }
             Arrays.sort(failovers);
             System.out.printf(Locale.ROOT, "nodes=%d%npools=%d%nnode_updates=%d%nnode_updates_per_sec=%.0f%n",
@@ -116,13 +118,7 @@ public final class ElectorRuntimeBench {
                 new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
     }
 
-    private static void waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not reached within " + timeout);
-            }
-            Thread.sleep(5);
-        }
+    private static void waitFor(BooleanSupplier condition, Duration timeout) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(5)).until(condition::getAsBoolean);
     }
 }
