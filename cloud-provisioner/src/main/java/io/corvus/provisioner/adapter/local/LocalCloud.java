@@ -1,0 +1,119 @@
+package io.corvus.provisioner.adapter.local;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.corvus.provisioner.domain.CloudAction;
+import io.corvus.provisioner.domain.ObservedCloud;
+
+/**
+ * The embedded cloud of the local run: no account, no network; EIPs get addresses from
+ * 198.51.100.0/24 and load balancers from 192.0.2.0/24 (documentation ranges). It refuses what a
+ * real cloud refuses (deleting a protected load balancer or a bound ACL, releasing an associated
+ * EIP), so the reconciler is exercised the same way.
+ */
+public final class LocalCloud {
+
+    /** One cluster's resources, mutable, guarded by the cloud. */
+    private static final class Resources {
+        ObservedCloud.LoadBalancer lb;
+        ObservedCloud.Eip eip;
+        ObservedCloud.Acl acl;
+        final Map<Integer, ObservedCloud.Listener> listeners = new TreeMap<>();
+    }
+
+    private final Map<String, Resources> clusters = new HashMap<>();
+    private int nextAddress = 10;
+    private int nextId = 1;
+
+    public synchronized ObservedCloud observe(String clusterId) {
+        Resources r = clusters.get(clusterId);
+        return r == null ? ObservedCloud.NOTHING : new ObservedCloud(r.lb, r.eip, r.acl, r.listeners);
+    }
+
+    /** Brings back resources recorded earlier (the local run keeps them on corvus.cloud-state.v1). */
+    public synchronized void restore(String clusterId, ObservedCloud resources) {
+        Resources r = clusters.computeIfAbsent(clusterId, id -> new Resources());
+        r.lb = resources.loadBalancer();
+        r.eip = resources.eip();
+        r.acl = resources.acl();
+        r.listeners.clear();
+        r.listeners.putAll(resources.listeners());
+    }
+
+    public synchronized void execute(String clusterId, CloudAction action) {
+        Resources r = clusters.computeIfAbsent(clusterId, id -> new Resources());
+        switch (action) {
+            case CloudAction.CreateLoadBalancer create ->
+                    r.lb = new ObservedCloud.LoadBalancer(id("lb"), "192.0.2." + address(), true, List.of());
+            case CloudAction.AllocateEip allocate ->
+                    r.eip = new ObservedCloud.Eip(id("eip"), "198.51.100." + address(), allocate.bandwidthMbps(), "Available", null);
+            case CloudAction.AssociateEip associate ->
+                    r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), r.eip.bandwidthMbps(), "InUse", associate.loadBalancerId());
+            case CloudAction.ModifyEipBandwidth modify ->
+                    r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), modify.bandwidthMbps(), r.eip.status(), r.eip.associatedWith());
+            case CloudAction.CreateAcl create -> r.acl = new ObservedCloud.Acl(id("acl"), List.of());
+            case CloudAction.AddAclEntries add -> {
+                LinkedHashSet<String> entries = new LinkedHashSet<>(r.acl.entries());
+                entries.addAll(add.entries());
+                r.acl = new ObservedCloud.Acl(r.acl.id(), new ArrayList<>(entries));
+            }
+            case CloudAction.RemoveAclEntries remove -> {
+                List<String> entries = new ArrayList<>(r.acl.entries());
+                entries.removeAll(remove.entries());
+                r.acl = new ObservedCloud.Acl(r.acl.id(), entries);
+            }
+            case CloudAction.CreateListener create ->
+                    r.listeners.put(create.port(), new ObservedCloud.Listener(create.port(), create.protocol(), false, create.aclId()));
+            case CloudAction.SetListenerAcl set -> {
+                ObservedCloud.Listener l = r.listeners.get(set.port());
+                r.listeners.put(set.port(), new ObservedCloud.Listener(l.port(), l.protocol(), l.running(), set.aclId()));
+            }
+            case CloudAction.StartListener start -> {
+                ObservedCloud.Listener l = r.listeners.get(start.port());
+                r.listeners.put(start.port(), new ObservedCloud.Listener(l.port(), l.protocol(), true, l.aclId()));
+            }
+            case CloudAction.DeleteListener delete -> r.listeners.remove(delete.port());
+            case CloudAction.SetBackends set ->
+                    r.lb = new ObservedCloud.LoadBalancer(r.lb.id(), r.lb.address(), r.lb.deleteProtection(), set.backends());
+            case CloudAction.UnassociateEip unassociate ->
+                    r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), r.eip.bandwidthMbps(), "Available", null);
+            case CloudAction.ReleaseEip release -> {
+                refuseIf(r.eip.associatedWith() != null, "IncorrectEipStatus", "the EIP is still associated");
+                r.eip = null;
+            }
+            case CloudAction.DeleteAcl delete -> {
+                refuseIf(r.listeners.values().stream().anyMatch(l -> delete.aclId().equals(l.aclId())), "AclInUsed",
+                        "the ACL is still bound to a listener");
+                r.acl = null;
+            }
+            case CloudAction.DisableDeleteProtection disable ->
+                    r.lb = new ObservedCloud.LoadBalancer(r.lb.id(), r.lb.address(), false, r.lb.backends());
+            case CloudAction.DeleteLoadBalancer delete -> {
+                refuseIf(r.lb.deleteProtection(), "OperationDenied.DeleteProtection", "delete protection is on");
+                r.lb = null;
+                r.listeners.clear();
+            }
+        }
+    }
+
+    private static void refuseIf(boolean refused, String code, String message) {
+        if (refused) {
+            throw new IllegalStateException(code + ": " + message);
+        }
+    }
+
+    private String id(String kind) {
+        return kind + "-local" + String.format("%06d", nextId++);
+    }
+
+    private int address() {
+        int address = nextAddress;
+        nextAddress = nextAddress >= 250 ? 10 : nextAddress + 1;
+        return address;
+    }
+}

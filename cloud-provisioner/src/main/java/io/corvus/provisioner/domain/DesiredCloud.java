@@ -1,0 +1,85 @@
+package io.corvus.provisioner.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.corvus.events.payload.ConfigChanged;
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.NetworkConfig;
+
+/**
+ * What the cloud side of one cluster should be, derived from its configuration and the cloud
+ * gateways' active endpoints. Nothing at all when both modes are off.
+ *
+ * @param proxyBackends private addresses of the cloud gateways' active proxy endpoints
+ * @param tunnelBackend private address of the cloud tunnel endpoint, or null
+ */
+public record DesiredCloud(
+        String clusterId,
+        long configRevision,
+        boolean proxy,
+        boolean tunnel,
+        List<String> acl,
+        NetworkConfig.CloudSettings settings,
+        List<String> proxyBackends,
+        String tunnelBackend) {
+
+    /** TCP ports of proxy mode: tunnel server, HTTPS front, HTTP front, agent metrics, agent health. */
+    public static final List<Integer> PROXY_PORTS = List.of(10280, 10281, 10282, 10283, 10284);
+    public static final int TUNNEL_PORT = 4500;
+
+    public DesiredCloud {
+        acl = List.copyOf(acl);
+        proxyBackends = List.copyOf(proxyBackends);
+    }
+
+    public static DesiredCloud of(ConfigChanged config, List<GatewayTopology> gateways) {
+        NetworkConfig c = config.config();
+        List<String> proxyBackends = new ArrayList<>();
+        String tunnelBackend = null;
+        for (GatewayTopology gateway : gateways) {
+            if (gateway.edge()) {
+                continue;
+            }
+            for (GatewayTopology.Endpoint endpoint : gateway.endpoints()) {
+                if (endpoint.privateIp() == null) {
+                    continue;
+                }
+                if (endpoint.type() == GatewayTopology.EndpointType.PROXY) {
+                    proxyBackends.add(endpoint.privateIp());
+                } else if (tunnelBackend == null) {
+                    tunnelBackend = endpoint.privateIp();
+                }
+            }
+        }
+        proxyBackends.sort(String::compareTo);
+        return new DesiredCloud(config.clusterId(), config.revision(), c.proxy().enabled(), c.tunnel().enabled(),
+                c.accessControlList(), c.cloud(), proxyBackends, tunnelBackend);
+    }
+
+    /** True when any mode is on: the cluster needs a public entry. */
+    public boolean enabled() {
+        return proxy || tunnel;
+    }
+
+    /** The name Raven gives the cluster's CLB and ACL (and the EIP's description). */
+    public String resourceName() {
+        return resourceName(clusterId);
+    }
+
+    public static String resourceName(String clusterId) {
+        return "k8s/raven-agent-ds/kube-system/" + clusterId;
+    }
+
+    /** Every listener this cluster should have: port to protocol. */
+    public java.util.Map<Integer, String> listeners() {
+        java.util.Map<Integer, String> listeners = new java.util.TreeMap<>();
+        if (proxy) {
+            PROXY_PORTS.forEach(port -> listeners.put(port, "tcp"));
+        }
+        if (tunnel) {
+            listeners.put(TUNNEL_PORT, "udp");
+        }
+        return listeners;
+    }
+}
