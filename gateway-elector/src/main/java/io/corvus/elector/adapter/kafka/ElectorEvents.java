@@ -1,15 +1,10 @@
 package io.corvus.elector.adapter.kafka;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.corvus.elector.app.ElectionLoop;
 import io.corvus.elector.app.TopologyListener;
@@ -31,25 +26,21 @@ import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
 import io.corvus.service.EventPumps;
 import io.corvus.service.Eventing;
+import io.corvus.service.PartitionOwnership;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.consumer.RangeAssignor;
-import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
 /**
  * The elector's consumer and its tick. One consumer in group {@code gateway-elector} reads the
- * configuration, nodes, heartbeats, cloud state and topology topics. The range assignor gives a
- * replica the same partition numbers on all of them, so it owns whole clusters. Offsets are never
- * committed: on assignment the compacted topics are read again from the beginning (and heartbeats
- * from a little while back), and a partition is elected only once it is rebuilt to the end it had
- * when it was assigned, so a new owner continues the generations it finds on the topic.
+ * configuration, nodes, heartbeats, cloud state and topology topics; {@link PartitionOwnership}
+ * gives this replica whole clusters and rebuilds them from the topics (heartbeats from two windows
+ * back) before they are elected, so a new owner continues the generations it finds on the topic.
  */
 @Singleton
 public class ElectorEvents implements EventHandler {
@@ -66,9 +57,8 @@ public class ElectorEvents implements EventHandler {
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final NodeSources nodeSources;
-    /** Assigned partitions still being rebuilt, with the offsets each topic must be read to. */
-    private final Map<Integer, Map<TopicPartition, Long>> rebuilding = new ConcurrentHashMap<>();
     private volatile EventPump pump;
+    private volatile PartitionOwnership ownership;
     private volatile boolean running;
 
     ElectorEvents(ElectorSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters, Clock clock,
@@ -98,7 +88,19 @@ public class ElectorEvents implements EventHandler {
                 eventing.serviceName());
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config);
-        consumer.subscribe(TOPICS.stream().map(Topic::topicName).toList(), new Ownership(consumer));
+        ownership = new PartitionOwnership(consumer, REBUILT_FROM_START,
+                Map.of(Topic.AGENT_STATUS, settings.election().freshness().multipliedBy(2)), clock, new PartitionOwnership.Owner() {
+                    @Override
+                    public void own(Collection<Integer> partitions) {
+                        loop.own(partitions);
+                    }
+
+                    @Override
+                    public void release(Collection<Integer> partitions) {
+                        loop.release(partitions);
+                    }
+                });
+        consumer.subscribe(TOPICS.stream().map(Topic::topicName).toList(), ownership);
         pump = new EventPump(eventing.serviceName(), consumer, codec, this, deadLetters, false);
         return pump;
     }
@@ -123,7 +125,7 @@ public class ElectorEvents implements EventHandler {
     private void tick() {
         while (running) {
             try {
-                promoteRebuiltPartitions();
+                ownership.promoteRebuilt(pump);
                 loop.electOwned();
                 TimeUnit.MILLISECONDS.sleep(settings.tick().toMillis());
             } catch (InterruptedException e) {
@@ -132,69 +134,6 @@ public class ElectorEvents implements EventHandler {
             } catch (Exception e) {
                 LOG.warnf("election round failed, will retry: %s", e.getMessage());
             }
-        }
-    }
-
-    private void promoteRebuiltPartitions() throws InterruptedException {
-        for (var entry : rebuilding.entrySet()) {
-            boolean rebuilt = true;
-            for (var target : entry.getValue().entrySet()) {
-                rebuilt &= pump.awaitPosition(target.getKey(), target.getValue(), Duration.ZERO);
-            }
-            if (rebuilt && rebuilding.remove(entry.getKey()) != null) {
-                loop.own(List.of(entry.getKey()));
-                LOG.infof("partition %d rebuilt; electing its clusters", entry.getKey());
-            }
-        }
-    }
-
-    /** Rebuild on assignment; forget (and stop publishing) on revocation. Runs on the pump's thread. */
-    private final class Ownership implements ConsumerRebalanceListener {
-        private final KafkaConsumer<String, byte[]> consumer;
-
-        Ownership(KafkaConsumer<String, byte[]> consumer) {
-            this.consumer = consumer;
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            Set<Integer> numbers = numbers(partitions);
-            numbers.forEach(rebuilding::remove);
-            loop.release(numbers);
-            LOG.infof("released partitions %s", numbers);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            List<TopicPartition> fromStart = partitions.stream()
-                    .filter(tp -> REBUILT_FROM_START.stream().anyMatch(t -> t.topicName().equals(tp.topic()))).toList();
-            consumer.seekToBeginning(fromStart);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(fromStart);
-            seekHeartbeats(partitions);
-            Map<Integer, Map<TopicPartition, Long>> targets = new HashMap<>();
-            ends.forEach((tp, end) -> targets.computeIfAbsent(tp.partition(), p -> new HashMap<>()).put(tp, end));
-            rebuilding.putAll(targets);
-            LOG.infof("assigned partitions %s; rebuilding them from the topics", numbers(partitions));
-        }
-
-        /** Heartbeats only matter while fresh: start a few windows back, not at the beginning of the hour. */
-        private void seekHeartbeats(Collection<TopicPartition> partitions) {
-            long since = clock.instant().minus(settings.election().freshness().multipliedBy(2)).toEpochMilli();
-            Map<TopicPartition, Long> times = partitions.stream()
-                    .filter(tp -> tp.topic().equals(Topic.AGENT_STATUS.topicName()))
-                    .collect(Collectors.toMap(tp -> tp, tp -> since));
-            Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(times);
-            offsets.forEach((tp, offset) -> {
-                if (offset == null) {
-                    consumer.seekToEnd(List.of(tp));
-                } else {
-                    consumer.seek(tp, offset.offset());
-                }
-            });
-        }
-
-        private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
-            return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
         }
     }
 
