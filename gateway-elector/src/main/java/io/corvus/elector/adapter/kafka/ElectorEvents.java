@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.corvus.elector.app.ElectionLoop;
 import io.corvus.elector.app.TopologyListener;
@@ -17,7 +16,6 @@ import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.EventPump;
-import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.ReceivedEvent;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CloudState;
@@ -26,15 +24,12 @@ import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
 import io.corvus.service.EventPumps;
 import io.corvus.service.Eventing;
+import io.corvus.service.OwnedClusters;
 import io.corvus.service.PartitionOwnership;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.RangeAssignor;
-import org.jboss.logging.Logger;
 
 /**
  * The elector's consumer and its tick. One consumer in group {@code gateway-elector} reads the
@@ -45,9 +40,6 @@ import org.jboss.logging.Logger;
 @Singleton
 public class ElectorEvents implements EventHandler {
 
-    private static final Logger LOG = Logger.getLogger(ElectorEvents.class);
-    private static final List<Topic> TOPICS = List.of(Topic.CONFIG, Topic.NODES, Topic.AGENT_STATUS, Topic.CLOUD_STATE,
-            Topic.TOPOLOGY);
     private static final List<Topic> REBUILT_FROM_START = List.of(Topic.CONFIG, Topic.NODES, Topic.CLOUD_STATE, Topic.TOPOLOGY);
 
     private final ElectionLoop loop;
@@ -57,9 +49,7 @@ public class ElectorEvents implements EventHandler {
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final NodeSources nodeSources;
-    private volatile EventPump pump;
-    private volatile PartitionOwnership ownership;
-    private volatile boolean running;
+    private volatile OwnedClusters owned;
 
     ElectorEvents(ElectorSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters, Clock clock,
             EventPublisher publisher, TopologyListener listener, NodeSources nodeSources) {
@@ -84,12 +74,8 @@ public class ElectorEvents implements EventHandler {
 
     /** The elector's pump, not yet started: subscribed, with ownership handled on rebalance. */
     EventPump consume() {
-        Map<String, Object> config = KafkaClients.consumerConfig(eventing.bootstrapServers(), eventing.serviceName(),
-                eventing.serviceName());
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config);
-        ownership = new PartitionOwnership(consumer, REBUILT_FROM_START,
-                Map.of(Topic.AGENT_STATUS, settings.election().freshness().multipliedBy(2)), clock, new PartitionOwnership.Owner() {
+        owned = new OwnedClusters(eventing, codec, deadLetters, clock, REBUILT_FROM_START,
+                Map.of(Topic.AGENT_STATUS, settings.election().freshness().multipliedBy(2)), new PartitionOwnership.Owner() {
                     @Override
                     public void own(Collection<Integer> partitions) {
                         loop.own(partitions);
@@ -99,41 +85,24 @@ public class ElectorEvents implements EventHandler {
                     public void release(Collection<Integer> partitions) {
                         loop.release(partitions);
                     }
-                });
-        consumer.subscribe(TOPICS.stream().map(Topic::topicName).toList(), ownership);
-        pump = new EventPump(eventing.serviceName(), consumer, codec, this, deadLetters, false);
-        return pump;
+                }, this);
+        return owned.pump();
     }
 
     void startTicking() {
-        running = true;
-        Thread.ofVirtual().name("election-tick").start(this::tick);
+        owned.startTicking(settings.tick(), loop::electOwned);
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        running = false;
+        if (owned != null) {
+            owned.stopTicking();
+        }
     }
 
     /** Stops ticking and consuming (a replica going away). */
     void close() {
-        running = false;
-        if (pump != null) {
-            pump.close();
-        }
-    }
-
-    private void tick() {
-        while (running) {
-            try {
-                ownership.promoteRebuilt(pump);
-                loop.electOwned();
-                TimeUnit.MILLISECONDS.sleep(settings.tick().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Exception e) {
-                LOG.warnf("election round failed, will retry: %s", e.getMessage());
-            }
+        if (owned != null) {
+            owned.close();
         }
     }
 
