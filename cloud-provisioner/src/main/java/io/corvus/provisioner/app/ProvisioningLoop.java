@@ -24,6 +24,7 @@ import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
 import io.corvus.provisioner.domain.ReconcilePlanner;
+import org.jboss.logging.Logger;
 
 /**
  * The provisioner of one replica: for each cluster of the partitions it owns, it reconciles the
@@ -32,6 +33,8 @@ import io.corvus.provisioner.domain.ReconcilePlanner;
  * degraded state with the reason and the time of the next try (exponential backoff).
  */
 public final class ProvisioningLoop {
+
+    private static final Logger LOG = Logger.getLogger(ProvisioningLoop.class);
 
     private static final int MAX_ROUNDS = 20;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
@@ -186,10 +189,11 @@ public final class ProvisioningLoop {
             c.failures++;
             Duration backoff = FIRST_RETRY.multipliedBy(1L << Math.min(c.failures - 1, 8));
             c.retryAt = clock.instant().plus(backoff.compareTo(LONGEST_RETRY) > 0 ? LONGEST_RETRY : backoff);
+            LOG.warnf("cluster %s: %s; next try at %s", clusterId, e.getMessage(), c.retryAt);
             try {
                 step(c, Step.DEGRADED, "a step failed; retrying", e.getMessage(), c.retryAt, ObservedCloud.NOTHING);
             } catch (Exception reporting) {
-                // the next round reports again
+                LOG.warnf("cluster %s: cannot report the degraded state either: %s", clusterId, reporting.getMessage());
             }
         }
     }
@@ -208,7 +212,8 @@ public final class ProvisioningLoop {
                     : "whitelist " + observed.acl().id() + " holds " + observed.acl().entries().size() + " entries", null, null, observed);
         }
         if (plan.stream().anyMatch(a -> a instanceof CloudAction.StartListener)) {
-            step(c, Step.LISTENERS_READY, "listeners " + observed.listeners().keySet() + " running", null, null, observed);
+            step(c, Step.LISTENERS_READY, "listeners " + new java.util.TreeSet<>(observed.listeners().keySet()) + " running",
+                    null, null, observed);
         }
         if (plan.stream().anyMatch(a -> a instanceof CloudAction.SetBackends)) {
             step(c, Step.BACKENDS_UPDATED, "backends " + observed.loadBalancer().backends(), null, null, observed);
@@ -244,6 +249,7 @@ public final class ProvisioningLoop {
         }
         output.step(new ProvisioningStep(c.config.clusterId(), c.config.revision(), step, clock.instant(), message, reason,
                 retryAt, resources));
+        LOG.infof("cluster %s: %s: %s", c.config.clusterId(), step.wireName(), message);
     }
 
     private interface ClusterChange {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.corvus.events.payload.CloudState;
 import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.ObservedCloud;
 
@@ -35,14 +36,29 @@ public final class LocalCloud {
         return r == null ? ObservedCloud.NOTHING : new ObservedCloud(r.lb, r.eip, r.acl, r.listeners);
     }
 
-    /** Brings back resources recorded earlier (the local run keeps them on corvus.cloud-state.v1). */
-    public synchronized void restore(String clusterId, ObservedCloud resources) {
-        Resources r = clusters.computeIfAbsent(clusterId, id -> new Resources());
-        r.lb = resources.loadBalancer();
-        r.eip = resources.eip();
-        r.acl = resources.acl();
-        r.listeners.clear();
-        r.listeners.putAll(resources.listeners());
+    /**
+     * Brings back, after a restart, the resources recorded on corvus.cloud-state.v1, when this cloud
+     * does not hold the cluster yet. Listeners and backends are not recorded there: the next
+     * reconcile creates them again, as it would repair them in a real cloud.
+     */
+    public synchronized void restore(CloudState recorded) {
+        Resources r = clusters.get(recorded.clusterId());
+        if (r != null && (r.lb != null || r.eip != null || r.acl != null)) {
+            return;
+        }
+        r = clusters.computeIfAbsent(recorded.clusterId(), id -> new Resources());
+        boolean hasLb = !recorded.loadBalancerId().isEmpty();
+        if (hasLb) {
+            r.lb = new ObservedCloud.LoadBalancer(recorded.loadBalancerId(), recorded.loadBalancerIp(), true, List.of());
+        }
+        if (!recorded.eipId().isEmpty()) {
+            r.eip = new ObservedCloud.Eip(recorded.eipId(), recorded.eipIp(), 0, hasLb ? "InUse" : "Available",
+                    hasLb ? recorded.loadBalancerId() : null);
+        }
+        if (!recorded.aclId().isEmpty()) {
+            r.acl = new ObservedCloud.Acl(recorded.aclId(),
+                    recorded.aclEntry().isEmpty() ? List.of() : List.of(recorded.aclEntry().split(",")));
+        }
     }
 
     public synchronized void execute(String clusterId, CloudAction action) {

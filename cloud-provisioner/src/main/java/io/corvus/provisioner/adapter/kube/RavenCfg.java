@@ -1,0 +1,50 @@
+package io.corvus.provisioner.adapter.kube;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import io.corvus.provisioner.boot.ProvisionerSettings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+
+/**
+ * ConfigMap {@code kube-system/raven-cfg}: written through the Kubernetes API for the cluster the
+ * provisioner runs in, and as a manifest file in a run without Kubernetes (the local run).
+ */
+@Singleton
+public class RavenCfg {
+
+    static final String NAMESPACE = "kube-system";
+    static final String NAME = "raven-cfg";
+
+    private final Instance<KubernetesClient> client;
+    private final Optional<String> inClusterId;
+    private final Optional<String> manifestDir;
+
+    RavenCfg(Instance<KubernetesClient> client, ProvisionerSettings settings) {
+        this.client = client;
+        this.inClusterId = settings.kubernetes().clusterId();
+        this.manifestDir = settings.ravenCfgDir();
+    }
+
+    public void write(String clusterId, Map<String, String> data) throws IOException {
+        ConfigMap configMap = new ConfigMapBuilder().withNewMetadata().withName(NAME).withNamespace(NAMESPACE)
+                .addToLabels("app.kubernetes.io/managed-by", "corvus").addToAnnotations("corvus.io/cluster-id", clusterId)
+                .endMetadata().withData(new java.util.TreeMap<>(data)).build();
+        if (inClusterId.isPresent() && inClusterId.get().equals(clusterId)) {
+            client.get().configMaps().inNamespace(NAMESPACE).resource(configMap).createOr(NonDeletingOperation::update);
+        }
+        if (manifestDir.isPresent()) {
+            Path file = Path.of(manifestDir.get()).resolve(clusterId + "-raven-cfg.yaml");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, io.fabric8.kubernetes.client.utils.Serialization.asYaml(configMap));
+        }
+    }
+}
