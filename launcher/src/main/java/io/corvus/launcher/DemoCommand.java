@@ -14,6 +14,7 @@ import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.CorvusEvent;
 import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.ProvisioningStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -75,6 +76,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 out.println("== failover: " + electedEdgeGateway(watcher.seen(), inventory.clusterId()).orElseThrow()
                         + " took over " + Duration.between(stopped, Instant.now()).toMillis() + " ms after " + elected + " stopped");
+                out.println("== raven-cfg as the provisioner wrote it (" + runFolder.resolve("raven-cfg") + "):");
+                java.nio.file.Files.readAllLines(runFolder.resolve("raven-cfg/" + inventory.clusterId() + "-raven-cfg.yaml"))
+                        .forEach(line -> out.println("   " + line));
             }
             out.println("== every expected event arrived; stopping the stack");
         }
@@ -117,7 +121,11 @@ final class DemoCommand implements Callable<Integer> {
                 new Expectation("an elected proxy endpoint in pool " + EDGE_POOL,
                         event -> isTopology(event, clusterId, EDGE_POOL) && !((GatewayTopology) event).endpoints().isEmpty()),
                 new Expectation("an elected proxy endpoint in pool cloud",
-                        event -> isTopology(event, clusterId, "cloud") && !((GatewayTopology) event).endpoints().isEmpty())));
+                        event -> isTopology(event, clusterId, "cloud") && !((GatewayTopology) event).endpoints().isEmpty()),
+                new Expectation("the cloud side of cluster " + clusterId + " provisioned (step ready)",
+                        event -> event instanceof ProvisioningStep p && p.clusterId().equals(clusterId) && p.step() == ProvisioningStep.Step.READY),
+                new Expectation("the cloud entry (EIP) in the topology of pool " + EDGE_POOL,
+                        event -> isTopology(event, clusterId, EDGE_POOL) && ((GatewayTopology) event).cloudExposure() != null)));
         inventory.nodeNames().forEach(node -> expected.add(new Expectation("a heartbeat of agent " + node,
                 event -> event instanceof AgentHeartbeat h && h.nodeName().equals(node))));
         return expected;
