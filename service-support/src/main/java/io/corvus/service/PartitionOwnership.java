@@ -36,6 +36,21 @@ public final class PartitionOwnership implements ConsumerRebalanceListener {
 
         /** These partitions are gone: forget their clusters and act on them no more before returning. */
         void release(Collection<Integer> partitions);
+
+        /** An owner made of two methods, e.g. {@code Owner.of(loop::own, loop::release)}. */
+        static Owner of(java.util.function.Consumer<Collection<Integer>> own, java.util.function.Consumer<Collection<Integer>> release) {
+            return new Owner() {
+                @Override
+                public void own(Collection<Integer> partitions) {
+                    own.accept(partitions);
+                }
+
+                @Override
+                public void release(Collection<Integer> partitions) {
+                    release.accept(partitions);
+                }
+            };
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(PartitionOwnership.class);

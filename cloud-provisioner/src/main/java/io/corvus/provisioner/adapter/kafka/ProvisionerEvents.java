@@ -1,7 +1,6 @@
 package io.corvus.provisioner.adapter.kafka;
 
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -54,17 +53,7 @@ public class ProvisionerEvents implements EventHandler, ProvisioningOutput {
         this.ravenCfg = ravenCfg;
         this.loop = new ProvisioningLoop(List.of(new LocalCloudProvider(localCloud)), this, clock);
         this.owned = new OwnedClusters(eventing, codec, deadLetters, clock, REBUILT_FROM_START, Map.of(),
-                new PartitionOwnership.Owner() {
-                    @Override
-                    public void own(Collection<Integer> partitions) {
-                        loop.own(partitions);
-                    }
-
-                    @Override
-                    public void release(Collection<Integer> partitions) {
-                        loop.release(partitions);
-                    }
-                }, this);
+                PartitionOwnership.Owner.of(loop::own, loop::release), this);
     }
 
     void start(@Observes StartupEvent startup, EventPumps pumps) {

@@ -1,7 +1,6 @@
 package io.corvus.elector.adapter.kafka;
 
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -75,17 +74,8 @@ public class ElectorEvents implements EventHandler {
     /** The elector's pump, not yet started: subscribed, with ownership handled on rebalance. */
     EventPump consume() {
         owned = new OwnedClusters(eventing, codec, deadLetters, clock, REBUILT_FROM_START,
-                Map.of(Topic.AGENT_STATUS, settings.election().freshness().multipliedBy(2)), new PartitionOwnership.Owner() {
-                    @Override
-                    public void own(Collection<Integer> partitions) {
-                        loop.own(partitions);
-                    }
-
-                    @Override
-                    public void release(Collection<Integer> partitions) {
-                        loop.release(partitions);
-                    }
-                }, this);
+                Map.of(Topic.AGENT_STATUS, settings.election().freshness().multipliedBy(2)),
+                PartitionOwnership.Owner.of(loop::own, loop::release), this);
         return owned.pump();
     }
 
