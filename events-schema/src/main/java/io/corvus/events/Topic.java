@@ -2,8 +2,12 @@ package io.corvus.events;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
+
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The topic catalog: every topic Corvus uses, with its key format and settings. This enum is the
@@ -87,6 +91,11 @@ public enum Topic {
 
     public int partitions() {
         return PARTITIONS;
+    }
+
+    /** Every partition of this topic, for a reader that {@code assign()}s them all. */
+    public List<TopicPartition> topicPartitions() {
+        return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(topicName, p)).toList();
     }
 
     /** The topic-level Kafka settings this catalog entry fixes. */

@@ -3,7 +3,7 @@ package io.corvus.launcher;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,12 +39,7 @@ final class EventWatcher implements AutoCloseable {
     EventWatcher(String bootstrapServers, PrintStream out, boolean fromBeginning) {
         this.out = out;
         this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrapServers, "corvus-watch", null));
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (Topic topic : Topic.values()) {
-            for (int p = 0; p < topic.partitions(); p++) {
-                partitions.add(new TopicPartition(topic.topicName(), p));
-            }
-        }
+        List<TopicPartition> partitions = Arrays.stream(Topic.values()).flatMap(t -> t.topicPartitions().stream()).toList();
         consumer.assign(partitions);
         if (fromBeginning) {
             consumer.seekToBeginning(partitions);

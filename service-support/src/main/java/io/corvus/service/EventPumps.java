@@ -57,8 +57,7 @@ public class EventPumps {
         String clientId = eventing.serviceName() + "-" + name;
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumerConfig(eventing.bootstrapServers(), clientId, null));
-        List<TopicPartition> partitions = java.util.stream.IntStream.range(0, topic.partitions())
-                .mapToObj(p -> new TopicPartition(topic.topicName(), p)).toList();
+        List<TopicPartition> partitions = topic.topicPartitions();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return register(name, new EventPump(clientId, consumer, codec, handler, deadLetters, false));

@@ -5,15 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import io.corvus.events.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.CorvusEvent;
@@ -31,8 +30,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
@@ -78,23 +75,8 @@ class ProvisionerIT {
     }
 
     private static List<CorvusEvent> events(String bootstrap, Topic topic) {
-        EventCodec codec = EventCodec.create();
-        List<TopicPartition> partitions = IntStream.range(0, Topic.PARTITIONS)
-                .mapToObj(p -> new TopicPartition(topic.topicName(), p)).toList();
-        List<CorvusEvent> events = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrap, "reader", null))) {
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if ("p1".equals(r.key()) && r.value() != null) {
-                        events.add(codec.fromRecord(r.topic(), r.headers(), r.value()));
-                    }
-                });
-            }
-        }
-        return events;
+        return TopicSnapshot.read(bootstrap, topic).stream().filter(e -> "p1".equals(e.key()) && e.event() != null)
+                .map(TopicSnapshot.Entry::event).toList();
     }
 
     private static ConfigChanged config(long revision, boolean proxy) {

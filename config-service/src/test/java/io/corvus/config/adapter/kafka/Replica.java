@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.IntStream;
 
 import io.corvus.config.app.ConfigService;
 import io.corvus.config.app.ConfigStore;
@@ -42,8 +41,7 @@ final class Replica implements AutoCloseable {
         follower = new ConfigFollower(store, admin);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumerConfig(bootstrapServers, "replica-" + name, null));
-        List<TopicPartition> partitions = IntStream.range(0, Topic.PARTITIONS)
-                .mapToObj(p -> new TopicPartition(Topic.CONFIG.topicName(), p)).toList();
+        List<TopicPartition> partitions = Topic.CONFIG.topicPartitions();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         deadLetterPublisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrapServers, name)),

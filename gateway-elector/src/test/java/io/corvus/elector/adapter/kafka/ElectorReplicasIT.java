@@ -16,6 +16,7 @@ import java.util.stream.LongStream;
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -107,7 +108,7 @@ class ElectorReplicasIT {
     }
 
     private static List<GatewayTopology> topologies(String bootstrap, String cluster) {
-        return TopicRecords.read(bootstrap, Topic.TOPOLOGY, cluster + "/pool").stream()
+        return TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, cluster + "/pool").stream()
                 .map(e -> (GatewayTopology) e.event()).toList();
     }
 

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.corvus.elector.adapter.kafka.Heartbeats;
-import io.corvus.elector.adapter.kafka.TopicRecords;
 import io.corvus.events.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.payload.ConfigChanged;
@@ -54,8 +54,8 @@ class ElectionInClusterIT {
         String bootstrap = TestBrokers.bootstrapServers();
         node("edge-1");
         node("edge-2");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TopicRecords.read(bootstrap, Topic.NODES, "k1/"))
-                .extracting(TopicRecords.Entry::event).hasAtLeastOneElementOfType(NodeObserved.class)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(TopicSnapshot.read(bootstrap, Topic.NODES, "k1/"))
+                .extracting(TopicSnapshot.Entry::event).hasAtLeastOneElementOfType(NodeObserved.class)
                 .extracting(e -> ((NodeObserved) e).nodeName()).contains("edge-1", "edge-2"));
 
         try (Heartbeats agents = new Heartbeats(bootstrap);
@@ -87,16 +87,16 @@ class ElectionInClusterIT {
             assertThat(none.endpoints()).as("no candidate: an empty set, never a stale one").isEmpty();
 
             kubernetes.nodes().withName("edge-2").delete();
-            await().atMost(Duration.ofSeconds(30)).until(() -> TopicRecords.read(bootstrap, Topic.NODES, "k1/edge-2")
+            await().atMost(Duration.ofSeconds(30)).until(() -> TopicSnapshot.read(bootstrap, Topic.NODES, "k1/edge-2")
                     .getLast().event() == null);
         }
-        List<Long> generations = TopicRecords.read(bootstrap, Topic.TOPOLOGY, "k1/edge-a").stream()
+        List<Long> generations = TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, "k1/edge-a").stream()
                 .map(e -> ((GatewayTopology) e.event()).generation()).toList();
         assertThat(generations).isSorted().doesNotHaveDuplicates();
     }
 
     private static GatewayTopology latest(String bootstrap) {
-        List<TopicRecords.Entry> entries = TopicRecords.read(bootstrap, Topic.TOPOLOGY, "k1/edge-a");
+        List<TopicSnapshot.Entry> entries = TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, "k1/edge-a");
         return entries.isEmpty() ? null : (GatewayTopology) entries.getLast().event();
     }
 

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
-import io.corvus.elector.adapter.kafka.TopicRecords;
 import io.corvus.events.Topic;
+import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.payload.NodeObserved;
 import io.corvus.kafka.broker.KafkaBrokerTestResource;
 import io.corvus.kafka.broker.TestBrokers;
@@ -60,9 +60,9 @@ class RemoteClustersIT {
                 .build()).create();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                TopicRecords.read(TestBrokers.bootstrapServers(), Topic.NODES, "k2/remote-1"))
+                TopicSnapshot.read(TestBrokers.bootstrapServers(), Topic.NODES, "k2/remote-1"))
                 .anySatisfy(entry -> assertThat(((NodeObserved) entry.event()).nodePool()).isEqualTo("far")));
-        assertThat(TopicRecords.read(TestBrokers.bootstrapServers(), Topic.NODES, "k1/remote-1"))
+        assertThat(TopicSnapshot.read(TestBrokers.bootstrapServers(), Topic.NODES, "k1/remote-1"))
                 .as("and as a node of the cluster the elector runs in").isNotEmpty();
     }
 }
