@@ -46,6 +46,8 @@ public final class EventCodec {
 
     private static final String JSON = "application/json";
 
+    /** Stateless: one serves every record, in any thread. */
+    private final CloudEventDeserializer deserializer = new CloudEventDeserializer();
     private final ObjectMapper mapper;
     private final Map<EventType, JsonSchema> schemas;
     private final Clock clock;
@@ -104,7 +106,7 @@ public final class EventCodec {
             throw new EventFormatException("the record is a tombstone: it has no event to read");
         }
         CloudEvent cloudEvent;
-        try (CloudEventDeserializer deserializer = new CloudEventDeserializer()) {
+        try {
             cloudEvent = deserializer.deserialize(topicName, headers, value);
         } catch (RuntimeException e) {
             throw new EventFormatException("not a CloudEvents 1.0 message: " + rootMessage(e), e);
