@@ -1,6 +1,5 @@
 package io.corvus.service;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +17,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Starts a service's consuming loops and keeps track of them: each handler gets a consumer in the
- * service's consumer group (so Kafka's assignment decides which replica owns which clusters), and
- * the liveness check reports a loop that stopped.
+ * Starts a service's consuming loops and keeps track of them, so that the liveness check reports a
+ * loop that stopped. Loops that own clusters come from {@link OwnedClusters}; loops that need a whole
+ * topic from {@link #followWholeTopic}.
  */
 @Singleton
 public class EventPumps {
@@ -34,19 +33,6 @@ public class EventPumps {
         this.eventing = eventing;
         this.codec = codec;
         this.deadLetters = deadLetters;
-    }
-
-    /**
-     * Subscribes a handler to topics in the consumer group {@code <service>-<name>} and starts it.
-     *
-     * @param name what the loop does, e.g. {@code config}; unique within the service
-     */
-    public EventPump subscribe(String name, Collection<Topic> topics, EventHandler handler) {
-        String group = eventing.serviceName() + "-" + name;
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.consumerConfig(eventing.bootstrapServers(), group, group));
-        consumer.subscribe(topics.stream().map(Topic::topicName).toList());
-        return register(name, new EventPump(group, consumer, codec, handler, deadLetters, true));
     }
 
     /**

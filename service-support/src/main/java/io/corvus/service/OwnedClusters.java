@@ -56,7 +56,7 @@ public final class OwnedClusters {
     /** Every {@code tick}: hand rebuilt partitions to the owner, then run {@code work}. */
     public void startTicking(Duration tick, ThrowingRunnable work) {
         running = true;
-        Thread.ofVirtual().name(pump.toString() + "-tick").start(() -> {
+        Thread.ofVirtual().name(pump.name() + "-tick").start(() -> {
             while (running) {
                 try {
                     ownership.promoteRebuilt(pump);

@@ -166,6 +166,10 @@ public final class EventPump implements AutoCloseable {
         void run() throws Exception;
     }
 
+    public String name() {
+        return name;
+    }
+
     public boolean isRunning() {
         return running.get();
     }
