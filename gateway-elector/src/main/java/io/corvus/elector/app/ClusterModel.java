@@ -68,10 +68,10 @@ final class ClusterModel {
         if (before.lastHeartbeat() != null && !sent.isAfter(before.lastHeartbeat())) {
             return;
         }
-        boolean wasFresh = before.lastHeartbeat() != null && !before.lastHeartbeat().plus(settings.freshness()).isBefore(now);
+        boolean wasFresh = settings.isFresh(before.lastHeartbeat(), now);
         Instant recoveredAt = before.recoveredAt();
-        if (before.lastHeartbeat() != null && before.lastHeartbeat().plus(settings.freshness()).isBefore(sent)) {
-            recoveredAt = sent;
+        if (before.lastHeartbeat() != null && !settings.isFresh(before.lastHeartbeat(), sent)) {
+            recoveredAt = sent; // this heartbeat ends a silence longer than the window
         }
         NodeHealth after = new NodeHealth(sent, recoveredAt, heartbeat.observedPublicIp(), heartbeat.tunnelPublicKey());
         health.put(heartbeat.nodeName(), after);
@@ -109,7 +109,7 @@ final class ClusterModel {
         for (GatewayTopology gateway : published.values()) {
             for (GatewayTopology.Endpoint endpoint : gateway.endpoints()) {
                 NodeHealth h = health.get(endpoint.nodeName());
-                if (h == null || h.lastHeartbeat() == null || h.lastHeartbeat().plus(settings.freshness()).isBefore(now)) {
+                if (!settings.isFresh(h == null ? null : h.lastHeartbeat(), now)) {
                     return true;
                 }
             }

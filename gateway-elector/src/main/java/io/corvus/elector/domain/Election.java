@@ -143,11 +143,7 @@ public final class Election {
             return false;
         }
         NodeHealth health = input.health().get(node.nodeName());
-        if (health == null || health.lastHeartbeat() == null) {
-            return false;
-        }
-        Instant seen = health.lastHeartbeat().isAfter(input.now()) ? input.now() : health.lastHeartbeat();
-        return !seen.plus(input.settings().freshness()).isBefore(input.now());
+        return health != null && input.settings().isFresh(health.lastHeartbeat(), input.now());
     }
 
     private static boolean inHoldDown(NodeObserved node, Input input) {

@@ -1,6 +1,7 @@
 package io.corvus.elector.domain;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * @param heartbeatInterval how often agents report (default 1 s)
@@ -20,5 +21,17 @@ public record ElectionSettings(Duration heartbeatInterval, int missedBeats, Dura
     /** A heartbeat older than this makes its node stale. */
     public Duration freshness() {
         return heartbeatInterval.multipliedBy(missedBeats);
+    }
+
+    /**
+     * Whether a node last heard from at {@code lastHeartbeat} is still fresh at {@code now}. A time
+     * ahead of {@code now} (an agent's clock running fast) counts as now; never heard is stale.
+     */
+    public boolean isFresh(Instant lastHeartbeat, Instant now) {
+        if (lastHeartbeat == null) {
+            return false;
+        }
+        Instant seen = lastHeartbeat.isAfter(now) ? now : lastHeartbeat;
+        return !seen.plus(freshness()).isBefore(now);
     }
 }

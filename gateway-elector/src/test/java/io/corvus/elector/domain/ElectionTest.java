@@ -74,6 +74,16 @@ class ElectionTest {
     }
 
     @Test
+    void freshnessCountsAClockRunningAheadAsNowAndIncludesTheWindowsLastMoment() {
+        ElectionSettings settings = Clusters.SETTINGS; // 1 s heartbeats, stale after 3 missed
+
+        assertThat(settings.isFresh(NOW.plusSeconds(60), NOW)).isTrue();
+        assertThat(settings.isFresh(NOW.minusSeconds(3), NOW)).isTrue();
+        assertThat(settings.isFresh(NOW.minusMillis(3_001), NOW)).isFalse();
+        assertThat(settings.isFresh(null, NOW)).isFalse();
+    }
+
+    @Test
     void aClusterWithoutConfigurationGetsNoGatewaysUntilItHasOne() {
         Election.Input unconfigured = new Election.Input("c1", null, List.of(node("a", "edge", true, false)), health("a"),
                 Map.of(), null, NOW, Clusters.SETTINGS);
