@@ -22,6 +22,11 @@ public final class CorvusCommand {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new CorvusCommand()).execute(args));
+        CommandLine commandLine = new CommandLine(new CorvusCommand())
+                .setExecutionExceptionHandler((error, command, parsed) -> {
+                    command.getErr().println("corvus: " + error.getMessage());
+                    return 1;
+                });
+        System.exit(commandLine.execute(args));
     }
 }

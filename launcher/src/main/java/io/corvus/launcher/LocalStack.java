@@ -82,6 +82,11 @@ final class LocalStack implements AutoCloseable {
 
     /** Starts everything and returns once every part is ready; on any failure stops what it started. */
     void start(Ports ports, LocalInventory inventory) {
+        List<Path> missing = layout.missingArtifacts();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("not built yet: " + missing
+                    + "; run ./corvus (it builds what is missing) or mvn -B -DskipTests install");
+        }
         try {
             Files.createDirectories(runFolder.resolve("logs"));
             startBroker(ports.kafka());
