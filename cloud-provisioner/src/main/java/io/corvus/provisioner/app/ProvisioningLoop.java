@@ -73,9 +73,6 @@ public final class ProvisioningLoop {
                 c.dirty = true;
                 c.retryAt = null;
                 c.failures = 0;
-                if (c.bandwidthWeSet == null && c.published != null && !c.published.eipId().isEmpty()) {
-                    c.bandwidthWeSet = config.config().cloud().eipBandwidthMbps();
-                }
             }
         });
     }
@@ -145,6 +142,12 @@ public final class ProvisioningLoop {
 
     private void reconcile(String clusterId, Cluster c) {
         c.dirty = false;
+        if (c.bandwidthWeSet == null && c.published != null && !c.published.eipId().isEmpty()
+                && c.published.configRevision() == c.config.revision()) {
+            // After a restart: the recorded resources were provisioned for this very revision, so its
+            // bandwidth is the one we set. For any other revision we cannot tell ours from a user's resize.
+            c.bandwidthWeSet = c.config.config().cloud().eipBandwidthMbps();
+        }
         DesiredCloud desired = DesiredCloud.of(c.config, List.copyOf(c.cloudGateways.values()));
         String providerName = c.config.config().cloud().provider();
         CloudProvider provider = providers.get(providerName);

@@ -94,6 +94,36 @@ class ProvisioningLoopTest {
     }
 
     @Test
+    void afterARestartABandwidthChangeIsAppliedWhicheverOrderTheTopicsAreReadIn() {
+        assertThat(bandwidthAfterRestartAndChangeTo(200, true)).as("cloud state read first").isEqualTo(200);
+        assertThat(bandwidthAfterRestartAndChangeTo(300, false)).as("configuration read first").isEqualTo(300);
+    }
+
+    /** Provisions revision 1, restarts the loop (reading both topics in the given order), then changes the bandwidth. */
+    private int bandwidthAfterRestartAndChangeTo(int bandwidth, boolean cloudStateFirst) {
+        LocalCloud ownCloud = new LocalCloud();
+        Recorded output = new Recorded();
+        ProvisioningLoop first = new ProvisioningLoop(List.of(new LocalCloudProvider(ownCloud)), output, clock);
+        first.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
+        first.apply(config("c1", 1, true, "local", List.of()));
+        first.reconcileOwned();
+
+        ProvisioningLoop restarted = new ProvisioningLoop(List.of(new LocalCloudProvider(ownCloud)), output, clock);
+        restarted.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
+        if (cloudStateFirst) {
+            restarted.apply(output.states.getLast());
+            restarted.apply(config("c1", 1, true, "local", List.of()));
+        } else {
+            restarted.apply(config("c1", 1, true, "local", List.of()));
+            restarted.apply(output.states.getLast());
+        }
+        restarted.reconcileOwned();
+        restarted.apply(withBandwidth(config("c1", 2, true, "local", List.of()), bandwidth));
+        restarted.reconcileOwned();
+        return ownCloud.observe("c1").eip().bandwidthMbps();
+    }
+
+    @Test
     void aProviderThatIsNotBuiltIsAClearDegradedReasonNotACrash() {
         owned("c1");
         loop.apply(config("c1", 1, true, "aliyun", List.of()));
@@ -122,6 +152,14 @@ class ProvisioningLoopTest {
                 new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(false), acl, Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 new NetworkConfig.CloudSettings(provider, "cn-hangzhou", "vpc-a", "vsw-a", 100, "PayByTraffic")));
+    }
+
+    private static ConfigChanged withBandwidth(ConfigChanged config, int bandwidth) {
+        NetworkConfig c = config.config();
+        return new ConfigChanged(config.clusterId(), config.revision(), config.changedAt(), config.actor(), new NetworkConfig(
+                c.proxy(), c.tunnel(), c.accessControlList(), c.nodePools(), c.nodeLabels(),
+                new NetworkConfig.CloudSettings(c.cloud().provider(), c.cloud().regionId(), c.cloud().vpcId(),
+                        c.cloud().vSwitchId(), bandwidth, c.cloud().eipChargeType())));
     }
 
     private static GatewayTopology cloudGateway(String clusterId, String address) {
