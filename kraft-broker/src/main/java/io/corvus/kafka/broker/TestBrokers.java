@@ -8,7 +8,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The one broker of a test JVM, started on first use and stopped when the JVM exits.
+ * The one broker of a test JVM, started on first use and stopped when the JVM exits, shared by
+ * every class loader of the JVM.
  *
  * <p>By default it is the in-JVM {@link KraftBroker}; with {@code -Dcorvus.test.broker=docker}
  * (Maven profile {@code docker-kafka}) it is the official Kafka image run by Testcontainers.
@@ -18,7 +19,11 @@ public final class TestBrokers {
     /** System property that picks the broker: {@code kraft} (default) or {@code docker}. */
     public static final String BROKER_PROPERTY = "corvus.test.broker";
 
-    private static String bootstrapServers;
+    /**
+     * Where the running broker answers. A system property, not a static field: Quarkus loads each
+     * test profile's classes in a class loader of its own, and they must all find the same broker.
+     */
+    private static final String BOOTSTRAP_PROPERTY = "corvus.test.bootstrap-servers";
 
     private TestBrokers() {
     }
@@ -27,11 +32,15 @@ public final class TestBrokers {
         return "docker".equals(System.getProperty(BROKER_PROPERTY, "kraft"));
     }
 
-    public static synchronized String bootstrapServers() {
-        if (bootstrapServers == null) {
-            bootstrapServers = dockerRequested() ? DockerKafkaBroker.start() : startKraft();
+    public static String bootstrapServers() {
+        synchronized (System.getProperties()) { // the one lock every class loader of this JVM shares
+            String running = System.getProperty(BOOTSTRAP_PROPERTY);
+            if (running == null) {
+                running = dockerRequested() ? DockerKafkaBroker.start() : startKraft();
+                System.setProperty(BOOTSTRAP_PROPERTY, running);
+            }
+            return running;
         }
-        return bootstrapServers;
     }
 
     private static String startKraft() {

@@ -3,6 +3,7 @@ package io.corvus.elector.adapter.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -24,22 +25,30 @@ import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
-import io.corvus.kafka.broker.TestBrokers;
+import io.corvus.kafka.broker.KraftBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two elector replicas in one consumer group: each cluster has exactly one publisher, and when a
- * replica leaves and comes back the generations on the topic continue without repeat or gap.
+ * replica leaves and comes back the generations on the topic continue without repeat or gap. The
+ * test has a broker of its own: an elector left running by another test class would otherwise join
+ * the group and publish too.
  */
 class ElectorReplicasIT {
 
     private static final List<String> CLUSTERS = IntStream.range(0, 8).mapToObj(i -> "rep" + i).toList();
 
     @Test
-    void eachClusterHasOnePublisherAndGenerationsContinueAcrossAReplicaLeavingAndReturning() throws Exception {
-        String bootstrap = TestBrokers.bootstrapServers();
+    void eachClusterHasOnePublisherAndGenerationsContinueAcrossAReplicaLeavingAndReturning(@TempDir Path data) throws Exception {
+        try (KraftBroker broker = KraftBroker.start(data, 0)) {
+            eachClusterHasOnePublisherAndGenerationsContinue(broker.bootstrapServers());
+        }
+    }
+
+    private static void eachClusterHasOnePublisherAndGenerationsContinue(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             new TopicBootstrap(admin).ensureTopics();
         }
