@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
+import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.CorvusEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -81,6 +82,17 @@ class EventCodecTest {
         CorvusEvent read = codec.fromRecord("corvus.config.v1", structuredHeaders(), json.writeValueAsBytes(event));
 
         assertThat(read).isEqualTo(ExampleEvents.configChanged());
+    }
+
+    @Test
+    void aCloudStateWrittenBeforeTheEipBandwidthFieldStillReadsWithTheBandwidthUnknown() throws IOException {
+        byte[] older = Files.readAllBytes(GOLDEN.resolve("io.corvus.cloudstate.changed.v1.before-eip-bandwidth.json"));
+
+        CloudState read = (CloudState) codec.fromRecord("corvus.cloud-state.v1", structuredHeaders(), older);
+
+        CloudState example = ExampleEvents.cloudState();
+        assertThat(read.eipBandwidthMbps()).isNull();
+        assertThat(read.ravenConfig()).isEqualTo(example.ravenConfig());
     }
 
     @Test

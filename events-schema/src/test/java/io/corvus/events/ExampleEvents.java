@@ -64,7 +64,7 @@ public final class ExampleEvents {
 
     public static CloudState cloudState() {
         return new CloudState("c1", 3, "local", "acl-demo", "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10",
-                "eip-demo", "198.51.100.20", false, true, "lb-demo", "192.168.0.10", AT);
+                "eip-demo", "198.51.100.20", false, true, "lb-demo", "192.168.0.10", 100, AT);
     }
 
     public static DeadLetter deadLetter() {

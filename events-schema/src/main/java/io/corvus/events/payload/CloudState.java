@@ -8,6 +8,10 @@ import java.util.Map;
  * A cluster's current cloud resources ({@code corvus.cloud-state.v1}, key {@code clusterId}): the
  * values of ConfigMap {@code kube-system/raven-cfg}. An absent resource is an empty string, as in
  * raven-cfg.
+ *
+ * @param eipBandwidthMbps the EIP bandwidth Corvus itself set last, or null when unknown (events written
+ *                         before this field existed): a bandwidth that differs from it is a user's resize,
+ *                         which the provisioner leaves alone. Not a raven-cfg key.
  */
 public record CloudState(
         String clusterId,
@@ -21,6 +25,7 @@ public record CloudState(
         boolean enableL7Proxy,
         String loadBalancerId,
         String loadBalancerIp,
+        Integer eipBandwidthMbps,
         Instant updatedAt) implements CorvusEvent {
 
     public CloudState {
@@ -33,6 +38,9 @@ public record CloudState(
         eipIp = orEmpty(eipIp);
         loadBalancerId = orEmpty(loadBalancerId);
         loadBalancerIp = orEmpty(loadBalancerIp);
+        if (eipBandwidthMbps != null) {
+            Checks.atLeast(eipBandwidthMbps, 1, "eipBandwidthMbps");
+        }
         Checks.present(updatedAt, "updatedAt");
     }
 
