@@ -24,12 +24,13 @@ public sealed interface CloudAction {
     /** Creates a listener, bound to the ACL as a whitelist when there is one. */
     record CreateListener(String loadBalancerId, int port, String protocol, String aclId) implements CloudAction { }
 
-    record SetListenerAcl(String loadBalancerId, int port, String aclId) implements CloudAction { }
+    record SetListenerAcl(String loadBalancerId, int port, String protocol, String aclId) implements CloudAction { }
 
-    record StartListener(String loadBalancerId, int port) implements CloudAction { }
+    record StartListener(String loadBalancerId, int port, String protocol) implements CloudAction { }
 
-    record DeleteListener(String loadBalancerId, int port) implements CloudAction { }
+    record DeleteListener(String loadBalancerId, int port, String protocol) implements CloudAction { }
 
+    /** @param backends the private addresses of the servers the load balancer should forward to */
     record SetBackends(String loadBalancerId, List<String> backends) implements CloudAction { }
 
     record UnassociateEip(String eipId, String loadBalancerId) implements CloudAction { }

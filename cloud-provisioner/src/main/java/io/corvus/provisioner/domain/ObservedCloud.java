@@ -23,8 +23,20 @@ public record ObservedCloud(LoadBalancer loadBalancer, Eip eip, Acl acl, Map<Int
         }
     }
 
-    /** @param associatedWith the load balancer id it is bound to, or null; {@code status} as the cloud says it ("Available", "InUse", "Associating") */
+    /**
+     * @param status         as the cloud says it: "Available", "InUse", or a transition ("Associating",
+     *                       "Unassociating", "Releasing") that must finish before the EIP can be changed
+     * @param associatedWith the load balancer id it is bound to, or null
+     */
     public record Eip(String id, String ipAddress, int bandwidthMbps, String status, String associatedWith) {
+
+        public static final String AVAILABLE = "Available";
+        public static final String IN_USE = "InUse";
+
+        /** True while an asynchronous association, disassociation or release is still running. */
+        public boolean inTransition() {
+            return !AVAILABLE.equals(status) && !IN_USE.equals(status);
+        }
     }
 
     public record Acl(String id, List<String> entries) {

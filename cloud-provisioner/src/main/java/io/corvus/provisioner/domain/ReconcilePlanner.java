@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import io.corvus.provisioner.domain.CloudAction.AddAclEntries;
@@ -57,8 +58,8 @@ public final class ReconcilePlanner {
         int bandwidth = desired.settings().eipBandwidthMbps();
         if (eip == null) {
             actions.add(new AllocateEip(desired.resourceName(), bandwidth, desired.settings().eipChargeType()));
-        } else {
-            if (lb != null && eip.associatedWith() == null && "Available".equals(eip.status())) {
+        } else if (!eip.inTransition()) {
+            if (lb != null && eip.associatedWith() == null) {
                 actions.add(new AssociateEip(eip.id(), lb.id()));
             }
             if (bandwidthWeSet != null && bandwidthWeSet != bandwidth && eip.bandwidthMbps() == bandwidthWeSet) {
@@ -78,17 +79,19 @@ public final class ReconcilePlanner {
         String aclId = wantAcl ? acl.id() : null;
         for (Map.Entry<Integer, String> wanted : desired.listeners().entrySet()) {
             ObservedCloud.Listener listener = observed.listeners().get(wanted.getKey());
-            if (listener == null) {
+            if (listener != null && !listener.protocol().equals(wanted.getValue())) {
+                actions.add(new DeleteListener(lb.id(), listener.port(), listener.protocol())); // created again next round
+            } else if (listener == null) {
                 actions.add(new CreateListener(lb.id(), wanted.getKey(), wanted.getValue(), aclId));
             } else if (!Objects.equals(listener.aclId(), aclId)) {
-                actions.add(new SetListenerAcl(lb.id(), wanted.getKey(), aclId));
+                actions.add(new SetListenerAcl(lb.id(), wanted.getKey(), listener.protocol(), aclId));
             } else if (!listener.running()) {
-                actions.add(new StartListener(lb.id(), wanted.getKey()));
+                actions.add(new StartListener(lb.id(), wanted.getKey(), listener.protocol()));
             }
         }
         for (ObservedCloud.Listener listener : observed.listeners().values()) {
             if (!desired.listeners().containsKey(listener.port())) {
-                actions.add(new DeleteListener(lb.id(), listener.port()));
+                actions.add(new DeleteListener(lb.id(), listener.port(), listener.protocol()));
             }
         }
         if (!wantAcl && acl != null && observed.listeners().values().stream().noneMatch(l -> acl.id().equals(l.aclId()))) {
@@ -117,23 +120,29 @@ public final class ReconcilePlanner {
         List<CloudAction> actions = new ArrayList<>();
         ObservedCloud.LoadBalancer lb = observed.loadBalancer();
         if (lb != null) {
-            observed.listeners().keySet().forEach(port -> actions.add(new DeleteListener(lb.id(), port)));
+            observed.listeners().values().forEach(l -> actions.add(new DeleteListener(lb.id(), l.port(), l.protocol())));
         }
         ObservedCloud.Eip eip = observed.eip();
-        if (eip != null) {
-            if (eip.associatedWith() != null) {
-                actions.add(new UnassociateEip(eip.id(), eip.associatedWith()));
-            } else if ("Available".equals(eip.status())) {
-                actions.add(new ReleaseEip(eip.id()));
-            }
+        boolean eipBound = eip != null && (eip.associatedWith() != null || eip.inTransition());
+        if (eip != null && !eip.inTransition()) {
+            actions.add(eip.associatedWith() != null ? new UnassociateEip(eip.id(), eip.associatedWith()) : new ReleaseEip(eip.id()));
         }
         if (observed.acl() != null && observed.listeners().isEmpty()) {
             actions.add(new DeleteAcl(observed.acl().id()));
         }
-        if (lb != null && observed.listeners().isEmpty() && (eip == null || eip.associatedWith() == null)) {
+        if (lb != null && observed.listeners().isEmpty() && !eipBound) {
             actions.add(lb.deleteProtection() ? new DisableDeleteProtection(lb.id()) : new DeleteLoadBalancer(lb.id()));
         }
         return actions;
+    }
+
+    /**
+     * What the cloud is still doing on its own when the plan is empty: an EIP association,
+     * disassociation or release runs asynchronously and must be observed again until it finished.
+     */
+    public static Optional<String> waitingFor(ObservedCloud observed) {
+        ObservedCloud.Eip eip = observed.eip();
+        return eip != null && eip.inTransition() ? Optional.of("EIP " + eip.id() + " is " + eip.status()) : Optional.empty();
     }
 
     private static List<List<String>> batches(List<String> entries) {

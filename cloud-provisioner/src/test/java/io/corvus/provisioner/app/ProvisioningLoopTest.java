@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.Topic;
@@ -22,6 +23,7 @@ import io.corvus.events.payload.ProvisioningStep.Step;
 import io.corvus.provisioner.adapter.local.LocalCloud;
 import io.corvus.provisioner.adapter.local.LocalCloudProvider;
 import io.corvus.provisioner.domain.CloudAction;
+import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
 import org.junit.jupiter.api.Test;
 
@@ -73,24 +75,97 @@ class ProvisioningLoopTest {
     }
 
     @Test
-    void aFailedStepIsDegradedWithTheReasonAndRetriedAfterTheBackoff() {
+    void aFailedStepIsDegradedWithTheReasonAndRetriedAfterAJitteredBackoff() {
         owned("c1");
         FlakyProvider flaky = new FlakyProvider(new LocalCloudProvider(cloud));
-        ProvisioningLoop withFlaky = new ProvisioningLoop(List.of(flaky), recorded, clock);
+        ProvisioningLoop withFlaky = new ProvisioningLoop(List.of(flaky), recorded, clock, new SplittableRandom(7));
         withFlaky.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
         withFlaky.apply(config("c1", 1, true, "local", List.of()));
 
         withFlaky.reconcileOwned();
         ProvisioningStep degraded = recorded.steps.getLast();
         assertThat(degraded.step()).isEqualTo(Step.DEGRADED);
-        assertThat(degraded.reason()).isEqualTo("Throttling.User: Request was denied due to user flow control.");
-        assertThat(degraded.nextRetryAt()).isEqualTo(clock.instant().plusSeconds(2));
+        assertThat(degraded.reason()).isEqualTo("AllocateEipAddress: Throttling.User: Request was denied due to user flow control.");
+        assertThat(degraded.nextRetryAt()).isBetween(clock.instant().plusSeconds(1), clock.instant().plusSeconds(2));
+        assertThat(recorded.states.getLast().loadBalancerId()).as("the load balancer made before the failure is recorded")
+                .isEqualTo(cloud.observe("c1").loadBalancer().id());
 
         withFlaky.reconcileOwned();
         assertThat(recorded.steps.getLast().step()).as("not before the retry time").isEqualTo(Step.DEGRADED);
         clock.advance(Duration.ofSeconds(2));
         withFlaky.reconcileOwned();
         assertThat(recorded.steps.getLast().step()).isEqualTo(Step.READY);
+        assertThat(recorded.steps).extracting(ProvisioningStep::step).as("requested once per revision, however many tries")
+                .containsOnlyOnce(Step.REQUESTED);
+    }
+
+    @Test
+    void anAsynchronousAssociationIsPolledUntilDoneWithoutBeingReportedDegraded() {
+        owned("c1");
+        SlowAssociation slow = new SlowAssociation(new LocalCloudProvider(cloud), 3);
+        ProvisioningLoop withSlow = new ProvisioningLoop(List.of(slow), recorded, clock);
+        withSlow.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
+        withSlow.apply(config("c1", 1, true, "local", List.of()));
+
+        for (int poll = 0; poll < 5; poll++) {
+            withSlow.reconcileOwned();
+            clock.advance(ProvisioningLoop.POLL);
+        }
+
+        assertThat(recorded.steps).extracting(ProvisioningStep::step).doesNotContain(Step.DEGRADED, Step.FAILED).endsWith(Step.READY);
+    }
+
+    @Test
+    void aUsersResizeIsKeptAcrossARestartEvenWhenTheConfiguredBandwidthChanges() {
+        owned("c1");
+        loop.apply(config("c1", 1, true, "local", List.of()));
+        loop.reconcileOwned();
+        ObservedCloud.Eip eip = cloud.observe("c1").eip();
+        cloud.execute("c1", new CloudAction.ModifyEipBandwidth(eip.id(), 500)); // resized in the console
+
+        ProvisioningLoop restarted = new ProvisioningLoop(List.of(new LocalCloudProvider(cloud)), recorded, clock);
+        restarted.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
+        restarted.apply(recorded.states.getLast());
+        restarted.apply(withBandwidth(config("c1", 2, true, "local", List.of()), 200));
+        restarted.reconcileOwned();
+
+        assertThat(cloud.observe("c1").eip().bandwidthMbps()).isEqualTo(500);
+        assertThat(recorded.steps.getLast().step()).isEqualTo(Step.READY);
+    }
+
+    @Test
+    void aFreshProcessRestoresTheLocalCloudFromTheTopicInsteadOfMakingASecondSet() {
+        owned("c1");
+        loop.apply(config("c1", 1, true, "local", List.of("203.0.113.0/24", "100.64.0.0/10")));
+        loop.reconcileOwned();
+        CloudState before = recorded.states.getLast();
+
+        LocalCloud freshCloud = new LocalCloud();
+        ProvisioningLoop restarted = new ProvisioningLoop(List.of(new LocalCloudProvider(freshCloud)), recorded, clock);
+        restarted.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
+        restarted.apply(config("c1", 1, true, "local", List.of("203.0.113.0/24", "100.64.0.0/10")));
+        restarted.apply(before);
+        restarted.reconcileOwned();
+
+        assertThat(recorded.states.getLast().ravenConfig()).isEqualTo(before.ravenConfig());
+    }
+
+    @Test
+    void switchingProviderWhileResourcesExistNeedsAttentionInsteadOfLeavingThemBehind() {
+        owned("c1");
+        loop.apply(config("c1", 1, true, "local", List.of()));
+        loop.reconcileOwned();
+
+        ProvisioningLoop both = new ProvisioningLoop(List.of(new LocalCloudProvider(cloud), new NamedOnly("aliyun")), recorded, clock);
+        both.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
+        both.apply(recorded.states.getLast());
+        both.apply(config("c1", 2, true, "aliyun", List.of()));
+        both.reconcileOwned();
+
+        ProvisioningStep failed = recorded.steps.getLast();
+        assertThat(failed.step()).isEqualTo(Step.FAILED);
+        assertThat(failed.reason()).contains("still holds resources at provider 'local'").contains("disable both modes first");
+        assertThat(failed.nextRetryAt()).isEqualTo(clock.instant().plus(ProvisioningLoop.RETRY.longest()));
     }
 
     @Test
@@ -124,13 +199,13 @@ class ProvisioningLoopTest {
     }
 
     @Test
-    void aProviderThatIsNotBuiltIsAClearDegradedReasonNotACrash() {
+    void aProviderThatIsNotBuiltIsAClearFailedReasonNotACrash() {
         owned("c1");
         loop.apply(config("c1", 1, true, "aliyun", List.of()));
 
         loop.reconcileOwned();
 
-        assertThat(recorded.steps.getLast().step()).isEqualTo(Step.DEGRADED);
+        assertThat(recorded.steps.getLast().step()).isEqualTo(Step.FAILED);
         assertThat(recorded.steps.getLast().reason()).isEqualTo("cloud provider 'aliyun' is not available in this build; known: local");
     }
 
@@ -205,17 +280,63 @@ class ProvisioningLoopTest {
         }
 
         @Override
-        public ObservedCloud observe(String clusterId) {
-            return delegate.observe(clusterId);
+        public ObservedCloud observe(DesiredCloud cluster, CloudState recordedState) throws CloudException {
+            return delegate.observe(cluster, recordedState);
         }
 
         @Override
-        public void execute(String clusterId, CloudAction action) {
+        public void execute(DesiredCloud cluster, CloudAction action) throws CloudException {
             if (action instanceof CloudAction.AllocateEip && !throttled) {
                 throttled = true;
-                throw new IllegalStateException("Throttling.User: Request was denied due to user flow control.");
+                throw new CloudException(CloudException.Kind.TRANSIENT,
+                        "AllocateEipAddress: Throttling.User: Request was denied due to user flow control.");
             }
-            delegate.execute(clusterId, action);
+            delegate.execute(cluster, action);
+        }
+    }
+
+    /** Reports the EIP as "Associating" for the first observations after it was associated, as the real API does. */
+    private static final class SlowAssociation implements CloudProvider {
+        private final CloudProvider delegate;
+        private int associatingFor;
+
+        SlowAssociation(CloudProvider delegate, int observations) {
+            this.delegate = delegate;
+            this.associatingFor = observations;
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public ObservedCloud observe(DesiredCloud cluster, CloudState recordedState) throws CloudException {
+            ObservedCloud observed = delegate.observe(cluster, recordedState);
+            ObservedCloud.Eip eip = observed.eip();
+            if (eip == null || eip.associatedWith() == null || associatingFor-- <= 0) {
+                return observed;
+            }
+            return new ObservedCloud(observed.loadBalancer(), new ObservedCloud.Eip(eip.id(), eip.ipAddress(), eip.bandwidthMbps(),
+                    "Associating", eip.associatedWith()), observed.acl(), observed.listeners());
+        }
+
+        @Override
+        public void execute(DesiredCloud cluster, CloudAction action) throws CloudException {
+            delegate.execute(cluster, action);
+        }
+    }
+
+    /** A provider that is configured but never reached in the test. */
+    private record NamedOnly(String name) implements CloudProvider {
+        @Override
+        public ObservedCloud observe(DesiredCloud cluster, CloudState recordedState) {
+            throw new AssertionError("not to be reached");
+        }
+
+        @Override
+        public void execute(DesiredCloud cluster, CloudAction action) {
+            throw new AssertionError("not to be reached");
         }
     }
 

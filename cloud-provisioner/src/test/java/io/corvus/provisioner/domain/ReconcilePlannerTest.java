@@ -111,6 +111,51 @@ class ReconcilePlannerTest {
         assertThat(cloud.observe("c1")).isEqualTo(ObservedCloud.NOTHING);
     }
 
+    @Test
+    void anEipStillAssociatingIsWaitedForAndNotTouched() {
+        LocalCloud cloud = new LocalCloud();
+        DesiredCloud desired = desired(true, false, 2, 1, 100);
+        converge(cloud, desired, 100);
+        ObservedCloud settled = cloud.observe("c1");
+        ObservedCloud associating = withEipStatus(settled, "Associating");
+
+        assertThat(ReconcilePlanner.plan(desired(true, false, 2, 1, 200), associating, 100))
+                .as("not even our own bandwidth change while the association runs").isEmpty();
+        assertThat(ReconcilePlanner.waitingFor(associating)).hasValue("EIP " + settled.eip().id() + " is Associating");
+        assertThat(ReconcilePlanner.waitingFor(settled)).isEmpty();
+    }
+
+    @Test
+    void releaseWaitsForAnEipThatIsStillBeingUnassociated() {
+        LocalCloud cloud = new LocalCloud();
+        converge(cloud, desired(true, false, 0, 1, 100), 100);
+        ObservedCloud observed = cloud.observe("c1");
+        ObservedCloud unassociating = new ObservedCloud(observed.loadBalancer(),
+                new ObservedCloud.Eip(observed.eip().id(), observed.eip().ipAddress(), 100, "Unassociating", null), null, Map.of());
+
+        List<CloudAction> plan = ReconcilePlanner.plan(desired(false, false, 0, 1, 100), unassociating, 100);
+
+        assertThat(plan).as("neither the EIP nor the load balancer it is leaving can go yet").isEmpty();
+        assertThat(ReconcilePlanner.waitingFor(unassociating)).isPresent();
+    }
+
+    @Test
+    void aListenerOfTheWrongProtocolIsReplaced() {
+        ObservedCloud observed = new ObservedCloud(new ObservedCloud.LoadBalancer("lb-1", "192.0.2.1", true, List.of()),
+                new ObservedCloud.Eip("eip-1", "198.51.100.1", 100, "InUse", "lb-1"), null,
+                Map.of(4500, new ObservedCloud.Listener(4500, "tcp", true, null)));
+
+        List<CloudAction> plan = ReconcilePlanner.plan(desired(false, true, 0, 0, 100), observed, 100);
+
+        assertThat(plan).contains(new CloudAction.DeleteListener("lb-1", 4500, "tcp"));
+    }
+
+    private static ObservedCloud withEipStatus(ObservedCloud observed, String status) {
+        ObservedCloud.Eip eip = observed.eip();
+        return new ObservedCloud(observed.loadBalancer(), new ObservedCloud.Eip(eip.id(), eip.ipAddress(), eip.bandwidthMbps(),
+                status, eip.associatedWith()), observed.acl(), observed.listeners());
+    }
+
     /** Plan, execute, observe again, until the plan is empty; fails when it does not settle. */
     static void converge(LocalCloud cloud, DesiredCloud desired, Integer bandwidthWeSet) {
         Integer weSet = bandwidthWeSet;

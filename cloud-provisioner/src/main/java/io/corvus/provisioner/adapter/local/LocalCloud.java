@@ -37,23 +37,24 @@ public final class LocalCloud {
     }
 
     /**
-     * Brings back, after a restart, the resources recorded on corvus.cloud-state.v1, when this cloud
-     * does not hold the cluster yet. Listeners and backends are not recorded there: the next
+     * Brings back, after a restart (or on the replica that takes a cluster over), the resources
+     * recorded on corvus.cloud-state.v1, when this cloud does not hold the cluster yet. Listeners and backends are not recorded there: the next
      * reconcile creates them again, as it would repair them in a real cloud.
      */
     public synchronized void restore(CloudState recorded) {
-        Resources r = clusters.get(recorded.clusterId());
-        if (r != null && (r.lb != null || r.eip != null || r.acl != null)) {
-            return;
+        if (clusters.containsKey(recorded.clusterId())) {
+            return; // this process has held the cluster since: what it holds (maybe nothing) is newer
         }
-        r = clusters.computeIfAbsent(recorded.clusterId(), id -> new Resources());
+        Resources r = new Resources();
+        clusters.put(recorded.clusterId(), r);
         boolean hasLb = !recorded.loadBalancerId().isEmpty();
         if (hasLb) {
             r.lb = new ObservedCloud.LoadBalancer(recorded.loadBalancerId(), recorded.loadBalancerIp(), true, List.of());
         }
         if (!recorded.eipId().isEmpty()) {
-            r.eip = new ObservedCloud.Eip(recorded.eipId(), recorded.eipIp(), 0, hasLb ? "InUse" : "Available",
-                    hasLb ? recorded.loadBalancerId() : null);
+            int bandwidth = recorded.eipBandwidthMbps() == null ? 0 : recorded.eipBandwidthMbps();
+            r.eip = new ObservedCloud.Eip(recorded.eipId(), recorded.eipIp(), bandwidth,
+                    hasLb ? ObservedCloud.Eip.IN_USE : ObservedCloud.Eip.AVAILABLE, hasLb ? recorded.loadBalancerId() : null);
         }
         if (!recorded.aclId().isEmpty()) {
             r.acl = new ObservedCloud.Acl(recorded.aclId(),
@@ -67,9 +68,9 @@ public final class LocalCloud {
             case CloudAction.CreateLoadBalancer create ->
                     r.lb = new ObservedCloud.LoadBalancer(id("lb"), "192.0.2." + address(), true, List.of());
             case CloudAction.AllocateEip allocate ->
-                    r.eip = new ObservedCloud.Eip(id("eip"), "198.51.100." + address(), allocate.bandwidthMbps(), "Available", null);
+                    r.eip = new ObservedCloud.Eip(id("eip"), "198.51.100." + address(), allocate.bandwidthMbps(), ObservedCloud.Eip.AVAILABLE, null);
             case CloudAction.AssociateEip associate ->
-                    r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), r.eip.bandwidthMbps(), "InUse", associate.loadBalancerId());
+                    r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), r.eip.bandwidthMbps(), ObservedCloud.Eip.IN_USE, associate.loadBalancerId());
             case CloudAction.ModifyEipBandwidth modify ->
                     r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), modify.bandwidthMbps(), r.eip.status(), r.eip.associatedWith());
             case CloudAction.CreateAcl create -> r.acl = new ObservedCloud.Acl(id("acl"), List.of());
@@ -97,7 +98,7 @@ public final class LocalCloud {
             case CloudAction.SetBackends set ->
                     r.lb = new ObservedCloud.LoadBalancer(r.lb.id(), r.lb.address(), r.lb.deleteProtection(), set.backends());
             case CloudAction.UnassociateEip unassociate ->
-                    r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), r.eip.bandwidthMbps(), "Available", null);
+                    r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), r.eip.bandwidthMbps(), ObservedCloud.Eip.AVAILABLE, null);
             case CloudAction.ReleaseEip release -> {
                 refuseIf(r.eip.associatedWith() != null, "IncorrectEipStatus", "the EIP is still associated");
                 r.eip = null;
