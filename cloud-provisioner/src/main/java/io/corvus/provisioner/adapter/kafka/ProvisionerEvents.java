@@ -15,8 +15,7 @@ import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.provisioner.adapter.kube.RavenCfg;
-import io.corvus.provisioner.adapter.local.LocalCloud;
-import io.corvus.provisioner.adapter.local.LocalCloudProvider;
+import io.corvus.provisioner.app.CloudProvider;
 import io.corvus.provisioner.app.ProvisioningLoop;
 import io.corvus.provisioner.app.ProvisioningOutput;
 import io.corvus.provisioner.boot.ProvisionerSettings;
@@ -24,6 +23,7 @@ import io.corvus.service.EventPumps;
 import io.corvus.service.Eventing;
 import io.corvus.service.OwnedClusters;
 import io.corvus.service.PartitionOwnership;
+import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -42,16 +42,15 @@ public class ProvisionerEvents implements EventHandler, ProvisioningOutput {
     private final ProvisionerSettings settings;
     private final EventPublisher publisher;
     private final RavenCfg ravenCfg;
-    private final LocalCloud localCloud = new LocalCloud();
     private final ProvisioningLoop loop;
     private final OwnedClusters owned;
 
     ProvisionerEvents(ProvisionerSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters, Clock clock,
-            EventPublisher publisher, RavenCfg ravenCfg) {
+            EventPublisher publisher, RavenCfg ravenCfg, @All List<CloudProvider> providers) {
         this.settings = settings;
         this.publisher = publisher;
         this.ravenCfg = ravenCfg;
-        this.loop = new ProvisioningLoop(List.of(new LocalCloudProvider(localCloud)), this, clock);
+        this.loop = new ProvisioningLoop(providers, this, clock);
         this.owned = new OwnedClusters(eventing, codec, deadLetters, clock, REBUILT_FROM_START, Map.of(),
                 PartitionOwnership.Owner.of(loop::own, loop::release), this);
     }
@@ -70,12 +69,7 @@ public class ProvisionerEvents implements EventHandler, ProvisioningOutput {
         switch (event.payload()) {
             case ConfigChanged config -> loop.apply(config);
             case GatewayTopology topology -> loop.apply(topology);
-            case CloudState state -> {
-                if (state.provider().equals("local")) {
-                    localCloud.restore(state);
-                }
-                loop.apply(state);
-            }
+            case CloudState state -> loop.apply(state);
             default -> throw new IllegalArgumentException("the provisioner does not read " + event.payload().getClass().getSimpleName());
         }
     }
