@@ -2,17 +2,15 @@ package io.corvus.provisioner.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.corvus.events.ClusterPartitioner;
+import io.corvus.provisioner.TestClock;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class ProvisioningLoopTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T08:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-26T08:00:00Z"));
     private final Recorded recorded = new Recorded();
     private final LocalCloud cloud = new LocalCloud();
     private final ProvisioningLoop loop = new ProvisioningLoop(List.of(new LocalCloudProvider(cloud)), recorded, clock);
@@ -337,33 +335,6 @@ class ProvisioningLoopTest {
         @Override
         public void execute(DesiredCloud cluster, CloudAction action) {
             throw new AssertionError("not to be reached");
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -1,8 +1,6 @@
 package io.corvus.provisioner.adapter.aliyun;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +16,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,15 +24,20 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * An Alibaba Cloud API emulator for tests and benchmarks: an HTTP server speaking the RPC wire
  * format the official SDKs use ({@code POST /?params}, action and version in {@code x-acs-action}
  * and {@code x-acs-version}, ACS3-HMAC-SHA256 signatures, JSON replies with a RequestId, errors
  * as 4xx/5xx with Code and Message), backed by {@link EmulatedCloud}. It verifies every signature
- * against the keys it knows, can add latency, and injects the faults of a {@link FaultPlan}.
+ * against the keys it knows, can add latency, and injects the faults of a {@link FaultPlan}. It runs
+ * on one Vert.x event loop: pauses are timers, so a hanging call never holds up the others.
  */
 public final class AliyunEmulator implements AutoCloseable {
 
@@ -70,9 +71,10 @@ public final class AliyunEmulator implements AutoCloseable {
             "ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final EmulatedCloud cloud;
+    private final Clock clock;
+    private volatile EmulatedCloud cloud;
     private final Map<String, String> secrets = new ConcurrentHashMap<>();
     private final Map<String, String> stsTokens = new ConcurrentHashMap<>();
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -82,20 +84,34 @@ public final class AliyunEmulator implements AutoCloseable {
     private volatile Duration hang = Duration.ofSeconds(2);
 
     public AliyunEmulator(Clock clock) throws IOException {
+        this.clock = clock;
         this.cloud = new EmulatedCloud(clock);
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        try {
+            this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
+                    .requestHandler(request -> request.body().onSuccess(body -> after(latency, () -> handle(request, body.getBytes()))))
+                    .listen().toCompletionStage().toCompletableFuture().get();
+        } catch (Exception e) {
+            vertx.close();
+            throw new IOException("cannot start the Alibaba Cloud API emulator", e);
+        }
     }
 
     public EmulatedCloud cloud() {
         return cloud;
     }
 
+    /** An empty cloud (no VPC either), no faults, no latency, no calls recorded: for the next case of a property. */
+    public EmulatedCloud reset() {
+        faults(FaultPlan.NONE);
+        latency = Duration.ZERO;
+        calls.clear();
+        cloud = new EmulatedCloud(clock);
+        return cloud;
+    }
+
     /** {@code 127.0.0.1:port}, for the SDK's endpoint. */
     public String endpoint() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return "127.0.0.1:" + server.actualPort();
     }
 
     public AliyunEmulator withAccessKey(String id, String secret) {
@@ -136,59 +152,55 @@ public final class AliyunEmulator implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String action = exchange.getRequestHeaders().getFirst("x-acs-action");
-            String product = PRODUCTS.get(exchange.getRequestHeaders().getFirst("x-acs-version"));
+    private void handle(HttpServerRequest request, byte[] body) {
+        try {
+            String action = request.getHeader("x-acs-action");
+            String product = PRODUCTS.get(request.getHeader("x-acs-version"));
             if (action == null || product == null) {
-                error(exchange, 400, "MissingParameter", "x-acs-action and a known x-acs-version (" + PRODUCTS.keySet() + ") are required");
+                error(request, 400, "MissingParameter", "x-acs-action and a known x-acs-version (" + PRODUCTS.keySet() + ") are required");
                 return;
             }
             calls.add(action);
-            Map<String, String> params = parameters(exchange.getRequestURI().getRawQuery());
-            if (body.length > 0 && String.valueOf(exchange.getRequestHeaders().getFirst("content-type")).startsWith("application/x-www-form-urlencoded")) {
+            Map<String, String> params = parameters(request.query());
+            if (body.length > 0 && String.valueOf(request.getHeader("content-type")).startsWith("application/x-www-form-urlencoded")) {
                 params.putAll(parameters(new String(body, StandardCharsets.UTF_8)));
             }
-            String refused = authenticate(exchange, params, body);
+            String refused = authenticate(request, params, body);
             if (refused != null) {
                 String[] codeAndMessage = refused.split(": ", 2);
-                error(exchange, codeAndMessage[0].startsWith("InvalidAccessKeyId") ? 404 : 400, codeAndMessage[0], codeAndMessage[1]);
+                error(request, codeAndMessage[0].startsWith("InvalidAccessKeyId") ? 404 : 400, codeAndMessage[0], codeAndMessage[1]);
                 return;
             }
-            pause(latency);
             Fault fault = faults.at(sinceFaultPlan.incrementAndGet(), action);
             switch (fault) {
-                case THROTTLE -> error(exchange, 400, "Throttling.User", "Request was denied due to user flow control.");
-                case UNAVAILABLE -> error(exchange, 503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
-                case TIMEOUT_BEFORE -> pause(hang);
+                case THROTTLE -> error(request, 400, "Throttling.User", "Request was denied due to user flow control.");
+                case UNAVAILABLE -> error(request, 503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.");
+                case TIMEOUT_BEFORE -> after(hang, () -> request.connection().close());
                 case NONE, INTERNAL_ERROR_AFTER, TIMEOUT_AFTER, DROP_AFTER -> {
                     Map<String, Object> reply;
                     try {
                         reply = cloud.apply(product, action, params);
                     } catch (EmulatedCloud.ApiError e) {
-                        error(exchange, e.status, e.code, e.getMessage());
+                        error(request, e.status, e.code, e.getMessage());
                         return;
                     }
-                    if (fault == Fault.TIMEOUT_AFTER) {
-                        pause(hang);
-                    } else if (fault == Fault.DROP_AFTER) {
-                        return; // closing the exchange unanswered drops the connection
-                    } else if (fault == Fault.INTERNAL_ERROR_AFTER) {
-                        error(exchange, 500, "InternalError", "The request processing has failed due to some unknown error.");
-                    } else {
-                        Map<String, Object> withId = new LinkedHashMap<>(reply);
-                        withId.put("RequestId", UUID.randomUUID().toString().toUpperCase());
-                        send(exchange, 200, withId);
+                    switch (fault) {
+                        case TIMEOUT_AFTER -> after(hang, () -> request.connection().close());
+                        case DROP_AFTER -> request.connection().close(); // done, and the connection drops unanswered
+                        case INTERNAL_ERROR_AFTER -> error(request, 500, "InternalError", "The request processing has failed due to some unknown error.");
+                        default -> {
+                            Map<String, Object> withId = new LinkedHashMap<>(reply);
+                            withId.put("RequestId", UUID.randomUUID().toString().toUpperCase());
+                            send(request, 200, withId);
+                        }
                     }
                 }
             }
         } catch (RuntimeException e) {
-            error(exchange, 500, "InternalError", "emulator failure: " + e);
+            error(request, 500, "InternalError", "emulator failure: " + e);
         }
     }
 
@@ -197,8 +209,8 @@ public final class AliyunEmulator implements AutoCloseable {
      * sorted and percent-encoded query, the signed headers, the payload hash) hashed, then signed with
      * the key's secret. Returns "Code: message" when refused.
      */
-    private String authenticate(HttpExchange exchange, Map<String, String> params, byte[] body) {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+    private String authenticate(HttpServerRequest request, Map<String, String> params, byte[] body) {
+        String authorization = request.getHeader("Authorization");
         Matcher m = authorization == null ? null : AUTHORIZATION.matcher(authorization);
         if (m == null || !m.matches()) {
             return "IncompleteSignature: The request signature does not conform to Aliyun standards.";
@@ -208,16 +220,16 @@ public final class AliyunEmulator implements AutoCloseable {
             return "InvalidAccessKeyId.NotFound: Specified access key is not found.";
         }
         String payloadHash = hex(sha256(body));
-        if (!payloadHash.equals(exchange.getRequestHeaders().getFirst("x-acs-content-sha256"))) {
+        if (!payloadHash.equals(request.getHeader("x-acs-content-sha256"))) {
             return "SignatureDoesNotMatch: The payload hash does not match x-acs-content-sha256.";
         }
-        StringBuilder canonical = new StringBuilder(exchange.getRequestMethod()).append('\n')
-                .append(exchange.getRequestURI().getRawPath().isEmpty() ? "/" : exchange.getRequestURI().getRawPath()).append('\n');
+        StringBuilder canonical = new StringBuilder(request.method().name()).append('\n')
+                .append(request.path() == null || request.path().isEmpty() ? "/" : request.path()).append('\n');
         List<String> query = new ArrayList<>();
         new TreeMap<>(params).forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
         canonical.append(String.join("&", query)).append('\n');
         for (String header : m.group(2).split(";")) {
-            String value = exchange.getRequestHeaders().getFirst(header);
+            String value = request.getHeader(header);
             canonical.append(header).append(':').append(value == null ? "" : value.trim()).append('\n');
         }
         canonical.append('\n').append(m.group(2)).append('\n').append(payloadHash);
@@ -227,7 +239,7 @@ public final class AliyunEmulator implements AutoCloseable {
             return "SignatureDoesNotMatch: The request signature we calculated does not match the signature you provided.";
         }
         String expectedToken = stsTokens.get(m.group(1));
-        if (expectedToken != null && !expectedToken.equals(exchange.getRequestHeaders().getFirst("x-acs-security-token"))) {
+        if (expectedToken != null && !expectedToken.equals(request.getHeader("x-acs-security-token"))) {
             return "InvalidSecurityToken.Expired: Specified SecurityToken is expired.";
         }
         return null;
@@ -250,32 +262,30 @@ public final class AliyunEmulator implements AutoCloseable {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
     }
 
-    private static void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+    private static void error(HttpServerRequest request, int status, String code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("RequestId", UUID.randomUUID().toString().toUpperCase());
         body.put("HostId", "emulator.aliyuncs.com");
         body.put("Code", code);
         body.put("Message", message);
-        send(exchange, status, body);
+        send(request, status, body);
     }
 
-    private static void send(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json;charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static void pause(Duration duration) {
-        if (duration.isZero()) {
-            return;
-        }
+    private static void send(HttpServerRequest request, int status, Map<String, Object> body) {
         try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            request.response().setStatusCode(status).putHeader("Content-Type", "application/json;charset=utf-8")
+                    .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
+        } catch (IOException e) {
+            request.response().setStatusCode(500).end();
+        }
+    }
+
+    /** Runs the step now, or after the pause, without ever blocking the event loop. */
+    private void after(Duration pause, Runnable step) {
+        if (pause.isZero()) {
+            step.run();
+        } else {
+            vertx.setTimer(pause.toMillis(), id -> step.run());
         }
     }
 
