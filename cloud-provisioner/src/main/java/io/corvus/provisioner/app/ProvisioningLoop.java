@@ -237,7 +237,6 @@ public final class ProvisioningLoop {
         c.failures++;
         Duration wait = step == Step.FAILED ? RETRY.longest() : RETRY.delay(c.failures, random);
         c.retryAt = clock.instant().plus(wait);
-        LOG.warnf("cluster %s: %s: %s; next try at %s", clusterId, step.wireName(), reason, c.retryAt);
         try {
             step(c, step, step == Step.FAILED ? "a step needs attention; retrying at " + c.retryAt : "a step failed; retrying",
                     reason, c.retryAt, ObservedCloud.NOTHING);
@@ -271,8 +270,9 @@ public final class ProvisioningLoop {
         }
         if (plan.stream().anyMatch(a -> a instanceof CloudAction.AddAclEntries || a instanceof CloudAction.RemoveAclEntries
                 || a instanceof CloudAction.DeleteAcl)) {
-            step(c, Step.ACL_APPLIED, observed.acl() == null ? "no whitelist: every source may connect"
-                    : "whitelist " + observed.acl().id() + " holds " + observed.acl().entries().size() + " entries", null, null, observed);
+            String whitelist = observed.acl() != null ? "whitelist " + observed.acl().id() + " holds " + observed.acl().entries().size()
+                    + " entries" : c.config.config().disabled() ? "whitelist deleted" : "no whitelist: every source may connect";
+            step(c, Step.ACL_APPLIED, whitelist, null, null, observed);
         }
         if (plan.stream().anyMatch(a -> a instanceof CloudAction.StartListener)) {
             step(c, Step.LISTENERS_READY, "listeners " + new TreeSet<>(observed.listeners().keySet()) + " running",
@@ -325,7 +325,11 @@ public final class ProvisioningLoop {
         }
         output.step(new ProvisioningStep(c.config.clusterId(), c.config.revision(), step, clock.instant(), message, reason,
                 retryAt, resources));
-        LOG.infof("cluster %s: %s: %s", c.config.clusterId(), step.wireName(), message);
+        if (reason == null) {
+            LOG.infof("cluster %s: %s: %s", c.config.clusterId(), step.wireName(), message);
+        } else {
+            LOG.warnf("cluster %s: %s: %s: %s", c.config.clusterId(), step.wireName(), message, reason);
+        }
     }
 
     private interface ClusterChange {

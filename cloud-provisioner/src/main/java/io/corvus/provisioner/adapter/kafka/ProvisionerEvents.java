@@ -8,6 +8,7 @@ import io.corvus.events.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;
+import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.ReceivedEvent;
 import io.corvus.events.payload.CloudState;
@@ -56,12 +57,26 @@ public class ProvisionerEvents implements EventHandler, ProvisioningOutput {
     }
 
     void start(@Observes StartupEvent startup, EventPumps pumps) {
-        pumps.register("provisioner", owned.pump());
-        owned.startTicking(settings.tick(), loop::reconcileOwned);
+        pumps.register("provisioner", consume());
+        startTicking();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
         owned.stopTicking();
+    }
+
+    /** The consuming loop of this replica, not yet started. */
+    EventPump consume() {
+        return owned.pump();
+    }
+
+    void startTicking() {
+        owned.startTicking(settings.tick(), loop::reconcileOwned);
+    }
+
+    /** Leaves the group and stops provisioning: a replica going away. */
+    void close() {
+        owned.close();
     }
 
     @Override

@@ -28,7 +28,7 @@ public class RavenCfg {
     private final Optional<String> inClusterId;
     private final Optional<String> manifestDir;
 
-    RavenCfg(Instance<KubernetesClient> client, ProvisionerSettings settings) {
+    public RavenCfg(Instance<KubernetesClient> client, ProvisionerSettings settings) {
         this.client = client;
         this.inClusterId = settings.kubernetes().clusterId();
         this.manifestDir = settings.ravenCfgDir();

@@ -43,7 +43,7 @@ class AliyunCloudProviderTest {
     }
 
     private AliyunCloudProvider provider(Duration readTimeout) {
-        return new AliyunCloudProvider(AliyunSettings.at(emulator, readTimeout),
+        return new AliyunCloudProvider(TestAliyunSettings.at(emulator, readTimeout),
                 cluster -> new AliyunCredentials(KEY_ID, KEY_SECRET, null, "the test"), ApiCallObserver.NONE,
                 waits::add, new SplittableRandom(1));
     }
@@ -208,7 +208,7 @@ class AliyunCloudProviderTest {
 
     @Test
     void refusedCredentialsSayWhereTheyCameFromAndNeverShowTheSecret() {
-        AliyunCloudProvider wrongKey = new AliyunCloudProvider(AliyunSettings.at(emulator, Duration.ofSeconds(5)),
+        AliyunCloudProvider wrongKey = new AliyunCloudProvider(TestAliyunSettings.at(emulator, Duration.ofSeconds(5)),
                 cluster -> new AliyunCredentials(KEY_ID, "not-the-secret-9f8e7d", null, "Secret kube-system/corvus-aliyun-credentials"),
                 ApiCallObserver.NONE, waits::add, new SplittableRandom(1));
 
@@ -225,7 +225,7 @@ class AliyunCloudProviderTest {
     @Test
     void aTemporaryKeyTravelsWithItsStsToken() throws Exception {
         emulator.withStsKey("STS.corvus", "sts-secret", "sts-token-1");
-        AliyunCloudProvider sts = new AliyunCloudProvider(AliyunSettings.at(emulator, Duration.ofSeconds(5)),
+        AliyunCloudProvider sts = new AliyunCloudProvider(TestAliyunSettings.at(emulator, Duration.ofSeconds(5)),
                 cluster -> new AliyunCredentials("STS.corvus", "sts-secret", "sts-token-1", "the environment"),
                 ApiCallObserver.NONE, waits::add, new SplittableRandom(1));
 

@@ -83,13 +83,6 @@ class FaultSchedulePropertyTest {
     record Scenario(List<Revision> revisions, List<List<Fault>> faults, Set<Integer> crashes, int asyncPolls) {
     }
 
-    /** Thrown where the process dies: an Error, so nothing on the way catches it as a failed step. */
-    static final class SimulatedCrash extends Error {
-        SimulatedCrash() {
-            super("simulated crash", null, false, false);
-        }
-    }
-
     private static Handler[] consoleHandlers;
 
     @BeforeContainer
@@ -244,7 +237,7 @@ class FaultSchedulePropertyTest {
                     }
                 }
             };
-            AliyunCloudProvider provider = new AliyunCloudProvider(AliyunSettings.at(emulator, Duration.ofMillis(60)),
+            AliyunCloudProvider provider = new AliyunCloudProvider(TestAliyunSettings.at(emulator, Duration.ofMillis(60)),
                     cluster -> new AliyunCredentials("LTAI5tFaults", SECRET, null, "the test"), crashing, wait -> { },
                     new SplittableRandom(3));
             loop = new ProvisioningLoop(List.of(provider), topics, topics.clock, new SplittableRandom(5));

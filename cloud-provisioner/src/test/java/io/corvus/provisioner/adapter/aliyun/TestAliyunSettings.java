@@ -6,11 +6,11 @@ import java.util.Optional;
 import io.corvus.provisioner.boot.ProvisionerSettings;
 
 /** Provider settings for tests and benchmarks: pointed at an emulator over plain HTTP. */
-record AliyunSettings(String endpointAddress, Duration readTimeout, int maxAttempts, Optional<String> credentialsSecret)
+public record TestAliyunSettings(String endpointAddress, Duration readTimeout, int maxAttempts, Optional<String> credentialsSecret)
         implements ProvisionerSettings.Aliyun {
 
-    static AliyunSettings at(AliyunEmulator emulator, Duration readTimeout) {
-        return new AliyunSettings(emulator.endpoint(), readTimeout, 5, Optional.empty());
+    public static TestAliyunSettings at(AliyunEmulator emulator, Duration readTimeout) {
+        return new TestAliyunSettings(emulator.endpoint(), readTimeout, 5, Optional.empty());
     }
 
     @Override
