@@ -3,4 +3,4 @@
 # settings: steady node-update throughput, and failover latency from a gateway's last heartbeat to
 # its successor's topology acknowledged on the topic. Prints name=value lines.
 #   bench/elector-runtime.sh [NODE_UPDATES]
-exec "$(dirname "$0")/../tools/run-elector-bench.sh" ElectorRuntimeBench "$@"
+exec "$(dirname "$0")/../tools/run-bench.sh" gateway-elector ElectorRuntimeBench "$@"
