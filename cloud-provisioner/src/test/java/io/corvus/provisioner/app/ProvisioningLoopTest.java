@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.corvus.events.ClusterPartitioner;
+import io.corvus.provisioner.RecordedOutput;
 import io.corvus.provisioner.TestClock;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.CloudState;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class ProvisioningLoopTest {
 
     private final TestClock clock = new TestClock(Instant.parse("2026-11-26T08:00:00Z"));
-    private final Recorded recorded = new Recorded();
+    private final RecordedOutput recorded = new RecordedOutput();
     private final LocalCloud cloud = new LocalCloud();
     private final ProvisioningLoop loop = new ProvisioningLoop(List.of(new LocalCloudProvider(cloud)), recorded, clock);
 
@@ -175,7 +175,7 @@ class ProvisioningLoopTest {
     /** Provisions revision 1, restarts the loop (reading both topics in the given order), then changes the bandwidth. */
     private int bandwidthAfterRestartAndChangeTo(int bandwidth, boolean cloudStateFirst) {
         LocalCloud ownCloud = new LocalCloud();
-        Recorded output = new Recorded();
+        RecordedOutput output = new RecordedOutput();
         ProvisioningLoop first = new ProvisioningLoop(List.of(new LocalCloudProvider(ownCloud)), output, clock);
         first.own(List.of(ClusterPartitioner.partitionFor("c1", Topic.PARTITIONS)));
         first.apply(config("c1", 1, true, "local", List.of()));
@@ -239,28 +239,6 @@ class ProvisioningLoopTest {
         return new GatewayTopology(clusterId, "cloud", 1, "cloud", false, true, false,
                 List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, address, null, null, null)),
                 List.of(), null, Instant.parse("2026-11-26T08:00:00Z"));
-    }
-
-    /** Records what the loop reports. */
-    private static final class Recorded implements ProvisioningOutput {
-        final List<ProvisioningStep> steps = new ArrayList<>();
-        final List<CloudState> states = new ArrayList<>();
-        final List<Map<String, String>> ravenCfg = new ArrayList<>();
-
-        @Override
-        public void step(ProvisioningStep step) {
-            steps.add(step);
-        }
-
-        @Override
-        public void cloudState(CloudState state) {
-            states.add(state);
-        }
-
-        @Override
-        public void ravenConfig(String clusterId, Map<String, String> data) {
-            ravenCfg.add(data);
-        }
     }
 
     /** Throttled once on the first EIP allocation, as the real API can be. */

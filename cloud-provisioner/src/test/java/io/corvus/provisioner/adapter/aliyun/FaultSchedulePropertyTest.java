@@ -20,17 +20,15 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.corvus.events.ClusterPartitioner;
+import io.corvus.provisioner.RecordedOutput;
 import io.corvus.provisioner.TestClock;
 import io.corvus.events.Topic;
-import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
-import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.events.payload.ProvisioningStep.Step;
 import io.corvus.provisioner.adapter.aliyun.AliyunEmulator.Fault;
 import io.corvus.provisioner.app.ProvisioningLoop;
-import io.corvus.provisioner.app.ProvisioningOutput;
 import io.corvus.provisioner.domain.DesiredCloud;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -260,29 +258,11 @@ class FaultSchedulePropertyTest {
     }
 
     /** What the process wrote to the topics (and to raven-cfg); a restarted process reads it back. */
-    private static final class Topics implements ProvisioningOutput {
+    private static final class Topics extends RecordedOutput {
         final TestClock clock = new TestClock(Instant.parse("2026-11-26T08:00:00Z"));
         final AtomicInteger apiCalls = new AtomicInteger();
-        final List<ProvisioningStep> steps = new ArrayList<>();
-        final List<CloudState> states = new ArrayList<>();
-        final List<Map<String, String>> ravenCfg = new ArrayList<>();
         ConfigChanged config;
         GatewayTopology gateway;
-
-        @Override
-        public void step(ProvisioningStep step) {
-            steps.add(step);
-        }
-
-        @Override
-        public void cloudState(CloudState state) {
-            states.add(state);
-        }
-
-        @Override
-        public void ravenConfig(String clusterId, Map<String, String> data) {
-            ravenCfg.add(data);
-        }
 
         List<String> everything() {
             List<String> all = new ArrayList<>();

@@ -15,7 +15,6 @@ import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.KafkaClients;
-import io.corvus.events.payload.ConfigChanged;
 import io.corvus.service.Eventing;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
