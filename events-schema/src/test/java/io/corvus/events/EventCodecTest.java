@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
+import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.CorvusEvent;
+import io.corvus.events.payload.GatewayTopology;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,26 @@ class EventCodecTest {
         CloudState example = ExampleEvents.cloudState();
         assertThat(read.eipBandwidthMbps()).isNull();
         assertThat(read.ravenConfig()).isEqualTo(example.ravenConfig());
+    }
+
+    @Test
+    void aTopologyWrittenBeforeTheWhitelistFieldStillReadsAsAcceptingEverySource() throws IOException {
+        byte[] older = Files.readAllBytes(GOLDEN.resolve("io.corvus.topology.changed.v1.before-acl.json"));
+
+        GatewayTopology read = (GatewayTopology) codec.fromRecord("corvus.topology.v1", structuredHeaders(), older);
+
+        assertThat(read.accessControlList()).isEmpty();
+        assertThat(read.endpoints()).isEqualTo(ExampleEvents.gatewayTopology().endpoints());
+    }
+
+    @Test
+    void aHeartbeatWrittenBeforeTheProxyPortFieldStillReadsWithTheDefaultPort() throws IOException {
+        byte[] older = Files.readAllBytes(GOLDEN.resolve("io.corvus.agent.heartbeat.v1.before-proxy-port.json"));
+
+        AgentHeartbeat read = (AgentHeartbeat) codec.fromRecord("corvus.agent-status.v1", structuredHeaders(), older);
+
+        assertThat(read.proxyServerPort()).isNull();
+        assertThat(read.nodeName()).isEqualTo(ExampleEvents.agentHeartbeat().nodeName());
     }
 
     @Test

@@ -40,12 +40,12 @@ public final class ExampleEvents {
     public static NodeObserved nodeObserved() {
         return new NodeObserved("c1", "edge-node-1", "hangzhou-edge", true, true, true,
                 List.of("192.168.10.11"), List.of(), List.of("10.244.1.0/24"),
-                Map.of("apps.openyurt.io/nodepool", "hangzhou-edge", "raven.openyurt.io/gateway-node", "true"), AT);
+                new java.util.TreeMap<>(Map.of("apps.openyurt.io/nodepool", "hangzhou-edge", "raven.openyurt.io/gateway-node", "true")), AT);
     }
 
     public static AgentHeartbeat agentHeartbeat() {
         return new AgentHeartbeat("c1", "edge-node-1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 7, 3,
-                List.of("cloud-node-1"), 1024, 2048, "203.0.113.9", null);
+                List.of("cloud-node-1"), 1024, 2048, "203.0.113.9", null, 10290);
     }
 
     public static GatewayTopology gatewayTopology() {
@@ -54,7 +54,7 @@ public final class ExampleEvents {
                         "192.168.10.11", "203.0.113.9", null, null)),
                 List.of(new GatewayTopology.Member("edge-node-1", "192.168.10.11", List.of("10.244.1.0/24")),
                         new GatewayTopology.Member("edge-node-2", "192.168.10.12", List.of("10.244.2.0/24"))),
-                new GatewayTopology.CloudExposure("198.51.100.20", 10280), AT);
+                new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of("203.0.113.0/24", "100.64.0.0/10"), AT);
     }
 
     public static ProvisioningStep provisioningStep() {

@@ -34,7 +34,7 @@ class EventLineTest {
     @Test
     void aHeartbeatLineSaysTheRoles() {
         var heartbeat = new AgentHeartbeat("demo", "n1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 4, 2, List.of(), 0, 0,
-                null, null);
+                null, null, null);
 
         assertThat(EventLine.summary(heartbeat)).isEqualTo("alive; roles PROXY_CLIENT, topology generation 4, 2 streams");
     }
@@ -43,7 +43,7 @@ class EventLineTest {
     void aTopologyLineListsTheEndpointsAndTheCloudEntry() {
         var topology = new GatewayTopology("demo", "pool-a", 3, "pool-a", true, true, false,
                 List.of(new GatewayTopology.Endpoint("n1", GatewayTopology.EndpointType.PROXY, "10.0.0.1", null, null, null)),
-                List.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), AT);
+                List.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of(), AT);
 
         assertThat(EventLine.summary(topology))
                 .isEqualTo("generation 3, edge pool pool-a, endpoints proxy:n1, 0 members, cloud entry 198.51.100.20:10280");

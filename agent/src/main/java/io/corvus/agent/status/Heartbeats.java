@@ -44,7 +44,7 @@ public class Heartbeats {
     @Scheduled(every = "${corvus.agent.heartbeat-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
         AgentHeartbeat heartbeat = new AgentHeartbeat(settings.clusterId(), settings.nodeName(), clock.instant(),
-                Set.of(), 0, 0, List.of(), 0, 0, null, null);
+                Set.of(), 0, 0, List.of(), 0, 0, null, null, null);
         publisher.publish(heartbeat).whenComplete((metadata, error) -> {
             String failure = error == null ? null : error.getMessage();
             String previous = lastFailure.getAndSet(failure);

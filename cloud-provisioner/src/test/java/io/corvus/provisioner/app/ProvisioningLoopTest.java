@@ -238,7 +238,7 @@ class ProvisioningLoopTest {
     private static GatewayTopology cloudGateway(String clusterId, String address) {
         return new GatewayTopology(clusterId, "cloud", 1, "cloud", false, true, false,
                 List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, address, null, null, null)),
-                List.of(), null, Instant.parse("2026-11-26T08:00:00Z"));
+                List.of(), null, List.of(), Instant.parse("2026-11-26T08:00:00Z"));
     }
 
     /** Throttled once on the first EIP allocation, as the real API can be. */

@@ -163,6 +163,6 @@ public final class ProvisioningBench {
     private static GatewayTopology cloudGateway(String cluster, long generation) {
         return new GatewayTopology(cluster, "cloud", generation, "cloud", false, true, false,
                 List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "10.0.0.5", null, null, null)),
-                List.of(), null, Instant.now());
+                List.of(), null, List.of(), Instant.now());
     }
 }

@@ -1,5 +1,6 @@
 package io.corvus.config.domain;
 
+import io.corvus.events.Cidr;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -13,6 +13,8 @@ import io.corvus.events.EventKey;
  * @param topologyGeneration the newest topology generation the agent applied, 0 before any
  * @param observedPublicIp   the source address the cloud side saw, when known
  * @param tunnelPublicKey    the agent's tunnel-mode public key (base64), when it has one
+ * @param proxyServerPort    the port its proxy tunnel server listens on (or would, once elected)
+ *                           when that is not 10280, else null
  */
 public record AgentHeartbeat(
         String clusterId,
@@ -25,7 +27,8 @@ public record AgentHeartbeat(
         long bytesIn,
         long bytesOut,
         String observedPublicIp,
-        String tunnelPublicKey) implements CorvusEvent {
+        String tunnelPublicKey,
+        Integer proxyServerPort) implements CorvusEvent {
 
     /** What an agent currently does on its node. */
     public enum Role {
@@ -47,6 +50,9 @@ public record AgentHeartbeat(
         tunnelPeers = Checks.list(tunnelPeers);
         Checks.atLeast(bytesIn, 0, "bytesIn");
         Checks.atLeast(bytesOut, 0, "bytesOut");
+        if (proxyServerPort != null && (proxyServerPort < 1 || proxyServerPort > 65535)) {
+            throw new IllegalArgumentException("proxyServerPort must be a port from 1 to 65535, got " + proxyServerPort);
+        }
     }
 
     @Override

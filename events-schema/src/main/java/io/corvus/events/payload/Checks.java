@@ -42,6 +42,15 @@ final class Checks {
     }
 
     static <K, V> Map<K, V> map(Map<K, V> value) {
-        return value == null ? Map.of() : Map.copyOf(value);
+        if (value == null) {
+            return Map.of();
+        }
+        value.forEach((key, entry) -> {
+            if (key == null || entry == null) {
+                throw new IllegalArgumentException("a map in an event may hold no null key or value (key " + key + ")");
+            }
+        });
+        // keeps the order it was given, so an event serializes the same way every time
+        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(value));
     }
 }

@@ -13,6 +13,9 @@ import io.corvus.events.EventKey;
  * @param endpoints     the active endpoints; empty when the pool has no candidate (never stale)
  * @param members       every node of the pool with its subnets
  * @param cloudExposure where edge gateways dial in, once the cloud side is provisioned
+ * @param accessControlList the sources the cloud side's tunnel server accepts, as CIDRs (the
+ *                      configuration's whitelist, enforced by the agent as well as by the CLB);
+ *                      empty accepts every source
  */
 public record GatewayTopology(
         String clusterId,
@@ -25,6 +28,7 @@ public record GatewayTopology(
         List<Endpoint> endpoints,
         List<Member> members,
         CloudExposure cloudExposure,
+        List<String> accessControlList,
         Instant publishedAt) implements CorvusEvent {
 
     public enum EndpointType { PROXY, TUNNEL }
@@ -62,6 +66,7 @@ public record GatewayTopology(
         Checks.atLeast(generation, 1, "generation");
         endpoints = Checks.list(endpoints);
         members = Checks.list(members);
+        accessControlList = Checks.list(accessControlList);
         Checks.present(publishedAt, "publishedAt");
     }
 

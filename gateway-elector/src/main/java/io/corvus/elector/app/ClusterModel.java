@@ -73,16 +73,19 @@ final class ClusterModel {
         if (before.lastHeartbeat() != null && !settings.isFresh(before.lastHeartbeat(), sent)) {
             recoveredAt = sent; // this heartbeat ends a silence longer than the window
         }
-        NodeHealth after = new NodeHealth(sent, recoveredAt, heartbeat.observedPublicIp(), heartbeat.tunnelPublicKey());
+        NodeHealth after = new NodeHealth(sent, recoveredAt, heartbeat.observedPublicIp(), heartbeat.tunnelPublicKey(),
+                heartbeat.proxyServerPort());
         health.put(heartbeat.nodeName(), after);
         boolean detailsChanged = !java.util.Objects.equals(before.observedPublicIp(), after.observedPublicIp())
-                || !java.util.Objects.equals(before.tunnelPublicKey(), after.tunnelPublicKey());
+                || !java.util.Objects.equals(before.tunnelPublicKey(), after.tunnelPublicKey())
+                || !java.util.Objects.equals(before.proxyServerPort(), after.proxyServerPort());
         dirty |= !wasFresh || detailsChanged;
     }
 
     private void recovered(String nodeName, Instant now) {
         NodeHealth before = health.getOrDefault(nodeName, NodeHealth.UNKNOWN);
-        health.put(nodeName, new NodeHealth(before.lastHeartbeat(), now, before.observedPublicIp(), before.tunnelPublicKey()));
+        health.put(nodeName, new NodeHealth(before.lastHeartbeat(), now, before.observedPublicIp(), before.tunnelPublicKey(),
+                before.proxyServerPort()));
     }
 
     void apply(CloudState state) {

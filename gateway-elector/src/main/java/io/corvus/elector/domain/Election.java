@@ -94,8 +94,9 @@ public final class Election {
                 .toList();
         boolean edge = members.isEmpty() ? previous != null && previous.edge() : members.getFirst().edge();
         long generation = previous == null ? 1 : previous.generation() + 1;
+        List<String> acl = config == null ? List.of() : config.accessControlList();
         return new GatewayTopology(input.clusterId(), pool, generation, pool, edge, proxy, tunnel, endpoints, memberList,
-                input.cloudExposure(), input.now());
+                input.cloudExposure(), acl, input.now());
     }
 
     private static List<Endpoint> choose(Input input, String pool, EndpointType type, int replicas,
@@ -154,7 +155,8 @@ public final class Election {
 
     private static Endpoint endpoint(NodeObserved node, EndpointType type, NodeHealth health) {
         String publicIp = node.externalIps().isEmpty() ? health.observedPublicIp() : node.externalIps().getFirst();
-        return new Endpoint(node.nodeName(), type, first(node.internalIps()), publicIp, null,
+        return new Endpoint(node.nodeName(), type, first(node.internalIps()), publicIp,
+                type == EndpointType.PROXY ? health.proxyServerPort() : null,
                 type == EndpointType.TUNNEL ? health.tunnelPublicKey() : null);
     }
 
@@ -162,7 +164,8 @@ public final class Election {
     static boolean sameContent(GatewayTopology a, GatewayTopology b) {
         return a.edge() == b.edge() && a.proxyEnabled() == b.proxyEnabled() && a.tunnelEnabled() == b.tunnelEnabled()
                 && Objects.equals(a.nodePool(), b.nodePool()) && a.endpoints().equals(b.endpoints())
-                && a.members().equals(b.members()) && Objects.equals(a.cloudExposure(), b.cloudExposure());
+                && a.members().equals(b.members()) && Objects.equals(a.cloudExposure(), b.cloudExposure())
+                && a.accessControlList().equals(b.accessControlList());
     }
 
     private static String first(List<String> values) {

@@ -11,8 +11,10 @@ import java.time.Instant;
  *                         no steadier candidate is left
  * @param observedPublicIp the public address the agent reported, if any
  * @param tunnelPublicKey  the agent's tunnel-mode public key, if any
+ * @param proxyServerPort  the port of the agent's proxy tunnel server when it is not the default
  */
-public record NodeHealth(Instant lastHeartbeat, Instant recoveredAt, String observedPublicIp, String tunnelPublicKey) {
+public record NodeHealth(Instant lastHeartbeat, Instant recoveredAt, String observedPublicIp, String tunnelPublicKey,
+        Integer proxyServerPort) {
 
-    public static final NodeHealth UNKNOWN = new NodeHealth(null, null, null, null);
+    public static final NodeHealth UNKNOWN = new NodeHealth(null, null, null, null, null);
 }

@@ -37,8 +37,8 @@ public final class ElectionBench {
             inventory.add(new NodeObserved("bench", name, "pool-" + (i % pools), true, false, true,
                     List.of("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255)), List.of(),
                     List.of("172.16." + (i & 255) + ".0/24"), Map.of(), now));
-            healthy.put(name, new NodeHealth(now, null, null, null));
-            onePercentStale.put(name, new NodeHealth(i % 100 == 0 ? now.minusSeconds(60) : now, null, null, null));
+            healthy.put(name, new NodeHealth(now, null, null, null, null));
+            onePercentStale.put(name, new NodeHealth(i % 100 == 0 ? now.minusSeconds(60) : now, null, null, null, null));
         }
         NetworkConfig config = new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(true),
                 List.of(), Map.of(), new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),

@@ -55,7 +55,7 @@ final class Clusters {
             nodes.add(node(name, "pool-" + g.pool(), g.ready(), g.pinned()));
             if (g.heartbeatAgeMillis() >= 0) {
                 health.put(name, new NodeHealth(NOW.minusMillis(g.heartbeatAgeMillis()),
-                        g.recovering() ? NOW.minusSeconds(5) : null, null, null));
+                        g.recovering() ? NOW.minusSeconds(5) : null, null, null, null));
             }
         }
         return new Election.Input("c1", config, nodes, health, previous, null, NOW, SETTINGS);
@@ -66,8 +66,8 @@ final class Clusters {
         for (int pool = 0; pool < 4; pool++) {
             pools.put("pool-" + pool, new NetworkConfig.NodePoolSettings(proxyReplicas, tunnelReplicas));
         }
-        return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(tunnel), List.of(),
-                pools, new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
+        return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(tunnel),
+                List.of("203.0.113.0/24", "100.64.0.0/10"), pools, new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
     }
 

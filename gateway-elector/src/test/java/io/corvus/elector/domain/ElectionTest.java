@@ -31,8 +31,8 @@ class ElectionTest {
     void aNodeInItsHoldDownIsElectedOnlyWhenNoSteadierCandidateIsLeft() {
         List<NodeObserved> nodes = List.of(node("a", "edge", true, false), node("b", "edge", true, false));
         Map<String, NodeHealth> recoveringA = Map.of(
-                "a", new NodeHealth(NOW, NOW.minusSeconds(5), null, null),
-                "b", new NodeHealth(NOW, null, null, null));
+                "a", new NodeHealth(NOW, NOW.minusSeconds(5), null, null, null),
+                "b", new NodeHealth(NOW, null, null, null, null));
 
         assertThat(endpoints(decide(nodes, recoveringA, Map.of()).get("edge"))).containsExactly("b");
         assertThat(endpoints(decide(List.of(nodes.getFirst()), recoveringA, Map.of()).get("edge")))
@@ -101,18 +101,20 @@ class ElectionTest {
     }
 
     @Test
-    void anEndpointCarriesTheAgentsPublicAddressAndTunnelKey() {
-        Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key"));
+    void anEndpointCarriesTheAgentsPublicAddressTunnelKeyAndProxyPort() {
+        Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key", 10290));
         Election.Input input = new Election.Input("c1", Clusters.config(true, true, 1, 1), List.of(node("a", "edge", true, false)),
                 health, Map.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), NOW, Clusters.SETTINGS);
 
         GatewayTopology gateway = Election.decide(input).get("edge");
 
         assertThat(gateway.endpoints()).extracting(GatewayTopology.Endpoint::type, GatewayTopology.Endpoint::publicIp,
-                GatewayTopology.Endpoint::tunnelPublicKey).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(GatewayTopology.EndpointType.PROXY, "203.0.113.9", null),
-                org.assertj.core.groups.Tuple.tuple(GatewayTopology.EndpointType.TUNNEL, "203.0.113.9", "a-public-key"));
+                GatewayTopology.Endpoint::tunnelPublicKey, GatewayTopology.Endpoint::port).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(GatewayTopology.EndpointType.PROXY, "203.0.113.9", null, 10290),
+                org.assertj.core.groups.Tuple.tuple(GatewayTopology.EndpointType.TUNNEL, "203.0.113.9", "a-public-key", null));
         assertThat(gateway.cloudExposure()).isEqualTo(new GatewayTopology.CloudExposure("198.51.100.20", 10280));
+        assertThat(gateway.accessControlList()).as("the whitelist the cloud side's tunnel server enforces")
+                .containsExactly("203.0.113.0/24", "100.64.0.0/10");
     }
 
     @Test
@@ -136,7 +138,7 @@ class ElectionTest {
     private static Map<String, NodeHealth> health(String... nodes) {
         Map<String, NodeHealth> health = new java.util.HashMap<>();
         for (String node : nodes) {
-            health.put(node, new NodeHealth(NOW, null, null, null));
+            health.put(node, new NodeHealth(NOW, null, null, null, null));
         }
         return health;
     }

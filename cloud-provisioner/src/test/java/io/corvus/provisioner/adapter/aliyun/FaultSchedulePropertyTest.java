@@ -295,7 +295,7 @@ class FaultSchedulePropertyTest {
             endpoints.add(new GatewayTopology.Endpoint("node-" + r.backends().getFirst(), GatewayTopology.EndpointType.TUNNEL,
                     r.backends().getFirst(), null, null, "a2V5"));
         }
-        return new GatewayTopology(CLUSTER, "cloud", generation, "cloud", false, r.proxy(), r.tunnel(), endpoints, List.of(), null,
+        return new GatewayTopology(CLUSTER, "cloud", generation, "cloud", false, r.proxy(), r.tunnel(), endpoints, List.of(), null, List.of(),
                 Instant.parse("2026-11-26T08:00:00Z"));
     }
 

@@ -115,6 +115,6 @@ class ProvisionerCrashIT {
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("k1", "cloud", 1, "cloud", false, true, true,
                 List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "10.0.0.5", null, null, null)),
-                List.of(), null, Instant.now());
+                List.of(), null, List.of(), Instant.now());
     }
 }

@@ -89,6 +89,6 @@ class ProvisionerIT {
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("p1", "cloud", 1, "cloud", false, true, false,
                 List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "10.0.0.5", null, null, null)),
-                List.of(), null, Instant.now());
+                List.of(), null, List.of(), Instant.now());
     }
 }

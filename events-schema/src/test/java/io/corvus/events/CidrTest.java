@@ -1,4 +1,4 @@
-package io.corvus.config.domain;
+package io.corvus.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,5 +57,18 @@ class CidrTest {
     })
     void containmentFollowsThePrefix(String outer, String inner, boolean contains) {
         assertThat(Cidr.parse(outer).contains(Cidr.parse(inner))).isEqualTo(contains);
+    }
+
+    @ParameterizedTest(name = "{0} in {1}: {2}")
+    @CsvSource({
+            "203.0.113.7, 203.0.113.0/24, true",
+            "203.0.114.7, 203.0.113.0/24, false",
+            "::ffff:203.0.113.7, 203.0.113.0/24, true",
+            "2001:db8::1, 2001:db8::/32, true",
+            "2001:db9::1, 2001:db8::/32, false",
+            "203.0.113.7, 2001:db8::/32, false",
+            "100.100.1.2, 100.64.0.0/10, true"})
+    void anAddressAsASocketReportsItIsMatchedAgainstTheNetwork(String address, String network, boolean inside) throws Exception {
+        assertThat(Cidr.parse(network).containsAddress(java.net.InetAddress.getByName(address))).isEqualTo(inside);
     }
 }

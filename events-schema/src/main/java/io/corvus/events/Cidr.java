@@ -1,7 +1,9 @@
-package io.corvus.config.domain;
+package io.corvus.events;
 
 import java.math.BigInteger;
 import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -55,10 +57,21 @@ public record Cidr(String canonical, boolean ipv6, BigInteger network, int prefi
         return other.network.andNot(hostMask).equals(network);
     }
 
+    /** True when the address, as a socket reports it, lies in this network (IPv4-mapped IPv6 counts as IPv4). */
+    public boolean containsAddress(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        boolean mapped = bytes.length == 16 && Arrays.equals(Arrays.copyOf(bytes, 12), IPV4_MAPPED_PREFIX);
+        byte[] value = mapped ? Arrays.copyOfRange(bytes, 12, 16) : bytes;
+        boolean isIpv6 = value.length == 16;
+        return contains(new Cidr("", isIpv6, new BigInteger(1, value), isIpv6 ? 128 : 32));
+    }
+
     @Override
     public String toString() {
         return canonical;
     }
+
+    private static final byte[] IPV4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
     private static BigInteger ipv4Value(String text, String address) {
         String[] octets = address.split("\\.", -1);
