@@ -1,0 +1,202 @@
+package io.corvus.pki;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A cluster's Corvus CA: it signs one certificate per node, which the node's agent presents on
+ * both sides of the proxy tunnel (the cloud side requires it from edge gateways, the edge side
+ * checks the cloud side's). Keys are ECDSA P-256; files are PEM (certificate) and PKCS#8 PEM
+ * (key, owner-readable only).
+ */
+public final class ClusterCa {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final X509Certificate certificate;
+    private final PrivateKey key;
+
+    private ClusterCa(X509Certificate certificate, PrivateKey key) {
+        this.certificate = certificate;
+        this.key = key;
+    }
+
+    /** A new CA for the cluster, valid for {@code validity} from now. */
+    public static ClusterCa create(String clusterId, Duration validity) {
+        try {
+            KeyPair pair = newKeyPair();
+            X500Name name = name("Corvus CA " + clusterId, clusterId);
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minusSeconds(60)),
+                    Date.from(now.plus(validity)), name, pair.getPublic());
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(pair.getPublic()));
+            return new ClusterCa(sign(builder, pair.getPrivate()), pair.getPrivate());
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot create the cluster CA: " + e.getMessage(), e);
+        }
+    }
+
+    /** The CA kept in {@code ca.crt} and {@code ca.key} of a folder. */
+    public static ClusterCa load(Path folder) throws IOException {
+        return new ClusterCa(Pem.certificate(folder.resolve("ca.crt")), Pem.privateKey(folder.resolve("ca.key")));
+    }
+
+    /**
+     * A certificate for a node: subject CN = the node name, which the other side checks; SANs = the
+     * node name and its addresses; usable as TLS server and client.
+     */
+    public NodeCredentials issue(String nodeName, List<String> addresses, Duration validity) {
+        try {
+            KeyPair pair = newKeyPair();
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minusSeconds(60)), Date.from(now.plus(validity)),
+                    name(nodeName, clusterIdOf(certificate)), pair.getPublic());
+            List<GeneralName> names = new ArrayList<>();
+            names.add(new GeneralName(GeneralName.dNSName, nodeName));
+            for (String address : addresses) {
+                names.add(new GeneralName(GeneralName.iPAddress, InetAddress.ofLiteral(address).getHostAddress()));
+            }
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            builder.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
+            return new NodeCredentials(nodeName, sign(builder, key), pair.getPrivate(), certificate);
+        } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue a certificate for node " + nodeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** Writes {@code ca.crt} and {@code ca.key} (0600) into the folder. */
+    public void writeTo(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        Pem.write(folder.resolve("ca.crt"), Pem.certificateText(certificate), false);
+        Pem.write(folder.resolve("ca.key"), Pem.privateKeyText(key), true);
+    }
+
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
+            throws OperatorCreationException, GeneralSecurityException {
+        ContentSigner contentSigner = new JcaContentSignerBuilder("SHA256withECDSA").build(signer);
+        return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
+    }
+
+    private static X500Name name(String commonName, String clusterId) {
+        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "corvus").addRDN(BCStyle.OU, clusterId)
+                .addRDN(BCStyle.CN, commonName).build();
+    }
+
+    private static String clusterIdOf(X509Certificate ca) {
+        String subject = ca.getSubjectX500Principal().getName();
+        for (String part : subject.split(",")) {
+            if (part.startsWith("OU=")) {
+                return part.substring(3);
+            }
+        }
+        return "unknown";
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(127, RANDOM);
+    }
+
+    /** PEM reading and writing, with no dependency beyond the JDK. */
+    static final class Pem {
+
+        private Pem() {
+        }
+
+        static String certificateText(X509Certificate certificate) {
+            try {
+                return block("CERTIFICATE", certificate.getEncoded());
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        static String privateKeyText(PrivateKey key) {
+            return block("PRIVATE KEY", key.getEncoded());
+        }
+
+        static X509Certificate certificate(Path file) throws IOException {
+            try {
+                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(file));
+            } catch (GeneralSecurityException e) {
+                throw new IOException(file + " holds no X.509 certificate: " + e.getMessage(), e);
+            }
+        }
+
+        static PrivateKey privateKey(Path file) throws IOException {
+            String text = Files.readString(file).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            try {
+                return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(text)));
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new IOException(file + " holds no PKCS#8 EC private key: " + e.getMessage(), e);
+            }
+        }
+
+        static void write(Path file, String text, boolean secret) throws IOException {
+            Files.writeString(file, text);
+            if (secret && Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+
+        private static String block(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                    + "\n-----END " + type + "-----\n";
+        }
+    }
+}
