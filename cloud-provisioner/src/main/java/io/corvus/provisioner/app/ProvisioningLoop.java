@@ -22,12 +22,13 @@ import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
-import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.events.payload.ProvisioningStep.Step;
+import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
 import io.corvus.provisioner.domain.ReconcilePlanner;
+import io.corvus.service.Backoff;
 import org.jboss.logging.Logger;
 
 /**

@@ -1,4 +1,4 @@
-package io.corvus.provisioner.app;
+package io.corvus.service;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
