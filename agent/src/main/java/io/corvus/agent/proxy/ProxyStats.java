@@ -1,0 +1,96 @@
+package io.corvus.agent.proxy;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * What the proxy data plane counts, for the heartbeat and for Prometheus: open streams, bytes each
+ * way, connected tunnels, dial errors by reason, tunnel connect latency, reconnects.
+ */
+public final class ProxyStats {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicInteger tunnels = new AtomicInteger();
+    private final Counter bytesIn;
+    private final Counter bytesOut;
+    private final Counter reconnects;
+    private final Timer connectLatency;
+
+    public ProxyStats(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge("corvus.proxy.open.streams", openStreams);
+        registry.gauge("corvus.proxy.tunnels", tunnels);
+        bytesIn = Counter.builder("corvus.proxy.bytes").tag("direction", "in").description("bytes received from peers and targets")
+                .baseUnit("bytes").register(registry);
+        bytesOut = Counter.builder("corvus.proxy.bytes").tag("direction", "out").description("bytes sent to peers and targets")
+                .baseUnit("bytes").register(registry);
+        reconnects = Counter.builder("corvus.proxy.reconnects").description("tunnel connections dialled again after a loss")
+                .register(registry);
+        connectLatency = Timer.builder("corvus.proxy.connect").description("time to an established tunnel (TCP, TLS, HTTP/2)")
+                .register(registry);
+    }
+
+    public void streamOpened() {
+        openStreams.incrementAndGet();
+    }
+
+    public void streamClosed() {
+        openStreams.decrementAndGet();
+    }
+
+    public int openStreams() {
+        return openStreams.get();
+    }
+
+    public void tunnelUp() {
+        tunnels.incrementAndGet();
+    }
+
+    public void tunnelDown() {
+        tunnels.decrementAndGet();
+    }
+
+    public void received(long bytes) {
+        bytesIn.increment(bytes);
+    }
+
+    public void sent(long bytes) {
+        bytesOut.increment(bytes);
+    }
+
+    public long bytesIn() {
+        return (long) bytesIn.count();
+    }
+
+    public long bytesOut() {
+        return (long) bytesOut.count();
+    }
+
+    /** A stream or connection that could not be set up, by reason (acl, certificate, policy, refused, timeout, ...). */
+    public void dialError(String reason) {
+        registry.counter("corvus.proxy.dial.errors", "reason", reason).increment();
+    }
+
+    public double dialErrors(String reason) {
+        Counter counter = registry.find("corvus.proxy.dial.errors").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    public void reconnected() {
+        reconnects.increment();
+    }
+
+    public void connected(Duration took) {
+        connectLatency.record(took);
+    }
+
+    /** How many tunnels this agent established so far. */
+    public long connectLatencyCount() {
+        return connectLatency.count();
+    }
+}

@@ -1,0 +1,233 @@
+package io.corvus.agent.proxy.netty;
+
+import io.corvus.agent.proxy.ProxyStats;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves bytes between a socket (a target on the edge, a client at a front door on the cloud) and
+ * the tunnel stream it was given, both ways, without buffering: neither side reads more until the
+ * other can take it (auto-read off; read again on writability). A stream that is not read keeps
+ * its flow-control window closed, so the peer stops sending on that stream only. Half-close
+ * travels as END_STREAM; a reset or a lost socket ends both.
+ */
+public final class Relay {
+
+    private static final Logger LOG = Logger.getLogger(Relay.class);
+
+    private Relay() {
+    }
+
+    /**
+     * Joins the two channels; both must have auto-read off.
+     *
+     * @param halfClose true when the socket can shut down its output alone (plain TCP); a front door
+     *                  on TLS closes once the stream ended instead
+     */
+    public static void join(Channel socket, Http2StreamChannel stream, boolean halfClose, ProxyStats stats) {
+        stats.streamOpened();
+        stream.closeFuture().addListener(f -> stats.streamClosed());
+        socket.pipeline().addLast("relay", new SocketSide(stream, stats));
+        stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats));
+        Gate gate = stream.pipeline().get(Gate.class);
+        if (gate != null) {
+            stream.eventLoop().execute(gate::open);
+        }
+        socket.read();
+        stream.read();
+    }
+
+    /**
+     * Holds a stream's frames that arrive before its relay is in place (data right behind the
+     * answer's headers, in the same read), then lets them through in order and steps aside.
+     */
+    public static final class Gate extends ChannelInboundHandlerAdapter {
+        private final java.util.List<Object> held = new java.util.ArrayList<>();
+        private ChannelHandlerContext ctx;
+        private boolean open;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (open) {
+                ctx.fireChannelRead(msg);
+            } else {
+                held.add(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (open) {
+                ctx.fireChannelReadComplete();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            held.forEach(ReferenceCountUtil::release);
+            held.clear();
+            super.channelInactive(ctx);
+        }
+
+        /** On the stream's event loop, once the relay follows. */
+        void open() {
+            if (open || ctx.isRemoved()) {
+                return;
+            }
+            open = true;
+            held.forEach(ctx::fireChannelRead);
+            held.clear();
+            ctx.fireChannelReadComplete();
+            ctx.pipeline().remove(this);
+        }
+    }
+
+    /** From the socket into the stream. */
+    private static final class SocketSide extends ChannelInboundHandlerAdapter {
+        private final Http2StreamChannel stream;
+        private final ProxyStats stats;
+        private boolean ended;
+
+        SocketSide(Http2StreamChannel stream, ProxyStats stats) {
+            this.stream = stream;
+            this.stats = stats;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf bytes)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            stats.received(bytes.readableBytes());
+            stream.write(new DefaultHttp2DataFrame(bytes));
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            stream.flush();
+            if (stream.isWritable()) {
+                ctx.read(); // else the stream's writability change asks for the next read
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().isWritable()) {
+                stream.read(); // the socket drained what came from the stream: take more from it
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof ChannelInputShutdownEvent) {
+                end();
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            stream.close(); // nothing can take the stream's data any more (a reset unless both ends finished)
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debugf("relay socket %s: %s", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+
+        private void end() {
+            if (!ended) {
+                ended = true;
+                stream.writeAndFlush(new DefaultHttp2DataFrame(true));
+            }
+        }
+    }
+
+    /** From the stream into the socket. */
+    private static final class StreamSide extends ChannelInboundHandlerAdapter {
+        private final Channel socket;
+        private final boolean halfClose;
+        private final ProxyStats stats;
+
+        StreamSide(Channel socket, boolean halfClose, ProxyStats stats) {
+            this.socket = socket;
+            this.halfClose = halfClose;
+            this.stats = stats;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            boolean endStream = false;
+            if (msg instanceof Http2DataFrame data) {
+                endStream = data.isEndStream();
+                int size = data.content().readableBytes();
+                if (size > 0) {
+                    stats.sent(size);
+                    socket.write(data.content().retain());
+                }
+            } else if (msg instanceof Http2HeadersFrame headers) {
+                endStream = headers.isEndStream(); // trailers end the stream too
+            } else if (msg instanceof Http2ResetFrame) {
+                socket.close();
+            }
+            ReferenceCountUtil.release(msg);
+            if (endStream) {
+                if (halfClose && socket instanceof DuplexChannel duplex) {
+                    socket.flush();
+                    duplex.shutdownOutput();
+                } else {
+                    socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            socket.flush();
+            if (socket.isWritable()) {
+                ctx.read(); // else the socket's writability change asks for the next read
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().isWritable()) {
+                socket.read(); // the stream's window opened again: take more from the socket
+            }
+            super.channelWritabilityChanged(ctx);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            // both ends finished or the stream was reset: nothing more will come or go
+            socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debugf("relay stream %s: %s", ctx.channel(), cause.toString());
+            ctx.close();
+        }
+    }
+}

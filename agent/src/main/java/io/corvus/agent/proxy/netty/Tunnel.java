@@ -1,0 +1,123 @@
+package io.corvus.agent.proxy.netty;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.jboss.logging.Logger;
+
+/**
+ * The connection between an edge gateway and a cloud gateway: HTTP/2 over TLS, with the roles
+ * reversed (the edge dials, so it is the TLS client, but the cloud opens the streams, so it is the
+ * HTTP/2 client). One stream per proxied connection, each with its own flow-control window; the
+ * connection's window is made large enough never to bind, so a stream nobody reads stalls only
+ * itself (the fault of a single shared stream, ANP#881). PINGs every interval; a peer silent for
+ * {@code deadAfter} is dropped.
+ */
+public final class Tunnel {
+
+    private static final Logger LOG = Logger.getLogger(Tunnel.class);
+
+    /** Each stream may have this much in flight before its reader must take some. */
+    public static final int STREAM_WINDOW = 1 << 20;
+    /** Large enough that only stream windows bind: 1,024 streams each with a full window fit. */
+    static final int CONNECTION_WINDOW = 1 << 30;
+    public static final int MAX_STREAMS = 1024;
+    /** Bounds what a peer can make the other side hold for one header block. */
+    public static final int MAX_HEADER_LIST = 8 * 1024;
+
+    private Tunnel() {
+    }
+
+    /** @param opensStreams true on the cloud side (HTTP/2 client), false on the edge side (HTTP/2 server) */
+    static Http2FrameCodec codec(boolean opensStreams) {
+        Http2Settings settings = new Http2Settings().initialWindowSize(STREAM_WINDOW).maxConcurrentStreams(MAX_STREAMS)
+                .maxHeaderListSize(MAX_HEADER_LIST);
+        if (opensStreams) {
+            settings.pushEnabled(false); // only the HTTP/2 client may say so (RFC 9113 6.5.2)
+        }
+        Http2FrameCodecBuilder builder = opensStreams ? Http2FrameCodecBuilder.forClient() : Http2FrameCodecBuilder.forServer();
+        return builder.initialSettings(settings).validateHeaders(true).build();
+    }
+
+    /**
+     * Switches an admitted connection to HTTP/2 behind {@code admission}: codec, keepalive, then the
+     * multiplexer (which needs the codec in place). Bytes that arrived with the end of the handshake
+     * are replayed by the caller into the codec.
+     */
+    static void speakHttp2(ChannelHandlerContext admission, boolean opensStreams, Duration keepalive,
+            io.netty.channel.ChannelHandler inboundStreams) {
+        Http2FrameCodec codec = codec(opensStreams);
+        var pipeline = admission.pipeline();
+        pipeline.addAfter(admission.name(), "h2", codec);
+        pipeline.addAfter("h2", "h2-keepalive", new KeepAlive(keepalive, codec));
+        pipeline.addAfter("h2-keepalive", "h2-streams", new io.netty.handler.codec.http2.Http2MultiplexHandler(inboundStreams));
+    }
+
+    /** Drops the connection when nothing arrived from the peer for {@code deadAfter} (PINGs arrive every interval). */
+    static IdleStateHandler deadPeerDetector(Duration deadAfter) {
+        return new IdleStateHandler(deadAfter.toMillis(), 0, 0, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Once the peer's SETTINGS arrived (the connection is up, on either side), opens the connection
+     * window and PINGs every interval; closes on silence.
+     */
+    static final class KeepAlive extends ChannelDuplexHandler {
+        private final Duration interval;
+        private final Http2FrameCodec codec;
+        private ScheduledFuture<?> pings;
+
+        KeepAlive(Duration interval, Http2FrameCodec codec) {
+            this.interval = interval;
+            this.codec = codec;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof Http2SettingsFrame && pings == null) {
+                widenConnectionWindow();
+                ctx.flush();
+                pings = ctx.executor().scheduleAtFixedRate(
+                        () -> ctx.writeAndFlush(new DefaultHttp2PingFrame(ThreadLocalRandom.current().nextLong())),
+                        interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            super.channelRead(ctx, msg);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof IdleStateEvent) {
+                LOG.infof("tunnel %s: nothing from the peer for too long, closing", ctx.channel().remoteAddress());
+                ctx.close();
+                return;
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        private void widenConnectionWindow() throws Http2Exception {
+            var connection = codec.connection();
+            var flow = connection.local().flowController();
+            flow.incrementWindowSize(connection.connectionStream(), CONNECTION_WINDOW - flow.windowSize(connection.connectionStream()));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            if (pings != null) {
+                pings.cancel(false);
+            }
+            super.channelInactive(ctx);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package io.corvus.agent.proxy.netty;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.corvus.agent.proxy.ProxyStats;
+import io.corvus.agent.proxy.policy.DialPolicy;
+import io.corvus.agent.topology.ClusterView;
+import io.corvus.service.Backoff;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.jboss.logging.Logger;
+
+/**
+ * The edge gateway's side of the tunnel: it dials out to the cloud gateway and keeps the
+ * connection. With several cloud proxy endpoints (active/active) it holds one connection to each:
+ * dialled directly ({@link DialMode#ENDPOINTS}, where the cloud nodes are reachable, as in the
+ * local run) or through the cloud side's public entry ({@link DialMode#EXPOSURE}, the EIP/CLB),
+ * dialling again until every endpoint answered, told apart by their certificates. A lost
+ * connection is dialled again after a capped exponential backoff with jitter.
+ */
+public final class TunnelClient implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(TunnelClient.class);
+
+    public enum DialMode { EXPOSURE, ENDPOINTS }
+
+    /** Where one connection goes and whom it must reach (null: any cloud endpoint not yet reached). */
+    private record Target(String address, int port, String expectedNode) {
+    }
+
+    private final String self;
+    private final EventLoopGroup group;
+    private final SslContext tls;
+    private final Supplier<DialPolicy> policy;
+    private final ProxyStats stats;
+    private final Backoff backoff;
+    private final DialMode mode;
+    private final Duration keepalive;
+    private final Duration deadAfter;
+    private final Duration connectTimeout;
+    private final Consumer<String> observedAddress;
+    private final Map<String, Slot> slots = new LinkedHashMap<>();
+    private final Map<String, Channel> connected = new ConcurrentHashMap<>();
+    private volatile Set<String> cloudNodes = Set.of();
+    private volatile boolean closed;
+
+    public TunnelClient(String self, EventLoopGroup group, SslContext tls, Supplier<DialPolicy> policy, ProxyStats stats,
+            Backoff backoff, DialMode mode, Duration keepalive, Duration deadAfter, Duration connectTimeout,
+            Consumer<String> observedAddress) {
+        this.self = self;
+        this.group = group;
+        this.tls = tls;
+        this.policy = policy;
+        this.stats = stats;
+        this.backoff = backoff;
+        this.mode = mode;
+        this.keepalive = keepalive;
+        this.deadAfter = deadAfter;
+        this.connectTimeout = connectTimeout;
+        this.observedAddress = observedAddress;
+    }
+
+    /** Dials what the topology names and lets go of what it no longer does. */
+    public synchronized void update(ClusterView view) {
+        List<ClusterView.CloudEndpoint> endpoints = view.cloudProxyEndpoints();
+        cloudNodes = Set.copyOf(endpoints.stream().map(ClusterView.CloudEndpoint::nodeName).toList());
+        Map<String, Target> wanted = new LinkedHashMap<>();
+        if (mode == DialMode.ENDPOINTS) {
+            endpoints.forEach(e -> wanted.put(e.nodeName(), new Target(e.address(), e.port(), e.nodeName())));
+        } else {
+            view.cloudExposure().ifPresent(exposure -> {
+                for (int i = 0; i < Math.max(1, endpoints.size()); i++) {
+                    wanted.put("exposure-" + i, new Target(exposure.address(), exposure.port(), null));
+                }
+            });
+        }
+        for (var it = slots.entrySet().iterator(); it.hasNext(); ) {
+            var slot = it.next();
+            if (!slot.getValue().target.equals(wanted.get(slot.getKey()))) {
+                slot.getValue().stop();
+                it.remove();
+            }
+        }
+        wanted.forEach((key, target) -> slots.computeIfAbsent(key, k -> new Slot(k, target).start()));
+        connected.forEach((node, channel) -> {
+            if (!cloudNodes.contains(node)) {
+                channel.close(); // no longer an active cloud endpoint
+            }
+        });
+    }
+
+    /** The cloud endpoints this gateway holds a tunnel to. */
+    public List<String> peers() {
+        return connected.keySet().stream().sorted().toList();
+    }
+
+    public boolean connectedToAll() {
+        return !cloudNodes.isEmpty() && connected.keySet().containsAll(cloudNodes);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        slots.values().forEach(Slot::stop);
+        slots.clear();
+    }
+
+    /** One connection the client keeps up: dials, and dials again after a loss. */
+    private final class Slot {
+        private final String key;
+        private final Target target;
+        private int failures;
+        private volatile boolean stopped;
+        private volatile Channel channel;
+
+        Slot(String key, Target target) {
+            this.key = key;
+            this.target = target;
+        }
+
+        Slot start() {
+            dial();
+            return this;
+        }
+
+        void stop() {
+            stopped = true;
+            Channel current = channel;
+            if (current != null) {
+                current.close();
+            }
+        }
+
+        private void dial() {
+            if (stopped || closed) {
+                return;
+            }
+            long started = System.nanoTime();
+            new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), target.address(), target.port()),
+                                    Tunnel.deadPeerDetector(deadAfter), new Connection(Slot.this, started));
+                        }
+                    }).connect(new InetSocketAddress(target.address(), target.port())).addListener(done -> {
+                        if (!done.isSuccess()) {
+                            stats.dialError("cloud-unreachable");
+                            LOG.debugf("tunnel %s: cannot reach %s:%d: %s", key, target.address(), target.port(), done.cause().getMessage());
+                            retry();
+                        }
+                    });
+        }
+
+        void up(Channel ch, String node, long started) {
+            channel = ch;
+            failures = 0;
+            connected.put(node, ch);
+            stats.tunnelUp();
+            stats.connected(Duration.ofNanos(System.nanoTime() - started));
+            LOG.infof("tunnel to cloud gateway %s (%s:%d) is up", node, target.address(), target.port());
+        }
+
+        void down(String node, Channel ch) {
+            if (node != null && connected.remove(node, ch)) {
+                stats.tunnelDown();
+                LOG.infof("tunnel to cloud gateway %s is down", node);
+            }
+            if (channel == ch) {
+                channel = null;
+            }
+            if (!stopped && !closed) {
+                stats.reconnected();
+                retry();
+            }
+        }
+
+        private void retry() {
+            failures++;
+            Duration wait = backoff.delay(failures, ThreadLocalRandom.current());
+            group.next().schedule(this::dial, wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Checks whom the connection reached, then keeps the slot informed. */
+    private final class Connection extends ChannelInboundHandlerAdapter {
+        private final Slot slot;
+        private final long started;
+        private final java.util.List<Object> early = new java.util.ArrayList<>();
+        private boolean admitted;
+        private String node;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (admitted) {
+                ctx.fireChannelRead(msg);
+            } else {
+                early.add(msg); // decrypted with the handshake's last bytes: the codec gets it once it is in
+            }
+        }
+
+        Connection(Slot slot, long started) {
+            this.slot = slot;
+            this.started = started;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof SslHandshakeCompletionEvent handshake) {
+                if (!handshake.isSuccess()) {
+                    stats.dialError("tls");
+                    LOG.infof("tunnel to %s: TLS handshake failed: %s", ctx.channel().remoteAddress(), handshake.cause().toString());
+                    ctx.close();
+                } else {
+                    admit(ctx);
+                }
+            }
+            super.userEventTriggered(ctx, event);
+        }
+
+        private void admit(ChannelHandlerContext ctx) {
+            Optional<String> peer = ProxyTls.peerNode(ctx.pipeline().get(SslHandler.class).engine().getSession());
+            String expected = slot.target.expectedNode();
+            boolean wrongNode = peer.isEmpty() || !cloudNodes.contains(peer.get()) || (expected != null && !expected.equals(peer.get()));
+            if (wrongNode) {
+                stats.dialError("identity");
+                LOG.infof("tunnel to %s: the server's certificate names %s, not %s; closing", ctx.channel().remoteAddress(),
+                        peer.orElse("no node"), expected != null ? expected : "an active cloud proxy endpoint");
+                ctx.close();
+                return;
+            }
+            if (connected.containsKey(peer.get())) {
+                LOG.debugf("tunnel %s reached %s, which another connection already holds; dialling again", slot.key, peer.get());
+                ctx.close(); // through a load balancer: keep dialling until every endpoint is reached
+                return;
+            }
+            node = peer.get();
+            Tunnel.speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress));
+            admitted = true;
+            early.forEach(ctx::fireChannelRead);
+            early.clear();
+            slot.up(ctx.channel(), node, started);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            early.forEach(io.netty.util.ReferenceCountUtil::release);
+            early.clear();
+            slot.down(node, ctx.channel());
+            super.channelInactive(ctx);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debugf("tunnel %s: %s", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /** For tests and logs: the slots and whom they reach. */
+    @Override
+    public String toString() {
+        Map<String, String> view = new HashMap<>();
+        slots.forEach((key, slot) -> view.put(key, slot.target.address() + ":" + slot.target.port()));
+        return "TunnelClient[" + self + ", " + mode + ", " + view + ", connected " + peers() + "]";
+    }
+}

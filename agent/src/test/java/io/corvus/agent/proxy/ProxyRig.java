@@ -1,0 +1,93 @@
+package io.corvus.agent.proxy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.corvus.agent.proxy.netty.TlsFiles;
+import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.agent.topology.ClusterView;
+import io.corvus.pki.ClusterCa;
+import io.corvus.pki.NodeCredentials;
+import io.corvus.service.Backoff;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * A cluster's proxy on loopback: its CA, node certificates, and one {@link ProxyRuntime} per agent,
+ * every listener on a free port. Edge nodes live at 127.0.0.x addresses (all loopback on Linux).
+ */
+final class ProxyRig implements AutoCloseable {
+
+    static final String CLUSTER = "c1";
+
+    final Path folder;
+    final ClusterCa ca = ClusterCa.create(CLUSTER, Duration.ofDays(1));
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    ProxyRig() throws IOException {
+        folder = Files.createTempDirectory("corvus-proxy-rig");
+    }
+
+    TlsFiles tls(String node) throws IOException {
+        return tls(ca, node);
+    }
+
+    TlsFiles tls(ClusterCa issuer, String node) throws IOException {
+        NodeCredentials.PemFiles files = issuer.issue(node, List.of("127.0.0.1"), Duration.ofDays(1))
+                .writeTo(folder.resolve(issuer == ca ? "ours" : "theirs"));
+        return new TlsFiles(files.certificate(), files.key(), files.ca());
+    }
+
+    /** An agent for the node, its servers on free ports (or these ports), allowed to dial these target ports. */
+    Agent agent(String node, Set<Integer> allowedPorts) throws IOException {
+        return agent(node, allowedPorts, tls(node), 0);
+    }
+
+    Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort) {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ProxyStats stats = new ProxyStats(registry);
+        ProxyRuntime runtime = new ProxyRuntime(new ProxyRuntime.Settings(node, "127.0.0.1", tunnelPort, 0, 0,
+                Optional.of(tls), allowedPorts, TunnelClient.DialMode.ENDPOINTS, Duration.ofMillis(200), Duration.ofMillis(600),
+                Duration.ofSeconds(2), new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 2), stats, CLUSTER);
+        Agent agent = new Agent(node, runtime, stats);
+        closing.add(runtime);
+        return agent;
+    }
+
+    <T extends AutoCloseable> T closeLater(T resource) {
+        closing.add(resource);
+        return resource;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable c : closing.reversed()) {
+            c.close();
+        }
+    }
+
+    /** One agent of the rig. */
+    record Agent(String node, ProxyRuntime runtime, ProxyStats stats) {
+
+        void apply(ClusterView view) {
+            runtime.apply(view);
+        }
+
+        int tunnelPort() {
+            return runtime.ports()[0];
+        }
+
+        int httpsPort() {
+            return runtime.ports()[1];
+        }
+
+        int httpPort() {
+            return runtime.ports()[2];
+        }
+    }
+}

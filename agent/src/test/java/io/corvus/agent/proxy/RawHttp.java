@@ -1,0 +1,72 @@
+package io.corvus.agent.proxy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** HTTP/1.1 on a plain socket, byte for byte as a client sends it: no library between the test and the wire. */
+final class RawHttp implements AutoCloseable {
+
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+
+    RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
+        socket.setSoTimeout(15_000);
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+    }
+
+    static RawHttp to(int port) throws IOException {
+        return new RawHttp(new Socket("127.0.0.1", port));
+    }
+
+    RawHttp send(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        return this;
+    }
+
+    /** Reads up to the blank line that ends a response head. */
+    String head() throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Everything until the peer closes. */
+    String rest() throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads until the text has arrived (or the peer closed); returns all read. */
+    String until(String expected) throws IOException {
+        StringBuilder read = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        while (!read.toString().contains(expected)) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            read.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return read.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,38 @@
+package io.corvus.agent.topology;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.GatewayTopology.EndpointType;
+
+/** Topology events as the elector publishes them, for the agent's tests. */
+public final class Topologies {
+
+    public static final Instant AT = Instant.parse("2026-11-26T08:00:00Z");
+
+    private Topologies() {
+    }
+
+    /** The cloud pool, its proxy endpoints at these addresses (node name = "cloud-" + index), with a whitelist. */
+    public static GatewayTopology cloud(String cluster, long generation, List<String> acl, GatewayTopology.Endpoint... endpoints) {
+        return new GatewayTopology(cluster, "cloud", generation, "cloud", false, true, false, List.of(endpoints),
+                List.of(endpoints).stream().map(e -> new GatewayTopology.Member(e.nodeName(), e.privateIp(), List.of())).toList(),
+                null, acl, AT);
+    }
+
+    /** An edge pool: its members, the first {@code proxyEndpoints} of them elected. */
+    public static GatewayTopology edge(String cluster, String pool, long generation, int proxyEndpoints, GatewayTopology.Member... members) {
+        List<GatewayTopology.Endpoint> endpoints = List.of(members).subList(0, proxyEndpoints).stream()
+                .map(m -> new GatewayTopology.Endpoint(m.nodeName(), EndpointType.PROXY, m.privateIp(), null, null, null)).toList();
+        return new GatewayTopology(cluster, pool, generation, pool, true, true, false, endpoints, List.of(members), null, List.of(), AT);
+    }
+
+    public static GatewayTopology.Endpoint proxy(String node, String address, Integer port) {
+        return new GatewayTopology.Endpoint(node, EndpointType.PROXY, address, null, port, null);
+    }
+
+    public static GatewayTopology.Member member(String node, String address) {
+        return new GatewayTopology.Member(node, address, List.of());
+    }
+}
