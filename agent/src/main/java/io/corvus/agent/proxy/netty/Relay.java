@@ -40,14 +40,49 @@ public final class Relay {
     public static void join(Channel socket, Http2StreamChannel stream, boolean halfClose, ProxyStats stats) {
         stats.streamOpened();
         stream.closeFuture().addListener(f -> stats.streamClosed());
-        socket.pipeline().addLast("relay", new SocketSide(stream, stats));
-        stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats));
+        Ends ends = new Ends(socket, stream);
+        socket.pipeline().addLast("relay", new SocketSide(stream, stats, ends));
+        stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats, ends));
         Gate gate = stream.pipeline().get(Gate.class);
         if (gate != null) {
             stream.eventLoop().execute(gate::open);
         }
         socket.read();
         stream.read();
+    }
+
+    /**
+     * Which directions have finished. Once both have, the socket and the stream are closed: neither
+     * waits for the other to notice (an HTTP/2 child channel with auto-read off only learns that its
+     * stream closed when it reads again).
+     */
+    private static final class Ends {
+        private final Channel socket;
+        private final Http2StreamChannel stream;
+        private boolean socketToStream;
+        private boolean streamToSocket;
+
+        Ends(Channel socket, Http2StreamChannel stream) {
+            this.socket = socket;
+            this.stream = stream;
+        }
+
+        synchronized void socketToStreamEnded() {
+            socketToStream = true;
+            closeIfBothEnded();
+        }
+
+        synchronized void streamToSocketEnded() {
+            streamToSocket = true;
+            closeIfBothEnded();
+        }
+
+        private void closeIfBothEnded() {
+            if (socketToStream && streamToSocket) {
+                socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                stream.read(); // lets the child channel see its stream closed
+            }
+        }
     }
 
     /**
@@ -104,11 +139,13 @@ public final class Relay {
     private static final class SocketSide extends ChannelInboundHandlerAdapter {
         private final Http2StreamChannel stream;
         private final ProxyStats stats;
+        private final Ends ends;
         private boolean ended;
 
-        SocketSide(Http2StreamChannel stream, ProxyStats stats) {
+        SocketSide(Http2StreamChannel stream, ProxyStats stats, Ends ends) {
             this.stream = stream;
             this.stats = stats;
+            this.ends = ends;
         }
 
         @Override
@@ -160,6 +197,7 @@ public final class Relay {
             if (!ended) {
                 ended = true;
                 stream.writeAndFlush(new DefaultHttp2DataFrame(true));
+                ends.socketToStreamEnded();
             }
         }
     }
@@ -169,11 +207,13 @@ public final class Relay {
         private final Channel socket;
         private final boolean halfClose;
         private final ProxyStats stats;
+        private final Ends ends;
 
-        StreamSide(Channel socket, boolean halfClose, ProxyStats stats) {
+        StreamSide(Channel socket, boolean halfClose, ProxyStats stats, Ends ends) {
             this.socket = socket;
             this.halfClose = halfClose;
             this.stats = stats;
+            this.ends = ends;
         }
 
         @Override
@@ -196,6 +236,7 @@ public final class Relay {
                 if (halfClose && socket instanceof DuplexChannel duplex) {
                     socket.flush();
                     duplex.shutdownOutput();
+                    ends.streamToSocketEnded();
                 } else {
                     socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 }
