@@ -29,9 +29,14 @@ public abstract class ServiceStartsContract {
                 .body("checks.name", hasItem("corvus-event-pumps"));
     }
 
+    /** Where the service serves Prometheus metrics (a service with a management port says so). */
+    protected String metricsUrl() {
+        return "/q/metrics";
+    }
+
     @Test
     void itExposesPrometheusMetrics() {
-        given().when().get("/q/metrics").then()
+        given().when().get(metricsUrl()).then()
                 .statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("jvm_threads_live_threads"));
     }

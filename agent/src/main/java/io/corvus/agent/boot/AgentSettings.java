@@ -1,11 +1,15 @@
 package io.corvus.agent.boot;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 
+import io.corvus.agent.proxy.netty.TunnelClient;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Who this agent is: set from the environment ({@code CORVUS_AGENT_*}) on every node. */
+/** Who this agent is and how its proxy runs: set from the environment ({@code CORVUS_AGENT_*}) on every node. */
 @ConfigMapping(prefix = "corvus.agent")
 public interface AgentSettings {
 
@@ -18,4 +22,69 @@ public interface AgentSettings {
     /** How often the agent tells the elector it is alive. */
     @WithDefault("1s")
     Duration heartbeatInterval();
+
+    Proxy proxy();
+
+    /** Proxy mode: the ports of DESIGN.md, the node's certificate, what the edge side may dial. */
+    interface Proxy {
+
+        @WithDefault("0.0.0.0")
+        String bindAddress();
+
+        /** The tunnel server of a cloud gateway (edge gateways dial in). */
+        @WithDefault("10280")
+        int tunnelPort();
+
+        /** The HTTPS front door (a client certificate from the cluster's CA required). */
+        @WithDefault("10281")
+        int httpsPort();
+
+        /** The HTTP front door. */
+        @WithDefault("10282")
+        int httpPort();
+
+        /** The node's certificate (PEM), issued by the cluster's Corvus CA; CN = node name. */
+        Optional<Path> certificate();
+
+        /** The node's private key (PKCS#8 PEM). */
+        Optional<Path> key();
+
+        /** The cluster's Corvus CA certificate (PEM). */
+        Optional<Path> ca();
+
+        /** The target ports an edge gateway dials for the cloud: kubelet, read-only kubelet, node exporter. */
+        @WithDefault("10250,10255,9100")
+        Set<Integer> allowedPorts();
+
+        /**
+         * How an edge gateway reaches the cloud gateways: {@code exposure} through the cloud side's
+         * public entry (EIP/CLB), {@code endpoints} straight to each cloud proxy endpoint (a flat
+         * network, or the local run).
+         */
+        @WithDefault("exposure")
+        TunnelClient.DialMode dial();
+
+        /** How often each side PINGs the other. */
+        @WithDefault("1s")
+        Duration keepalive();
+
+        /** A peer silent this long is dropped (a live peer PINGs every keepalive). */
+        @WithDefault("2500ms")
+        Duration deadAfter();
+
+        /** How long dialling a target (edge) or a cloud gateway may take. */
+        @WithDefault("5s")
+        Duration dialTimeout();
+
+        /** The first wait before dialling a lost tunnel again; it doubles, with jitter, up to the longest. */
+        @WithDefault("200ms")
+        Duration reconnectFirst();
+
+        @WithDefault("10s")
+        Duration reconnectLongest();
+
+        /** Netty event loop threads of the data plane (0: two per core). */
+        @WithDefault("0")
+        int eventLoopThreads();
+    }
 }

@@ -1,0 +1,85 @@
+package io.corvus.agent.topology;
+
+import java.util.List;
+
+import io.corvus.agent.boot.AgentSettings;
+import io.corvus.agent.proxy.ProxyRuntime;
+import io.corvus.events.ClusterPartitioner;
+import io.corvus.events.EventCodec;
+import io.corvus.events.EventKey;
+import io.corvus.events.Topic;
+import io.corvus.events.kafka.DeadLetters;
+import io.corvus.events.kafka.EventHandler;
+import io.corvus.events.kafka.EventPump;
+import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.ReceivedEvent;
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.service.EventPumps;
+import io.corvus.service.Eventing;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Follows {@code corvus.topology.v1} for this agent's cluster only: it reads the one partition
+ * that holds the cluster with {@code assign()} (no consumer group, so thousands of agents cause no
+ * rebalance), from the beginning of the compacted topic, keeps the newest generation of each of
+ * its cluster's gateways, and hands each new view to the proxy runtime.
+ */
+@Singleton
+public class TopologyFollower implements EventHandler {
+
+    private final AgentSettings settings;
+    private final Eventing eventing;
+    private final EventCodec codec;
+    private final DeadLetters deadLetters;
+    private final ProxyRuntime runtime;
+    private volatile ClusterView view;
+
+    TopologyFollower(AgentSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters, ProxyRuntime runtime) {
+        this.settings = settings;
+        this.eventing = eventing;
+        this.codec = codec;
+        this.deadLetters = deadLetters;
+        this.runtime = runtime;
+        this.view = ClusterView.empty(settings.clusterId());
+    }
+
+    void start(@Observes StartupEvent startup, EventPumps pumps) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(eventing.bootstrapServers(),
+                eventing.serviceName() + "-" + settings.nodeName() + "-topology", null));
+        TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(),
+                ClusterPartitioner.partitionFor(settings.clusterId(), Topic.PARTITIONS));
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+        pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false));
+    }
+
+    @Override
+    public void onEvent(ReceivedEvent event) {
+        if (event.payload() instanceof GatewayTopology topology && topology.clusterId().equals(settings.clusterId())) {
+            apply(view.with(topology));
+        }
+    }
+
+    @Override
+    public void onTombstone(Topic topic, String key) {
+        EventKey parsed = EventKey.parse(key);
+        if (topic == Topic.TOPOLOGY && parsed.clusterId().equals(settings.clusterId()) && parsed.name().isPresent()) {
+            apply(view.without(parsed.name().get()));
+        }
+    }
+
+    private synchronized void apply(ClusterView next) {
+        if (next != view) {
+            view = next;
+            runtime.apply(next);
+        }
+    }
+
+    public ClusterView view() {
+        return view;
+    }
+}

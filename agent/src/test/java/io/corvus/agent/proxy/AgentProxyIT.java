@@ -1,0 +1,119 @@
+package io.corvus.agent.proxy;
+
+import static io.corvus.agent.topology.Topologies.cloud;
+import static io.corvus.agent.topology.Topologies.edge;
+import static io.corvus.agent.topology.Topologies.member;
+import static io.corvus.agent.topology.Topologies.proxy;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.agent.topology.ClusterView;
+import io.corvus.events.ClusterPartitioner;
+import io.corvus.events.EventCodec;
+import io.corvus.events.Topic;
+import io.corvus.events.kafka.EventPublisher;
+import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.payload.AgentHeartbeat;
+import io.corvus.kafka.broker.KafkaBrokerTestResource;
+import io.corvus.kafka.broker.TestBrokers;
+import io.corvus.service.Backoff;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent as a service: topology events on the real broker make it its cluster's cloud gateway
+ * (no restart), an edge gateway dials in with a certificate from the same CA, a request reaches a
+ * kubelet behind it through the agent's front door, and the heartbeat says so. When the topology
+ * moves the role away, the agent stops serving. Another cluster's topology on the same partition
+ * changes nothing.
+ */
+@QuarkusTest
+@WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = AgentPkiResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+class AgentProxyIT {
+
+    private static final String CLUSTER = "test-cluster";
+
+    @Inject
+    ProxyRuntime runtime;
+
+    @Test
+    void theTopologyMakesThisAgentACloudGatewayAnEdgeDialsInAndTheHeartbeatSaysSo() throws Exception {
+        String bootstrap = TestBrokers.bootstrapServers();
+        try (EventPublisher upstream = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "topology-test")),
+                EventCodec.create(), "test");
+                KubeletLike kubelet = new KubeletLike("edge-1", "127.0.0.1")) {
+            upstream.publish(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))).get();
+            upstream.publish(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", null))).get();
+            upstream.publish(cloud(sameBucket(), 1, List.of(), proxy("test-node", "127.0.0.1", null))).get(); // another cluster
+            await().atMost(Duration.ofSeconds(30)).until(() -> runtime.ports()[0] != 0);
+            int tunnelPort = runtime.ports()[0];
+            int httpPort = runtime.ports()[2];
+
+            ProxyRuntime edge = new ProxyRuntime(new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0,
+                    Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubelet.port()), TunnelClient.DialMode.ENDPOINTS,
+                    Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2),
+                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1), new ProxyStats(new SimpleMeterRegistry()), CLUSTER);
+            try (edge) {
+                edge.apply(ClusterView.empty(CLUSTER).with(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", tunnelPort)))
+                        .with(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))));
+                await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
+
+                try (RawHttp client = RawHttp.to(httpPort)) {
+                    client.send("GET /pods HTTP/1.1\r\nHost: edge-1:" + kubelet.port() + "\r\n\r\n");
+                    assertThat(client.rest()).contains("\"node\":\"edge-1\"");
+                }
+                given().when().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("corvus-proxy"));
+                AgentHeartbeat beat = awaitHeartbeat(bootstrap, h -> h.tunnelPeers().contains("edge-1") && h.bytesOut() > 0);
+                assertThat(beat.roles()).containsExactly(AgentHeartbeat.Role.PROXY_SERVER);
+                assertThat(beat.topologyGeneration()).isEqualTo(1);
+
+                upstream.publish(cloud(CLUSTER, 2, List.of(), proxy("another-node", "10.0.0.9", null))).get();
+                await().atMost(Duration.ofSeconds(15)).until(() -> runtime.ports()[0] == 0);
+                await().atMost(Duration.ofSeconds(15)).until(() -> edge.status().peers().isEmpty());
+                assertThat(awaitHeartbeat(bootstrap, h -> h.topologyGeneration() == 2).roles()).isEmpty();
+            }
+        }
+    }
+
+    /** A cluster id whose events share this cluster's partition, to show they are filtered by key. */
+    private static String sameBucket() {
+        int partition = ClusterPartitioner.partitionFor(CLUSTER, Topic.PARTITIONS);
+        for (int i = 0; ; i++) {
+            if (ClusterPartitioner.partitionFor("neighbour-" + i, Topic.PARTITIONS) == partition) {
+                return "neighbour-" + i;
+            }
+        }
+    }
+
+    private static AgentHeartbeat awaitHeartbeat(String bootstrap, java.util.function.Predicate<AgentHeartbeat> wanted) {
+        EventCodec codec = EventCodec.create();
+        TopicPartition partition = new TopicPartition(Topic.AGENT_STATUS.topicName(), ClusterPartitioner.partitionFor(CLUSTER, Topic.PARTITIONS));
+        List<AgentHeartbeat> seen = new CopyOnWriteArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrap, "heartbeat-check", null))) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add((AgentHeartbeat) codec.fromRecord(r.topic(), r.headers(), r.value())));
+                return seen.stream().anyMatch(h -> h.nodeName().equals("test-node") && wanted.test(h));
+            });
+        }
+        return seen.stream().filter(h -> h.nodeName().equals("test-node") && wanted.test(h)).reduce((a, b) -> b).orElseThrow();
+    }
+}
