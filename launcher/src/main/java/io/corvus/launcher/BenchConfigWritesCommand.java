@@ -69,7 +69,7 @@ final class BenchConfigWritesCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Path runFolder = corvus.layout().freshRunFolder("bench");
         try (LocalStack stack = new LocalStack(corvus.layout(), runFolder, new PrintStream(PrintStream.nullOutputStream()))) {
-            stack.start(LocalStack.Ports.free(), LocalInventory.read(corvus.layout().inventory()));
+            stack.start(LocalStack.Ports.free(), LocalInventory.read(corvus.layout().inventory()), java.util.Set.of());
             ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
             run(writes / 5, apiWrites(api, "warmup"));
             Result viaApi = run(writes, apiWrites(api, "bench"));

@@ -49,6 +49,12 @@ final class ConfigApi {
         return send(request.build());
     }
 
+    /** A JSON Merge Patch (RFC 7396) on the current document, based on revision {@code ifMatch}. */
+    Reply patch(String clusterId, String mergePatch, String ifMatch) throws IOException, InterruptedException {
+        return send(request(clusterId).header("Content-Type", "application/merge-patch+json").header("If-Match", ifMatch)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(mergePatch)).build());
+    }
+
     Reply get(String clusterId) throws IOException, InterruptedException {
         return send(request(clusterId).GET().build());
     }

@@ -22,11 +22,13 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code ./corvus demo}: starts a fresh stack on free ports (one agent per node of the local
  * inventory), writes a sample configuration through config-service's API (and a bad one, to show
- * the refusal), prints each event that follows, waits for the gateway election, then stops the
- * elected edge gateway's agent and waits for the failover. Exits 1 when an expected event does
- * not arrive in time or the API does not answer as it should.
+ * the refusal), prints each event that follows, waits for the gateway election and the edge
+ * gateway's tunnel, sends a request from the cloud side to a kubelet-like server behind the edge
+ * pool through that tunnel (and two that are refused), then stops the elected edge gateway's
+ * agent, waits for the failover and sends the request again. Exits 1 when an expected event does
+ * not arrive in time or a request is not answered as it should be.
  */
-@Command(name = "demo", description = "Starts a fresh stack, configures a cluster through the API, shows the election and a failover, then stops.")
+@Command(name = "demo", description = "Starts a fresh stack, configures a cluster, shows the election, a request through the proxy tunnel, a failover, then stops.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String STACK = "demo";
@@ -35,6 +37,9 @@ final class DemoCommand implements Callable<Integer> {
     static final String SAMPLE = """
             {"proxy": {"enabled": true}, "tunnel": {"enabled": false},
              "accessControlList": "203.0.113.0/24,198.51.100.7/32"}""";
+    /** The sample's whitelist plus the local run's nodes, which all dial from 127.0.0.1. */
+    static final String LOCAL_WHITELIST = """
+            {"accessControlList": "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8"}""";
     /** Host bits set, and a shorthand address: refused, and nothing is published. */
     static final String BAD = """
             {"accessControlList": "10.0.0.1/24,1.2.3/24"}""";
@@ -51,10 +56,10 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Path runFolder = corvus.layout().freshRunFolder(STACK);
         LocalInventory inventory = LocalInventory.read(corvus.layout().inventory());
-        try (LocalStack stack = new LocalStack(corvus.layout(), runFolder, out)) {
+        try (LocalStack stack = new LocalStack(corvus.layout(), runFolder, out); DemoKubelet kubelet = DemoKubelet.start()) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stack::close));
             out.println("== starting a fresh stack (broker process, services, one agent per node of " + inventory.file() + ")");
-            stack.start(LocalStack.Ports.free(), inventory);
+            stack.start(LocalStack.Ports.free(), inventory, java.util.Set.of(kubelet.port()));
             UpCommand.printTable(out, stack, runFolder);
 
             ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
@@ -66,24 +71,109 @@ final class DemoCommand implements Callable<Integer> {
                 if (!arrived(expectations(inventory), watcher, runFolder)) {
                     return 1;
                 }
-                String elected = electedEdgeGateway(watcher.seen(), inventory.clusterId()).orElseThrow();
+                String clusterId = inventory.clusterId();
+                String elected = electedEdgeGateway(watcher.seen(), clusterId).orElseThrow();
+                String cloudGateway = electedGateway(watcher.seen(), clusterId, "cloud").orElseThrow();
+                if (!whitelistTheLocalNodes(api, clusterId, runFolder.resolve("logs/agent-" + cloudGateway + ".log"), out)
+                        || !arrived(List.of(tunnelUp(clusterId, cloudGateway, elected)), watcher, runFolder)
+                        || !throughTheTunnel(stack.agentPorts(cloudGateway).http(), edgeNodes(watcher.seen(), clusterId), elected,
+                                kubelet.port(), true, out)) {
+                    return 1;
+                }
                 out.println("== stopping the agent of " + elected + ", the elected gateway of " + EDGE_POOL
                         + "; its heartbeats stop");
                 Instant stopped = Instant.now();
                 stack.stop("agent-" + elected);
-                if (!arrived(List.of(failover(inventory.clusterId(), elected)), watcher, runFolder)) {
+                if (!arrived(List.of(failover(clusterId, elected)), watcher, runFolder)) {
                     return 1;
                 }
-                out.println("== failover: " + electedEdgeGateway(watcher.seen(), inventory.clusterId()).orElseThrow()
-                        + " took over " + Duration.between(stopped, Instant.now()).toMillis() + " ms after " + elected + " stopped");
+                String successor = electedEdgeGateway(watcher.seen(), clusterId).orElseThrow();
+                out.println("== failover: " + successor + " took over " + Duration.between(stopped, Instant.now()).toMillis()
+                        + " ms after " + elected + " stopped");
+                if (!arrived(List.of(tunnelUp(clusterId, cloudGateway, successor)), watcher, runFolder)
+                        || !throughTheTunnel(stack.agentPorts(cloudGateway).http(), List.of(successor), successor, kubelet.port(),
+                                false, out)) {
+                    return 1;
+                }
                 out.println("== raven-cfg as the provisioner wrote it (" + runFolder.resolve("raven-cfg") + "):");
-                java.nio.file.Files.readAllLines(runFolder.resolve("raven-cfg/" + inventory.clusterId() + "-raven-cfg.yaml"))
+                java.nio.file.Files.readAllLines(runFolder.resolve("raven-cfg/" + clusterId + "-raven-cfg.yaml"))
                         .forEach(line -> out.println("   " + line));
             }
             out.println("== every expected event arrived; stopping the stack");
         }
         out.println("== demo finished");
         return 0;
+    }
+
+    /**
+     * The sample whitelist does not hold the local run's address, so the cloud gateway refuses the
+     * edge gateway's tunnel: shown from its log, then the whitelist is extended through the API and
+     * the agents apply it without a restart.
+     */
+    private boolean whitelistTheLocalNodes(ConfigApi api, String clusterId, Path cloudAgentLog, PrintStream out)
+            throws IOException, InterruptedException {
+        out.println("== the whitelist does not hold 127.0.0.1, where the local edge gateway dials from: the cloud gateway's agent"
+                + " refuses its tunnel before TLS");
+        Optional<String> refusal = awaitLine(cloudAgentLog, "not in the whitelist");
+        if (refusal.isEmpty()) {
+            System.err.println("DEMO FAILED: the cloud gateway did not refuse the tunnel within " + timeout.toSeconds() + " s; see "
+                    + cloudAgentLog);
+            return false;
+        }
+        out.println("   " + cloudAgentLog.getFileName() + ": " + refusal.get().substring(refusal.get().indexOf("refused")));
+        out.println("== PATCH /api/v1/clusters/" + clusterId + "/network-config " + LOCAL_WHITELIST.strip() + " (If-Match \"1\")");
+        ConfigApi.Reply patched = api.patch(clusterId, LOCAL_WHITELIST, "\"1\"");
+        out.println("   -> " + patched.status() + ", revision " + patched.body().get("revision"));
+        if (patched.status() != 200) {
+            System.err.println("DEMO FAILED: the whitelist change was not accepted: " + patched.body());
+            return false;
+        }
+        return true;
+    }
+
+    private Optional<String> awaitLine(Path log, String text) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (java.nio.file.Files.exists(log)) {
+                Optional<String> line = java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains(text)).findFirst();
+                if (line.isPresent()) {
+                    return line;
+                }
+            }
+            Thread.sleep(200);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * From the cloud gateway's HTTP front door to the kubelet-like server of an edge node (another
+     * node than the gateway, when there is one: the gateway reaches its pool), then two refusals.
+     */
+    static boolean throughTheTunnel(int door, List<String> edgeNodes, String gateway, int kubeletPort, boolean showRefusals,
+            PrintStream out) throws IOException {
+        String target = edgeNodes.stream().filter(node -> !node.equals(gateway)).findFirst().orElse(gateway);
+        out.println("== GET /pods with Host: " + target + ":" + kubeletPort + " at the cloud gateway's HTTP door (127.0.0.1:" + door
+                + "), through the tunnel of edge gateway " + gateway);
+        ProxyProbe reached = ProxyProbe.get(door, target + ":" + kubeletPort, "/pods");
+        out.println("   -> " + reached.firstLine() + "  " + reached.body());
+        if (reached.status() != 200) {
+            System.err.println("DEMO FAILED: the request did not reach the server behind " + target + ": " + reached);
+            return false;
+        }
+        if (!showRefusals) {
+            return true;
+        }
+        out.println("== CONNECT 10.0.0.99:10250 (not a node of the cluster): never an open proxy");
+        ProxyProbe notANode = ProxyProbe.connect(door, "10.0.0.99:10250");
+        out.println("   -> " + notANode.firstLine() + "  " + notANode.body());
+        out.println("== GET / with Host: " + target + ":22 (a node, but a port the edge may not dial)");
+        ProxyProbe wrongPort = ProxyProbe.get(door, target + ":22", "/");
+        out.println("   -> " + wrongPort.firstLine() + "  " + wrongPort.body());
+        if (notANode.status() != 403 || wrongPort.status() != 403) {
+            System.err.println("DEMO FAILED: expected both refused with 403, got " + notANode + " and " + wrongPort);
+            return false;
+        }
+        return true;
     }
 
     private boolean arrived(List<Expectation> expectations, EventWatcher watcher, Path runFolder) throws InterruptedException {
@@ -138,9 +228,27 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     static Optional<String> electedEdgeGateway(List<CorvusEvent> seen, String clusterId) {
-        return seen.stream().filter(e -> isTopology(e, clusterId, EDGE_POOL)).map(e -> (GatewayTopology) e)
-                .reduce((first, second) -> second)
-                .flatMap(t -> t.endpoints().stream().findFirst()).map(GatewayTopology.Endpoint::nodeName);
+        return electedGateway(seen, clusterId, EDGE_POOL);
+    }
+
+    static Optional<String> electedGateway(List<CorvusEvent> seen, String clusterId, String pool) {
+        return newest(seen, clusterId, pool).flatMap(t -> t.endpoints().stream().findFirst()).map(GatewayTopology.Endpoint::nodeName);
+    }
+
+    static List<String> edgeNodes(List<CorvusEvent> seen, String clusterId) {
+        return newest(seen, clusterId, EDGE_POOL).map(t -> t.members().stream().map(GatewayTopology.Member::nodeName).toList())
+                .orElse(List.of());
+    }
+
+    private static Optional<GatewayTopology> newest(List<CorvusEvent> seen, String clusterId, String pool) {
+        return seen.stream().filter(e -> isTopology(e, clusterId, pool)).map(e -> (GatewayTopology) e).reduce((first, second) -> second);
+    }
+
+    /** The cloud gateway's heartbeat names the edge gateway as a tunnel peer: its tunnel is up. */
+    static Expectation tunnelUp(String clusterId, String cloudGateway, String edgeGateway) {
+        return new Expectation("the proxy tunnel from " + edgeGateway + " to cloud gateway " + cloudGateway,
+                event -> event instanceof AgentHeartbeat h && h.clusterId().equals(clusterId) && h.nodeName().equals(cloudGateway)
+                        && h.tunnelPeers().contains(edgeGateway));
     }
 
     private static boolean isTopology(CorvusEvent event, String clusterId, String pool) {

@@ -53,7 +53,7 @@ public final class EventLine {
                     + ", ips " + n.internalIps();
             case AgentHeartbeat h -> "alive; roles " + (h.roles().isEmpty() ? "none" : h.roles().stream().map(Enum::name).sorted()
                     .collect(Collectors.joining(","))) + ", topology generation " + h.topologyGeneration()
-                    + ", " + h.openStreams() + " streams";
+                    + ", " + h.openStreams() + " streams" + (h.tunnelPeers().isEmpty() ? "" : ", tunnel peers " + h.tunnelPeers());
             case GatewayTopology t -> "generation " + t.generation() + ", " + (t.edge() ? "edge" : "cloud")
                     + " pool " + t.nodePool() + ", endpoints " + endpoints(t.endpoints()) + ", " + t.members().size() + " members"
                     + (t.cloudExposure() == null ? "" : ", cloud entry " + t.cloudExposure().address() + ":" + t.cloudExposure().port());

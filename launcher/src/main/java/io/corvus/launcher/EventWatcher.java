@@ -4,9 +4,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,7 +32,8 @@ final class EventWatcher implements AutoCloseable {
     private final EventCodec codec = EventCodec.create();
     private final PrintStream out;
     private final List<CorvusEvent> seen = new CopyOnWriteArrayList<>();
-    private final Set<String> nodesHeard = new HashSet<>();
+    /** What each agent did in its last printed heartbeat: its roles and tunnel peers. */
+    private final Map<String, String> nodesHeard = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread thread;
 
@@ -77,8 +78,11 @@ final class EventWatcher implements AutoCloseable {
         try {
             CorvusEvent event = codec.fromRecord(record.topic(), record.headers(), record.value());
             seen.add(event);
-            if (event instanceof AgentHeartbeat heartbeat && !nodesHeard.add(heartbeat.recordKey())) {
-                return;
+            if (event instanceof AgentHeartbeat heartbeat) {
+                String doing = heartbeat.roles() + " " + heartbeat.tunnelPeers();
+                if (doing.equals(nodesHeard.put(heartbeat.recordKey(), doing))) {
+                    return; // a heartbeat is printed when what the agent does changes, not every second
+                }
             }
             out.println(EventLine.of(at, record.topic(), record.key(), event));
         } catch (EventFormatException e) {

@@ -33,19 +33,31 @@ final class LocalStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-    /** Where each part listens; agent i answers on {@code agentPort(i)}. */
-    record Ports(int kafka, Map<String, Integer> http, java.util.function.IntUnaryOperator agentPort) {
+    /** Where each part listens; agent i gets the ports {@code agentPorts(i)}. */
+    record Ports(int kafka, Map<String, Integer> http, java.util.function.IntFunction<AgentPorts> agentPorts) {
 
-        /** The documented ports of {@code ./corvus up}: agents on 10284, 10294, 10304, ... */
+        /** The documented ports of {@code ./corvus up}: agent i on 10280+10i .. 10284+10i, as DESIGN.md's 10280-10284. */
         static Ports fixed() {
             return new Ports(19092, Map.of("config-service", 8080, "gateway-elector", 8081, "cloud-provisioner", 8082),
-                    i -> 10284 + 10 * i);
+                    i -> AgentPorts.from(10280 + 10 * i));
         }
 
         /** Free ports picked now, so that a demo never collides with a stack that is already up. */
         static Ports free() {
             return new Ports(freePort(), Map.of("config-service", freePort(), "gateway-elector", freePort(),
-                    "cloud-provisioner", freePort()), i -> freePort());
+                    "cloud-provisioner", freePort()), i -> new AgentPorts(freePort(), freePort(), freePort(), freePort(), freePort()));
+        }
+    }
+
+    /** An agent's five ports: tunnel server, HTTPS and HTTP front doors, metrics, health (10280-10284 in a cluster). */
+    record AgentPorts(int tunnel, int https, int http, int metrics, int health) {
+
+        static AgentPorts from(int first) {
+            return new AgentPorts(first, first + 1, first + 2, first + 3, first + 4);
+        }
+
+        java.util.stream.IntStream all() {
+            return java.util.stream.IntStream.of(tunnel, https, http, metrics, health);
         }
     }
 
@@ -54,6 +66,7 @@ final class LocalStack implements AutoCloseable {
     private final PrintStream out;
     private final List<StackProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<String, AgentPorts> agentPorts = new java.util.LinkedHashMap<>();
     private String bootstrapServers;
     private ApiTokens tokens;
 
@@ -80,8 +93,17 @@ final class LocalStack implements AutoCloseable {
         return List.copyOf(processes);
     }
 
-    /** Starts everything and returns once every part is ready; on any failure stops what it started. */
-    void start(Ports ports, LocalInventory inventory) {
+    /** The proxy ports of a node's agent. */
+    AgentPorts agentPorts(String node) {
+        return agentPorts.get(node);
+    }
+
+    /**
+     * Starts everything and returns once every part is ready; on any failure stops what it started.
+     *
+     * @param extraTargetPorts target ports the edge agents may dial besides the kubelet's and node exporter's
+     */
+    void start(Ports ports, LocalInventory inventory, java.util.Set<Integer> extraTargetPorts) {
         List<Path> missing = layout.missingArtifacts();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("not built yet: " + missing
@@ -102,11 +124,30 @@ final class LocalStack implements AutoCloseable {
                 };
                 services.add(startService(service, service, ports.http().get(service), settings));
             }
+            var certificates = LocalPki.create(runFolder.resolve("pki"), inventory.clusterId(), inventory.nodeNames());
+            java.util.TreeSet<Integer> targetPorts = new java.util.TreeSet<>(List.of(10250, 10255, 9100));
+            targetPorts.addAll(extraTargetPorts);
             for (int i = 0; i < inventory.nodeNames().size(); i++) {
                 String node = inventory.nodeNames().get(i);
-                services.add(startService("agent-" + node, "agent", ports.agentPort().applyAsInt(i), Map.of(
-                        "corvus.agent.cluster-id", inventory.clusterId(),
-                        "corvus.agent.node-name", node)));
+                AgentPorts agent = ports.agentPorts().apply(i);
+                agentPorts.put(node, agent);
+                var tls = certificates.get(node);
+                Map<String, String> settings = new java.util.LinkedHashMap<>();
+                settings.put("corvus.agent.cluster-id", inventory.clusterId());
+                settings.put("corvus.agent.node-name", node);
+                settings.put("corvus.agent.proxy.bind-address", "127.0.0.1");
+                settings.put("corvus.agent.proxy.tunnel-port", String.valueOf(agent.tunnel()));
+                settings.put("corvus.agent.proxy.https-port", String.valueOf(agent.https()));
+                settings.put("corvus.agent.proxy.http-port", String.valueOf(agent.http()));
+                settings.put("quarkus.management.port", String.valueOf(agent.metrics()));
+                settings.put("corvus.agent.proxy.certificate", tls.certificate().toString());
+                settings.put("corvus.agent.proxy.key", tls.key().toString());
+                settings.put("corvus.agent.proxy.ca", tls.ca().toString());
+                // every node of the local run is this host: the EIP of the local cloud leads nowhere, so dial directly
+                settings.put("corvus.agent.proxy.dial", "endpoints");
+                settings.put("corvus.agent.proxy.allowed-ports", targetPorts.stream().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(",")));
+                services.add(startService("agent-" + node, "agent", agent.health(), settings));
             }
             for (StackProcess service : services) {
                 awaitHealthy(service);

@@ -46,7 +46,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("stopped");
         });
         Runtime.getRuntime().addShutdownHook(stopper);
-        stack.start(ports, LocalInventory.read(layout.inventory()));
+        stack.start(ports, LocalInventory.read(layout.inventory()), java.util.Set.of());
         Files.writeString(runFolder.resolve("bootstrap-servers"), stack.bootstrapServers());
         printTable(out, stack, runFolder);
         out.println("API token (admin): " + stack.tokens().admin() + "   (also in " + runFolder.resolve("admin-token") + ")");
@@ -64,13 +64,18 @@ final class UpCommand implements Callable<Integer> {
         out.printf("%-26s %-8s %-26s %s%n", "PROCESS", "PID", "ADDRESS", "LOG");
         stack.processes().forEach(p -> out.printf("%-26s %-8d %-26s %s%n", p.name(), p.pid(), p.address(),
                 runFolder.relativize(p.log())));
-        out.println("run folder: " + runFolder);
+        stack.processes().stream().filter(p -> p.name().startsWith("agent-")).forEach(p -> {
+            LocalStack.AgentPorts ports = stack.agentPorts(p.name().substring("agent-".length()));
+            out.printf("%-26s proxy ports: tunnel %d, https door %d, http door %d, metrics %d, health %d%n", p.name(),
+                    ports.tunnel(), ports.https(), ports.http(), ports.metrics(), ports.health());
+        });
+        out.println("run folder: " + runFolder + " (certificates of the local cluster CA in pki/)");
     }
 
     private static String busyPorts(LocalStack.Ports ports) {
         StringBuilder busy = new StringBuilder();
-        java.util.stream.Stream.concat(java.util.stream.Stream.of(ports.kafka(), ports.agentPort().applyAsInt(0)),
-                        ports.http().values().stream())
+        java.util.stream.Stream.concat(java.util.stream.Stream.concat(java.util.stream.Stream.of(ports.kafka()),
+                        ports.agentPorts().apply(0).all().boxed()), ports.http().values().stream())
                 .filter(port -> !free(port))
                 .forEach(port -> busy.append(busy.isEmpty() ? "" : ", ").append(port));
         return busy.toString();

@@ -31,7 +31,7 @@ class LocalStackIT {
 
         LocalInventory inventory = LocalInventory.read(layout.inventory());
         try (LocalStack stack = new LocalStack(layout, runFolder, out)) {
-            stack.start(LocalStack.Ports.free(), inventory);
+            stack.start(LocalStack.Ports.free(), inventory, java.util.Set.of());
             started = stack.processes();
             assertThat(started).extracting(StackProcess::name).containsExactly("kafka", "config-service", "gateway-elector",
                     "cloud-provisioner", "agent-local-cloud-1", "agent-local-edge-1", "agent-local-edge-2");

@@ -1,0 +1,31 @@
+package io.corvus.launcher;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.corvus.pki.ClusterCa;
+import io.corvus.pki.NodeCredentials;
+
+/**
+ * The local run's cluster CA and one certificate per node, in {@code run/<stack>/pki}: what the
+ * chart will do with Secrets in a cluster. The agents' proxy tunnels use them for mutual TLS.
+ */
+final class LocalPki {
+
+    private LocalPki() {
+    }
+
+    static Map<String, NodeCredentials.PemFiles> create(Path folder, String clusterId, List<String> nodes) throws IOException {
+        ClusterCa ca = ClusterCa.create(clusterId, Duration.ofDays(30));
+        ca.writeTo(folder);
+        Map<String, NodeCredentials.PemFiles> files = new LinkedHashMap<>();
+        for (String node : nodes) {
+            files.put(node, ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(30)).writeTo(folder));
+        }
+        return files;
+    }
+}
