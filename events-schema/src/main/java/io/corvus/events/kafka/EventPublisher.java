@@ -1,5 +1,6 @@
 package io.corvus.events.kafka;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import io.corvus.events.EventCodec;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * The returned future completes when the broker acknowledged the record ({@code acks=all}).
  */
 public final class EventPublisher implements AutoCloseable {
+
+    static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Producer<String, byte[]> producer;
     private final EventCodec codec;
@@ -52,8 +55,13 @@ public final class EventPublisher implements AutoCloseable {
         return acknowledged;
     }
 
+    /**
+     * Sends what is buffered, waiting at most {@link #CLOSE_TIMEOUT}: with the broker gone, Kafka's own
+     * default waits forever and the service could never stop. Events not acknowledged by then fail
+     * their futures; callers that need them re-publish on the next start.
+     */
     @Override
     public void close() {
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }
