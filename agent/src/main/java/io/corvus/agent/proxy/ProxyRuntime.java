@@ -98,7 +98,8 @@ public final class ProxyRuntime implements AutoCloseable {
             LOG.errorf("proxy roles %s cannot start: %s", wanted, e.getMessage());
         }
         if (!wanted.equals(roles)) {
-            LOG.infof("proxy roles of %s: %s (topology generation %d)", settings.node(), wanted, next.generation());
+            LOG.infof("proxy roles of %s: %s (topology generation %d, TLS by %s)", settings.node(), wanted, next.generation(),
+                    ProxyTls.provider());
         }
         roles = wanted;
     }

@@ -34,6 +34,8 @@ public final class Tunnel {
     /** Large enough that only stream windows bind: 1,024 streams each with a full window fit. */
     static final int CONNECTION_WINDOW = 1 << 30;
     public static final int MAX_STREAMS = 1024;
+    /** Four TLS records per DATA frame: a quarter of the per-frame work of HTTP/2's default 16 KiB. */
+    static final int MAX_FRAME = 64 * 1024;
     /** Bounds what a peer can make the other side hold for one header block. */
     public static final int MAX_HEADER_LIST = 8 * 1024;
 
@@ -43,7 +45,7 @@ public final class Tunnel {
     /** @param opensStreams true on the cloud side (HTTP/2 client), false on the edge side (HTTP/2 server) */
     static Http2FrameCodec codec(boolean opensStreams) {
         Http2Settings settings = new Http2Settings().initialWindowSize(STREAM_WINDOW).maxConcurrentStreams(MAX_STREAMS)
-                .maxHeaderListSize(MAX_HEADER_LIST);
+                .maxHeaderListSize(MAX_HEADER_LIST).maxFrameSize(MAX_FRAME);
         if (opensStreams) {
             settings.pushEnabled(false); // only the HTTP/2 client may say so (RFC 9113 6.5.2)
         }
