@@ -9,6 +9,7 @@ module=$1; main=$2; shift 2
 case "$module" in
   gateway-elector) package=io.corvus.elector.bench ;;
   cloud-provisioner) package=io.corvus.provisioner.bench ;;
+  agent) package=io.corvus.agent.bench ;;
   *) echo "no benchmarks in module '$module'" >&2; exit 2 ;;
 esac
 mkdir -p run
@@ -18,6 +19,6 @@ fi
 # To a file: on stdout, Maven 3.8 appends colour codes to the last entry when it exits.
 mvn -B -q -pl "$module" dependency:build-classpath -Dmdep.outputFile="$PWD/run/bench-classpath.txt" -Dmdep.includeScope=test >/dev/null 2>&1
 cp=$(cat run/bench-classpath.txt)
-exec "$JAVA_HOME/bin/java" -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
+exec "$JAVA_HOME/bin/java" -Xmx2g ${BENCH_JAVA_OPTS:-} -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "$module/target/test-classes:$module/target/classes:$cp" "$package.$main" "$@"

@@ -1,0 +1,482 @@
+package io.corvus.agent.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.corvus.events.EventCodec;
+import io.corvus.events.kafka.EventPublisher;
+import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.TopicBootstrap;
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.kafka.broker.KraftBroker;
+import io.corvus.pki.ClusterCa;
+import io.corvus.pki.NodeCredentials;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * The proxy data plane against its peers, in one run on one machine: the same traffic pushed
+ * (a) straight over loopback, (b) through an OpenSSH reverse tunnel (../shared/bench/ssh-reverse-tunnel.sh),
+ * (c) through Corvus: two real agent processes (the built quarkus-run.jar), a cloud gateway and an
+ * edge gateway, given their roles by topology events on a KRaft broker, mutual TLS between them.
+ * The client sits on the cloud side, the targets behind the edge. Run by bench/proxy.sh; prints
+ * one name=value line per figure.
+ */
+public final class ProxyBench {
+
+    private static final String CLUSTER = "bench";
+    private static final byte[] KIB = new byte[1024];
+    private static final int CLIENTS = 64;
+
+    /** How a client reaches a target port in each variant. */
+    @FunctionalInterface
+    interface Dialer {
+        Socket dial(int targetPort) throws IOException;
+    }
+
+    private ProxyBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long bulkBytes = (args.length > 0 ? Long.parseLong(args[0]) : 2048) << 20;
+        Path root = Path.of("").toAbsolutePath();
+        Path work = Files.createTempDirectory("corvus-proxy-bench");
+        Map<String, String> figures = new LinkedHashMap<>();
+        List<Process> agents = new ArrayList<>();
+        List<String> sshStates = new ArrayList<>();
+        KraftBroker broker = KraftBroker.start(work.resolve("kafka"), 0);
+        try (Targets targets = new Targets()) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                new TopicBootstrap(admin).ensureTopics();
+            }
+            ClusterCa ca = ClusterCa.create(CLUSTER, Duration.ofDays(1));
+            int[] cloudPorts = freePorts(5);
+            int[] edgePorts = freePorts(5);
+            Process cloud = startAgent(root, work, bootstrap, ca, "cloud-1", cloudPorts, targets);
+            Process edge = startAgent(root, work, bootstrap, ca, "edge-1", edgePorts, targets);
+            agents.add(cloud);
+            agents.add(edge);
+            try (EventPublisher publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench")),
+                    EventCodec.create(), "bench")) {
+                publisher.publish(new GatewayTopology(CLUSTER, "cloud", 1, "cloud", false, true, false,
+                        List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, cloudPorts[0], null)),
+                        List.of(new GatewayTopology.Member("cloud-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
+                publisher.publish(new GatewayTopology(CLUSTER, "edge", 1, "edge", true, true, false,
+                        List.of(new GatewayTopology.Endpoint("edge-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, null, null)),
+                        List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
+            }
+            int door = cloudPorts[2];
+            Dialer corvus = port -> connectThrough(door, "edge-1:" + port);
+            awaitTunnel(corvus, targets.echoPort());
+            Thread.sleep(5_000); // idle: the tunnel is up, nothing flows
+            figures.put("agent_rss_idle_mb_cloud", mb(rssKb(cloud)));
+            figures.put("agent_rss_idle_mb_edge", mb(rssKb(edge)));
+
+            int sinkTunnel = freePorts(1)[0];
+            int echoTunnel = freePorts(1)[0];
+            sshStates.add(ssh(root, "start", String.valueOf(sinkTunnel), "127.0.0.1:" + targets.sinkPort()));
+            sshStates.add(ssh(root, "start", String.valueOf(echoTunnel), "127.0.0.1:" + targets.echoPort()));
+            Dialer raw = port -> new Socket(InetAddress.getLoopbackAddress(), port);
+            Dialer viaSsh = port -> new Socket(InetAddress.getLoopbackAddress(), port == targets.sinkPort() ? sinkTunnel : echoTunnel);
+            List<Long> sshPids = sshPids(sshStates);
+
+            Map<String, Dialer> variants = new LinkedHashMap<>();
+            variants.put("raw", raw);
+            variants.put("ssh", viaSsh);
+            variants.put("corvus", corvus);
+            for (var variant : variants.entrySet()) {
+                String name = variant.getKey();
+                // Untimed, the same for every variant: the agents' JIT compiles the data path, as in a long-running gateway.
+                bulk(variant.getValue(), targets.sinkPort(), CLIENTS, bulkBytes / 2);
+                newStreams(variant.getValue(), targets.echoPort(), CLIENTS * 50);
+                long cpuBefore = name.equals("corvus") ? cpuTicks(agents) : name.equals("ssh") ? cpuTicks(sshPids) : 0;
+                RssSampler sampler = name.equals("corvus") ? new RssSampler(List.of(cloud, edge)).start() : null;
+                double bulk1 = bulk(variant.getValue(), targets.sinkPort(), 1, bulkBytes);
+                double bulk64 = bulk(variant.getValue(), targets.sinkPort(), CLIENTS, bulkBytes);
+                long cpuAfter = name.equals("corvus") ? cpuTicks(agents) : name.equals("ssh") ? cpuTicks(sshPids) : 0;
+                figures.put(name + "_bulk1_gbit_s", fmt(bulk1));
+                figures.put(name + "_bulk64_gbit_s", fmt(bulk64));
+                if (!name.equals("raw")) {
+                    figures.put(name + "_cpu_s_per_gb", fmt((cpuAfter - cpuBefore) / 100.0 / (2.0 * bulkBytes / 1e9)));
+                }
+                double[] kept = keptStream(variant.getValue(), targets.echoPort(), 20_000);
+                figures.put(name + "_kept_p50_ms", fmt(kept[0]));
+                figures.put(name + "_kept_p99_ms", fmt(kept[1]));
+                double[] fresh = newStreams(variant.getValue(), targets.echoPort(), CLIENTS * 100);
+                figures.put(name + "_newstream_rps", String.format(Locale.ROOT, "%.0f", fresh[0]));
+                figures.put(name + "_newstream_p99_ms", fmt(fresh[1]));
+                if (sampler != null) {
+                    long[] peak = sampler.stop();
+                    figures.put("agent_rss_load_mb_cloud", mb(peak[0]));
+                    figures.put("agent_rss_load_mb_edge", mb(peak[1]));
+                }
+            }
+            figures.put("ratio_vs_ssh_bulk1", ratio(figures, "corvus_bulk1_gbit_s", "ssh_bulk1_gbit_s"));
+            figures.put("ratio_vs_ssh_bulk64", ratio(figures, "corvus_bulk64_gbit_s", "ssh_bulk64_gbit_s"));
+            figures.put("ratio_vs_ssh_rps", ratio(figures, "corvus_newstream_rps", "ssh_newstream_rps"));
+            figures.put("ratio_vs_raw_bulk1", ratio(figures, "corvus_bulk1_gbit_s", "raw_bulk1_gbit_s"));
+            figures.put("ratio_vs_raw_bulk64", ratio(figures, "corvus_bulk64_gbit_s", "raw_bulk64_gbit_s"));
+            figures.forEach((name, value) -> System.out.println(name + "=" + value));
+        } finally {
+            for (String state : sshStates) {
+                ssh(root, "stop", state);
+            }
+            stop(agents); // before the broker: an agent stops cleanly only while it can reach it
+            broker.close();
+        }
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ loads
+
+    /** {@code streams} connections to the sink, together {@code total} bytes; Gbit/s until the sink confirmed them all. */
+    static double bulk(Dialer dialer, int sinkPort, int streams, long total) throws Exception {
+        long each = total / streams;
+        long started = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Long>> sent = new ArrayList<>();
+            for (int i = 0; i < streams; i++) {
+                sent.add(pool.submit(() -> {
+                    byte[] chunk = new byte[64 * 1024];
+                    try (Socket socket = dialer.dial(sinkPort)) {
+                        OutputStream out = socket.getOutputStream();
+                        for (long left = each; left > 0; left -= chunk.length) {
+                            out.write(chunk, 0, (int) Math.min(chunk.length, left));
+                        }
+                        socket.shutdownOutput();
+                        long counted = new java.io.DataInputStream(socket.getInputStream()).readLong();
+                        if (counted != each) {
+                            throw new IOException("the sink counted " + counted + " bytes of " + each);
+                        }
+                        return counted;
+                    }
+                }));
+            }
+            for (Future<Long> f : sent) {
+                f.get();
+            }
+        }
+        return total * 8 / ((System.nanoTime() - started) / 1e9) / 1e9;
+    }
+
+    /** 1 KiB request and 1 KiB answer, again and again on one kept connection: p50 and p99 in ms. */
+    static double[] keptStream(Dialer dialer, int echoPort, int rounds) throws IOException {
+        long[] nanos = new long[rounds];
+        byte[] answer = new byte[1024];
+        try (Socket socket = dialer.dial(echoPort)) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            for (int i = -2_000; i < rounds; i++) {
+                long start = System.nanoTime();
+                out.write(KIB);
+                out.flush();
+                readFully(in, answer);
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - start;
+                }
+            }
+        }
+        return percentiles(nanos);
+    }
+
+    /** 64 clients, each opening a new connection per 1 KiB request/answer: requests per second and p99 in ms. */
+    static double[] newStreams(Dialer dialer, int echoPort, int total) throws Exception {
+        AtomicLong next = new AtomicLong();
+        long[] nanos = new long[total];
+        long started = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Void>> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                clients.add(pool.submit((Callable<Void>) () -> {
+                    byte[] answer = new byte[1024];
+                    for (long i; (i = next.getAndIncrement()) < total; ) {
+                        long start = System.nanoTime();
+                        try (Socket socket = dialer.dial(echoPort)) {
+                            socket.setTcpNoDelay(true);
+                            socket.getOutputStream().write(KIB);
+                            readFully(socket.getInputStream(), answer);
+                        }
+                        nanos[(int) i] = System.nanoTime() - start;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> f : clients) {
+                f.get();
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new double[] {total / seconds, percentiles(nanos)[1]};
+    }
+
+    // ------------------------------------------------------------------ Corvus, ssh, processes
+
+    static Socket connectThrough(int door, String target) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), door);
+        socket.setTcpNoDelay(true);
+        socket.getOutputStream().write(("CONNECT " + target + " HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                socket.close();
+                throw new IOException("the front door closed: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 200")) {
+            socket.close();
+            throw new IOException("the front door answered " + head.toString().lines().findFirst().orElse(""));
+        }
+        return socket;
+    }
+
+    private static void awaitTunnel(Dialer corvus, int echoPort) throws InterruptedException {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            try (Socket socket = corvus.dial(echoPort)) {
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the Corvus tunnel did not come up within 60 s; see the agent logs in the bench's temp folder");
+    }
+
+    private static Process startAgent(Path root, Path work, String bootstrap, ClusterCa ca, String node, int[] ports, Targets targets)
+            throws IOException {
+        NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "-Xms8m -Xmx64m -XX:+UseSerialGC").trim().split("\\s+")));
+        command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + CLUSTER,
+                "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
+                "-Dcorvus.agent.proxy.tunnel-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
+                "-Dcorvus.agent.proxy.http-port=" + ports[2], "-Dquarkus.management.port=" + ports[3], "-Dquarkus.http.port=" + ports[4],
+                "-Dcorvus.agent.proxy.certificate=" + tls.certificate(), "-Dcorvus.agent.proxy.key=" + tls.key(),
+                "-Dcorvus.agent.proxy.ca=" + tls.ca(), "-Dcorvus.agent.proxy.dial=endpoints",
+                "-Dcorvus.agent.proxy.allowed-ports=" + targets.sinkPort() + "," + targets.echoPort(),
+                "-jar", root.resolve("agent/target/quarkus-app/quarkus-run.jar").toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(node + ".log").toFile()).start();
+    }
+
+    private static void stop(List<Process> agents) throws InterruptedException {
+        agents.forEach(Process::destroy);
+        for (Process agent : agents) {
+            if (!agent.waitFor(20, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+            }
+        }
+    }
+
+    private static String ssh(Path root, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("../shared/bench/ssh-reverse-tunnel.sh").normalize().toString()));
+        command.addAll(Arrays.asList(args));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("ssh-reverse-tunnel.sh " + String.join(" ", args) + " failed");
+        }
+        return out;
+    }
+
+    /** The ssh client and the sshd session processes that carry the tunnels. */
+    private static List<Long> sshPids(List<String> states) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        for (String state : states) {
+            long client = Long.parseLong(Files.readString(Path.of(state, "ssh.pid")).strip());
+            long daemon = Long.parseLong(Files.readString(Path.of(state, "sshd.pid")).strip());
+            pids.add(client);
+            ProcessHandle.of(daemon).ifPresent(d -> d.descendants().forEach(child -> pids.add(child.pid())));
+        }
+        return pids;
+    }
+
+    private static long cpuTicks(List<?> processes) throws IOException {
+        long ticks = 0;
+        for (Object p : processes) {
+            long pid = p instanceof Process process ? process.pid() : (Long) p;
+            String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
+            ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]); // utime, stime (fields 14, 15)
+        }
+        return ticks;
+    }
+
+    static long rssKb(Process process) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return 0;
+    }
+
+    /** The peak RSS of the agents while a load runs, sampled every 100 ms. */
+    private static final class RssSampler {
+        private final List<Process> processes;
+        private final long[] peak;
+        private volatile boolean running = true;
+        private Thread thread;
+
+        RssSampler(List<Process> processes) {
+            this.processes = processes;
+            this.peak = new long[processes.size()];
+        }
+
+        RssSampler start() {
+            thread = Thread.ofVirtual().start(() -> {
+                while (running) {
+                    for (int i = 0; i < processes.size(); i++) {
+                        try {
+                            peak[i] = Math.max(peak[i], rssKb(processes.get(i)));
+                        } catch (IOException ignored) {
+                            // the process went away: keep the peak seen
+                        }
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            return this;
+        }
+
+        long[] stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            return peak.clone();
+        }
+    }
+
+    // ------------------------------------------------------------------ targets and helpers
+
+    /** A sink (counts what it gets, answers the count) and an echo, behind the edge. */
+    private static final class Targets implements AutoCloseable {
+        private final ServerSocket sink = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+        private final ServerSocket echo = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+
+        Targets() throws IOException {
+            serve(sink, socket -> {
+                byte[] buffer = new byte[64 * 1024];
+                long count = 0;
+                InputStream in = socket.getInputStream();
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    count += n;
+                }
+                new java.io.DataOutputStream(socket.getOutputStream()).writeLong(count);
+            });
+            serve(echo, socket -> {
+                socket.setTcpNoDelay(true);
+                byte[] buffer = new byte[16 * 1024];
+                InputStream in = socket.getInputStream();
+                OutputStream out = socket.getOutputStream();
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                }
+            });
+        }
+
+        int sinkPort() {
+            return sink.getLocalPort();
+        }
+
+        int echoPort() {
+            return echo.getLocalPort();
+        }
+
+        interface Handler {
+            void handle(Socket socket) throws IOException;
+        }
+
+        private static void serve(ServerSocket server, Handler handler) {
+            Thread.ofVirtual().start(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket socket = server.accept();
+                        Thread.ofVirtual().start(() -> {
+                            try (socket) {
+                                handler.handle(socket);
+                            } catch (IOException ignored) {
+                                // the client went away
+                            }
+                        });
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void close() throws IOException {
+            sink.close();
+            echo.close();
+        }
+    }
+
+    private static void readFully(InputStream in, byte[] into) throws IOException {
+        for (int read = 0; read < into.length; ) {
+            int n = in.read(into, read, into.length - read);
+            if (n < 0) {
+                throw new IOException("closed after " + read + " of " + into.length + " bytes");
+            }
+            read += n;
+        }
+    }
+
+    private static double[] percentiles(long[] nanos) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return new double[] {sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6};
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        int[] ports = new int[count];
+        List<ServerSocket> held = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            held.add(socket);
+            ports[i] = socket.getLocalPort();
+        }
+        for (ServerSocket socket : held) {
+            socket.close();
+        }
+        return ports;
+    }
+
+    private static String ratio(Map<String, String> figures, String numerator, String denominator) {
+        return fmt(Double.parseDouble(figures.get(numerator)) / Double.parseDouble(figures.get(denominator)));
+    }
+
+    private static String mb(long kb) {
+        return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+}

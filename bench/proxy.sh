@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Proxy mode against its peers, in ONE run on this machine: the same traffic straight over loopback,
+# through an OpenSSH reverse tunnel (../shared/bench/ssh-reverse-tunnel.sh), and through Corvus (two
+# real agent processes, cloud and edge gateway, mutual TLS). Bulk throughput with 1 and 64 streams,
+# 1 KiB request/response on a kept stream (p50/p99), a new stream per 1 KiB request with 64 clients
+# (requests/s, p99), agent RSS idle and under load, CPU seconds per GB moved. Prints name=value lines.
+#   bench/proxy.sh [BULK_MIB]            (default 2048 MiB per bulk test)
+# Agent JVM options: CORVUS_AGENT_JVM="..." (default "-Xms8m -Xmx64m -XX:+UseSerialGC", as the launcher gives its agents).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! [ -x /usr/sbin/sshd ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing openssh-server for the ssh peer ..." >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q openssh-server >/dev/null
+  else
+    echo "the ssh peer needs sshd: apt-get install -y openssh-server" >&2; exit 2
+  fi
+fi
+exec tools/run-bench.sh agent ProxyBench "$@"
