@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,8 +52,9 @@ public final class KraftBroker implements AutoCloseable {
     public static KraftBroker start(Path dataDirectory, int brokerPort) {
         try {
             Files.createDirectories(dataDirectory);
-            int port = brokerPort == 0 ? freePort() : brokerPort;
-            int controllerPort = freePort();
+            int[] free = FreePorts.take(2);
+            int port = brokerPort == 0 ? free[0] : brokerPort;
+            int controllerPort = brokerPort == free[1] ? free[0] : free[1];
             Properties properties = serverProperties(dataDirectory, port, controllerPort);
             formatIfNew(dataDirectory);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
@@ -137,12 +136,6 @@ public final class KraftBroker implements AutoCloseable {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the Kafka node at " + bootstrapServers + " did not answer within " + timeout, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
