@@ -15,9 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import io.corvus.events.kafka.BootstrapReport;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -47,8 +50,10 @@ final class LocalStack implements AutoCloseable {
 
         /** Free ports picked now, so that a demo never collides with a stack that is already up. */
         static Ports free() {
-            return new Ports(freePort(), Map.of("config-service", freePort(), "gateway-elector", freePort(),
-                    "cloud-provisioner", freePort()), i -> new AgentPorts(freePort(), freePort(), freePort(), freePort(), freePort()));
+            IntSupplier port = distinctFreePorts();
+            return new Ports(port.getAsInt(), Map.of("config-service", port.getAsInt(), "gateway-elector", port.getAsInt(),
+                    "cloud-provisioner", port.getAsInt()),
+                    i -> new AgentPorts(port.getAsInt(), port.getAsInt(), port.getAsInt(), port.getAsInt(), port.getAsInt()));
         }
     }
 
@@ -295,11 +300,21 @@ final class LocalStack implements AutoCloseable {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Free ports, never one twice: the kernel may hand a just-closed port out again. */
+    private static IntSupplier distinctFreePorts() {
+        Set<Integer> given = new HashSet<>();
+        return () -> {
+            synchronized (given) {
+                while (true) {
+                    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                        if (given.add(socket.getLocalPort())) {
+                            return socket.getLocalPort();
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
     }
 }
