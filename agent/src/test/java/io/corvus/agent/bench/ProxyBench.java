@@ -29,6 +29,7 @@ import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
 import io.corvus.events.payload.GatewayTopology;
+import io.corvus.kafka.broker.FreePorts;
 import io.corvus.kafka.broker.KraftBroker;
 import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
@@ -72,8 +73,9 @@ public final class ProxyBench {
                 new TopicBootstrap(admin).ensureTopics();
             }
             ClusterCa ca = ClusterCa.create(CLUSTER, Duration.ofDays(1));
-            int[] cloudPorts = freePorts(5);
-            int[] edgePorts = freePorts(5);
+            int[] ports = FreePorts.take(12);
+            int[] cloudPorts = Arrays.copyOfRange(ports, 0, 5);
+            int[] edgePorts = Arrays.copyOfRange(ports, 5, 10);
             Process cloud = startAgent(root, work, bootstrap, ca, "cloud-1", cloudPorts, targets);
             Process edge = startAgent(root, work, bootstrap, ca, "edge-1", edgePorts, targets);
             agents.add(cloud);
@@ -94,8 +96,8 @@ public final class ProxyBench {
             figures.put("agent_rss_idle_mb_cloud", mb(rssKb(cloud)));
             figures.put("agent_rss_idle_mb_edge", mb(rssKb(edge)));
 
-            int sinkTunnel = freePorts(1)[0];
-            int echoTunnel = freePorts(1)[0];
+            int sinkTunnel = ports[10];
+            int echoTunnel = ports[11];
             sshStates.add(ssh(root, "start", String.valueOf(sinkTunnel), "127.0.0.1:" + targets.sinkPort()));
             sshStates.add(ssh(root, "start", String.valueOf(echoTunnel), "127.0.0.1:" + targets.echoPort()));
             Dialer raw = port -> new Socket(InetAddress.getLoopbackAddress(), port);
@@ -454,19 +456,6 @@ public final class ProxyBench {
         return new double[] {sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6};
     }
 
-    private static int[] freePorts(int count) throws IOException {
-        int[] ports = new int[count];
-        List<ServerSocket> held = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            held.add(socket);
-            ports[i] = socket.getLocalPort();
-        }
-        for (ServerSocket socket : held) {
-            socket.close();
-        }
-        return ports;
-    }
 
     private static String ratio(Map<String, String> figures, String numerator, String denominator) {
         return fmt(Double.parseDouble(figures.get(numerator)) / Double.parseDouble(figures.get(denominator)));

@@ -21,15 +21,12 @@ import io.corvus.service.Backoff;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.jboss.logging.Logger;
 
 /**
@@ -206,21 +203,10 @@ public final class TunnelClient implements AutoCloseable {
     }
 
     /** Checks whom the connection reached, then keeps the slot informed. */
-    private final class Connection extends ChannelInboundHandlerAdapter {
+    private final class Connection extends Admission {
         private final Slot slot;
         private final long started;
-        private final java.util.List<Object> early = new java.util.ArrayList<>();
-        private boolean admitted;
         private String node;
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (admitted) {
-                ctx.fireChannelRead(msg);
-            } else {
-                early.add(msg); // decrypted with the handshake's last bytes: the codec gets it once it is in
-            }
-        }
 
         Connection(Slot slot, long started) {
             this.slot = slot;
@@ -228,21 +214,13 @@ public final class TunnelClient implements AutoCloseable {
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof SslHandshakeCompletionEvent handshake) {
-                if (!handshake.isSuccess()) {
-                    stats.dialError("tls");
-                    LOG.infof("tunnel to %s: TLS handshake failed: %s", ctx.channel().remoteAddress(), handshake.cause().toString());
-                    ctx.close();
-                } else {
-                    admit(ctx);
-                }
-            }
-            super.userEventTriggered(ctx, event);
+        protected void handshakeFailed(ChannelHandlerContext ctx, Throwable cause) {
+            stats.dialError("tls");
+            LOG.infof("tunnel to %s: TLS handshake failed: %s", ctx.channel().remoteAddress(), cause.toString());
         }
 
-        private void admit(ChannelHandlerContext ctx) {
-            Optional<String> peer = ProxyTls.peerNode(ctx.pipeline().get(SslHandler.class).engine().getSession());
+        @Override
+        protected void admit(ChannelHandlerContext ctx, Optional<String> peer) {
             String expected = slot.target.expectedNode();
             boolean wrongNode = peer.isEmpty() || !cloudNodes.contains(peer.get()) || (expected != null && !expected.equals(peer.get()));
             if (wrongNode) {
@@ -258,25 +236,14 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             node = peer.get();
-            Tunnel.speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress));
-            admitted = true;
-            early.forEach(ctx::fireChannelRead);
-            early.clear();
+            speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress));
             slot.up(ctx.channel(), node, started);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            early.forEach(io.netty.util.ReferenceCountUtil::release);
-            early.clear();
             slot.down(node, ctx.channel());
             super.channelInactive(ctx);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debugf("tunnel %s: %s", ctx.channel().remoteAddress(), cause.toString());
-            ctx.close();
         }
     }
 

@@ -22,8 +22,6 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.jboss.logging.Logger;
 
@@ -101,41 +99,22 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     /** One edge gateway's connection: admitted by its certificate, then registered for the front doors. */
-    private final class Session extends ChannelInboundHandlerAdapter {
+    private final class Session extends Admission {
         private final SocketChannel ch;
-        private final java.util.List<Object> early = new java.util.ArrayList<>();
-        private boolean admitted;
         private EdgeSession session;
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (admitted) {
-                ctx.fireChannelRead(msg);
-            } else {
-                early.add(msg); // decrypted with the handshake's last bytes: the codec gets it once it is in
-            }
-        }
 
         Session(SocketChannel ch) {
             this.ch = ch;
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-            if (event instanceof SslHandshakeCompletionEvent handshake) {
-                if (!handshake.isSuccess()) {
-                    stats.dialError("tls");
-                    LOG.infof("refused a tunnel from %s: TLS handshake failed: %s", ch.remoteAddress(), handshake.cause().getMessage());
-                    ctx.close();
-                } else {
-                    admit(ctx);
-                }
-            }
-            super.userEventTriggered(ctx, event);
+        protected void handshakeFailed(ChannelHandlerContext ctx, Throwable cause) {
+            stats.dialError("tls");
+            LOG.infof("refused a tunnel from %s: TLS handshake failed: %s", ch.remoteAddress(), cause.getMessage());
         }
 
-        private void admit(ChannelHandlerContext ctx) {
-            Optional<String> node = ProxyTls.peerNode(ctx.pipeline().get(SslHandler.class).engine().getSession());
+        @Override
+        protected void admit(ChannelHandlerContext ctx, Optional<String> node) {
             if (node.isEmpty() || !policy.get().edgeClients().contains(node.get())) {
                 stats.dialError("identity");
                 LOG.infof("refused a tunnel from %s: its certificate names %s, which is not an active edge proxy endpoint",
@@ -144,10 +123,7 @@ public final class TunnelServer implements AutoCloseable {
                 return;
             }
             // HTTP/2 only once the peer is known: a server that writes before the handshake confuses the TLS engine
-            Tunnel.speakHttp2(ctx, true, keepalive, new RefuseStreams());
-            admitted = true;
-            early.forEach(ctx::fireChannelRead);
-            early.clear();
+            speakHttp2(ctx, true, keepalive, new RefuseStreams());
             session = new EdgeSession(node.get(), ch, ch.remoteAddress());
             sessions.add(session);
             stats.tunnelUp();
@@ -175,20 +151,12 @@ public final class TunnelServer implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-            early.forEach(ReferenceCountUtil::release);
-            early.clear();
             if (session != null) {
                 sessions.remove(session);
                 stats.tunnelDown();
                 LOG.infof("tunnel from edge gateway %s is down", session.node());
             }
             super.channelInactive(ctx);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debugf("tunnel %s: %s", ch.remoteAddress(), cause.toString());
-            ctx.close();
         }
     }
 
