@@ -12,7 +12,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Publishes Corvus events: each payload goes to its type's topic under its key, as a CloudEvent.
- * The returned future completes when the broker acknowledged the record ({@code acks=all}).
+ * The returned future completes when the broker acknowledged the record ({@code acks=all}) and
+ * fails otherwise; {@code publish} itself never throws for a record the producer refuses.
  */
 public final class EventPublisher implements AutoCloseable {
 
@@ -45,13 +46,18 @@ public final class EventPublisher implements AutoCloseable {
 
     private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
-        producer.send(record, (metadata, error) -> {
-            if (error != null) {
-                acknowledged.completeExceptionally(error);
-            } else {
-                acknowledged.complete(metadata);
-            }
-        });
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error != null) {
+                    acknowledged.completeExceptionally(error);
+                } else {
+                    acknowledged.complete(metadata);
+                }
+            });
+        } catch (RuntimeException refused) {
+            // a closed producer throws instead of failing the future; callers handle one kind of failure
+            acknowledged.completeExceptionally(refused);
+        }
         return acknowledged;
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import io.corvus.events.EventCodec;
+import io.corvus.events.ExampleEvents;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,5 +36,15 @@ class EventPublisherTest {
 
         assertThat(producer.closed()).isTrue();
         assertThat(producer.allowed).isEqualTo(EventPublisher.CLOSE_TIMEOUT).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aRecordTheClosedProducerRefusesFailsItsFutureInsteadOfThrowing() {
+        ClosingProducer producer = new ClosingProducer();
+        EventPublisher publisher = new EventPublisher(producer, EventCodec.create(), "test");
+        publisher.close();
+
+        assertThat(publisher.publish(ExampleEvents.nodeObserved()))
+                .isCompletedExceptionally();
     }
 }
