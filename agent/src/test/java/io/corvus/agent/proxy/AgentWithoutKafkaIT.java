@@ -1,0 +1,118 @@
+package io.corvus.agent.proxy;
+
+import static io.corvus.agent.topology.Topologies.cloud;
+import static io.corvus.agent.topology.Topologies.edge;
+import static io.corvus.agent.topology.Topologies.member;
+import static io.corvus.agent.topology.Topologies.proxy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.agent.topology.ClusterView;
+import io.corvus.events.EventCodec;
+import io.corvus.events.kafka.EventPublisher;
+import io.corvus.events.kafka.KafkaClients;
+import io.corvus.kafka.broker.KraftBroker;
+import io.corvus.service.Backoff;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kafka carries the topology, not the traffic: with the broker gone, a cloud gateway keeps serving
+ * its front doors and tunnels on the last topology it read. This class has a broker of its own,
+ * since it stops it.
+ */
+@QuarkusTest
+@WithTestResource(value = AgentWithoutKafkaIT.OwnBroker.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = AgentPkiResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+class AgentWithoutKafkaIT {
+
+    private static final String CLUSTER = "test-cluster";
+
+    /** A broker only this class uses. */
+    public static class OwnBroker implements QuarkusTestResourceLifecycleManager {
+        static KraftBroker broker;
+
+        @Override
+        public Map<String, String> start() {
+            try {
+                broker = KraftBroker.start(Files.createTempDirectory("corvus-agent-own-kafka"), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
+        }
+
+        static synchronized void stopBroker() {
+            if (broker != null) {
+                broker.close();
+                broker = null;
+            }
+        }
+
+        @Override
+        public void stop() {
+            stopBroker();
+        }
+    }
+
+    @Inject
+    ProxyRuntime runtime;
+
+    @Test
+    void withTheBrokerGoneTheCloudGatewayKeepsServingOnTheLastTopology() throws Exception {
+        try (EventPublisher upstream = new EventPublisher(new KafkaProducer<>(
+                KafkaClients.producerConfig(OwnBroker.broker.bootstrapServers(), "topology-test")), EventCodec.create(), "test");
+                KubeletLike kubelet = new KubeletLike("edge-1", "127.0.0.1")) {
+            upstream.publish(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))).get();
+            upstream.publish(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", null))).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> runtime.ports()[0] != 0);
+            int tunnelPort = runtime.ports()[0];
+            int httpPort = runtime.ports()[2];
+
+            ProxyRuntime edge = new ProxyRuntime(new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0,
+                    Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubelet.port()), TunnelClient.DialMode.ENDPOINTS,
+                    Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2),
+                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1), new ProxyStats(new SimpleMeterRegistry()), CLUSTER);
+            try (edge) {
+                edge.apply(ClusterView.empty(CLUSTER).with(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", tunnelPort)))
+                        .with(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))));
+                await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
+                assertThat(podsThrough(httpPort, kubelet.port())).contains("\"node\":\"edge-1\"");
+
+                OwnBroker.stopBroker();
+
+                // for some seconds without a broker (the agent's consumer and heartbeats fail meanwhile)
+                for (int request = 0; request < 25; request++) {
+                    assertThat(podsThrough(httpPort, kubelet.port())).as("request %d without Kafka", request)
+                            .contains("\"node\":\"edge-1\"");
+                    Thread.sleep(200);
+                }
+                assertThat(runtime.status().peers()).containsExactly("edge-1");
+                assertThat(runtime.ports()[0]).isEqualTo(tunnelPort);
+            }
+        }
+    }
+
+    private static String podsThrough(int httpPort, int kubeletPort) throws IOException {
+        try (RawHttp client = RawHttp.to(httpPort)) {
+            client.send("GET /pods HTTP/1.1\r\nHost: edge-1:" + kubeletPort + "\r\n\r\n");
+            return client.rest();
+        }
+    }
+}
