@@ -10,6 +10,7 @@ import io.corvus.agent.proxy.netty.EdgeSessions;
 import io.corvus.agent.proxy.netty.FrontDoor;
 import io.corvus.agent.proxy.netty.ProxyTls;
 import io.corvus.agent.proxy.netty.TlsFiles;
+import io.corvus.agent.proxy.netty.Transport;
 import io.corvus.agent.proxy.netty.TunnelClient;
 import io.corvus.agent.proxy.netty.TunnelServer;
 import io.corvus.agent.proxy.policy.DialPolicy;
@@ -18,7 +19,6 @@ import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.service.Backoff;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import org.jboss.logging.Logger;
 
@@ -65,7 +65,7 @@ public final class ProxyRuntime implements AutoCloseable {
     public ProxyRuntime(Settings settings, ProxyStats stats, String clusterId) {
         this.settings = settings;
         this.stats = stats;
-        this.group = new NioEventLoopGroup(settings.eventLoopThreads());
+        this.group = Transport.group(settings.eventLoopThreads());
         this.view = ClusterView.empty(clusterId);
         this.cloudPolicy = CloudPolicy.of(view);
         this.dialPolicy = new DialPolicy(null, settings.allowedPorts());
@@ -98,8 +98,8 @@ public final class ProxyRuntime implements AutoCloseable {
             LOG.errorf("proxy roles %s cannot start: %s", wanted, e.getMessage());
         }
         if (!wanted.equals(roles)) {
-            LOG.infof("proxy roles of %s: %s (topology generation %d, TLS by %s)", settings.node(), wanted, next.generation(),
-                    ProxyTls.provider());
+            LOG.infof("proxy roles of %s: %s (topology generation %d, TLS by %s, %s sockets)", settings.node(), wanted, next.generation(),
+                    ProxyTls.provider(), Transport.name(group));
         }
         roles = wanted;
     }

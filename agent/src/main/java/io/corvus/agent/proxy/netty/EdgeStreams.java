@@ -16,7 +16,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -89,7 +88,7 @@ final class EdgeStreams extends ChannelInitializer<Http2StreamChannel> {
         }
 
         private void dial(ChannelHandlerContext ctx, Http2StreamChannel stream, DialPolicy.Allowed target) {
-            ChannelFuture connecting = new Bootstrap().group(stream.eventLoop()).channel(NioSocketChannel.class)
+            ChannelFuture connecting = new Bootstrap().group(stream.eventLoop()).channel(Transport.socketChannel(stream.eventLoop()))
                     .option(ChannelOption.AUTO_READ, false).option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dialTimeout.toMillis())

@@ -24,7 +24,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -78,7 +77,7 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     public FrontDoor start(InetSocketAddress bind) throws InterruptedException {
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        listener = new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, tls == null)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -25,7 +25,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import org.jboss.logging.Logger;
 
@@ -155,7 +154,7 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             long started = System.nanoTime();
-            new Bootstrap().group(group).channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true)
+            new Bootstrap().group(group).channel(Transport.socketChannel(group)).option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override

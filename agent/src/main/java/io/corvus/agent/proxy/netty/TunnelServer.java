@@ -15,7 +15,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
@@ -63,7 +62,7 @@ public final class TunnelServer implements AutoCloseable {
     }
 
     public TunnelServer start(InetSocketAddress bind) throws InterruptedException {
-        listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        listener = new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

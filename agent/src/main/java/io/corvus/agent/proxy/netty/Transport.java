@@ -1,0 +1,48 @@
+package io.corvus.agent.proxy.netty;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * The sockets under the data path: Linux epoll through Netty's native library where it loads (fewer
+ * system calls and wake-ups per read and write than Java's selector), else Java NIO. The event loop
+ * group decides; every channel on it must be of the matching kind.
+ */
+public final class Transport {
+
+    private Transport() {
+    }
+
+    /** A group of the best transport this machine offers. */
+    public static EventLoopGroup group(int threads) {
+        return Epoll.isAvailable() ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+    }
+
+    /** Which transport a group runs, for the logs. */
+    public static String name(EventLoopGroup group) {
+        return isEpoll(group) ? "epoll" : "nio";
+    }
+
+    static Class<? extends ServerChannel> serverChannel(EventLoopGroup group) {
+        return isEpoll(group) ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    static Class<? extends SocketChannel> socketChannel(EventLoopGroup group) {
+        return isEpoll(group) ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** A single event loop belongs to its group ({@code parent()}); a group has none. */
+    private static boolean isEpoll(EventLoopGroup group) {
+        EventLoopGroup owner = group instanceof EventLoop loop && loop.parent() != null ? loop.parent() : group;
+        return owner instanceof EpollEventLoopGroup;
+    }
+}
