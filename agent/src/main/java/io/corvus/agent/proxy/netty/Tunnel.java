@@ -7,12 +7,16 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.WeightedFairQueueByteDistributor;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import org.jboss.logging.Logger;
@@ -38,6 +42,13 @@ public final class Tunnel {
     static final int MAX_FRAME = 64 * 1024;
     /** Bounds what a peer can make the other side hold for one header block. */
     public static final int MAX_HEADER_LIST = 8 * 1024;
+    /**
+     * What a stream with data to send gets at least when the connection's send budget (what its
+     * socket buffer may still take, 64 KiB) is shared out: one full TLS record. HTTP/2's default,
+     * 1 KiB, cut 64 busy streams into 1 KiB frames, each a separate write on the far side, and
+     * halved the throughput; the fair queue still takes turns across rounds.
+     */
+    static final int MIN_SHARE = 16 * 1024;
 
     private Tunnel() {
     }
@@ -49,8 +60,18 @@ public final class Tunnel {
         if (opensStreams) {
             settings.pushEnabled(false); // only the HTTP/2 client may say so (RFC 9113 6.5.2)
         }
-        Http2FrameCodecBuilder builder = opensStreams ? Http2FrameCodecBuilder.forClient() : Http2FrameCodecBuilder.forServer();
-        return builder.initialSettings(settings).validateHeaders(true).build();
+        return new CodecBuilder(!opensStreams).initialSettings(settings).validateHeaders(true).build();
+    }
+
+    /** Netty's builder on a connection whose sender shares out at least {@link #MIN_SHARE} per stream. */
+    private static final class CodecBuilder extends Http2FrameCodecBuilder {
+        CodecBuilder(boolean server) {
+            Http2Connection connection = new DefaultHttp2Connection(server);
+            WeightedFairQueueByteDistributor fair = new WeightedFairQueueByteDistributor(connection);
+            fair.allocationQuantum(MIN_SHARE);
+            connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, fair));
+            connection(connection);
+        }
     }
 
     /**
