@@ -5,7 +5,7 @@
 # 1 KiB request/response on a kept stream (p50/p99), a new stream per 1 KiB request with 64 clients
 # (requests/s, p99), agent RSS idle and under load, CPU seconds per GB moved. Prints name=value lines.
 #   bench/proxy.sh [BULK_MIB]            (default 2048 MiB per bulk test)
-# Agent JVM options: CORVUS_AGENT_JVM="..." (default "-Xms8m -Xmx64m -XX:+UseSerialGC", as the launcher gives its agents).
+# Agent JVM options: CORVUS_AGENT_JVM="..." (default "@agent/jvm.options", as the launcher runs its agents).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! [ -x /usr/sbin/sshd ]; then

@@ -36,8 +36,6 @@ final class LocalStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m");
-    /** One agent runs on every node: a small heap, committed only as needed, and the leanest collector. */
-    private static final List<String> AGENT_JVM = List.of("-Xms8m", "-Xmx64m", "-XX:+UseSerialGC");
 
     /** Where each part listens; agent i gets the ports {@code agentPorts(i)}. */
     record Ports(int kafka, Map<String, Integer> http, java.util.function.IntFunction<AgentPorts> agentPorts) {
@@ -194,7 +192,7 @@ final class LocalStack implements AutoCloseable {
 
     private StackProcess startService(String name, String module, int port, Map<String, String> settings) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaCommand()));
-        command.addAll(module.equals("agent") ? AGENT_JVM : SERVICE_JVM);
+        command.addAll(module.equals("agent") ? List.of("@" + layout.agentJvmOptions()) : SERVICE_JVM);
         command.addAll(List.of("-Dquarkus.http.port=" + port,
                 "-Dkafka.bootstrap.servers=" + bootstrapServers));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));

@@ -272,7 +272,7 @@ public final class ProxyBench {
             throws IOException {
         NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "-Xms8m -Xmx64m -XX:+UseSerialGC").trim().split("\\s+")));
+        command.addAll(List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@" + root.resolve("agent/jvm.options")).trim().split("\\s+")));
         command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + CLUSTER,
                 "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
                 "-Dcorvus.agent.proxy.tunnel-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
