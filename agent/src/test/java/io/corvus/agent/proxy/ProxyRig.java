@@ -1,10 +1,13 @@
 package io.corvus.agent.proxy;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -69,6 +72,16 @@ final class ProxyRig implements AutoCloseable {
         for (AutoCloseable c : closing.reversed()) {
             c.close();
         }
+    }
+
+    /**
+     * Waits until the tunnels are up at both ends: the edge counts a tunnel up a moment before the
+     * cloud side has registered it and can open streams on it.
+     */
+    static void awaitTunnels(Agent edge, Agent... clouds) {
+        List<String> cloudNodes = Arrays.stream(clouds).map(Agent::node).toList();
+        await().atMost(Duration.ofSeconds(10)).until(() -> edge.runtime().status().peers().equals(cloudNodes)
+                && Arrays.stream(clouds).allMatch(cloud -> cloud.runtime().status().peers().contains(edge.node())));
     }
 
     /** One agent of the rig. */

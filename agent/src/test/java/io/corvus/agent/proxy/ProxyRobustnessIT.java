@@ -62,7 +62,7 @@ class ProxyRobustnessIT {
         edge.apply(view);
         // the elected gateway of pool "lab": a valid certificate in the wrong hands
         intruder = JdkTls.context(rig.tls("edge-f"), true).getSocketFactory();
-        await().atMost(Duration.ofSeconds(10)).until(() -> edge.runtime().status().peers().equals(List.of("cloud-1")));
+        ProxyRig.awaitTunnels(edge, cloud);
     }
 
     @AfterEach

@@ -101,6 +101,7 @@ public final class Tunnel {
         private final Duration interval;
         private final Http2FrameCodec codec;
         private ScheduledFuture<?> pings;
+        private boolean givenUp;
 
         KeepAlive(Duration interval, Http2FrameCodec codec) {
             this.interval = interval;
@@ -122,11 +123,26 @@ public final class Tunnel {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
             if (event instanceof IdleStateEvent) {
-                LOG.infof("tunnel %s: nothing from the peer for too long, closing", ctx.channel().remoteAddress());
-                ctx.close();
+                if (!givenUp) {
+                    givenUp = true;
+                    LOG.infof("tunnel %s: nothing from the peer for too long, closing", ctx.channel().remoteAddress());
+                    // no grace for a silent peer: by default the codec waits 30 s for open streams to end
+                    codec.gracefulShutdownTimeoutMillis(0);
+                    ctx.close();
+                }
                 return;
             }
             super.userEventTriggered(ctx, event);
+        }
+
+        /**
+         * The codec has already answered a protocol error (GOAWAY, then close) before it passes the
+         * error on; a peer sending garbage must not fill the log with stack traces.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debugf("tunnel %s: %s", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
         }
 
         private void widenConnectionWindow() throws Http2Exception {
