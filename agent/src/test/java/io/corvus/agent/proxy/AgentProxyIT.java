@@ -11,12 +11,8 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.corvus.agent.proxy.netty.TunnelClient;
-import io.corvus.agent.topology.ClusterView;
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.EventCodec;
 import io.corvus.events.Topic;
@@ -25,8 +21,6 @@ import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.kafka.broker.KafkaBrokerTestResource;
 import io.corvus.kafka.broker.TestBrokers;
-import io.corvus.service.Backoff;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,13 +60,7 @@ class AgentProxyIT {
             int tunnelPort = runtime.ports()[0];
             int httpPort = runtime.ports()[2];
 
-            ProxyRuntime edge = new ProxyRuntime(new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0,
-                    Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubelet.port()), TunnelClient.DialMode.ENDPOINTS,
-                    Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2),
-                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1), new ProxyStats(new SimpleMeterRegistry()), CLUSTER);
-            try (edge) {
-                edge.apply(ClusterView.empty(CLUSTER).with(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", tunnelPort)))
-                        .with(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))));
+            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, tunnelPort, kubelet.port())) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
 
                 try (RawHttp client = RawHttp.to(httpPort)) {

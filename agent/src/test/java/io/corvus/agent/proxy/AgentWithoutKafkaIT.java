@@ -13,17 +13,11 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 
-import io.corvus.agent.proxy.netty.TunnelClient;
-import io.corvus.agent.topology.ClusterView;
 import io.corvus.events.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.kafka.broker.KraftBroker;
-import io.corvus.service.Backoff;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -85,13 +79,7 @@ class AgentWithoutKafkaIT {
             int tunnelPort = runtime.ports()[0];
             int httpPort = runtime.ports()[2];
 
-            ProxyRuntime edge = new ProxyRuntime(new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0,
-                    Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubelet.port()), TunnelClient.DialMode.ENDPOINTS,
-                    Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2),
-                    new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1), new ProxyStats(new SimpleMeterRegistry()), CLUSTER);
-            try (edge) {
-                edge.apply(ClusterView.empty(CLUSTER).with(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", tunnelPort)))
-                        .with(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))));
+            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, tunnelPort, kubelet.port())) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
                 assertThat(podsThrough(httpPort, kubelet.port())).contains("\"node\":\"edge-1\"");
 

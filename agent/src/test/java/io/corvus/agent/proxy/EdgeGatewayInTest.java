@@ -1,0 +1,38 @@
+package io.corvus.agent.proxy;
+
+import static io.corvus.agent.topology.Topologies.cloud;
+import static io.corvus.agent.topology.Topologies.edge;
+import static io.corvus.agent.topology.Topologies.member;
+import static io.corvus.agent.topology.Topologies.proxy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.agent.topology.ClusterView;
+import io.corvus.service.Backoff;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * The edge gateway {@code edge-1} of pool "hangzhou", run in the test's JVM, dialing the agent
+ * under test (node {@code test-node}) with a certificate from {@link AgentPkiResource}.
+ */
+final class EdgeGatewayInTest {
+
+    private EdgeGatewayInTest() {
+    }
+
+    /** Starts dialing {@code tunnelPort}; it may reach only {@code kubeletPort} on its node. */
+    static ProxyRuntime dialing(String cluster, int tunnelPort, int kubeletPort) throws IOException {
+        ProxyRuntime edge = new ProxyRuntime(new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0,
+                Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubeletPort), TunnelClient.DialMode.ENDPOINTS,
+                Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2),
+                new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1), new ProxyStats(new SimpleMeterRegistry()), cluster);
+        edge.apply(ClusterView.empty(cluster).with(cloud(cluster, 1, List.of(), proxy("test-node", "127.0.0.1", tunnelPort)))
+                .with(edge(cluster, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))));
+        return edge;
+    }
+}
