@@ -113,15 +113,20 @@ public final class ProxyBench {
                 // Untimed, the same for every variant: the agents' JIT compiles the data path, as in a long-running gateway.
                 bulk(variant.getValue(), targets.sinkPort(), CLIENTS, bulkBytes / 2);
                 newStreams(variant.getValue(), targets.echoPort(), CLIENTS * 50);
-                long cpuBefore = name.equals("corvus") ? cpuTicks(agents) : name.equals("ssh") ? cpuTicks(sshPids) : 0;
+                List<?> tunnelProcesses = name.equals("corvus") ? agents : name.equals("ssh") ? sshPids : List.of();
+                long cpuBefore = cpuTicks(tunnelProcesses);
                 RssSampler sampler = name.equals("corvus") ? new RssSampler(List.of(cloud, edge)).start() : null;
                 double bulk1 = bulk(variant.getValue(), targets.sinkPort(), 1, bulkBytes);
+                long cpuBetween = cpuTicks(tunnelProcesses);
                 double bulk64 = bulk(variant.getValue(), targets.sinkPort(), CLIENTS, bulkBytes);
-                long cpuAfter = name.equals("corvus") ? cpuTicks(agents) : name.equals("ssh") ? cpuTicks(sshPids) : 0;
+                long cpuAfter = cpuTicks(tunnelProcesses);
                 figures.put(name + "_bulk1_gbit_s", fmt(bulk1));
                 figures.put(name + "_bulk64_gbit_s", fmt(bulk64));
                 if (!name.equals("raw")) {
-                    figures.put(name + "_cpu_s_per_gb", fmt((cpuAfter - cpuBefore) / 100.0 / (2.0 * bulkBytes / 1e9)));
+                    double gb = bulkBytes / 1e9;
+                    figures.put(name + "_cpu_s_per_gb", fmt((cpuAfter - cpuBefore) / 100.0 / (2 * gb)));
+                    figures.put(name + "_cpu_s_per_gb_bulk1", fmt((cpuBetween - cpuBefore) / 100.0 / gb));
+                    figures.put(name + "_cpu_s_per_gb_bulk64", fmt((cpuAfter - cpuBetween) / 100.0 / gb));
                 }
                 double[] kept = keptStream(variant.getValue(), targets.echoPort(), 20_000);
                 figures.put(name + "_kept_p50_ms", fmt(kept[0]));
