@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
@@ -60,7 +61,11 @@ public final class Tunnel {
         if (opensStreams) {
             settings.pushEnabled(false); // only the HTTP/2 client may say so (RFC 9113 6.5.2)
         }
-        return new CodecBuilder(!opensStreams).initialSettings(settings).validateHeaders(true).build();
+        Http2FrameCodec codec = new CodecBuilder(!opensStreams).initialSettings(settings).validateHeaders(true).build();
+        // A 64 KiB frame arrives as several TLS records: chain their buffers instead of copying each
+        // into one (the default), so a DATA payload reaches the socket as the decrypted bytes themselves.
+        codec.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        return codec;
     }
 
     /** Netty's builder on a connection whose sender shares out at least {@link #MIN_SHARE} per stream. */
