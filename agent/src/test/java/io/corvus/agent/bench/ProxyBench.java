@@ -1,5 +1,7 @@
 package io.corvus.agent.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -262,15 +265,13 @@ public final class ProxyBench {
         return socket;
     }
 
-    private static void awaitTunnel(Dialer corvus, int echoPort) throws InterruptedException {
-        for (int attempt = 0; attempt < 600; attempt++) {
-            try (Socket socket = corvus.dial(echoPort)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IllegalStateException("the Corvus tunnel did not come up within 60 s; see the agent logs in the bench's temp folder");
+    private static void awaitTunnel(Dialer corvus, int echoPort) {
+        await("the Corvus tunnel (see the agent logs in the bench's temp folder)").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+                    try (Socket socket = corvus.dial(echoPort)) {
+                        return true;
+                    }
+                });
     }
 
     private static Process startAgent(Path root, Path work, String bootstrap, ClusterCa ca, String node, int[] ports, Targets targets)
@@ -344,8 +345,7 @@ public final class ProxyBench {
     private static final class RssSampler {
         private final List<Process> processes;
         private final long[] peak;
-        private volatile boolean running = true;
-        private Thread thread;
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
         RssSampler(List<Process> processes) {
             this.processes = processes;
@@ -353,28 +353,23 @@ public final class ProxyBench {
         }
 
         RssSampler start() {
-            thread = Thread.ofVirtual().start(() -> {
-                while (running) {
-                    for (int i = 0; i < processes.size(); i++) {
-                        try {
-                            peak[i] = Math.max(peak[i], rssKb(processes.get(i)));
-                        } catch (IOException ignored) {
-                            // the process went away: keep the peak seen
-                        }
-                    }
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
+            timer.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
             return this;
         }
 
+        private void sample() {
+            for (int i = 0; i < processes.size(); i++) {
+                try {
+                    peak[i] = Math.max(peak[i], rssKb(processes.get(i)));
+                } catch (IOException ignored) {
+                    // the process went away: keep the peak seen
+                }
+            }
+        }
+
         long[] stop() throws InterruptedException {
-            running = false;
-            thread.join();
+            timer.shutdown();
+            timer.awaitTermination(5, TimeUnit.SECONDS); // its last sample is visible after termination
             return peak.clone();
         }
     }
