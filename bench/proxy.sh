@@ -5,6 +5,9 @@
 # 1 KiB request/response on a kept stream (p50/p99), a new stream per 1 KiB request with 64 clients
 # (requests/s, p99), agent RSS idle and under load, CPU seconds per GB moved. Prints name=value lines.
 #   bench/proxy.sh [BULK_MIB]            (default 2048 MiB per bulk test)
+#   bench/proxy.sh [BULK_MIB] --profile=bulk1|bulk64|newstream
+#                                        only that Corvus workload, three runs under perf: the agents' CPU by
+#                                        part (kernel, compiled Java, BoringSSL, JVM, libc) and hottest symbols
 # Agent JVM options: CORVUS_AGENT_JVM="..." (default "@agent/jvm.options", as the launcher runs its agents).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,5 +18,8 @@ if ! [ -x /usr/sbin/sshd ]; then
   else
     echo "the ssh peer needs sshd: apt-get install -y openssh-server" >&2; exit 2
   fi
+fi
+if [[ " $* " == *" --profile="* ]] && ! command -v perf >/dev/null; then
+  echo "--profile needs perf: apt-get install -y linux-perf" >&2; exit 2
 fi
 exec tools/run-bench.sh agent ProxyBench "$@"

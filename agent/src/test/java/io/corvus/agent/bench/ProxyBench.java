@@ -26,6 +26,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.corvus.events.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
@@ -45,13 +47,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * (c) through Corvus: two real agent processes (the built quarkus-run.jar), a cloud gateway and an
  * edge gateway, given their roles by topology events on a KRaft broker, mutual TLS between them.
  * The client sits on the cloud side, the targets behind the edge. Run by bench/proxy.sh; prints
- * one name=value line per figure.
+ * one name=value line per figure. With {@code --profile=bulk1|bulk64|newstream} it runs only that
+ * Corvus workload under perf instead and prints where the agents' CPU goes.
  */
 public final class ProxyBench {
 
     private static final String CLUSTER = "bench";
     private static final byte[] KIB = new byte[1024];
     private static final int CLIENTS = 64;
+    /** A row of {@code perf report --stdio}: "  7.06%  [k] _copy_to_iter". */
+    private static final Pattern PERF_ROW = Pattern.compile("^\\s*([0-9.]+)%\\s+(.*?)\\s*$");
 
     /** How a client reaches a target port in each variant. */
     @FunctionalInterface
@@ -63,7 +68,19 @@ public final class ProxyBench {
     }
 
     public static void main(String[] args) throws Exception {
-        long bulkBytes = (args.length > 0 ? Long.parseLong(args[0]) : 2048) << 20;
+        run(args);
+        System.exit(0);
+    }
+
+    private static void run(String[] args) throws Exception {
+        List<String> arguments = new ArrayList<>(Arrays.asList(args));
+        String profile = arguments.stream().filter(a -> a.startsWith("--profile=")).map(a -> a.substring("--profile=".length()))
+                .findFirst().orElse(null);
+        arguments.removeIf(a -> a.startsWith("--profile="));
+        if (profile != null && !List.of("bulk1", "bulk64", "newstream").contains(profile)) {
+            throw new IllegalArgumentException("--profile takes bulk1, bulk64 or newstream, not '" + profile + "'");
+        }
+        long bulkBytes = (arguments.isEmpty() ? 2048 : Long.parseLong(arguments.getFirst())) << 20;
         Path root = Path.of("").toAbsolutePath();
         Path work = Files.createTempDirectory("corvus-proxy-bench");
         Map<String, String> figures = new LinkedHashMap<>();
@@ -79,8 +96,10 @@ public final class ProxyBench {
             int[] ports = FreePorts.take(12);
             int[] cloudPorts = Arrays.copyOfRange(ports, 0, 5);
             int[] edgePorts = Arrays.copyOfRange(ports, 5, 10);
-            Process cloud = startAgent(root, work, bootstrap, ca, "cloud-1", cloudPorts, targets);
-            Process edge = startAgent(root, work, bootstrap, ca, "edge-1", edgePorts, targets);
+            // perf names the agents' compiled Java methods from the symbol map each JVM writes at exit
+            List<String> extraJvm = profile == null ? List.of() : List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DumpPerfMapAtExit");
+            Process cloud = startAgent(root, work, bootstrap, ca, "cloud-1", cloudPorts, targets, extraJvm);
+            Process edge = startAgent(root, work, bootstrap, ca, "edge-1", edgePorts, targets, extraJvm);
             agents.add(cloud);
             agents.add(edge);
             try (EventPublisher publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench")),
@@ -95,6 +114,14 @@ public final class ProxyBench {
             int door = cloudPorts[2];
             Dialer corvus = port -> connectThrough(door, "edge-1:" + port);
             awaitTunnel(corvus, targets.echoPort());
+            if (profile != null) {
+                Path samples = work.resolve("perf.data");
+                profile(profile, corvus, targets, agents, bulkBytes, samples);
+                stop(agents); // the agents write their symbol maps as they exit
+                agents.clear();
+                printProfile(samples);
+                return;
+            }
             Thread.sleep(5_000); // idle: the tunnel is up, nothing flows
             figures.put("agent_rss_idle_mb_cloud", mb(rssKb(cloud)));
             figures.put("agent_rss_idle_mb_edge", mb(rssKb(edge)));
@@ -156,7 +183,67 @@ public final class ProxyBench {
             stop(agents); // before the broker: an agent stops cleanly only while it can reach it
             broker.close();
         }
-        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ profile
+
+    /**
+     * Runs one Corvus workload three times while perf samples both agents (after the same warm-up
+     * as the comparison), printing each run's figure and the agents' CPU seconds.
+     */
+    private static void profile(String workload, Dialer corvus, Targets targets, List<Process> agents, long bulkBytes, Path samples)
+            throws Exception {
+        Callable<String> run = switch (workload) {
+            case "bulk1" -> () -> fmt(bulk(corvus, targets.sinkPort(), 1, bulkBytes)) + " Gbit/s";
+            case "bulk64" -> () -> fmt(bulk(corvus, targets.sinkPort(), CLIENTS, bulkBytes)) + " Gbit/s";
+            default -> () -> String.format(Locale.ROOT, "%.0f requests/s", newStreams(corvus, targets.echoPort(), CLIENTS * 100)[0]);
+        };
+        bulk(corvus, targets.sinkPort(), CLIENTS, bulkBytes / 2);
+        newStreams(corvus, targets.echoPort(), CLIENTS * 50);
+        String pids = agents.stream().map(p -> String.valueOf(p.pid())).collect(Collectors.joining(","));
+        Process perf = new ProcessBuilder("perf", "record", "-q", "-F", "999", "-o", samples.toString(), "-p", pids)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(samples));
+        for (int i = 1; i <= 3; i++) {
+            long cpuBefore = cpuTicks(agents);
+            String figure = run.call();
+            System.out.println("profile_" + workload + "_run" + i + "=" + figure + ", agents " + fmt((cpuTicks(agents) - cpuBefore) / 100.0) + " CPU-s");
+        }
+        perf.destroy(); // SIGTERM: perf writes what it sampled and exits
+        if (!perf.waitFor(30, TimeUnit.SECONDS)) {
+            perf.destroyForcibly();
+        }
+    }
+
+    /** The agents' samples by part (kernel, compiled Java, BoringSSL, the JVM, libc) and the hottest symbols. */
+    private static void printProfile(Path samples) throws IOException, InterruptedException {
+        Map<String, Double> parts = new LinkedHashMap<>();
+        for (String[] row : perfReport(samples, "dso")) {
+            String dso = row[1];
+            String part = dso.startsWith("[kernel") ? "kernel" : dso.startsWith("[JIT]") ? "java" : dso.contains("tcnative") ? "boringssl"
+                    : dso.startsWith("libjvm") ? "jvm" : dso.startsWith("libc") ? "libc" : "other";
+            parts.merge(part, Double.parseDouble(row[0]), Double::sum);
+        }
+        parts.forEach((part, share) -> System.out.println("profile_share_" + part + "_pct=" + fmt(share)));
+        List<String[]> symbols = perfReport(samples, "sym");
+        for (int i = 0; i < Math.min(20, symbols.size()); i++) {
+            System.out.println("profile_top" + (i + 1) + "=" + symbols.get(i)[0] + "% " + symbols.get(i)[1]);
+        }
+    }
+
+    /** perf report's rows, sorted by {@code key}: [percent, name]. */
+    private static List<String[]> perfReport(Path samples, String key) throws IOException, InterruptedException {
+        Process report = new ProcessBuilder("perf", "report", "-i", samples.toString(), "--sort", key, "--stdio")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        List<String[]> rows = new ArrayList<>();
+        for (String line : new String(report.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
+            var row = PERF_ROW.matcher(line);
+            if (row.matches()) {
+                rows.add(new String[] {row.group(1), row.group(2)});
+            }
+        }
+        report.waitFor();
+        return rows;
     }
 
     // ------------------------------------------------------------------ loads
@@ -274,11 +361,12 @@ public final class ProxyBench {
                 });
     }
 
-    private static Process startAgent(Path root, Path work, String bootstrap, ClusterCa ca, String node, int[] ports, Targets targets)
-            throws IOException {
+    private static Process startAgent(Path root, Path work, String bootstrap, ClusterCa ca, String node, int[] ports, Targets targets,
+            List<String> extraJvm) throws IOException {
         NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@" + root.resolve("agent/jvm.options")).trim().split("\\s+")));
+        command.addAll(extraJvm);
         command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + CLUSTER,
                 "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
                 "-Dcorvus.agent.proxy.tunnel-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
