@@ -11,6 +11,12 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
 class AgentStartsIT extends ServiceStartsContract {
 
+    /** With the broker gone an agent keeps forwarding on the last topology, so it stays ready (AgentWithoutKafkaIT). */
+    @Override
+    protected boolean brokerDecidesReadiness() {
+        return false;
+    }
+
     /** Metrics are on the management port (10283 in a cluster), health on the main one. */
     @Override
     protected String metricsUrl() {

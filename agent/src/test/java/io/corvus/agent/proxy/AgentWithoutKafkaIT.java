@@ -4,8 +4,10 @@ import static io.corvus.agent.topology.Topologies.cloud;
 import static io.corvus.agent.topology.Topologies.edge;
 import static io.corvus.agent.topology.Topologies.member;
 import static io.corvus.agent.topology.Topologies.proxy;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kafka carries the topology, not the traffic: with the broker gone, a cloud gateway keeps serving
- * its front doors and tunnels on the last topology it read. This class has a broker of its own,
- * since it stops it.
+ * its front doors and tunnels on the last topology it read, and stays ready. This class has a
+ * broker of its own, since it stops it.
  */
 @QuarkusTest
 @WithTestResource(value = AgentWithoutKafkaIT.OwnBroker.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
@@ -93,6 +95,7 @@ class AgentWithoutKafkaIT {
                 }
                 assertThat(runtime.status().peers()).containsExactly("edge-1");
                 assertThat(runtime.ports()[0]).isEqualTo(tunnelPort);
+                given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
             }
         }
     }
