@@ -54,6 +54,13 @@ public final class Tunnel {
     private Tunnel() {
     }
 
+    /**
+     * Fired through the whole pipeline when the peer's first SETTINGS frame arrives. A server
+     * speaks HTTP/2 only to a client it admitted (it closes on a refused certificate right after
+     * the TLS handshake, which the client sees as complete), so this is when the tunnel is up.
+     */
+    enum Established { EVENT }
+
     /** @param opensStreams true on the cloud side (HTTP/2 client), false on the edge side (HTTP/2 server) */
     static Http2FrameCodec codec(boolean opensStreams) {
         Http2Settings settings = new Http2Settings().initialWindowSize(STREAM_WINDOW).maxConcurrentStreams(MAX_STREAMS)
@@ -100,7 +107,7 @@ public final class Tunnel {
 
     /**
      * Once the peer's SETTINGS arrived (the connection is up, on either side), opens the connection
-     * window and PINGs every interval; closes on silence.
+     * window, announces {@link Established} and PINGs every interval; closes on silence.
      */
     static final class KeepAlive extends ChannelDuplexHandler {
         private final Duration interval;
@@ -118,6 +125,7 @@ public final class Tunnel {
             if (msg instanceof Http2SettingsFrame && pings == null) {
                 widenConnectionWindow();
                 ctx.flush();
+                ctx.pipeline().fireUserEventTriggered(Established.EVENT);
                 pings = ctx.executor().scheduleAtFixedRate(
                         () -> ctx.writeAndFlush(new DefaultHttp2PingFrame(ThreadLocalRandom.current().nextLong())),
                         interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);

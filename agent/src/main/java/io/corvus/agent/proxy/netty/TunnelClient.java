@@ -236,7 +236,14 @@ public final class TunnelClient implements AutoCloseable {
             }
             node = peer.get();
             speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress));
-            slot.up(ctx.channel(), node, started);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event == Tunnel.Established.EVENT) {
+                slot.up(ctx.channel(), node, started); // the cloud speaks HTTP/2 with us: it admitted us
+            }
+            super.userEventTriggered(ctx, event);
         }
 
         @Override
