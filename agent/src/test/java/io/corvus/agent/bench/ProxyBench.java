@@ -140,9 +140,7 @@ public final class ProxyBench {
             variants.put("corvus", corvus);
             for (var variant : variants.entrySet()) {
                 String name = variant.getKey();
-                // Untimed, the same for every variant: the agents' JIT compiles the data path, as in a long-running gateway.
-                bulk(variant.getValue(), targets.sinkPort(), CLIENTS, bulkBytes / 2);
-                newStreams(variant.getValue(), targets.echoPort(), CLIENTS * 50);
+                warmUp(variant.getValue(), targets, bulkBytes);
                 List<?> tunnelProcesses = name.equals("corvus") ? agents : name.equals("ssh") ? sshPids : List.of();
                 long cpuBefore = cpuTicks(tunnelProcesses);
                 RssSampler sampler = name.equals("corvus") ? new RssSampler(List.of(cloud, edge)).start() : null;
@@ -188,8 +186,8 @@ public final class ProxyBench {
     // ------------------------------------------------------------------ profile
 
     /**
-     * Runs one Corvus workload three times while perf samples both agents (after the same warm-up
-     * as the comparison), printing each run's figure and the agents' CPU seconds.
+     * Runs one Corvus workload three times while perf samples both agents (after the comparison's
+     * warm-up), printing each run's figure and the agents' CPU seconds.
      */
     private static void profile(String workload, Dialer corvus, Targets targets, List<Process> agents, long bulkBytes, Path samples)
             throws Exception {
@@ -198,8 +196,7 @@ public final class ProxyBench {
             case "bulk64" -> () -> fmt(bulk(corvus, targets.sinkPort(), CLIENTS, bulkBytes)) + " Gbit/s";
             default -> () -> String.format(Locale.ROOT, "%.0f requests/s", newStreams(corvus, targets.echoPort(), CLIENTS * 100)[0]);
         };
-        bulk(corvus, targets.sinkPort(), CLIENTS, bulkBytes / 2);
-        newStreams(corvus, targets.echoPort(), CLIENTS * 50);
+        warmUp(corvus, targets, bulkBytes);
         String pids = agents.stream().map(p -> String.valueOf(p.pid())).collect(Collectors.joining(","));
         Process perf = new ProcessBuilder("perf", "record", "-q", "-F", "999", "-o", samples.toString(), "-p", pids)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -247,6 +244,12 @@ public final class ProxyBench {
     }
 
     // ------------------------------------------------------------------ loads
+
+    /** Untimed, the same for every variant and the profile: the agents' JIT compiles the data path, as in a long-running gateway. */
+    private static void warmUp(Dialer dialer, Targets targets, long bulkBytes) throws Exception {
+        bulk(dialer, targets.sinkPort(), CLIENTS, bulkBytes / 2);
+        newStreams(dialer, targets.echoPort(), CLIENTS * 50);
+    }
 
     /** {@code streams} connections to the sink, together {@code total} bytes; Gbit/s until the sink confirmed them all. */
     static double bulk(Dialer dialer, int sinkPort, int streams, long total) throws Exception {

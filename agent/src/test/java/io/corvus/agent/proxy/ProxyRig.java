@@ -75,8 +75,8 @@ final class ProxyRig implements AutoCloseable {
     }
 
     /**
-     * Waits until the tunnels are up at both ends: the edge counts a tunnel up a moment before the
-     * cloud side has registered it and can open streams on it.
+     * Waits until the tunnels are up at both ends: the cloud registers an edge for its front doors
+     * just after sending the SETTINGS that tell the edge its tunnel is up.
      */
     static void awaitTunnels(Agent edge, Agent... clouds) {
         List<String> cloudNodes = Arrays.stream(clouds).map(Agent::node).toList();
