@@ -36,7 +36,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * A stand-in for a kubelet on an edge node, on a real socket: {@code GET /pods} answers the node's
  * name; {@code /containerLogs?follow=true} streams chunked lines, the rest only once {@link #releaseLogs}
  * (like {@code kubectl logs -f}); {@code /exec} is a WebSocket that echoes (like {@code exec} over
- * an upgraded connection); {@code /stream} sends bytes until the reader stops taking them.
+ * an upgraded connection); {@code /stream} sends bytes until the reader stops taking them;
+ * {@code /download?bytes=N} answers N bytes of {@link #downloadByte} and hangs up (like {@code kubectl cp} from a pod).
  */
 final class KubeletLike implements AutoCloseable {
 
@@ -45,6 +46,7 @@ final class KubeletLike implements AutoCloseable {
     private final Channel channel;
     private final CountDownLatch logsReleased = new CountDownLatch(1);
     final AtomicLong streamed = new AtomicLong();
+    final AtomicLong downloadsWritten = new AtomicLong();
 
     KubeletLike(String node, String address) throws InterruptedException {
         this.node = node;
@@ -60,6 +62,11 @@ final class KubeletLike implements AutoCloseable {
 
     int port() {
         return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The byte at this offset of a download: a pattern, so that a lost or repeated stretch shows. */
+    static byte downloadByte(long offset) {
+        return (byte) (offset % 251);
     }
 
     void releaseLogs() {
@@ -87,6 +94,7 @@ final class KubeletLike implements AutoCloseable {
                 case "/pods" -> respond(ctx, request, "{\"node\":\"" + node + "\",\"pods\":[]}");
                 case "/containerLogs" -> followLogs(ctx);
                 case "/stream" -> stream(ctx);
+                case "/download" -> download(ctx, Integer.parseInt(uri.parameters().get("bytes").getFirst()));
                 default -> {
                     var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND);
                     HttpUtil.setContentLength(response, 0);
@@ -129,6 +137,16 @@ final class KubeletLike implements AutoCloseable {
 
         private DefaultHttpContent line(int i) {
             return new DefaultHttpContent(Unpooled.copiedBuffer(node + " log line " + i + "\n", StandardCharsets.UTF_8));
+        }
+
+        private void download(ChannelHandlerContext ctx, int size) {
+            ByteBuf body = ctx.alloc().buffer(size);
+            for (int i = 0; i < size; i++) {
+                body.writeByte(downloadByte(i));
+            }
+            var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+            HttpUtil.setContentLength(response, size);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE).addListener(written -> downloadsWritten.incrementAndGet());
         }
 
         private void stream(ChannelHandlerContext ctx) {

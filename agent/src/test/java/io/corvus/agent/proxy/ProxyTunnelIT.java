@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -98,6 +100,41 @@ class ProxyTunnelIT {
             assertThat(client.until("log line 1")).as("the first line, before the kubelet wrote the rest").contains("edge-1 log line 1");
             kubelet1.releaseLogs();
             assertThat(client.rest()).contains("edge-1 log line 5").endsWith("0\r\n\r\n");
+        }
+    }
+
+    @Test
+    void largeAnswersArriveWholeAtAClientThatStartsReadingOnlyAfterTheKubeletHungUp() throws Exception {
+        // Bytes went missing when the end of the stream reached the cloud agent while its socket to the
+        // client still held what the kernel had no room for. Where that happens depends on the socket's
+        // send buffer (about 3 MB on loopback with Linux's default limits), so the size walks across it.
+        for (int size = 2_600_000; size <= 3_400_000; size += 40_000) {
+            assertThat(downloadReadLate(size)).as("the answer of %d bytes", size).isEqualTo(size);
+        }
+    }
+
+    /** GETs a download of {@code size} bytes, reads nothing until the cloud agent has stopped handing bytes over, then all. */
+    private int downloadReadLate(int size) throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096); // the answer waits in the cloud agent, not in this socket
+        socket.connect(new InetSocketAddress("127.0.0.1", cloud.httpPort()));
+        try (RawHttp client = new RawHttp(socket)) {
+            client.send("GET /download?bytes=" + size + " HTTP/1.1\r\nHost: edge-1:" + kubelet1.port() + "\r\nConnection: close\r\n\r\n");
+            long[] handedOver = {-1};
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                long now = cloud.stats().bytesOut();
+                boolean settled = now == handedOver[0];
+                handedOver[0] = now;
+                return settled;
+            });
+            assertThat(client.head()).startsWith("HTTP/1.1 200").contains("content-length: " + size);
+            byte[] body = client.in.readAllBytes();
+            for (int i = 0; i < body.length; i++) {
+                if (body[i] != KubeletLike.downloadByte(i)) {
+                    throw new AssertionError("byte " + i + " of " + size + " is " + body[i] + ", the kubelet sent " + KubeletLike.downloadByte(i));
+                }
+            }
+            return body.length;
         }
     }
 

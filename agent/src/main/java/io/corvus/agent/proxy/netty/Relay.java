@@ -79,7 +79,7 @@ public final class Relay {
 
         private void closeIfBothEnded() {
             if (socketToStream && streamToSocket) {
-                socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                socket.close(); // its output is already flushed and shut down, its input at its end
                 stream.read(); // lets the child channel see its stream closed
             }
         }
@@ -234,9 +234,13 @@ public final class Relay {
             ReferenceCountUtil.release(msg);
             if (endStream) {
                 if (halfClose && socket instanceof DuplexChannel duplex) {
-                    socket.flush();
-                    duplex.shutdownOutput();
-                    ends.streamToSocketEnded();
+                    // Shutting the output down drops what the socket has not written yet (a slow reader's
+                    // full buffer), so only once the last byte is out.
+                    socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+                        if (written.isSuccess()) {
+                            duplex.shutdownOutput().addListener(shut -> ends.streamToSocketEnded());
+                        }
+                    });
                 } else {
                     socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                 }
