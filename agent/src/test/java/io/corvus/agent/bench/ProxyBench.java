@@ -55,6 +55,8 @@ public final class ProxyBench {
     private static final String CLUSTER = "bench";
     private static final byte[] KIB = new byte[1024];
     private static final int CLIENTS = 64;
+    /** Each throughput test runs this many times, the variants taking turns (see {@link Rounds}). */
+    private static final int ROUNDS = 3;
     /** A row of {@code perf report --stdio}: "  7.06%  [k] _copy_to_iter". */
     private static final Pattern PERF_ROW = Pattern.compile("^\\s*([0-9.]+)%\\s+(.*?)\\s*$");
 
@@ -138,41 +140,42 @@ public final class ProxyBench {
             variants.put("raw", raw);
             variants.put("ssh", viaSsh);
             variants.put("corvus", corvus);
-            for (var variant : variants.entrySet()) {
-                String name = variant.getKey();
-                warmUp(variant.getValue(), targets, bulkBytes);
-                List<?> tunnelProcesses = name.equals("corvus") ? agents : name.equals("ssh") ? sshPids : List.of();
-                long cpuBefore = cpuTicks(tunnelProcesses);
-                RssSampler sampler = name.equals("corvus") ? new RssSampler(List.of(cloud, edge)).start() : null;
-                double bulk1 = bulk(variant.getValue(), targets.sinkPort(), 1, bulkBytes);
-                long cpuBetween = cpuTicks(tunnelProcesses);
-                double bulk64 = bulk(variant.getValue(), targets.sinkPort(), CLIENTS, bulkBytes);
-                long cpuAfter = cpuTicks(tunnelProcesses);
-                figures.put(name + "_bulk1_gbit_s", fmt(bulk1));
-                figures.put(name + "_bulk64_gbit_s", fmt(bulk64));
-                if (!name.equals("raw")) {
-                    double gb = bulkBytes / 1e9;
-                    figures.put(name + "_cpu_s_per_gb", fmt((cpuAfter - cpuBefore) / 100.0 / (2 * gb)));
-                    figures.put(name + "_cpu_s_per_gb_bulk1", fmt((cpuBetween - cpuBefore) / 100.0 / gb));
-                    figures.put(name + "_cpu_s_per_gb_bulk64", fmt((cpuAfter - cpuBetween) / 100.0 / gb));
-                }
-                double[] kept = keptStream(variant.getValue(), targets.echoPort(), 20_000);
-                figures.put(name + "_kept_p50_ms", fmt(kept[0]));
-                figures.put(name + "_kept_p99_ms", fmt(kept[1]));
-                double[] fresh = newStreams(variant.getValue(), targets.echoPort(), CLIENTS * 100);
-                figures.put(name + "_newstream_rps", String.format(Locale.ROOT, "%.0f", fresh[0]));
-                figures.put(name + "_newstream_p99_ms", fmt(fresh[1]));
-                if (sampler != null) {
-                    long[] peak = sampler.stop();
-                    figures.put("agent_rss_load_mb_cloud", mb(peak[0]));
-                    figures.put("agent_rss_load_mb_edge", mb(peak[1]));
+            Map<String, List<?>> tunnelProcesses = Map.of("raw", List.of(), "ssh", sshPids, "corvus", agents);
+            Rounds rounds = new Rounds();
+            RssSampler sampler = new RssSampler(List.of(cloud, edge)).start();
+            for (int round = 0; round < ROUNDS; round++) {
+                for (var variant : variants.entrySet()) {
+                    String name = variant.getKey();
+                    Dialer dialer = variant.getValue();
+                    List<?> processes = tunnelProcesses.get(name);
+                    if (round == 0) {
+                        warmUp(dialer, targets, bulkBytes);
+                        double[] kept = keptStream(dialer, targets.echoPort(), 20_000);
+                        figures.put(name + "_kept_p50_ms", fmt(kept[0]));
+                        figures.put(name + "_kept_p99_ms", fmt(kept[1]));
+                    }
+                    for (int streams : new int[] {1, CLIENTS}) {
+                        String test = "bulk" + streams;
+                        Usage usage = Usage.from(processes);
+                        rounds.add(name + "_" + test + "_gbit_s", bulk(dialer, targets.sinkPort(), streams, bulkBytes));
+                        usage.addTo(rounds, name, test, "cpu_s_per_gb_" + test, bulkBytes / 1e9);
+                    }
+                    Usage usage = Usage.from(processes);
+                    double[] fresh = newStreams(dialer, targets.echoPort(), CLIENTS * 100);
+                    usage.addTo(rounds, name, "newstream", "cpu_ms_per_newstream", CLIENTS * 100 / 1e3); // CPU-s per 1,000 = ms per stream
+                    rounds.add(name + "_newstream_rps", fresh[0]);
+                    rounds.add(name + "_newstream_p99_ms", fresh[1]);
                 }
             }
-            figures.put("ratio_vs_ssh_bulk1", ratio(figures, "corvus_bulk1_gbit_s", "ssh_bulk1_gbit_s"));
-            figures.put("ratio_vs_ssh_bulk64", ratio(figures, "corvus_bulk64_gbit_s", "ssh_bulk64_gbit_s"));
-            figures.put("ratio_vs_ssh_rps", ratio(figures, "corvus_newstream_rps", "ssh_newstream_rps"));
-            figures.put("ratio_vs_raw_bulk1", ratio(figures, "corvus_bulk1_gbit_s", "raw_bulk1_gbit_s"));
-            figures.put("ratio_vs_raw_bulk64", ratio(figures, "corvus_bulk64_gbit_s", "raw_bulk64_gbit_s"));
+            long[] peak = sampler.stop();
+            figures.putAll(rounds.medians());
+            figures.put("agent_rss_load_mb_cloud", mb(peak[0]));
+            figures.put("agent_rss_load_mb_edge", mb(peak[1]));
+            figures.putAll(rounds.pairedRatios("ratio_vs_ssh_bulk1", "corvus_bulk1_gbit_s", "ssh_bulk1_gbit_s"));
+            figures.putAll(rounds.pairedRatios("ratio_vs_ssh_bulk64", "corvus_bulk64_gbit_s", "ssh_bulk64_gbit_s"));
+            figures.putAll(rounds.pairedRatios("ratio_vs_ssh_rps", "corvus_newstream_rps", "ssh_newstream_rps"));
+            figures.putAll(rounds.pairedRatios("ratio_vs_raw_bulk1", "corvus_bulk1_gbit_s", "raw_bulk1_gbit_s"));
+            figures.putAll(rounds.pairedRatios("ratio_vs_raw_bulk64", "corvus_bulk64_gbit_s", "raw_bulk64_gbit_s"));
             figures.forEach((name, value) -> System.out.println(name + "=" + value));
         } finally {
             for (String state : sshStates) {
@@ -423,6 +426,84 @@ public final class ProxyBench {
         return ticks;
     }
 
+    /**
+     * The tunnel's processes' CPU and the whole machine's busy share over one test. A busy share well
+     * below 100 % means the test was not CPU-bound (waiting on windows or wake-ups); steal means the
+     * VM's host took cores away, which makes that round's figures noise.
+     */
+    private record Usage(long processTicks, long[] machine, List<?> processes) {
+        static Usage from(List<?> processes) throws IOException {
+            return new Usage(cpuTicks(processes), machineTicks(), processes);
+        }
+
+        /** Adds {name}_{cpuFigure}: the processes' CPU seconds per unit (none for raw), and the machine's busy and steal shares. */
+        void addTo(Rounds rounds, String name, String test, String cpuFigure, double units) throws IOException {
+            long[] now = machineTicks();
+            double total = now[2] - machine[2];
+            if (!processes.isEmpty()) {
+                rounds.add(name + "_" + cpuFigure, (cpuTicks(processes) - processTicks) / 100.0 / units);
+            }
+            rounds.add(name + "_machine_busy_pct_" + test, 100 * (now[0] - machine[0]) / total);
+            rounds.add(name + "_machine_steal_pct_" + test, 100 * (now[1] - machine[1]) / total);
+        }
+
+        /** All CPUs' busy (including steal), steal and total ticks so far, from /proc/stat. */
+        private static long[] machineTicks() throws IOException {
+            String[] cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < cpu.length; i++) {
+                total += Long.parseLong(cpu[i]);
+            }
+            long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]); // idle, iowait
+            return new long[] {total - idle, Long.parseLong(cpu[8]), total};
+        }
+    }
+
+    /**
+     * Each figure once per round, the variants taking turns within a round, so that a slower minute on
+     * this shared machine hits all of them alike. Reports medians and, for the ratios, the median of
+     * the per-round ratios (each from two tests run back to back), with every round's value.
+     */
+    private static final class Rounds {
+        private final Map<String, List<Double>> values = new LinkedHashMap<>();
+
+        void add(String name, double value) {
+            values.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+        }
+
+        Map<String, String> medians() {
+            Map<String, String> figures = new LinkedHashMap<>();
+            values.forEach((name, list) -> {
+                java.util.function.DoubleFunction<String> format = name.endsWith("_rps") || name.contains("_pct_")
+                        ? value -> String.format(Locale.ROOT, "%.0f", value) : ProxyBench::fmt;
+                figures.put(name, format.apply(median(list)));
+                if (name.endsWith("_gbit_s") || name.endsWith("_rps")) {
+                    figures.put(name + "_rounds", list.stream().map(format::apply).collect(Collectors.joining(" ")));
+                }
+            });
+            return figures;
+        }
+
+        Map<String, String> pairedRatios(String name, String numerator, String denominator) {
+            List<Double> top = values.get(numerator);
+            List<Double> bottom = values.get(denominator);
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < top.size(); i++) {
+                ratios.add(top.get(i) / bottom.get(i));
+            }
+            Map<String, String> figures = new LinkedHashMap<>();
+            figures.put(name, fmt(median(ratios)));
+            figures.put(name + "_rounds", ratios.stream().map(ProxyBench::fmt).collect(Collectors.joining(" ")));
+            return figures;
+        }
+
+        private static double median(List<Double> list) {
+            List<Double> sorted = list.stream().sorted().toList();
+            int middle = sorted.size() / 2;
+            return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+        }
+    }
+
     static long rssKb(Process process) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
             if (line.startsWith("VmRSS:")) {
@@ -547,10 +628,6 @@ public final class ProxyBench {
         return new double[] {sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6};
     }
 
-
-    private static String ratio(Map<String, String> figures, String numerator, String denominator) {
-        return fmt(Double.parseDouble(figures.get(numerator)) / Double.parseDouble(figures.get(denominator)));
-    }
 
     private static String mb(long kb) {
         return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
