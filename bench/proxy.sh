@@ -3,7 +3,9 @@
 # through an OpenSSH reverse tunnel (../shared/bench/ssh-reverse-tunnel.sh), and through Corvus (two
 # real agent processes, cloud and edge gateway, mutual TLS). Bulk throughput with 1 and 64 streams,
 # 1 KiB request/response on a kept stream (p50/p99), a new stream per 1 KiB request with 64 clients
-# (requests/s, p99), agent RSS idle and under load, CPU seconds per GB moved. Prints name=value lines.
+# (requests/s, p99), agent RSS idle and under load, CPU seconds per GB moved and per new stream, and
+# how busy the machine was. Each throughput test runs in three rounds, the variants taking turns;
+# prints name=value lines: medians, each round's value (_rounds), the median of the per-round ratios.
 #   bench/proxy.sh [BULK_MIB]            (default 2048 MiB per bulk test)
 #   bench/proxy.sh [BULK_MIB] --profile=bulk1|bulk64|newstream
 #                                        only that Corvus workload, three runs under perf: the agents' CPU by

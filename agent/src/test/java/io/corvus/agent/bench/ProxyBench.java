@@ -57,6 +57,9 @@ public final class ProxyBench {
     private static final int CLIENTS = 64;
     /** Each throughput test runs this many times, the variants taking turns (see {@link Rounds}). */
     private static final int ROUNDS = 3;
+    /** The agents' JIT has settled when a warm-up round makes it compile fewer methods than this. */
+    private static final int JIT_SETTLED = 50;
+    private static final int WARM_UP_ROUNDS_MAX = 15;
     /** A row of {@code perf report --stdio}: "  7.06%  [k] _copy_to_iter". */
     private static final Pattern PERF_ROW = Pattern.compile("^\\s*([0-9.]+)%\\s+(.*?)\\s*$");
 
@@ -149,7 +152,10 @@ public final class ProxyBench {
                     Dialer dialer = variant.getValue();
                     List<?> processes = tunnelProcesses.get(name);
                     if (round == 0) {
-                        warmUp(dialer, targets, bulkBytes);
+                        String compiled = warmUp(dialer, targets, bulkBytes, name.equals("corvus") ? agents : List.of());
+                        if (name.equals("corvus")) {
+                            figures.put("corvus_warm_up_jit_compiles_per_round", compiled);
+                        }
                         double[] kept = keptStream(dialer, targets.echoPort(), 20_000);
                         figures.put(name + "_kept_p50_ms", fmt(kept[0]));
                         figures.put(name + "_kept_p99_ms", fmt(kept[1]));
@@ -169,6 +175,9 @@ public final class ProxyBench {
             }
             long[] peak = sampler.stop();
             figures.putAll(rounds.medians());
+            Thread.sleep(5_000); // idle again: what a gateway holds between bursts
+            figures.put("agent_rss_after_load_mb_cloud", mb(rssKb(cloud)));
+            figures.put("agent_rss_after_load_mb_edge", mb(rssKb(edge)));
             figures.put("agent_rss_load_mb_cloud", mb(peak[0]));
             figures.put("agent_rss_load_mb_edge", mb(peak[1]));
             figures.putAll(rounds.pairedRatios("ratio_vs_ssh_bulk1", "corvus_bulk1_gbit_s", "ssh_bulk1_gbit_s"));
@@ -199,7 +208,7 @@ public final class ProxyBench {
             case "bulk64" -> () -> fmt(bulk(corvus, targets.sinkPort(), CLIENTS, bulkBytes)) + " Gbit/s";
             default -> () -> String.format(Locale.ROOT, "%.0f requests/s", newStreams(corvus, targets.echoPort(), CLIENTS * 100)[0]);
         };
-        warmUp(corvus, targets, bulkBytes);
+        System.out.println("profile_warm_up_jit_compiles_per_round=" + warmUp(corvus, targets, bulkBytes, agents));
         String pids = agents.stream().map(p -> String.valueOf(p.pid())).collect(Collectors.joining(","));
         Process perf = new ProcessBuilder("perf", "record", "-q", "-F", "999", "-o", samples.toString(), "-p", pids)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -248,10 +257,39 @@ public final class ProxyBench {
 
     // ------------------------------------------------------------------ loads
 
-    /** Untimed, the same for every variant and the profile: the agents' JIT compiles the data path, as in a long-running gateway. */
-    private static void warmUp(Dialer dialer, Targets targets, long bulkBytes) throws Exception {
-        bulk(dialer, targets.sinkPort(), CLIENTS, bulkBytes / 2);
-        newStreams(dialer, targets.echoPort(), CLIENTS * 50);
+    /**
+     * Untimed, the same load for every variant and the profile, repeated for Corvus until the agents'
+     * JIT has settled (a round compiles fewer than {@link #JIT_SETTLED} methods), so that the figures
+     * are those of a long-running gateway, not of a JVM still compiling. Returns what each round compiled.
+     */
+    private static String warmUp(Dialer dialer, Targets targets, long bulkBytes, List<Process> jitted) throws Exception {
+        List<String> compiledPerRound = new ArrayList<>();
+        long compiled = compilations(jitted);
+        while (true) {
+            bulk(dialer, targets.sinkPort(), CLIENTS, bulkBytes / 2);
+            newStreams(dialer, targets.echoPort(), CLIENTS * 50);
+            long now = compilations(jitted);
+            compiledPerRound.add(String.valueOf(now - compiled));
+            if (now - compiled < JIT_SETTLED || compiledPerRound.size() == WARM_UP_ROUNDS_MAX) {
+                return String.join(" ", compiledPerRound);
+            }
+            compiled = now;
+        }
+    }
+
+    /** Methods the processes' JITs have compiled so far ({@code jstat -compiler}). */
+    private static long compilations(List<Process> processes) throws IOException, InterruptedException {
+        long compiled = 0;
+        for (Process process : processes) {
+            Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-compiler",
+                    String.valueOf(process.pid())).redirectErrorStream(true).start();
+            List<String> lines = new String(jstat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+            if (jstat.waitFor() != 0 || lines.size() < 2) {
+                throw new IllegalStateException("jstat -compiler " + process.pid() + " said: " + String.join(" / ", lines));
+            }
+            compiled += Long.parseLong(lines.get(1).trim().split("\\s+")[0]);
+        }
+        return compiled;
     }
 
     /** {@code streams} connections to the sink, together {@code total} bytes; Gbit/s until the sink confirmed them all. */
