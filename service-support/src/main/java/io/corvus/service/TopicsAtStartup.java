@@ -6,6 +6,7 @@ import io.corvus.events.kafka.BootstrapReport;
 import io.corvus.events.kafka.TopicBootstrap;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -14,6 +15,7 @@ import org.jboss.logging.Logger;
 /**
  * Makes sure the catalog's topics exist before the service consumes or publishes, and reports
  * every topic whose settings drifted from the catalog (in the log and in the readiness check).
+ * With {@code corvus.topics.bootstrap=false} (the agent) it does nothing and no admin client is made.
  */
 @Startup
 @Singleton
@@ -21,11 +23,11 @@ public class TopicsAtStartup {
 
     private static final Logger LOG = Logger.getLogger(TopicsAtStartup.class);
 
-    private final Admin admin;
+    private final Instance<Admin> admin;
     private final boolean enabled;
     private volatile List<BootstrapReport.Drift> drifts = List.of();
 
-    TopicsAtStartup(Admin admin, @ConfigProperty(name = "corvus.topics.bootstrap", defaultValue = "true") boolean enabled) {
+    TopicsAtStartup(Instance<Admin> admin, @ConfigProperty(name = "corvus.topics.bootstrap", defaultValue = "true") boolean enabled) {
         this.admin = admin;
         this.enabled = enabled;
     }
@@ -35,7 +37,7 @@ public class TopicsAtStartup {
         if (!enabled) {
             return;
         }
-        BootstrapReport report = new TopicBootstrap(admin).ensureTopics();
+        BootstrapReport report = new TopicBootstrap(admin.get()).ensureTopics();
         if (!report.created().isEmpty()) {
             LOG.infof("created topics %s", report.created());
         }

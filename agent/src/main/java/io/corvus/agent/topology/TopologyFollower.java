@@ -1,6 +1,8 @@
 package io.corvus.agent.topology;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.corvus.agent.boot.AgentSettings;
 import io.corvus.agent.proxy.ProxyRuntime;
@@ -14,22 +16,31 @@ import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.ReceivedEvent;
 import io.corvus.events.payload.GatewayTopology;
+import io.corvus.service.Backoff;
 import io.corvus.service.EventPumps;
 import io.corvus.service.Eventing;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.jboss.logging.Logger;
 
 /**
  * Follows {@code corvus.topology.v1} for this agent's cluster only: it reads the one partition
  * that holds the cluster with {@code assign()} (no consumer group, so thousands of agents cause no
  * rebalance), from the beginning of the compacted topic, keeps the newest generation of each of
- * its cluster's gateways, and hands each new view to the proxy runtime.
+ * its cluster's gateways, and hands each new view to the proxy runtime. The agent creates no topics:
+ * until the partition exists (or while the broker is out of reach) it asks again, with backoff.
  */
 @Singleton
 public class TopologyFollower implements EventHandler {
+
+    private static final Logger LOG = Logger.getLogger(TopologyFollower.class);
+    private static final Backoff TOPIC_WAIT = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
 
     private final AgentSettings settings;
     private final Eventing eventing;
@@ -37,6 +48,7 @@ public class TopologyFollower implements EventHandler {
     private final DeadLetters deadLetters;
     private final ProxyRuntime runtime;
     private volatile ClusterView view;
+    private Thread starting;
 
     TopologyFollower(AgentSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters, ProxyRuntime runtime) {
         this.settings = settings;
@@ -48,13 +60,44 @@ public class TopologyFollower implements EventHandler {
     }
 
     void start(@Observes StartupEvent startup, EventPumps pumps) {
+        starting = Thread.ofVirtual().name("topology-follower-start").start(() -> followOnceThePartitionExists(pumps));
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        starting.interrupt();
+    }
+
+    private void followOnceThePartitionExists(EventPumps pumps) {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(eventing.bootstrapServers(),
                 eventing.serviceName() + "-" + settings.nodeName() + "-topology", null));
         TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(),
                 ClusterPartitioner.partitionFor(settings.clusterId(), Topic.PARTITIONS));
+        try {
+            for (int attempt = 1; !exists(consumer, partition); attempt++) {
+                if (attempt == 1) {
+                    LOG.infof("waiting for partition %s (the launcher or the chart creates the topics; is the broker at %s reachable?)",
+                            partition, eventing.bootstrapServers());
+                }
+                Thread.sleep(TOPIC_WAIT.delay(attempt, ThreadLocalRandom.current()));
+            }
+        } catch (InterruptedException | InterruptException stopping) {
+            consumer.close(Duration.ZERO);
+            return;
+        }
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false));
+    }
+
+    private static boolean exists(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
+        try {
+            return consumer.listTopics(Duration.ofSeconds(5)).getOrDefault(partition.topic(), List.of()).stream()
+                    .anyMatch(info -> info.partition() == partition.partition());
+        } catch (InterruptException stopping) {
+            throw stopping;
+        } catch (KafkaException unreachable) { // the broker did not answer in time
+            return false;
+        }
     }
 
     @Override

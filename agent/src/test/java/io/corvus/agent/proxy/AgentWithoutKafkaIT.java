@@ -10,17 +10,12 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.is;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import io.corvus.events.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
-import io.corvus.kafka.broker.KraftBroker;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,38 +29,11 @@ import org.junit.jupiter.api.Test;
  * broker of its own, since it stops it.
  */
 @QuarkusTest
-@WithTestResource(value = AgentWithoutKafkaIT.OwnBroker.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = OwnBroker.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 @WithTestResource(value = AgentPkiResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class AgentWithoutKafkaIT {
 
     private static final String CLUSTER = "test-cluster";
-
-    /** A broker only this class uses. */
-    public static class OwnBroker implements QuarkusTestResourceLifecycleManager {
-        static KraftBroker broker;
-
-        @Override
-        public Map<String, String> start() {
-            try {
-                broker = KraftBroker.start(Files.createTempDirectory("corvus-agent-own-kafka"), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return Map.of("kafka.bootstrap.servers", broker.bootstrapServers());
-        }
-
-        static synchronized void stopBroker() {
-            if (broker != null) {
-                broker.close();
-                broker = null;
-            }
-        }
-
-        @Override
-        public void stop() {
-            stopBroker();
-        }
-    }
 
     @Inject
     ProxyRuntime runtime;
