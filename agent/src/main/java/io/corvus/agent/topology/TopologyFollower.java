@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,7 +49,7 @@ public class TopologyFollower implements EventHandler {
     private final DeadLetters deadLetters;
     private final ProxyRuntime runtime;
     private volatile ClusterView view;
-    private Thread starting;
+    private volatile Thread starting;
 
     TopologyFollower(AgentSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters, ProxyRuntime runtime) {
         this.settings = settings;
@@ -95,7 +96,10 @@ public class TopologyFollower implements EventHandler {
                     .anyMatch(info -> info.partition() == partition.partition());
         } catch (InterruptException stopping) {
             throw stopping;
-        } catch (KafkaException unreachable) { // the broker did not answer in time
+        } catch (TimeoutException unreachable) {
+            return false;
+        } catch (KafkaException refused) { // e.g. not authorized: worth a line each time, then ask again
+            LOG.warnf("cannot list the broker's topics: %s", refused.toString());
             return false;
         }
     }

@@ -235,7 +235,8 @@ public final class Relay {
             if (endStream) {
                 if (halfClose && socket instanceof DuplexChannel duplex) {
                     // Shutting the output down drops what the socket has not written yet (a slow reader's
-                    // full buffer), so only once the last byte is out.
+                    // full buffer), so only once the last byte is out. A failed write means the socket is
+                    // gone; its inactive event then ends the stream.
                     socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
                         if (written.isSuccess()) {
                             duplex.shutdownOutput().addListener(shut -> ends.streamToSocketEnded());
