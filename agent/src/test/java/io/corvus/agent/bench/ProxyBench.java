@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -512,7 +513,7 @@ public final class ProxyBench {
         Map<String, String> medians() {
             Map<String, String> figures = new LinkedHashMap<>();
             values.forEach((name, list) -> {
-                java.util.function.DoubleFunction<String> format = name.endsWith("_rps") || name.contains("_pct_")
+                DoubleFunction<String> format = name.endsWith("_rps") || name.contains("_pct_")
                         ? value -> String.format(Locale.ROOT, "%.0f", value) : ProxyBench::fmt;
                 figures.put(name, format.apply(median(list)));
                 if (name.endsWith("_gbit_s") || name.endsWith("_rps")) {
