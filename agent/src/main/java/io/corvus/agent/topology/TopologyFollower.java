@@ -2,7 +2,9 @@ package io.corvus.agent.topology;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.corvus.agent.boot.AgentSettings;
 import io.corvus.agent.proxy.ProxyRuntime;
@@ -26,7 +28,6 @@ import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.jboss.logging.Logger;
 
@@ -49,7 +50,8 @@ public class TopologyFollower implements EventHandler {
     private final DeadLetters deadLetters;
     private final ProxyRuntime runtime;
     private volatile ClusterView view;
-    private volatile Thread starting;
+    /** Counted down at shutdown: ends the wait for the partition at once. */
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     TopologyFollower(AgentSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters, ProxyRuntime runtime) {
         this.settings = settings;
@@ -61,11 +63,11 @@ public class TopologyFollower implements EventHandler {
     }
 
     void start(@Observes StartupEvent startup, EventPumps pumps) {
-        starting = Thread.ofVirtual().name("topology-follower-start").start(() -> followOnceThePartitionExists(pumps));
+        Thread.ofVirtual().name("topology-follower-start").start(() -> followOnceThePartitionExists(pumps));
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        starting.interrupt();
+        stopping.countDown();
     }
 
     private void followOnceThePartitionExists(EventPumps pumps) {
@@ -73,15 +75,7 @@ public class TopologyFollower implements EventHandler {
                 eventing.serviceName() + "-" + settings.nodeName() + "-topology", null));
         TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(),
                 ClusterPartitioner.partitionFor(settings.clusterId(), Topic.PARTITIONS));
-        try {
-            for (int attempt = 1; !exists(consumer, partition); attempt++) {
-                if (attempt == 1) {
-                    LOG.infof("waiting for partition %s (the launcher or the chart creates the topics; is the broker at %s reachable?)",
-                            partition, eventing.bootstrapServers());
-                }
-                Thread.sleep(TOPIC_WAIT.delay(attempt, ThreadLocalRandom.current()));
-            }
-        } catch (InterruptedException | InterruptException stopping) {
+        if (!awaitPartition(consumer, partition)) {
             consumer.close(Duration.ZERO);
             return;
         }
@@ -90,12 +84,29 @@ public class TopologyFollower implements EventHandler {
         pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false));
     }
 
+    /** False if the agent stops first. */
+    private boolean awaitPartition(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
+        try {
+            for (int attempt = 1; !exists(consumer, partition); attempt++) {
+                if (attempt == 1) {
+                    LOG.infof("waiting for partition %s (the launcher or the chart creates the topics; is the broker at %s reachable?)",
+                            partition, eventing.bootstrapServers());
+                }
+                if (stopping.await(TOPIC_WAIT.delay(attempt, ThreadLocalRandom.current()).toMillis(), TimeUnit.MILLISECONDS)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static boolean exists(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
         try {
             return consumer.listTopics(Duration.ofSeconds(5)).getOrDefault(partition.topic(), List.of()).stream()
                     .anyMatch(info -> info.partition() == partition.partition());
-        } catch (InterruptException stopping) {
-            throw stopping;
         } catch (TimeoutException unreachable) {
             return false;
         } catch (KafkaException refused) { // e.g. not authorized: worth a line each time, then ask again

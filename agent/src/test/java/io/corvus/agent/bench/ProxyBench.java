@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,6 +31,7 @@ import java.util.function.DoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.corvus.agent.Steady;
 import io.corvus.events.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
@@ -128,7 +130,7 @@ public final class ProxyBench {
                 printProfile(samples);
                 return;
             }
-            Thread.sleep(5_000); // idle: the tunnel is up, nothing flows
+            awaitIdle(agents); // the tunnel is up, nothing flows
             figures.put("agent_rss_idle_mb_cloud", mb(rssKb(cloud)));
             figures.put("agent_rss_idle_mb_edge", mb(rssKb(edge)));
 
@@ -176,7 +178,7 @@ public final class ProxyBench {
             }
             long[] peak = sampler.stop();
             figures.putAll(rounds.medians());
-            Thread.sleep(5_000); // idle again: what a gateway holds between bursts
+            awaitIdle(agents); // idle again: what a gateway holds between bursts
             figures.put("agent_rss_after_load_mb_cloud", mb(rssKb(cloud)));
             figures.put("agent_rss_after_load_mb_edge", mb(rssKb(edge)));
             figures.put("agent_rss_load_mb_cloud", mb(peak[0]));
@@ -541,6 +543,22 @@ public final class ProxyBench {
             int middle = sorted.size() / 2;
             return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
         }
+    }
+
+    /**
+     * Until the agents are idle: together they used at most 5 CPU ticks (50 ms) in a second, their
+     * heartbeats and little else. The start-up, a load's tail, heap shrinking and native-memory
+     * trimming are over by then.
+     */
+    private static void awaitIdle(List<Process> agents) {
+        await("the agents to go idle").pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(1))
+                .until(Steady.within(5, () -> {
+                    try {
+                        return cpuTicks(agents);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }));
     }
 
     static long rssKb(Process process) throws IOException {

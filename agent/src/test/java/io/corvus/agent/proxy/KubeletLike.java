@@ -46,7 +46,6 @@ final class KubeletLike implements AutoCloseable {
     private final Channel channel;
     private final CountDownLatch logsReleased = new CountDownLatch(1);
     final AtomicLong streamed = new AtomicLong();
-    final AtomicLong downloadsWritten = new AtomicLong();
 
     KubeletLike(String node, String address) throws InterruptedException {
         this.node = node;
@@ -146,7 +145,7 @@ final class KubeletLike implements AutoCloseable {
             }
             var response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
             HttpUtil.setContentLength(response, size);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE).addListener(written -> downloadsWritten.incrementAndGet());
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
 
         private void stream(ChannelHandlerContext ctx) {

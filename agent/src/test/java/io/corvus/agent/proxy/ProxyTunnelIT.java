@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLSocket;
 
+import io.corvus.agent.Steady;
 import io.corvus.agent.proxy.ProxyRig.Agent;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.events.payload.GatewayTopology;
@@ -120,13 +121,7 @@ class ProxyTunnelIT {
         socket.connect(new InetSocketAddress("127.0.0.1", cloud.httpPort()));
         try (RawHttp client = new RawHttp(socket)) {
             client.send("GET /download?bytes=" + size + " HTTP/1.1\r\nHost: edge-1:" + kubelet1.port() + "\r\nConnection: close\r\n\r\n");
-            long[] handedOver = {-1};
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                long now = cloud.stats().bytesOut();
-                boolean settled = now == handedOver[0];
-                handedOver[0] = now;
-                return settled;
-            });
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(Steady.within(0, cloud.stats()::bytesOut));
             assertThat(client.head()).startsWith("HTTP/1.1 200").contains("content-length: " + size);
             byte[] body = client.in.readAllBytes();
             for (int i = 0; i < body.length; i++) {
