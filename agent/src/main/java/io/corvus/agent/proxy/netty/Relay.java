@@ -67,19 +67,23 @@ public final class Relay {
             this.stream = stream;
         }
 
-        synchronized void socketToStreamEnded() {
+        synchronized void endSocketToStream() {
             socketToStream = true;
             closeIfBothEnded();
         }
 
-        synchronized void streamToSocketEnded() {
+        synchronized void endStreamToSocket() {
             streamToSocket = true;
             closeIfBothEnded();
         }
 
+        synchronized boolean socketToStreamEnded() {
+            return socketToStream;
+        }
+
         private void closeIfBothEnded() {
             if (socketToStream && streamToSocket) {
-                socket.close(); // its output is already flushed and shut down, its input at its end
+                socket.close(); // its output is flushed (and shut down if the socket still sent), its input at its end
                 stream.read(); // lets the child channel see its stream closed
             }
         }
@@ -197,7 +201,7 @@ public final class Relay {
             if (!ended) {
                 ended = true;
                 stream.writeAndFlush(new DefaultHttp2DataFrame(true));
-                ends.socketToStreamEnded();
+                ends.endSocketToStream();
             }
         }
     }
@@ -233,18 +237,22 @@ public final class Relay {
             }
             ReferenceCountUtil.release(msg);
             if (endStream) {
-                if (halfClose && socket instanceof DuplexChannel duplex) {
-                    // Shutting the output down drops what the socket has not written yet (a slow reader's
-                    // full buffer), so only once the last byte is out. A failed write means the socket is
-                    // gone; its inactive event then ends the stream.
-                    socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-                        if (written.isSuccess()) {
-                            duplex.shutdownOutput().addListener(shut -> ends.streamToSocketEnded());
-                        }
-                    });
-                } else {
-                    socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-                }
+                // Ending the socket's output drops what it has not written yet (a slow reader's full
+                // buffer), so only once the last byte is out.
+                socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> endOutput(written.isSuccess()));
+            }
+        }
+
+        /** Once the stream's last byte was written: an unflushed socket is gone, and its inactive event ends the stream. */
+        private void endOutput(boolean flushed) {
+            if (!halfClose || !(socket instanceof DuplexChannel duplex)) {
+                socket.close();
+            } else if (flushed && ends.socketToStreamEnded()) {
+                // Both directions are done and the close sends the FIN. A shutdown first would only make
+                // Netty build a ChannelOutputShutdownException, stack trace and all, for every stream.
+                ends.endStreamToSocket();
+            } else if (flushed) {
+                duplex.shutdownOutput().addListener(shut -> ends.endStreamToSocket());
             }
         }
 
