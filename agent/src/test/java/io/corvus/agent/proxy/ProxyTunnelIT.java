@@ -41,6 +41,7 @@ class ProxyTunnelIT {
     private ProxyRig rig;
     private KubeletLike kubelet1;
     private KubeletLike kubelet2;
+    private AnswersAtTheEnd answersAtTheEnd;
     private Agent cloud;
     private Agent edge;
 
@@ -49,9 +50,10 @@ class ProxyTunnelIT {
         rig = new ProxyRig();
         kubelet1 = rig.closeLater(new KubeletLike("edge-1", "127.0.0.1"));
         kubelet2 = rig.closeLater(new KubeletLike("edge-2", "127.0.0.2"));
+        answersAtTheEnd = rig.closeLater(new AnswersAtTheEnd("127.0.0.1"));
         cloud = rig.agent("cloud-1", Set.of());
         cloud.apply(view(List.of(), proxy("cloud-1", "127.0.0.1", 0))); // starts serving: now its port is known
-        edge = rig.agent("edge-1", Set.of(kubelet1.port(), kubelet2.port()));
+        edge = rig.agent("edge-1", Set.of(kubelet1.port(), kubelet2.port(), answersAtTheEnd.port()));
         applyToAll(view(List.of(), proxy("cloud-1", "127.0.0.1", cloud.tunnelPort())));
         ProxyRig.awaitTunnels(edge, cloud);
     }
@@ -130,6 +132,20 @@ class ProxyTunnelIT {
                 }
             }
             return body.length;
+        }
+    }
+
+    @Test
+    void aClientThatStopsSendingStillGetsTheAnswerTheTargetWritesOnlyAfterThatEnd() throws Exception {
+        byte[] request = new byte[200_000];
+        for (int round = 0; round < 20; round++) {
+            try (RawHttp client = RawHttp.to(cloud.httpPort())) {
+                client.send("CONNECT edge-1:" + answersAtTheEnd.port() + " HTTP/1.1\r\nHost: edge-1\r\n\r\n");
+                assertThat(client.head()).startsWith("HTTP/1.1 200");
+                client.out.write(request);
+                client.socket.shutdownOutput(); // the end of the request travels as END_STREAM, the answer comes back
+                assertThat(client.rest()).as("round %d", round).isEqualTo(AnswersAtTheEnd.answerTo(request.length));
+            }
         }
     }
 
