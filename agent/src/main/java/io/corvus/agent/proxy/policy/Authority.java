@@ -1,5 +1,7 @@
 package io.corvus.agent.proxy.policy;
 
+import java.util.regex.Pattern;
+
 /**
  * A stream's target as {@code host:port}: a node name (DNS-1123) or an IPv4/IPv6 address (IPv6 in
  * brackets). Parsed strictly and bounded, since it comes from the other side of a tunnel or a
@@ -9,6 +11,13 @@ public record Authority(String host, int port) {
 
     /** The longest authority accepted: a 253-character name, brackets and a port. */
     public static final int MAX_LENGTH = 262;
+
+    // Compiled once: every stream's target is parsed on both sides of the tunnel.
+    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
+    private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern PORT = Pattern.compile("\\d{1,5}");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     public static Authority parse(String text) {
         if (text == null || text.isEmpty()) {
@@ -25,13 +34,13 @@ public record Authority(String host, int port) {
         String port = text.substring(colon + 1);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
-            if (!host.matches("[0-9A-Fa-f:.]+")) {
+            if (!IPV6.matcher(host).matches()) {
                 throw new IllegalArgumentException("target host '" + printable(host) + "' is not an IPv6 address");
             }
-        } else if (!host.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?") && !host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        } else if (!NODE_NAME.matcher(host).matches() && !IPV4.matcher(host).matches()) {
             throw new IllegalArgumentException("target host '" + printable(host) + "' is neither a node name nor an address");
         }
-        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+        if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             throw new IllegalArgumentException("target port '" + printable(port) + "' is not a port from 1 to 65535");
         }
         return new Authority(host, Integer.parseInt(port));
@@ -44,7 +53,7 @@ public record Authority(String host, int port) {
 
     /** Untrusted text in an error message: control characters out, length bounded. */
     static String printable(String text) {
-        String clean = text.replaceAll("\\p{Cntrl}", "?");
+        String clean = CONTROL.matcher(text).replaceAll("?");
         return clean.length() > 64 ? clean.substring(0, 64) + "..." : clean;
     }
 }
