@@ -61,8 +61,8 @@ public final class ProxyBench {
     /** Each throughput test runs this many times, the variants taking turns (see {@link Rounds}). */
     private static final int ROUNDS = 3;
     /** The agents' JIT has settled when a warm-up round makes it compile fewer methods than this. */
-    private static final int JIT_SETTLED = 50;
-    private static final int WARM_UP_ROUNDS_MAX = 15;
+    private static final int JIT_SETTLED = 10;
+    private static final int WARM_UP_ROUNDS_MAX = 40;
     /** A row of {@code perf report --stdio}: "  7.06%  [k] _copy_to_iter". */
     private static final Pattern PERF_ROW = Pattern.compile("^\\s*([0-9.]+)%\\s+(.*?)\\s*$");
 
