@@ -27,6 +27,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.jboss.logging.Logger;
@@ -105,8 +106,9 @@ public class TopologyFollower implements EventHandler {
 
     private static boolean exists(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
         try {
-            return consumer.listTopics(Duration.ofSeconds(5)).getOrDefault(partition.topic(), List.of()).stream()
-                    .anyMatch(info -> info.partition() == partition.partition());
+            // this one topic's metadata, not the whole cluster's: thousands of agents may be asking
+            List<PartitionInfo> partitions = consumer.partitionsFor(partition.topic(), Duration.ofSeconds(5));
+            return partitions != null && partitions.stream().anyMatch(info -> info.partition() == partition.partition());
         } catch (TimeoutException unreachable) {
             return false;
         } catch (KafkaException refused) { // e.g. not authorized: worth a line each time, then ask again
