@@ -77,7 +77,20 @@ public final class Relay {
             closeIfBothEnded();
         }
 
-        synchronized boolean socketToStreamEnded() {
+        /**
+         * Ends the socket's output, its last byte written. If its input has ended too, the close that
+         * follows sends the FIN by itself: a shutdown first would only make Netty build a
+         * ChannelOutputShutdownException, stack trace and all, for every stream.
+         */
+        void endOutput(DuplexChannel duplex) {
+            if (socketToStreamEnded()) {
+                endStreamToSocket();
+            } else {
+                duplex.shutdownOutput().addListener(shut -> endStreamToSocket());
+            }
+        }
+
+        private synchronized boolean socketToStreamEnded() {
             return socketToStream;
         }
 
@@ -247,12 +260,8 @@ public final class Relay {
         private void endOutput(boolean flushed) {
             if (!halfClose || !(socket instanceof DuplexChannel duplex)) {
                 socket.close();
-            } else if (flushed && ends.socketToStreamEnded()) {
-                // Both directions are done and the close sends the FIN. A shutdown first would only make
-                // Netty build a ChannelOutputShutdownException, stack trace and all, for every stream.
-                ends.endStreamToSocket();
             } else if (flushed) {
-                duplex.shutdownOutput().addListener(shut -> ends.endStreamToSocket());
+                ends.endOutput(duplex);
             }
         }
 

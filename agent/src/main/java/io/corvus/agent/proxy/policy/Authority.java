@@ -40,10 +40,11 @@ public record Authority(String host, int port) {
         } else if (!NODE_NAME.matcher(host).matches() && !IPV4.matcher(host).matches()) {
             throw new IllegalArgumentException("target host '" + printable(host) + "' is neither a node name nor an address");
         }
-        if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+        int number = PORT.matcher(port).matches() ? Integer.parseInt(port) : 0;
+        if (number < 1 || number > 65535) {
             throw new IllegalArgumentException("target port '" + printable(port) + "' is not a port from 1 to 65535");
         }
-        return new Authority(host, Integer.parseInt(port));
+        return new Authority(host, number);
     }
 
     @Override
