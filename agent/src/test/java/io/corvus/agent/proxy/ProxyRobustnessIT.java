@@ -26,6 +26,7 @@ import java.util.logging.Logger;
 
 import javax.net.ssl.SSLSocket;
 
+import io.corvus.agent.Steady;
 import io.corvus.agent.proxy.ProxyRig.Agent;
 import io.corvus.agent.topology.ClusterView;
 import io.netty.buffer.ByteBuf;
@@ -46,6 +47,7 @@ class ProxyRobustnessIT {
 
     private ProxyRig rig;
     private KubeletLike kubelet;
+    private NeverReads stalledTarget;
     private Agent cloud;
     private Agent edge;
     private javax.net.ssl.SSLSocketFactory intruder;
@@ -54,9 +56,10 @@ class ProxyRobustnessIT {
     void cluster() throws Exception {
         rig = new ProxyRig();
         kubelet = rig.closeLater(new KubeletLike("edge-1", "127.0.0.1"));
+        stalledTarget = rig.closeLater(new NeverReads("127.0.0.1"));
         cloud = rig.agent("cloud-1", Set.of());
         cloud.apply(view(1, 0));
-        edge = rig.agent("edge-1", Set.of(kubelet.port()));
+        edge = rig.agent("edge-1", Set.of(kubelet.port(), stalledTarget.port()));
         ClusterView view = view(2, cloud.tunnelPort());
         cloud.apply(view);
         edge.apply(view);
@@ -159,6 +162,36 @@ class ProxyRobustnessIT {
         } finally {
             ResourceLeakDetector.setLevel(level);
             detectorLog.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void aClientThatHangsUpOnAStalledStreamFreesItAtBothGateways() throws Exception {
+        RawHttp pusher = RawHttp.to(cloud.httpPort());
+        pusher.send("CONNECT edge-1:" + stalledTarget.port() + " HTTP/1.1\r\n\r\n");
+        assertThat(pusher.head()).startsWith("HTTP/1.1 200");
+        Thread.ofVirtual().start(() -> pushUntilItFails(pusher));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(Steady.within(0, cloud.stats()::bytesIn));
+        assertThat(edge.stats().openStreams()).isOne();
+
+        pusher.socket.setSoLinger(true, 0); // a reset: a FIN would wait behind the bytes the stalled path never takes
+        pusher.close();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(cloud.stats().openStreams()).as("streams open at the cloud gateway").isZero();
+            assertThat(edge.stats().openStreams()).as("the edge's stream, its window of unread frames and its target socket").isZero();
+        });
+    }
+
+    /** Writes until the connection is closed (the agent reset its stream) or the test closes it. */
+    private static void pushUntilItFails(RawHttp pusher) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            while (true) {
+                pusher.out.write(chunk);
+            }
+        } catch (IOException ended) {
+            // reset by the agent, or closed by the test
         }
     }
 

@@ -362,6 +362,7 @@ public final class FrontDoor implements AutoCloseable {
                 if (!answered) {
                     front.executor().execute(() -> refuse(front, 502, "the edge gateway closed the stream without an answer"));
                 }
+                ctx.fireChannelInactive(); // a relay behind us ends its client's connection with the stream
             }
 
             private String reasonOf(CharSequence status) {

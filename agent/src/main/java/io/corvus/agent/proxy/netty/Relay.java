@@ -245,8 +245,6 @@ public final class Relay {
                 }
             } else if (msg instanceof Http2HeadersFrame headers) {
                 endStream = headers.isEndStream(); // trailers end the stream too
-            } else if (msg instanceof Http2ResetFrame) {
-                socket.close();
             }
             ReferenceCountUtil.release(msg);
             if (endStream) {
@@ -279,6 +277,19 @@ public final class Relay {
                 socket.read(); // the stream's window opened again: take more from the socket
             }
             super.channelWritabilityChanged(ctx);
+        }
+
+        /**
+         * The peer aborted the stream (Netty's multiplexer passes a reset as an event, not a read).
+         * Its frames nobody has read yet are dropped with the socket: a stream closed with frames
+         * still queued would otherwise wait for a read that a stalled socket never asks for.
+         */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+            if (event instanceof Http2ResetFrame) {
+                socket.close(); // its inactive event then closes the stream
+            }
+            super.userEventTriggered(ctx, event);
         }
 
         @Override
