@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * What the proxy data plane counts, for the heartbeat and for Prometheus: open streams, bytes each
- * way, connected tunnels, dial errors by reason, tunnel connect latency, reconnects.
+ * way, connected tunnels, dial errors by reason, tunnel connect latency, reconnects, streams shed
+ * to keep a tunnel within its receive budget.
  */
 public final class ProxyStats {
 
@@ -19,6 +20,7 @@ public final class ProxyStats {
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final Counter reconnects;
+    private final Counter shedStreams;
     private final Timer connectLatency;
 
     public ProxyStats(MeterRegistry registry) {
@@ -31,6 +33,8 @@ public final class ProxyStats {
                 .baseUnit("bytes").register(registry);
         reconnects = Counter.builder("corvus.proxy.reconnects").description("tunnel connections dialled again after a loss")
                 .register(registry);
+        shedStreams = Counter.builder("corvus.proxy.streams.shed")
+                .description("streams reset because their unread data nearly filled the tunnel's receive budget").register(registry);
         connectLatency = Timer.builder("corvus.proxy.connect").description("time to an established tunnel (TCP, TLS, HTTP/2)")
                 .register(registry);
     }
@@ -79,6 +83,14 @@ public final class ProxyStats {
     public double dialErrors(String reason) {
         Counter counter = registry.find("corvus.proxy.dial.errors").tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
+    }
+
+    public void streamShed() {
+        shedStreams.increment();
+    }
+
+    public long shedStreams() {
+        return (long) shedStreams.count();
     }
 
     public void reconnected() {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -163,6 +164,50 @@ class ProxyRobustnessIT {
             ResourceLeakDetector.setLevel(level);
             detectorLog.removeHandler(capture);
         }
+    }
+
+    @Test
+    void streamsIntoTargetsThatNeverReadHoldNoMoreThanTheReceiveBudgetAndOthersKeepFlowing() throws Exception {
+        warmUp();
+        long directBefore = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        List<RawHttp> pushers = new ArrayList<>();
+        AtomicInteger cutOff = new AtomicInteger();
+        try {
+            // 100 streams, each 1 MiB of window: unbounded they would hold 100 MiB, above an agent's 64 MiB of direct memory
+            for (int i = 0; i < 100; i++) {
+                RawHttp pusher = RawHttp.to(cloud.httpPort());
+                pushers.add(pusher);
+                pusher.send("CONNECT edge-1:" + stalledTarget.port() + " HTTP/1.1\r\n\r\n");
+                assertThat(pusher.head()).startsWith("HTTP/1.1 200");
+                Thread.ofVirtual().start(() -> {
+                    pushUntilItFails(pusher);
+                    cutOff.incrementAndGet();
+                });
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(Steady.within(0, cloud.stats()::bytesIn));
+
+            assertThat(edge.stats().shedStreams()).as("stalled streams reset to keep the budget").isPositive();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cutOff.get()).as("clients whose stream was reset, cut off")
+                    .isEqualTo(edge.stats().shedStreams()));
+            assertThat(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory() - directBefore).as("direct memory the stalled streams hold")
+                    .isLessThan(40L << 20);
+            for (int i = 0; i < 20; i++) {
+                try (RawHttp client = RawHttp.to(cloud.httpPort())) {
+                    client.send("GET /pods HTTP/1.1\r\nHost: edge-1:" + kubelet.port() + "\r\n\r\n");
+                    assertThat(client.rest()).as("a stream that reads, beside the stalled ones").contains("\"node\":\"edge-1\"");
+                }
+            }
+        } finally {
+            for (RawHttp pusher : pushers) {
+                // hang up with a reset: a FIN would wait behind the bytes the stalled path never takes
+                pusher.socket.setSoLinger(true, 0);
+                pusher.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(cloud.stats().openStreams()).as("streams open at the cloud gateway").isZero();
+            assertThat(edge.stats().openStreams()).as("streams open at the edge gateway").isZero();
+        });
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.corvus.agent.proxy.ProxyStats;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -33,8 +34,9 @@ abstract class Admission extends ChannelInboundHandlerAdapter {
     protected abstract void admit(ChannelHandlerContext ctx, Optional<String> peerNode);
 
     /** Switches the admitted connection to HTTP/2 and lets the held bytes through. */
-    protected final void speakHttp2(ChannelHandlerContext ctx, boolean opensStreams, Duration keepalive, ChannelHandler streams) {
-        Tunnel.speakHttp2(ctx, opensStreams, keepalive, streams);
+    protected final void speakHttp2(ChannelHandlerContext ctx, boolean opensStreams, Duration keepalive, ChannelHandler streams,
+            ProxyStats stats) {
+        Tunnel.speakHttp2(ctx, opensStreams, keepalive, streams, stats);
         admitted = true;
         early.forEach(ctx::fireChannelRead);
         early.clear();

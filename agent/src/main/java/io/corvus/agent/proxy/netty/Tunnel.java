@@ -5,10 +5,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import io.corvus.agent.proxy.ProxyStats;
+import io.corvus.agent.proxy.policy.ReceiveBudget;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
@@ -25,10 +28,11 @@ import org.jboss.logging.Logger;
 /**
  * The connection between an edge gateway and a cloud gateway: HTTP/2 over TLS, with the roles
  * reversed (the edge dials, so it is the TLS client, but the cloud opens the streams, so it is the
- * HTTP/2 client). One stream per proxied connection, each with its own flow-control window; the
- * connection's window is made large enough never to bind, so a stream nobody reads stalls only
- * itself (the fault of a single shared stream, ANP#881). PINGs every interval; a peer silent for
- * {@code deadAfter} is dropped.
+ * HTTP/2 client). One stream per proxied connection, each with its own flow-control window, so a
+ * stream nobody reads stalls only itself (the fault of a single shared stream, ANP#881). The
+ * connection's window is the {@link #BUDGET} of what the peer can make this side hold; stalled
+ * streams that nearly fill it are reset ({@link BudgetKeeper}) rather than stall the rest. PINGs
+ * every interval; a peer silent for {@code deadAfter} is dropped.
  */
 public final class Tunnel {
 
@@ -36,8 +40,12 @@ public final class Tunnel {
 
     /** Each stream may have this much in flight before its reader must take some. */
     public static final int STREAM_WINDOW = 1 << 20;
-    /** Large enough that only stream windows bind: 1,024 streams each with a full window fit. */
-    static final int CONNECTION_WINDOW = 1 << 30;
+    /**
+     * The connection's window: at most 16 MiB that the agent's streams have not read. Above 12 MiB
+     * the biggest holders are reset, so four streams' full windows stay free for the streams that
+     * still read. An agent's direct memory is capped at 64 MiB (its -Xmx).
+     */
+    static final ReceiveBudget BUDGET = new ReceiveBudget(16 << 20, (16 << 20) - 4 * STREAM_WINDOW);
     public static final int MAX_STREAMS = 1024;
     /** Four TLS records per DATA frame: a quarter of the per-frame work of HTTP/2's default 16 KiB. */
     static final int MAX_FRAME = 64 * 1024;
@@ -92,11 +100,12 @@ public final class Tunnel {
      * are replayed by the caller into the codec.
      */
     static void speakHttp2(ChannelHandlerContext admission, boolean opensStreams, Duration keepalive,
-            io.netty.channel.ChannelHandler inboundStreams) {
+            io.netty.channel.ChannelHandler inboundStreams, ProxyStats stats) {
         Http2FrameCodec codec = codec(opensStreams);
         var pipeline = admission.pipeline();
         pipeline.addAfter(admission.name(), "h2", codec);
-        pipeline.addAfter("h2", "h2-keepalive", new KeepAlive(keepalive, codec));
+        pipeline.addAfter("h2", "h2-budget", new BudgetKeeper(BUDGET, codec, stats));
+        pipeline.addAfter("h2-budget", "h2-keepalive", new KeepAlive(keepalive, codec));
         pipeline.addAfter("h2-keepalive", "h2-streams", new io.netty.handler.codec.http2.Http2MultiplexHandler(inboundStreams));
     }
 
@@ -106,8 +115,8 @@ public final class Tunnel {
     }
 
     /**
-     * Once the peer's SETTINGS arrived (the connection is up, on either side), opens the connection
-     * window, announces {@link Established} and PINGs every interval; closes on silence.
+     * Once the peer's SETTINGS arrived (the connection is up, on either side), widens the connection
+     * window to the receive budget, announces {@link Established} and PINGs every interval; closes on silence.
      */
     static final class KeepAlive extends ChannelDuplexHandler {
         private final Duration interval;
@@ -158,10 +167,16 @@ public final class Tunnel {
             ctx.close();
         }
 
+        /**
+         * Also gives the window back after every stream window's worth read rather than at half the
+         * window (the default ratio): with 8 of the 16 MiB read but not yet given back, 8 MiB held
+         * unread would already stop every stream, below where the budget sheds a holder.
+         */
         private void widenConnectionWindow() throws Http2Exception {
             var connection = codec.connection();
-            var flow = connection.local().flowController();
-            flow.incrementWindowSize(connection.connectionStream(), CONNECTION_WINDOW - flow.windowSize(connection.connectionStream()));
+            var flow = (DefaultHttp2LocalFlowController) connection.local().flowController(); // the codec builder's own
+            flow.incrementWindowSize(connection.connectionStream(), BUDGET.bytes() - flow.windowSize(connection.connectionStream()));
+            flow.windowUpdateRatio(connection.connectionStream(), 1 - (float) STREAM_WINDOW / BUDGET.bytes());
         }
 
         @Override

@@ -235,7 +235,7 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             node = peer.get();
-            speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress));
+            speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress), stats);
         }
 
         @Override

@@ -122,7 +122,7 @@ public final class TunnelServer implements AutoCloseable {
                 return;
             }
             // HTTP/2 only once the peer is known: a server that writes before the handshake confuses the TLS engine
-            speakHttp2(ctx, true, keepalive, new RefuseStreams());
+            speakHttp2(ctx, true, keepalive, new RefuseStreams(), stats);
             session = new EdgeSession(node.get(), ch, ch.remoteAddress());
             sessions.add(session);
             stats.tunnelUp();

@@ -1,0 +1,98 @@
+package io.corvus.agent.proxy.netty;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.corvus.agent.proxy.ProxyStats;
+import io.corvus.agent.proxy.policy.ReceiveBudget;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps a tunnel connection within its {@link ReceiveBudget}, between the HTTP/2 codec and the
+ * streams. Each DATA payload is copied out of the decrypted TLS buffers into a buffer of its own:
+ * the codec hands out slices of those, and one small frame left unread would pin a whole buffer
+ * shared with other streams' frames (200 stalled streams held 356 MiB for 200 MiB of window). After
+ * each read from the connection it checks what the streams hold unread, and resets the biggest
+ * holder while the budget is overdrawn. All on the connection's event loop, which its streams share.
+ */
+final class BudgetKeeper extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(BudgetKeeper.class);
+
+    private final ReceiveBudget budget;
+    private final Http2FrameCodec codec;
+    private final ProxyStats stats;
+    /** The relayed streams, each with the socket it is joined to. */
+    private final Map<Http2StreamChannel, Channel> relayed = new HashMap<>();
+
+    BudgetKeeper(ReceiveBudget budget, Http2FrameCodec codec, ProxyStats stats) {
+        this.budget = budget;
+        this.codec = codec;
+        this.stats = stats;
+    }
+
+    /** Counts a relayed stream in; it leaves when it closes. Call on the stream's event loop. */
+    void track(Http2StreamChannel stream, Channel socket) {
+        relayed.put(stream, socket);
+        stream.closeFuture().addListener(closed -> relayed.remove(stream));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2DataFrame data && data.content().isReadable()) {
+            ByteBuf own = ctx.alloc().directBuffer(data.content().readableBytes()).writeBytes(data.content());
+            Http2DataFrame copy = new DefaultHttp2DataFrame(own, data.isEndStream(), data.padding()).stream(data.stream());
+            data.release();
+            msg = copy;
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.fireChannelReadComplete(); // the streams take what they can first
+        Http2Connection connection = codec.connection();
+        if (!budget.overdrawn(connection.local().flowController().unconsumedBytes(connection.connectionStream()))) {
+            return;
+        }
+        // Counted per relayed stream: a stream already shed has freed its frames, though its reset may
+        // still be on its way out and the connection's count not yet lowered.
+        Map<Http2StreamChannel, Integer> held = new HashMap<>();
+        relayed.forEach((stream, socket) -> held.put(stream, unread(connection, stream)));
+        long total = held.values().stream().mapToLong(Integer::longValue).sum();
+        while (budget.overdrawn(total)) {
+            var victim = budget.streamToShed(held);
+            if (victim.isEmpty()) {
+                return; // the held bytes belong to streams not relayed yet (their answer is on its way)
+            }
+            int itsHeld = held.remove(victim.get());
+            total -= itsHeld;
+            shed(victim.get(), itsHeld);
+        }
+    }
+
+    private static int unread(Http2Connection connection, Http2StreamChannel stream) {
+        Http2Stream state = connection.stream(stream.stream().id());
+        return state == null ? 0 : connection.local().flowController().unconsumedBytes(state);
+    }
+
+    /** Resets the stream (its unread frames are released and its window given back) and drops its socket. */
+    private void shed(Http2StreamChannel stream, int held) {
+        Channel socket = relayed.remove(stream);
+        LOG.infof("stream %s (socket %s) reset: it held %d KiB nobody read, and the tunnel's receive budget of %d MiB was nearly used up",
+                stream.stream().id(), socket.remoteAddress(), held >> 10, budget.bytes() >> 20);
+        stats.streamShed();
+        socket.close();
+        stream.close();
+    }
+}

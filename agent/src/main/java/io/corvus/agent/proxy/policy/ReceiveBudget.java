@@ -1,0 +1,45 @@
+package io.corvus.agent.proxy.policy;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a tunnel's peer may make this agent hold: bytes that arrived for streams whose readers have
+ * not taken them yet (a kubelet that stopped reading, a client that stopped reading an answer).
+ * The budget is the tunnel's HTTP/2 connection window, so the peer can never send more than that
+ * ahead. But a budget filled by stalled streams would stop every other stream too, the fault of a
+ * single shared window (ANP#881). So once the held bytes pass {@code shedAbove}, the streams holding
+ * the most give way (they are reset) until the rest fits, as Envoy's overload manager resets its
+ * high-memory streams. A stream that reads holds nothing once its read is done, so it is never
+ * among them; a hundred stalled streams holding a little each are, biggest first.
+ *
+ * @param bytes     the connection window: the most the peer can have sent that nobody read yet
+ * @param shedAbove held bytes above which the biggest holders are reset; the rest of the budget is
+ *                  room for the streams that still read
+ */
+public record ReceiveBudget(int bytes, int shedAbove) {
+
+    public ReceiveBudget {
+        if (shedAbove <= 0 || shedAbove >= bytes) {
+            throw new IllegalArgumentException("a receive budget needs 0 < shedAbove < bytes, got bytes=" + bytes + " shedAbove=" + shedAbove);
+        }
+    }
+
+    /** True when the held bytes leave too little room for the streams that still read. */
+    public boolean overdrawn(long held) {
+        return held > shedAbove;
+    }
+
+    /** The stream to reset next: the one holding the most, if any holds anything. */
+    public <S> Optional<S> streamToShed(Map<S, Integer> heldByStream) {
+        S biggest = null;
+        int most = 0;
+        for (Map.Entry<S, Integer> held : heldByStream.entrySet()) {
+            if (held.getValue() > most) {
+                biggest = held.getKey();
+                most = held.getValue();
+            }
+        }
+        return Optional.ofNullable(biggest);
+    }
+}
