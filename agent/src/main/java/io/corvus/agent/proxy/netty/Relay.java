@@ -299,7 +299,9 @@ public final class Relay {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             // both ends finished or the stream was reset: nothing more will come or go
-            socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (socket.isOpen()) { // usually Ends has closed it already
+                socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
         }
 
         @Override
