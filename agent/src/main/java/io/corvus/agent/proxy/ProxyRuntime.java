@@ -8,6 +8,7 @@ import java.util.Set;
 
 import io.corvus.agent.proxy.netty.EdgeSessions;
 import io.corvus.agent.proxy.netty.FrontDoor;
+import io.corvus.agent.proxy.netty.HeldAcrossTunnels;
 import io.corvus.agent.proxy.netty.ProxyTls;
 import io.corvus.agent.proxy.netty.TlsFiles;
 import io.corvus.agent.proxy.netty.Transport;
@@ -49,6 +50,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
     private final Settings settings;
     private final ProxyStats stats;
+    private final HeldAcrossTunnels held;
     private final EventLoopGroup group;
     private final EdgeSessions sessions = new EdgeSessions();
     private volatile ClusterView view;
@@ -65,6 +67,7 @@ public final class ProxyRuntime implements AutoCloseable {
     public ProxyRuntime(Settings settings, ProxyStats stats, String clusterId) {
         this.settings = settings;
         this.stats = stats;
+        this.held = new HeldAcrossTunnels(stats);
         this.group = Transport.group(settings.eventLoopThreads());
         this.view = ClusterView.empty(clusterId);
         this.cloudPolicy = CloudPolicy.of(view);
@@ -110,7 +113,7 @@ public final class ProxyRuntime implements AutoCloseable {
         }
         TlsFiles files = tlsFiles();
         SslContext tls = ProxyTls.server(files);
-        server = new TunnelServer(settings.node(), group, tls, () -> cloudPolicy, sessions, stats, settings.keepalive(),
+        server = new TunnelServer(settings.node(), group, tls, () -> cloudPolicy, sessions, stats, held, settings.keepalive(),
                 settings.deadAfter()).start(new InetSocketAddress(settings.bindAddress(), settings.tunnelPort()));
         https = new FrontDoor("https", group, tls, () -> cloudPolicy, sessions, stats)
                 .start(new InetSocketAddress(settings.bindAddress(), settings.httpsPort()));
@@ -131,7 +134,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
     private TunnelClient dial() {
         if (client == null) {
-            client = new TunnelClient(settings.node(), group, ProxyTls.client(tlsFiles()), () -> dialPolicy, stats,
+            client = new TunnelClient(settings.node(), group, ProxyTls.client(tlsFiles()), () -> dialPolicy, stats, held,
                     settings.reconnect(), settings.dialMode(), settings.keepalive(), settings.deadAfter(), settings.dialTimeout(),
                     address -> observedAddress = address);
         }

@@ -2,8 +2,10 @@ package io.corvus.agent.proxy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -91,6 +93,18 @@ public final class ProxyStats {
 
     public long shedStreams() {
         return (long) shedStreams.count();
+    }
+
+    /** Publishes what the agent's tunnels hold unread (bytes received that no stream has taken yet). */
+    public void watchHeldUnread(Supplier<Number> held) {
+        Gauge.builder("corvus.proxy.held.unread", held).baseUnit("bytes")
+                .description("bytes received on tunnels that their streams have not taken yet").register(registry);
+    }
+
+    /** What the agent's tunnels hold unread now, as last reported. */
+    public double heldUnread() {
+        Gauge held = registry.find("corvus.proxy.held.unread").gauge();
+        return held == null ? 0 : held.value();
     }
 
     public void reconnected() {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.corvus.agent.proxy.ProxyStats;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,8 +34,8 @@ abstract class Admission extends ChannelInboundHandlerAdapter {
 
     /** Switches the admitted connection to HTTP/2 and lets the held bytes through. */
     protected final void speakHttp2(ChannelHandlerContext ctx, boolean opensStreams, Duration keepalive, ChannelHandler streams,
-            ProxyStats stats) {
-        Tunnel.speakHttp2(ctx, opensStreams, keepalive, streams, stats);
+            HeldAcrossTunnels held) {
+        Tunnel.speakHttp2(ctx, opensStreams, keepalive, streams, held);
         admitted = true;
         early.forEach(ctx::fireChannelRead);
         early.clear();

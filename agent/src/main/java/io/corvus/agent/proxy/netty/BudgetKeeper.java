@@ -2,6 +2,8 @@ package io.corvus.agent.proxy.netty;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongPredicate;
 
 import io.corvus.agent.proxy.ProxyStats;
 import io.corvus.agent.proxy.policy.ReceiveBudget;
@@ -19,8 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps a tunnel connection within its {@link ReceiveBudget}, between the HTTP/2 codec and the
- * streams. After each read from the connection it checks what the streams hold unread, and resets
- * the biggest holder while the budget is overdrawn. All on the connection's event loop, which its
+ * streams. After each read from the connection it reports what the streams hold unread to the
+ * agent's {@link HeldAcrossTunnels}, and resets the biggest holders while the tunnel's budget is
+ * overdrawn, or, when asked, while the agent's is. All on the connection's event loop, which its
  * streams share.
  * <p>
  * The codec hands out DATA payloads as slices of the buffers it decoded, and a slice left unread
@@ -38,16 +41,20 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
 
     private final ReceiveBudget budget;
     private final Http2FrameCodec codec;
+    private final HeldAcrossTunnels across;
     private final ProxyStats stats;
+    private ChannelHandlerContext ctx;
+    private final AtomicBoolean askedToShed = new AtomicBoolean();
     /** The relayed streams by id, each with the socket it is joined to. */
     private final Map<Integer, Relayed> relayed = new HashMap<>();
 
     private record Relayed(Http2StreamChannel stream, Channel socket) {
     }
 
-    BudgetKeeper(ReceiveBudget budget, Http2FrameCodec codec, ProxyStats stats) {
+    BudgetKeeper(ReceiveBudget budget, Http2FrameCodec codec, HeldAcrossTunnels across, ProxyStats stats) {
         this.budget = budget;
         this.codec = codec;
+        this.across = across;
         this.stats = stats;
     }
 
@@ -78,26 +85,62 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.fireChannelReadComplete(); // the streams take what they can first
         Http2Connection connection = codec.connection();
-        if (!budget.overdrawn(connection.local().flowController().unconsumedBytes(connection.connectionStream()))) {
-            return;
+        long held = connection.local().flowController().unconsumedBytes(connection.connectionStream());
+        across.report(this, held);
+        if (budget.overdrawn(held)) {
+            shedWhile(budget::overdrawn, "the tunnel's receive budget of " + (budget.bytes() >> 20) + " MiB was nearly used up");
         }
+        across.rebalance();
+    }
+
+    /**
+     * Asked by {@link HeldAcrossTunnels}, from any thread: this tunnel holds the most while the agent
+     * is over its mark. Resets its biggest streams, on its own event loop, until the agent is not.
+     */
+    void shedForTheAgent() {
+        if (!askedToShed.compareAndSet(false, true)) {
+            return; // already on its way
+        }
+        ctx.executor().execute(() -> {
+            askedToShed.set(false);
+            long elsewhere = across.heldBeside(this);
+            shedWhile(held -> budget.agentOverdrawn(elsewhere + held),
+                    "the agent's tunnels held more than " + (budget.agentShedAbove() >> 20) + " MiB together");
+        });
+    }
+
+    /** Resets the biggest holders while {@code over} says what the relayed streams hold is too much. */
+    private void shedWhile(LongPredicate over, String why) {
         // Counted per relayed stream: a stream already shed has freed its frames, though its reset may
         // still be on its way out and the connection's count not yet lowered.
+        Http2Connection connection = codec.connection();
         Map<Relayed, Integer> held = new HashMap<>();
         relayed.values().forEach(each -> held.put(each, unread(connection, each.stream())));
         long total = held.values().stream().mapToLong(Integer::longValue).sum();
-        while (budget.overdrawn(total)) {
+        while (over.test(total)) {
             var victim = budget.streamToShed(held);
             if (victim.isEmpty()) {
-                return; // the held bytes belong to streams not relayed yet (their answer is on its way)
+                break; // the held bytes belong to streams not relayed yet (their answer is on its way)
             }
             int itsHeld = held.remove(victim.get());
             total -= itsHeld;
-            shed(victim.get(), itsHeld);
+            shed(victim.get(), itsHeld, why);
         }
+        across.report(this, total);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        across.leave(this);
+        super.channelInactive(ctx);
     }
 
     private static int unread(Http2Connection connection, Http2StreamChannel stream) {
@@ -106,10 +149,10 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
     }
 
     /** Resets the stream (its unread frames are released and its window given back) and drops its socket. */
-    private void shed(Relayed victim, int held) {
+    private void shed(Relayed victim, int held, String why) {
         relayed.remove(victim.stream().stream().id());
-        LOG.infof("stream %s (socket %s) reset: it held %d KiB nobody read, and the tunnel's receive budget of %d MiB was nearly used up",
-                victim.stream().stream().id(), victim.socket().remoteAddress(), held >> 10, budget.bytes() >> 20);
+        LOG.infof("stream %s (socket %s) reset: it held %d KiB nobody read, and %s", victim.stream().stream().id(),
+                victim.socket().remoteAddress(), held >> 10, why);
         stats.streamShed();
         victim.socket().close();
         victim.stream().close();

@@ -5,7 +5,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.corvus.agent.proxy.ProxyStats;
 import io.corvus.agent.proxy.policy.ReceiveBudget;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -41,11 +40,12 @@ public final class Tunnel {
     /** Each stream may have this much in flight before its reader must take some. */
     public static final int STREAM_WINDOW = 1 << 20;
     /**
-     * The connection's window: at most 16 MiB that the agent's streams have not read. Above 12 MiB
-     * the biggest holders are reset, so four streams' full windows stay free for the streams that
-     * still read. An agent's direct memory is capped at 64 MiB (its -Xmx).
+     * The connection's window: at most 16 MiB that a tunnel's streams have not read. Above 12 MiB
+     * its biggest holders are reset, so four streams' full windows stay free for the streams that
+     * still read; above 24 MiB over all the agent's tunnels, the tunnel holding the most gives way.
+     * An agent's direct memory is capped at about 64 MiB (its -Xmx).
      */
-    static final ReceiveBudget BUDGET = new ReceiveBudget(16 << 20, (16 << 20) - 4 * STREAM_WINDOW);
+    static final ReceiveBudget BUDGET = new ReceiveBudget(16 << 20, (16 << 20) - 4 * STREAM_WINDOW, 24 << 20);
     public static final int MAX_STREAMS = 1024;
     /** Four TLS records per DATA frame: a quarter of the per-frame work of HTTP/2's default 16 KiB. */
     static final int MAX_FRAME = 64 * 1024;
@@ -100,11 +100,11 @@ public final class Tunnel {
      * are replayed by the caller into the codec.
      */
     static void speakHttp2(ChannelHandlerContext admission, boolean opensStreams, Duration keepalive,
-            io.netty.channel.ChannelHandler inboundStreams, ProxyStats stats) {
+            io.netty.channel.ChannelHandler inboundStreams, HeldAcrossTunnels held) {
         Http2FrameCodec codec = codec(opensStreams);
         var pipeline = admission.pipeline();
         pipeline.addAfter(admission.name(), "h2", codec);
-        pipeline.addAfter("h2", "h2-budget", new BudgetKeeper(BUDGET, codec, stats));
+        pipeline.addAfter("h2", "h2-budget", held.keeper(codec));
         pipeline.addAfter("h2-budget", "h2-keepalive", new KeepAlive(keepalive, codec));
         pipeline.addAfter("h2-keepalive", "h2-streams", new io.netty.handler.codec.http2.Http2MultiplexHandler(inboundStreams));
     }

@@ -51,6 +51,7 @@ public final class TunnelClient implements AutoCloseable {
     private final SslContext tls;
     private final Supplier<DialPolicy> policy;
     private final ProxyStats stats;
+    private final HeldAcrossTunnels held;
     private final Backoff backoff;
     private final DialMode mode;
     private final Duration keepalive;
@@ -63,13 +64,14 @@ public final class TunnelClient implements AutoCloseable {
     private volatile boolean closed;
 
     public TunnelClient(String self, EventLoopGroup group, SslContext tls, Supplier<DialPolicy> policy, ProxyStats stats,
-            Backoff backoff, DialMode mode, Duration keepalive, Duration deadAfter, Duration connectTimeout,
+            HeldAcrossTunnels held, Backoff backoff, DialMode mode, Duration keepalive, Duration deadAfter, Duration connectTimeout,
             Consumer<String> observedAddress) {
         this.self = self;
         this.group = group;
         this.tls = tls;
         this.policy = policy;
         this.stats = stats;
+        this.held = held;
         this.backoff = backoff;
         this.mode = mode;
         this.keepalive = keepalive;
@@ -235,7 +237,7 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             node = peer.get();
-            speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress), stats);
+            speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress), held);
         }
 
         @Override

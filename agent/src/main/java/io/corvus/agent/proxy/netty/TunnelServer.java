@@ -45,18 +45,20 @@ public final class TunnelServer implements AutoCloseable {
     private final Supplier<CloudPolicy> policy;
     private final EdgeSessions sessions;
     private final ProxyStats stats;
+    private final HeldAcrossTunnels held;
     private final Duration keepalive;
     private final Duration deadAfter;
     private Channel listener;
 
     public TunnelServer(String self, EventLoopGroup group, SslContext tls, Supplier<CloudPolicy> policy, EdgeSessions sessions,
-            ProxyStats stats, Duration keepalive, Duration deadAfter) {
+            ProxyStats stats, HeldAcrossTunnels held, Duration keepalive, Duration deadAfter) {
         this.self = self;
         this.group = group;
         this.tls = tls;
         this.policy = policy;
         this.sessions = sessions;
         this.stats = stats;
+        this.held = held;
         this.keepalive = keepalive;
         this.deadAfter = deadAfter;
     }
@@ -122,7 +124,7 @@ public final class TunnelServer implements AutoCloseable {
                 return;
             }
             // HTTP/2 only once the peer is known: a server that writes before the handshake confuses the TLS engine
-            speakHttp2(ctx, true, keepalive, new RefuseStreams(), stats);
+            speakHttp2(ctx, true, keepalive, new RefuseStreams(), held);
             session = new EdgeSession(node.get(), ch, ch.remoteAddress());
             sessions.add(session);
             stats.tunnelUp();

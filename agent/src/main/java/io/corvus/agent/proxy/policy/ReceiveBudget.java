@@ -12,22 +12,34 @@ import java.util.Optional;
  * the most give way (they are reset) until the rest fits, as Envoy's overload manager resets its
  * high-memory streams. A stream that reads holds nothing once its read is done, so it is never
  * among them; a hundred stalled streams holding a little each are, biggest first.
+ * <p>
+ * An agent with many tunnels (a cloud gateway serves every edge pool) could hold {@code shedAbove}
+ * on each; past {@code agentShedAbove} held over all its tunnels, the tunnel holding the most
+ * resets its biggest stream.
  *
- * @param bytes     the connection window: the most the peer can have sent that nobody read yet
- * @param shedAbove held bytes above which the biggest holders are reset; the rest of the budget is
- *                  room for the streams that still read
+ * @param bytes          the connection window: the most the peer can have sent that nobody read yet
+ * @param shedAbove      held bytes on one tunnel above which its biggest holders are reset; the rest
+ *                       of the window is room for the streams that still read
+ * @param agentShedAbove held bytes over all the agent's tunnels above which the biggest holder of
+ *                       the tunnel holding the most is reset
  */
-public record ReceiveBudget(int bytes, int shedAbove) {
+public record ReceiveBudget(int bytes, int shedAbove, long agentShedAbove) {
 
     public ReceiveBudget {
-        if (shedAbove <= 0 || shedAbove >= bytes) {
-            throw new IllegalArgumentException("a receive budget needs 0 < shedAbove < bytes, got bytes=" + bytes + " shedAbove=" + shedAbove);
+        if (shedAbove <= 0 || shedAbove >= bytes || agentShedAbove < shedAbove) {
+            throw new IllegalArgumentException("a receive budget needs 0 < shedAbove < bytes and agentShedAbove >= shedAbove, got bytes="
+                    + bytes + " shedAbove=" + shedAbove + " agentShedAbove=" + agentShedAbove);
         }
     }
 
-    /** True when the held bytes leave too little room for the streams that still read. */
+    /** True when the held bytes leave too little room for the tunnel's streams that still read. */
     public boolean overdrawn(long held) {
         return held > shedAbove;
+    }
+
+    /** True when the agent's tunnels together hold more than it allows. */
+    public boolean agentOverdrawn(long heldOverAllTunnels) {
+        return heldOverAllTunnels > agentShedAbove;
     }
 
     /** The stream to reset next: the one holding the most, if any holds anything. */

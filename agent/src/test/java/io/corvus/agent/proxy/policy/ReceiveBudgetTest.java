@@ -9,12 +9,18 @@ import org.junit.jupiter.api.Test;
 
 class ReceiveBudgetTest {
 
-    private final ReceiveBudget budget = new ReceiveBudget(16 << 20, 12 << 20);
+    private final ReceiveBudget budget = new ReceiveBudget(16 << 20, 12 << 20, 24 << 20);
 
     @Test
     void theBudgetIsOverdrawnOnlyAboveItsMark() {
         assertThat(budget.overdrawn(12 << 20)).isFalse();
         assertThat(budget.overdrawn((12 << 20) + 1)).isTrue();
+    }
+
+    @Test
+    void theAgentIsOverdrawnOnlyAboveItsOwnMark() {
+        assertThat(budget.agentOverdrawn(24 << 20)).isFalse();
+        assertThat(budget.agentOverdrawn((24 << 20) + 1)).isTrue();
     }
 
     @Test
@@ -35,8 +41,10 @@ class ReceiveBudgetTest {
 
     @Test
     void aMarkOutsideTheBudgetIsRefusedWithTheRule() {
-        assertThatThrownBy(() -> new ReceiveBudget(1 << 20, 1 << 20)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new ReceiveBudget(1 << 20, 1 << 20, 1 << 20)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("0 < shedAbove < bytes");
-        assertThatThrownBy(() -> new ReceiveBudget(1 << 20, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReceiveBudget(1 << 20, 0, 1 << 20)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ReceiveBudget(16 << 20, 12 << 20, 8 << 20)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("agentShedAbove >= shedAbove");
     }
 }

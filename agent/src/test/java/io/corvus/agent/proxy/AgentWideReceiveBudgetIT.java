@@ -1,0 +1,99 @@
+package io.corvus.agent.proxy;
+
+import static io.corvus.agent.topology.Topologies.cloud;
+import static io.corvus.agent.topology.Topologies.edge;
+import static io.corvus.agent.topology.Topologies.member;
+import static io.corvus.agent.topology.Topologies.proxy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import io.corvus.agent.Steady;
+import io.corvus.agent.proxy.ProxyRig.Agent;
+import io.corvus.agent.topology.ClusterView;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cloud gateway serves every edge pool, one tunnel each. Each tunnel may hold up to 12 MiB its
+ * streams have not read before it resets its biggest holders; over all tunnels the agent holds at
+ * most 24 MiB, the tunnel holding the most giving way.
+ */
+class AgentWideReceiveBudgetIT {
+
+    private static final int POOLS = 3;
+    private static final int STALLED_PER_POOL = 12; // 12 windows of 1 MiB at most: never over one tunnel's 12 MiB, over the agent's 24 MiB in three
+
+    @Test
+    void answersNobodyReadsFromThreePoolsHoldNoMoreThanTheAgentsBudgetAndOthersKeepFlowing() throws Exception {
+        try (ProxyRig rig = new ProxyRig()) {
+            List<KubeletLike> kubelets = new ArrayList<>();
+            for (int pool = 1; pool <= POOLS; pool++) {
+                kubelets.add(rig.closeLater(new KubeletLike("edge-" + pool, "127.0.0." + pool)));
+            }
+            Agent cloud = rig.agent("cloud-1", Set.of());
+            cloud.apply(view(1, 0));
+            List<Agent> edges = new ArrayList<>();
+            for (int pool = 1; pool <= POOLS; pool++) {
+                edges.add(rig.agent("edge-" + pool, Set.of(kubelets.get(pool - 1).port())));
+            }
+            ClusterView view = view(2, cloud.tunnelPort());
+            cloud.apply(view);
+            edges.forEach(edge -> edge.apply(view));
+            edges.forEach(edge -> ProxyRig.awaitTunnels(edge, cloud));
+
+            List<RawHttp> readers = new ArrayList<>();
+            try {
+                for (int pool = 1; pool <= POOLS; pool++) {
+                    for (int i = 0; i < STALLED_PER_POOL; i++) {
+                        RawHttp reader = rig.closeLater(readerThatNeverReads(cloud.httpPort()));
+                        readers.add(reader);
+                        reader.send("GET /stream HTTP/1.1\r\nHost: edge-" + pool + ":" + kubelets.get(pool - 1).port() + "\r\n\r\n");
+                    }
+                }
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                        .until(Steady.within(0, () -> kubelets.stream().mapToLong(k -> k.streamed.get()).sum()));
+
+                assertThat(cloud.stats().shedStreams()).as("answers reset for the agent's budget, none for a tunnel's").isPositive();
+                assertThat(cloud.stats().heldUnread()).as("bytes the cloud gateway holds unread").isLessThanOrEqualTo(25 << 20);
+                for (int pool = 1; pool <= POOLS; pool++) {
+                    try (RawHttp client = RawHttp.to(cloud.httpPort())) {
+                        client.send("GET /pods HTTP/1.1\r\nHost: edge-" + pool + ":" + kubelets.get(pool - 1).port() + "\r\n\r\n");
+                        assertThat(client.rest()).as("a reading client beside the stalled ones").contains("\"node\":\"edge-" + pool + "\"");
+                    }
+                }
+            } finally {
+                for (RawHttp reader : readers) {
+                    reader.socket.setSoLinger(true, 0);
+                    reader.close();
+                }
+            }
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(cloud.stats().openStreams()).as("streams open at the cloud gateway").isZero();
+                assertThat(cloud.stats().heldUnread()).as("held once the readers hung up").isZero();
+            });
+        }
+    }
+
+    /** A client with a 4 KiB receive buffer, so the kernel soaks up little of what it never reads. */
+    private static RawHttp readerThatNeverReads(int port) throws java.io.IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        return new RawHttp(socket);
+    }
+
+    private static ClusterView view(long generation, int cloudPort) {
+        ClusterView view = ClusterView.empty(ProxyRig.CLUSTER)
+                .with(cloud(ProxyRig.CLUSTER, generation, List.of(), proxy("cloud-1", "127.0.0.1", cloudPort)));
+        for (int pool = 1; pool <= POOLS; pool++) {
+            view = view.with(edge(ProxyRig.CLUSTER, "pool-" + pool, generation, 1, member("edge-" + pool, "127.0.0." + pool)));
+        }
+        return view;
+    }
+}
