@@ -1,5 +1,6 @@
 package io.corvus.agent.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -82,6 +83,15 @@ final class ProxyRig implements AutoCloseable {
         List<String> cloudNodes = Arrays.stream(clouds).map(Agent::node).toList();
         await().atMost(Duration.ofSeconds(10)).until(() -> edge.runtime().status().peers().equals(cloudNodes)
                 && Arrays.stream(clouds).allMatch(cloud -> cloud.runtime().status().peers().contains(edge.node())));
+    }
+
+    /** Waits until none of the agents has a stream open: every stream, its buffers and its socket are gone. */
+    static void awaitNoOpenStreams(Agent... agents) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (Agent agent : agents) {
+                assertThat(agent.stats().openStreams()).as("streams open at " + agent.node()).isZero();
+            }
+        });
     }
 
     /** One agent of the rig. */

@@ -152,10 +152,7 @@ class ProxyRobustnessIT {
                 }
             }
 
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(cloud.stats().openStreams()).as("streams open at the cloud gateway").isZero();
-                assertThat(edge.stats().openStreams()).as("streams open at the edge gateway").isZero();
-            });
+            ProxyRig.awaitNoOpenStreams(cloud, edge);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openDescriptors()).as("open file descriptors")
                     .isLessThanOrEqualTo(descriptors + 8));
             provokeLeakReports();
@@ -199,15 +196,10 @@ class ProxyRobustnessIT {
             }
         } finally {
             for (RawHttp pusher : pushers) {
-                // hang up with a reset: a FIN would wait behind the bytes the stalled path never takes
-                pusher.socket.setSoLinger(true, 0);
-                pusher.close();
+                pusher.hangUpWithReset();
             }
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(cloud.stats().openStreams()).as("streams open at the cloud gateway").isZero();
-            assertThat(edge.stats().openStreams()).as("streams open at the edge gateway").isZero();
-        });
+        ProxyRig.awaitNoOpenStreams(cloud, edge);
     }
 
     @Test
@@ -219,13 +211,9 @@ class ProxyRobustnessIT {
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(Steady.within(0, cloud.stats()::bytesIn));
         assertThat(edge.stats().openStreams()).isOne();
 
-        pusher.socket.setSoLinger(true, 0); // a reset: a FIN would wait behind the bytes the stalled path never takes
-        pusher.close();
+        pusher.hangUpWithReset();
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(cloud.stats().openStreams()).as("streams open at the cloud gateway").isZero();
-            assertThat(edge.stats().openStreams()).as("the edge's stream, its window of unread frames and its target socket").isZero();
-        });
+        ProxyRig.awaitNoOpenStreams(cloud, edge); // at the edge: the stream, its window of unread frames and its target socket
     }
 
     /** Writes until the connection is closed (the agent reset its stream) or the test closes it. */

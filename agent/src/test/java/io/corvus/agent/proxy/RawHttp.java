@@ -65,6 +65,12 @@ final class RawHttp implements AutoCloseable {
         return read.toString();
     }
 
+    /** Closes with a reset: a FIN would wait behind sent bytes that a stalled path never takes. */
+    void hangUpWithReset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
