@@ -36,7 +36,7 @@ public final class ProxyStats {
         reconnects = Counter.builder("corvus.proxy.reconnects").description("tunnel connections dialled again after a loss")
                 .register(registry);
         shedStreams = Counter.builder("corvus.proxy.streams.shed")
-                .description("streams reset because their unread data nearly filled the tunnel's receive budget").register(registry);
+                .description("streams reset because their unread data nearly filled the tunnel's or the agent's receive budget").register(registry);
         connectLatency = Timer.builder("corvus.proxy.connect").description("time to an established tunnel (TCP, TLS, HTTP/2)")
                 .register(registry);
     }

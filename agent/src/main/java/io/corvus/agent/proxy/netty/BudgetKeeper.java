@@ -111,6 +111,9 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
         }
         ctx.executor().execute(() -> {
             askedToShed.set(false);
+            if (!ctx.channel().isActive()) {
+                return; // the tunnel went meanwhile and left the count: reporting now would put it back
+            }
             long elsewhere = across.heldBeside(this);
             shedWhile(held -> budget.agentOverdrawn(elsewhere + held),
                     "the agent's tunnels held more than " + (budget.agentShedAbove() >> 20) + " MiB together");
