@@ -45,6 +45,8 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
     private final ProxyStats stats;
     private ChannelHandlerContext ctx;
     private final AtomicBoolean askedToShed = new AtomicBoolean();
+    /** What this tunnel last told {@link HeldAcrossTunnels} it holds; read from other tunnels' loops. */
+    private volatile long reported;
     /** The relayed streams by id, each with the socket it is joined to. */
     private final Map<Integer, Relayed> relayed = new HashMap<>();
 
@@ -94,7 +96,7 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
         ctx.fireChannelReadComplete(); // the streams take what they can first
         Http2Connection connection = codec.connection();
         long held = connection.local().flowController().unconsumedBytes(connection.connectionStream());
-        across.report(this, held);
+        report(held);
         if (budget.overdrawn(held)) {
             shedWhile(budget::overdrawn, "the tunnel's receive budget of " + (budget.bytes() >> 20) + " MiB was nearly used up");
         }
@@ -137,7 +139,19 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
             total -= itsHeld;
             shed(victim.get(), itsHeld, why);
         }
-        across.report(this, total);
+        report(total);
+    }
+
+    /** Tells the agent's count what this tunnel holds now, if that changed (mostly it stays 0). */
+    private void report(long held) {
+        if (held != reported) {
+            across.changed(held - reported);
+            reported = held;
+        }
+    }
+
+    long reported() {
+        return reported;
     }
 
     @Override

@@ -1,64 +1,58 @@
 package io.corvus.agent.proxy.netty;
 
-import java.util.Map;
+import java.util.Comparator;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.corvus.agent.proxy.ProxyStats;
-import io.corvus.agent.proxy.policy.ReceiveBudget;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 
 /**
  * What all of an agent's tunnels hold unread, against the agent-wide mark of its
- * {@link ReceiveBudget}. Each tunnel's {@link BudgetKeeper} reports its own figure after every read
- * from its connection, on its own event loop; while the sum is over the mark, the tunnel holding
- * the most is asked to reset its biggest stream. One per agent.
+ * {@link io.corvus.agent.proxy.policy.ReceiveBudget}. Each tunnel's {@link BudgetKeeper} reports
+ * when its own figure changes, on its own event loop; while the sum is over the mark, the tunnel
+ * holding the most is asked to reset its biggest streams. One per agent.
  */
 public final class HeldAcrossTunnels {
 
-    private final ReceiveBudget budget;
     private final ProxyStats stats;
-    private final Map<BudgetKeeper, Long> reported = new ConcurrentHashMap<>();
+    private final Set<BudgetKeeper> tunnels = ConcurrentHashMap.newKeySet();
     private final AtomicLong total = new AtomicLong();
 
     public HeldAcrossTunnels(ProxyStats stats) {
-        this(Tunnel.BUDGET, stats);
-    }
-
-    HeldAcrossTunnels(ReceiveBudget budget, ProxyStats stats) {
-        this.budget = budget;
         this.stats = stats;
         stats.watchHeldUnread(total::get);
     }
 
-    /** The keeper for a new tunnel connection. */
+    /** The keeper for a new tunnel connection; it counts until the connection closes. */
     BudgetKeeper keeper(Http2FrameCodec codec) {
-        return new BudgetKeeper(budget, codec, this, stats);
+        BudgetKeeper keeper = new BudgetKeeper(Tunnel.BUDGET, codec, this, stats);
+        tunnels.add(keeper);
+        return keeper;
     }
 
-    /** A tunnel's keeper says what its tunnel holds now; returns what the agent holds. */
-    long report(BudgetKeeper keeper, long held) {
-        Long before = reported.put(keeper, held);
-        return total.addAndGet(held - (before == null ? 0 : before));
+    /** A tunnel's figure moved by {@code delta}. */
+    void changed(long delta) {
+        total.addAndGet(delta);
     }
 
     /** The tunnel is gone, and with it what it held. */
     void leave(BudgetKeeper keeper) {
-        Long before = reported.remove(keeper);
-        if (before != null) {
-            total.addAndGet(-before);
+        if (tunnels.remove(keeper)) {
+            total.addAndGet(-keeper.reported());
         }
     }
 
     /** What the agent's other tunnels hold, as last reported. */
     long heldBeside(BudgetKeeper keeper) {
-        return total.get() - reported.getOrDefault(keeper, 0L);
+        return total.get() - keeper.reported();
     }
 
-    /** While the agent is over its mark: the tunnel holding the most resets its biggest stream. */
+    /** While the agent is over its mark: the tunnel holding the most resets its biggest streams. */
     void rebalance() {
-        if (budget.agentOverdrawn(total.get())) {
-            reported.entrySet().stream().max(Map.Entry.comparingByValue()).ifPresent(most -> most.getKey().shedForTheAgent());
+        if (Tunnel.BUDGET.agentOverdrawn(total.get())) {
+            tunnels.stream().max(Comparator.comparingLong(BudgetKeeper::reported)).ifPresent(BudgetKeeper::shedForTheAgent);
         }
     }
 }

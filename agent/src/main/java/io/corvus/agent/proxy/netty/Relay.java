@@ -43,10 +43,8 @@ public final class Relay {
         Ends ends = new Ends(socket, stream);
         socket.pipeline().addLast("relay", new SocketSide(stream, stats, ends));
         stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats, ends));
-        BudgetKeeper budget = stream.parent().pipeline().get(BudgetKeeper.class);
-        if (budget != null) {
-            budget.track(stream, socket); // both sides join on the stream's event loop
-        }
+        // every tunnel has its keeper; both sides join on the stream's event loop, the keeper's
+        stream.parent().pipeline().get(BudgetKeeper.class).track(stream, socket);
         Gate gate = stream.pipeline().get(Gate.class);
         if (gate != null) {
             stream.eventLoop().execute(gate::open);
