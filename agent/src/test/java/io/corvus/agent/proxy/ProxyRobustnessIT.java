@@ -172,14 +172,7 @@ class ProxyRobustnessIT {
         try {
             // 100 streams, each 1 MiB of window: unbounded they would hold 100 MiB, above an agent's 64 MiB of direct memory
             for (int i = 0; i < 100; i++) {
-                RawHttp pusher = RawHttp.to(cloud.httpPort());
-                pushers.add(pusher);
-                pusher.send("CONNECT edge-1:" + stalledTarget.port() + " HTTP/1.1\r\n\r\n");
-                assertThat(pusher.head()).startsWith("HTTP/1.1 200");
-                Thread.ofVirtual().start(() -> {
-                    pushUntilItFails(pusher);
-                    cutOff.incrementAndGet();
-                });
+                pushers.add(pushIntoTheStalledTarget(cutOff::incrementAndGet));
             }
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(Steady.within(0, cloud.stats()::bytesIn));
 
@@ -204,10 +197,7 @@ class ProxyRobustnessIT {
 
     @Test
     void aClientThatHangsUpOnAStalledStreamFreesItAtBothGateways() throws Exception {
-        RawHttp pusher = RawHttp.to(cloud.httpPort());
-        pusher.send("CONNECT edge-1:" + stalledTarget.port() + " HTTP/1.1\r\n\r\n");
-        assertThat(pusher.head()).startsWith("HTTP/1.1 200");
-        Thread.ofVirtual().start(() -> pushUntilItFails(pusher));
+        RawHttp pusher = pushIntoTheStalledTarget(() -> { });
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(500)).until(Steady.within(0, cloud.stats()::bytesIn));
         assertThat(edge.stats().openStreams()).isOne();
 
@@ -216,16 +206,26 @@ class ProxyRobustnessIT {
         ProxyRig.awaitNoOpenStreams(cloud, edge); // at the edge: the stream, its window of unread frames and its target socket
     }
 
-    /** Writes until the connection is closed (the agent reset its stream) or the test closes it. */
-    private static void pushUntilItFails(RawHttp pusher) {
-        byte[] chunk = new byte[64 * 1024];
-        try {
-            while (true) {
-                pusher.out.write(chunk);
+    /**
+     * A client that opens a stream to the target that never reads and writes into it, on a virtual
+     * thread, until its connection is closed (the agent reset its stream) or the test closes it;
+     * then {@code cutOff} runs.
+     */
+    private RawHttp pushIntoTheStalledTarget(Runnable cutOff) throws IOException {
+        RawHttp pusher = RawHttp.to(cloud.httpPort());
+        pusher.send("CONNECT edge-1:" + stalledTarget.port() + " HTTP/1.1\r\n\r\n");
+        assertThat(pusher.head()).startsWith("HTTP/1.1 200");
+        Thread.ofVirtual().start(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                while (true) {
+                    pusher.out.write(chunk);
+                }
+            } catch (IOException ended) {
+                cutOff.run();
             }
-        } catch (IOException ended) {
-            // reset by the agent, or closed by the test
-        }
+        });
+        return pusher;
     }
 
     /** Sends the attack as a certified edge node; true when the agent closed the connection, false when it still answers a PING. */
