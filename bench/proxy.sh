@@ -10,9 +10,34 @@
 #   bench/proxy.sh [BULK_MIB] --profile=bulk1|bulk64|newstream
 #                                        only that Corvus workload, three runs under perf: the agents' CPU by
 #                                        part (kernel, compiled Java, BoringSSL, JVM, libc) and hottest symbols
-# Agent JVM options: CORVUS_AGENT_JVM="..." (default "@agent/jvm.options", as the launcher runs its agents).
+#   bench/proxy.sh [BULK_MIB] --against=COMMIT
+#                                        this build's agents against those of another commit (built from git archive
+#                                        into run/against/), both pairs up at once, six rounds in alternating order;
+#                                        prints ratio_vs_base_* (throughput) and ratio_cpu_vs_base_* (CPU per unit)
+# Agent JVM options: CORVUS_AGENT_JVM="..." (default "@agent/jvm.options" of each build, as the launcher runs its agents).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == --against=* ]]; then
+    wanted=${arg#--against=}
+    if ! commit=$(git rev-parse --verify --quiet "$wanted^{commit}"); then
+      echo "--against takes a commit of this repository; '$wanted' is none (try a hash from git log)" >&2; exit 2
+    fi
+    base=run/against/$commit
+    if ! [ -f "$base/agent/target/quarkus-app/quarkus-run.jar" ]; then
+      echo "building the agent of $commit in $base (log: run/against-build.log) ..." >&2
+      rm -rf "$base" && mkdir -p "$base"
+      git archive "$commit" | tar -x -C "$base"
+      # package, not install: the other build must not replace this one's artifacts in ~/.m2
+      if ! (. tools/jdk25.sh && use_jdk25 && cd "$base" && mvn -B -DskipTests package -pl agent -am) > run/against-build.log 2>&1; then
+        tail -30 run/against-build.log >&2; echo "building $commit failed; see run/against-build.log" >&2; exit 1
+      fi
+    fi
+    arg=--against=$PWD/$base
+  fi
+  args+=("$arg")
+done
 if ! [ -x /usr/sbin/sshd ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing openssh-server for the ssh peer ..." >&2
@@ -24,4 +49,4 @@ fi
 if [[ " $* " == *" --profile="* ]] && ! command -v perf >/dev/null; then
   echo "--profile needs perf: apt-get install -y linux-perf" >&2; exit 2
 fi
-exec tools/run-bench.sh agent ProxyBench "$@"
+exec tools/run-bench.sh agent ProxyBench "${args[@]}"

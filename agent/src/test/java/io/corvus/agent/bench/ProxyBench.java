@@ -55,11 +55,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  */
 public final class ProxyBench {
 
-    private static final String CLUSTER = "bench";
     private static final byte[] KIB = new byte[1024];
     private static final int CLIENTS = 64;
     /** Each throughput test runs this many times, the variants taking turns (see {@link Rounds}). */
     private static final int ROUNDS = 3;
+    /** With {@code --against}, rounds of the two builds, in alternating order (see {@link #compareBuilds}). */
+    private static final int BUILD_ROUNDS = 6;
     /** The agents' JIT has settled when a warm-up round makes it compile fewer methods than this. */
     private static final int JIT_SETTLED = 10;
     private static final int WARM_UP_ROUNDS_MAX = 40;
@@ -82,9 +83,8 @@ public final class ProxyBench {
 
     private static void run(String[] args) throws Exception {
         List<String> arguments = new ArrayList<>(Arrays.asList(args));
-        String profile = arguments.stream().filter(a -> a.startsWith("--profile=")).map(a -> a.substring("--profile=".length()))
-                .findFirst().orElse(null);
-        arguments.removeIf(a -> a.startsWith("--profile="));
+        String profile = option(arguments, "--profile=");
+        String against = option(arguments, "--against=");
         if (profile != null && !List.of("bulk1", "bulk64", "newstream").contains(profile)) {
             throw new IllegalArgumentException("--profile takes bulk1, bulk64 or newstream, not '" + profile + "'");
         }
@@ -100,87 +100,47 @@ public final class ProxyBench {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 new TopicBootstrap(admin).ensureTopics();
             }
-            ClusterCa ca = ClusterCa.create(CLUSTER, Duration.ofDays(1));
-            int[] ports = FreePorts.take(12);
-            int[] cloudPorts = Arrays.copyOfRange(ports, 0, 5);
-            int[] edgePorts = Arrays.copyOfRange(ports, 5, 10);
             // perf names the agents' compiled Java methods from the symbol map each JVM writes at exit
             List<String> extraJvm = profile == null ? List.of() : List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DumpPerfMapAtExit");
-            Process cloud = startAgent(root, work, bootstrap, ca, "cloud-1", cloudPorts, targets, extraJvm);
-            Process edge = startAgent(root, work, bootstrap, ca, "edge-1", edgePorts, targets, extraJvm);
-            agents.add(cloud);
-            agents.add(edge);
-            try (EventPublisher publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench")),
-                    EventCodec.create(), "bench")) {
-                publisher.publish(new GatewayTopology(CLUSTER, "cloud", 1, "cloud", false, true, false,
-                        List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, cloudPorts[0], null)),
-                        List.of(new GatewayTopology.Member("cloud-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
-                publisher.publish(new GatewayTopology(CLUSTER, "edge", 1, "edge", true, true, false,
-                        List.of(new GatewayTopology.Endpoint("edge-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, null, null)),
-                        List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
-            }
-            int door = cloudPorts[2];
-            Dialer corvus = port -> connectThrough(door, "edge-1:" + port);
-            awaitTunnel(corvus, targets.echoPort());
+            Gateways corvus = Gateways.start(root, "bench", work, bootstrap, targets, extraJvm);
+            agents.addAll(corvus.agents());
             if (profile != null) {
                 Path samples = work.resolve("perf.data");
-                profile(profile, corvus, targets, agents, bulkBytes, samples);
+                profile(profile, corvus.dialer(), targets, agents, bulkBytes, samples);
                 stop(agents); // the agents write their symbol maps as they exit
                 agents.clear();
                 printProfile(samples);
                 return;
             }
+            if (against != null) {
+                Gateways base = Gateways.start(Path.of(against), "base", work, bootstrap, targets, List.of());
+                agents.addAll(base.agents());
+                compareBuilds(corvus, base, targets, bulkBytes);
+                return;
+            }
             awaitIdle(agents); // the tunnel is up, nothing flows
-            figures.put("agent_rss_idle_mb_cloud", mb(rssKb(cloud)));
-            figures.put("agent_rss_idle_mb_edge", mb(rssKb(edge)));
+            figures.put("agent_rss_idle_mb_cloud", mb(rssKb(corvus.cloud())));
+            figures.put("agent_rss_idle_mb_edge", mb(rssKb(corvus.edge())));
 
-            int sinkTunnel = ports[10];
-            int echoTunnel = ports[11];
+            int[] sshPorts = FreePorts.take(2);
+            int sinkTunnel = sshPorts[0];
+            int echoTunnel = sshPorts[1];
             sshStates.add(ssh(root, "start", String.valueOf(sinkTunnel), "127.0.0.1:" + targets.sinkPort()));
             sshStates.add(ssh(root, "start", String.valueOf(echoTunnel), "127.0.0.1:" + targets.echoPort()));
             Dialer raw = port -> new Socket(InetAddress.getLoopbackAddress(), port);
             Dialer viaSsh = port -> new Socket(InetAddress.getLoopbackAddress(), port == targets.sinkPort() ? sinkTunnel : echoTunnel);
-            List<Long> sshPids = sshPids(sshStates);
 
-            Map<String, Dialer> variants = new LinkedHashMap<>();
-            variants.put("raw", raw);
-            variants.put("ssh", viaSsh);
-            variants.put("corvus", corvus);
-            Map<String, List<?>> tunnelProcesses = Map.of("raw", List.of(), "ssh", sshPids, "corvus", agents);
-            Rounds rounds = new Rounds();
-            RssSampler sampler = new RssSampler(List.of(cloud, edge)).start();
-            for (int round = 0; round < ROUNDS; round++) {
-                for (var variant : variants.entrySet()) {
-                    String name = variant.getKey();
-                    Dialer dialer = variant.getValue();
-                    List<?> processes = tunnelProcesses.get(name);
-                    if (round == 0) {
-                        String compiled = warmUp(dialer, targets, bulkBytes, name.equals("corvus") ? agents : List.of());
-                        if (name.equals("corvus")) {
-                            figures.put("corvus_warm_up_jit_compiles_per_round", compiled);
-                        }
-                        double[] kept = keptStream(dialer, targets.echoPort(), 20_000);
-                        figures.put(name + "_kept_p50_ms", fmt(kept[0]));
-                        figures.put(name + "_kept_p99_ms", fmt(kept[1]));
-                    }
-                    for (int streams : new int[] {1, CLIENTS}) {
-                        String test = "bulk" + streams;
-                        Usage usage = Usage.from(processes);
-                        rounds.add(name + "_" + test + "_gbit_s", bulk(dialer, targets.sinkPort(), streams, bulkBytes));
-                        usage.addTo(rounds, name, test, "cpu_s_per_gb_" + test, bulkBytes / 1e9);
-                    }
-                    Usage usage = Usage.from(processes);
-                    double[] fresh = newStreams(dialer, targets.echoPort(), CLIENTS * 100);
-                    usage.addTo(rounds, name, "newstream", "cpu_ms_per_newstream", CLIENTS * 100 / 1e3); // CPU-s per 1,000 = ms per stream
-                    rounds.add(name + "_newstream_rps", fresh[0]);
-                    rounds.add(name + "_newstream_p99_ms", fresh[1]);
-                }
-            }
+            Map<String, Variant> variants = new LinkedHashMap<>();
+            variants.put("raw", new Variant(raw, List.of(), List.of()));
+            variants.put("ssh", new Variant(viaSsh, sshPids(sshStates), List.of()));
+            variants.put("corvus", new Variant(corvus.dialer(), agents, agents));
+            RssSampler sampler = new RssSampler(corvus.agents()).start();
+            Rounds rounds = measure(variants, targets, bulkBytes, ROUNDS, false, figures);
             long[] peak = sampler.stop();
             figures.putAll(rounds.medians());
             awaitIdle(agents); // idle again: what a gateway holds between bursts
-            figures.put("agent_rss_after_load_mb_cloud", mb(rssKb(cloud)));
-            figures.put("agent_rss_after_load_mb_edge", mb(rssKb(edge)));
+            figures.put("agent_rss_after_load_mb_cloud", mb(rssKb(corvus.cloud())));
+            figures.put("agent_rss_after_load_mb_edge", mb(rssKb(corvus.edge())));
             figures.put("agent_rss_load_mb_cloud", mb(peak[0]));
             figures.put("agent_rss_load_mb_edge", mb(peak[1]));
             figures.putAll(rounds.pairedRatios("ratio_vs_ssh_bulk1", "corvus_bulk1_gbit_s", "ssh_bulk1_gbit_s"));
@@ -195,6 +155,116 @@ public final class ProxyBench {
             }
             stop(agents); // before the broker: an agent stops cleanly only while it can reach it
             broker.close();
+        }
+    }
+
+    /** The value of {@code --name=value} among the arguments, which then leaves them; null if absent. */
+    private static String option(List<String> arguments, String prefix) {
+        String value = arguments.stream().filter(a -> a.startsWith(prefix)).map(a -> a.substring(prefix.length())).findFirst().orElse(null);
+        arguments.removeIf(a -> a.startsWith(prefix));
+        return value;
+    }
+
+    /** How a variant is reached, whose CPU it costs, and whose JIT its warm-up waits for. */
+    private record Variant(Dialer dialer, List<?> tunnelProcesses, List<Process> jitted) {
+    }
+
+    /**
+     * Each variant's warm-up and kept-stream latency, then {@code count} rounds of the throughput
+     * tests, the variants taking turns within each round; with {@code alternate} every other round
+     * runs them in reverse order, so that neither always goes first after the other's load.
+     */
+    private static Rounds measure(Map<String, Variant> variants, Targets targets, long bulkBytes, int count, boolean alternate,
+            Map<String, String> figures) throws Exception {
+        Rounds rounds = new Rounds();
+        for (int round = 0; round < count; round++) {
+            List<String> order = new ArrayList<>(variants.keySet());
+            if (alternate && round % 2 == 1) {
+                order = order.reversed();
+            }
+            for (String name : order) {
+                Variant variant = variants.get(name);
+                if (round == 0) {
+                    String compiled = warmUp(variant.dialer(), targets, bulkBytes, variant.jitted());
+                    if (!variant.jitted().isEmpty()) {
+                        figures.put(name + "_warm_up_jit_compiles_per_round", compiled);
+                    }
+                    double[] kept = keptStream(variant.dialer(), targets.echoPort(), 20_000);
+                    figures.put(name + "_kept_p50_ms", fmt(kept[0]));
+                    figures.put(name + "_kept_p99_ms", fmt(kept[1]));
+                }
+                for (int streams : new int[] {1, CLIENTS}) {
+                    String test = "bulk" + streams;
+                    Usage usage = Usage.from(variant.tunnelProcesses());
+                    rounds.add(name + "_" + test + "_gbit_s", bulk(variant.dialer(), targets.sinkPort(), streams, bulkBytes));
+                    usage.addTo(rounds, name, test, "cpu_s_per_gb_" + test, bulkBytes / 1e9);
+                }
+                Usage usage = Usage.from(variant.tunnelProcesses());
+                double[] fresh = newStreams(variant.dialer(), targets.echoPort(), CLIENTS * 100);
+                usage.addTo(rounds, name, "newstream", "cpu_ms_per_newstream", CLIENTS * 100 / 1e3); // CPU-s per 1,000 = ms per stream
+                rounds.add(name + "_newstream_rps", fresh[0]);
+                rounds.add(name + "_newstream_p99_ms", fresh[1]);
+            }
+        }
+        return rounds;
+    }
+
+    /**
+     * This build's agents against another build's ({@code --against}), both pairs up at once on the
+     * same broker and targets, in {@link #BUILD_ROUNDS} rounds whose order alternates: the machine's
+     * drift over minutes, larger here than most changes, then hits both alike.
+     */
+    private static void compareBuilds(Gateways corvus, Gateways base, Targets targets, long bulkBytes) throws Exception {
+        Map<String, String> figures = new LinkedHashMap<>();
+        List<Process> all = new ArrayList<>(corvus.agents());
+        all.addAll(base.agents());
+        awaitIdle(all);
+        for (var pair : Map.of("corvus", corvus, "base", base).entrySet()) {
+            figures.put(pair.getKey() + "_rss_idle_mb_cloud", mb(rssKb(pair.getValue().cloud())));
+            figures.put(pair.getKey() + "_rss_idle_mb_edge", mb(rssKb(pair.getValue().edge())));
+        }
+        Map<String, Variant> variants = new LinkedHashMap<>();
+        variants.put("corvus", new Variant(corvus.dialer(), corvus.agents(), corvus.agents()));
+        variants.put("base", new Variant(base.dialer(), base.agents(), base.agents()));
+        Rounds rounds = measure(variants, targets, bulkBytes, BUILD_ROUNDS, true, figures);
+        figures.putAll(rounds.medians());
+        for (String test : List.of("bulk1", "bulk64")) {
+            figures.putAll(rounds.pairedRatios("ratio_vs_base_" + test, "corvus_" + test + "_gbit_s", "base_" + test + "_gbit_s"));
+            figures.putAll(rounds.pairedRatios("ratio_cpu_vs_base_" + test, "corvus_cpu_s_per_gb_" + test, "base_cpu_s_per_gb_" + test));
+        }
+        figures.putAll(rounds.pairedRatios("ratio_vs_base_rps", "corvus_newstream_rps", "base_newstream_rps"));
+        figures.putAll(rounds.pairedRatios("ratio_cpu_vs_base_newstream", "corvus_cpu_ms_per_newstream", "base_cpu_ms_per_newstream"));
+        figures.forEach((name, value) -> System.out.println(name + "=" + value));
+    }
+
+    /** A cloud and an edge gateway of one build, given their roles by topology events for their own cluster. */
+    private record Gateways(Process cloud, Process edge, Dialer dialer) {
+        static Gateways start(Path build, String cluster, Path work, String bootstrap, Targets targets, List<String> extraJvm)
+                throws Exception {
+            ClusterCa ca = ClusterCa.create(cluster, Duration.ofDays(1));
+            int[] ports = FreePorts.take(10); // in one call: one after the other could hand out the same port twice
+            int[] cloudPorts = Arrays.copyOfRange(ports, 0, 5);
+            int[] edgePorts = Arrays.copyOfRange(ports, 5, 10);
+            Path folder = work.resolve(cluster); // its certificates and agent logs
+            Process cloud = startAgent(build, folder, bootstrap, cluster, ca, "cloud-1", cloudPorts, targets, extraJvm);
+            Process edge = startAgent(build, folder, bootstrap, cluster, ca, "edge-1", edgePorts, targets, extraJvm);
+            try (EventPublisher publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench")),
+                    EventCodec.create(), "bench")) {
+                publisher.publish(new GatewayTopology(cluster, "cloud", 1, "cloud", false, true, false,
+                        List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, cloudPorts[0], null)),
+                        List.of(new GatewayTopology.Member("cloud-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
+                publisher.publish(new GatewayTopology(cluster, "edge", 1, "edge", true, true, false,
+                        List.of(new GatewayTopology.Endpoint("edge-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, null, null)),
+                        List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
+            }
+            int door = cloudPorts[2];
+            Gateways gateways = new Gateways(cloud, edge, port -> connectThrough(door, "edge-1:" + port));
+            awaitTunnel(gateways.dialer(), targets.echoPort());
+            return gateways;
+        }
+
+        List<Process> agents() {
+            return List.of(cloud, edge);
         }
     }
 
@@ -408,20 +478,21 @@ public final class ProxyBench {
                 });
     }
 
-    private static Process startAgent(Path root, Path work, String bootstrap, ClusterCa ca, String node, int[] ports, Targets targets,
-            List<String> extraJvm) throws IOException {
+    /** One agent of the build checked out at {@code build} (its quarkus-run.jar, and its jvm.options unless CORVUS_AGENT_JVM says). */
+    private static Process startAgent(Path build, Path work, String bootstrap, String cluster, ClusterCa ca, String node, int[] ports,
+            Targets targets, List<String> extraJvm) throws IOException {
         NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@" + root.resolve("agent/jvm.options")).trim().split("\\s+")));
+        command.addAll(List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@" + build.resolve("agent/jvm.options")).trim().split("\\s+")));
         command.addAll(extraJvm);
-        command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + CLUSTER,
+        command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + cluster,
                 "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
                 "-Dcorvus.agent.proxy.tunnel-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
                 "-Dcorvus.agent.proxy.http-port=" + ports[2], "-Dquarkus.management.port=" + ports[3], "-Dquarkus.http.port=" + ports[4],
                 "-Dcorvus.agent.proxy.certificate=" + tls.certificate(), "-Dcorvus.agent.proxy.key=" + tls.key(),
                 "-Dcorvus.agent.proxy.ca=" + tls.ca(), "-Dcorvus.agent.proxy.dial=endpoints",
                 "-Dcorvus.agent.proxy.allowed-ports=" + targets.sinkPort() + "," + targets.echoPort(),
-                "-jar", root.resolve("agent/target/quarkus-app/quarkus-run.jar").toString()));
+                "-jar", build.resolve("agent/target/quarkus-app/quarkus-run.jar").toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(node + ".log").toFile()).start();
     }
 
@@ -546,13 +617,13 @@ public final class ProxyBench {
     }
 
     /**
-     * Until the agents are idle: together they used at most 5 CPU ticks (50 ms) in a second, their
-     * heartbeats and little else. The start-up, a load's tail, heap shrinking and native-memory
+     * Until the agents are idle: each pair of them used at most 5 CPU ticks (50 ms) in a second,
+     * their heartbeats and little else. The start-up, a load's tail, heap shrinking and native-memory
      * trimming are over by then.
      */
     private static void awaitIdle(List<Process> agents) {
         await("the agents to go idle").pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(1))
-                .until(Steady.within(5, () -> {
+                .until(Steady.within(5 * agents.size() / 2, () -> {
                     try {
                         return cpuTicks(agents);
                     } catch (IOException e) {
