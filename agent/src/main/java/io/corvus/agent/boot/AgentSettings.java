@@ -76,6 +76,13 @@ public interface AgentSettings {
         @WithDefault("5s")
         Duration dialTimeout();
 
+        /**
+         * A relayed socket that takes no byte this long while bytes wait for it (its reader stopped)
+         * is closed and its stream reset. Quiet streams with nothing to send are never cut.
+         */
+        @WithDefault("5m")
+        Duration stallTimeout();
+
         /** The first wait before dialling a lost tunnel again; it doubles, with jitter, up to the longest. */
         @WithDefault("200ms")
         Duration reconnectFirst();

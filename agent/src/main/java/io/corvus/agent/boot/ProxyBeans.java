@@ -30,7 +30,7 @@ public class ProxyBeans {
                 : Optional.empty();
         return new ProxyRuntime(new ProxyRuntime.Settings(settings.nodeName(), proxy.bindAddress(), proxy.tunnelPort(),
                 proxy.httpsPort(), proxy.httpPort(), tls, proxy.allowedPorts(), proxy.dial(), proxy.keepalive(), proxy.deadAfter(),
-                proxy.dialTimeout(), new Backoff(proxy.reconnectFirst(), proxy.reconnectLongest()), proxy.eventLoopThreads()),
+                proxy.dialTimeout(), proxy.stallTimeout(), new Backoff(proxy.reconnectFirst(), proxy.reconnectLongest()), proxy.eventLoopThreads()),
                 stats, settings.clusterId());
     }
 

@@ -38,10 +38,25 @@ public final class ProxyRuntime implements AutoCloseable {
     /**
      * @param tls          the node's certificate, key and CA; without them no proxy role can start
      * @param allowedPorts the target ports the edge side may dial
+     * @param stallTimeout how long a relayed socket may take no byte while bytes wait for it
      */
     public record Settings(String node, String bindAddress, int tunnelPort, int httpsPort, int httpPort, Optional<TlsFiles> tls,
             Set<Integer> allowedPorts, TunnelClient.DialMode dialMode, Duration keepalive, Duration deadAfter,
-            Duration dialTimeout, Backoff reconnect, int eventLoopThreads) {
+            Duration dialTimeout, Duration stallTimeout, Backoff reconnect, int eventLoopThreads) {
+        public Settings {
+            positive("keepalive", keepalive);
+            positive("dead-after", deadAfter);
+            positive("dial-timeout", dialTimeout);
+            positive("stall-timeout", stallTimeout);
+        }
+
+        /** A zero timeout would cut every stream at once, a zero keepalive flood the peer with PINGs. */
+        private static void positive(String setting, Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("corvus.agent.proxy." + setting + " must be a positive duration such as 2s or 5m, not "
+                        + value);
+            }
+        }
     }
 
     /** What the agent reports about its proxy: roles, peers, and why it cannot serve, if it cannot. */
@@ -67,7 +82,7 @@ public final class ProxyRuntime implements AutoCloseable {
     public ProxyRuntime(Settings settings, ProxyStats stats, String clusterId) {
         this.settings = settings;
         this.stats = stats;
-        this.held = new HeldAcrossTunnels(stats);
+        this.held = new HeldAcrossTunnels(stats, settings.stallTimeout());
         this.group = Transport.group(settings.eventLoopThreads());
         this.view = ClusterView.empty(clusterId);
         this.cloudPolicy = CloudPolicy.of(view);

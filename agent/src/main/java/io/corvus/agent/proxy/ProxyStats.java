@@ -23,6 +23,7 @@ public final class ProxyStats {
     private final Counter bytesOut;
     private final Counter reconnects;
     private final Counter shedStreams;
+    private final Counter stalledStreams;
     private final Timer connectLatency;
 
     public ProxyStats(MeterRegistry registry) {
@@ -37,6 +38,9 @@ public final class ProxyStats {
                 .register(registry);
         shedStreams = Counter.builder("corvus.proxy.streams.shed")
                 .description("streams reset because their unread data nearly filled the tunnel's or the agent's receive budget").register(registry);
+        stalledStreams = Counter.builder("corvus.proxy.streams.stalled")
+                .description("streams reset because their socket took no byte for the stall timeout while bytes waited for it")
+                .register(registry);
         connectLatency = Timer.builder("corvus.proxy.connect").description("time to an established tunnel (TCP, TLS, HTTP/2)")
                 .register(registry);
     }
@@ -93,6 +97,14 @@ public final class ProxyStats {
 
     public long shedStreams() {
         return (long) shedStreams.count();
+    }
+
+    public void streamStalled() {
+        stalledStreams.increment();
+    }
+
+    public long stalledStreams() {
+        return (long) stalledStreams.count();
     }
 
     /** Publishes what the agent's tunnels hold unread (bytes received that no stream has taken yet). */

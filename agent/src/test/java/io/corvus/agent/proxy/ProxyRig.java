@@ -53,11 +53,16 @@ final class ProxyRig implements AutoCloseable {
     }
 
     Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort) {
+        return agent(node, allowedPorts, tls, tunnelPort, Duration.ofMinutes(5));
+    }
+
+    /** As above, the relayed sockets cut after {@code stallTimeout} without taking a byte that waits for them. */
+    Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort, Duration stallTimeout) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ProxyStats stats = new ProxyStats(registry);
         ProxyRuntime runtime = new ProxyRuntime(new ProxyRuntime.Settings(node, "127.0.0.1", tunnelPort, 0, 0,
                 Optional.of(tls), allowedPorts, TunnelClient.DialMode.ENDPOINTS, Duration.ofMillis(200), Duration.ofMillis(600),
-                Duration.ofSeconds(2), new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 2), stats, CLUSTER);
+                Duration.ofSeconds(2), stallTimeout, new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 2), stats, CLUSTER);
         Agent agent = new Agent(node, runtime, stats);
         closing.add(runtime);
         return agent;

@@ -48,7 +48,7 @@ class ProxyRobustnessIT {
 
     private ProxyRig rig;
     private KubeletLike kubelet;
-    private NeverReads stalledTarget;
+    private SlowTarget stalledTarget;
     private Agent cloud;
     private Agent edge;
     private javax.net.ssl.SSLSocketFactory intruder;
@@ -57,7 +57,7 @@ class ProxyRobustnessIT {
     void cluster() throws Exception {
         rig = new ProxyRig();
         kubelet = rig.closeLater(new KubeletLike("edge-1", "127.0.0.1"));
-        stalledTarget = rig.closeLater(new NeverReads("127.0.0.1"));
+        stalledTarget = rig.closeLater(SlowTarget.neverReading("127.0.0.1"));
         cloud = rig.agent("cloud-1", Set.of());
         cloud.apply(view(1, 0));
         edge = rig.agent("edge-1", Set.of(kubelet.port(), stalledTarget.port()));
@@ -206,26 +206,8 @@ class ProxyRobustnessIT {
         ProxyRig.awaitNoOpenStreams(cloud, edge); // at the edge: the stream, its window of unread frames and its target socket
     }
 
-    /**
-     * A client that opens a stream to the target that never reads and writes into it, on a virtual
-     * thread, until its connection is closed (the agent reset its stream) or the test closes it;
-     * then {@code cutOff} runs.
-     */
     private RawHttp pushIntoTheStalledTarget(Runnable cutOff) throws IOException {
-        RawHttp pusher = RawHttp.to(cloud.httpPort());
-        pusher.send("CONNECT edge-1:" + stalledTarget.port() + " HTTP/1.1\r\n\r\n");
-        assertThat(pusher.head()).startsWith("HTTP/1.1 200");
-        Thread.ofVirtual().start(() -> {
-            byte[] chunk = new byte[64 * 1024];
-            try {
-                while (true) {
-                    pusher.out.write(chunk);
-                }
-            } catch (IOException ended) {
-                cutOff.run();
-            }
-        });
-        return pusher;
+        return RawHttp.connectAndPush(cloud.httpPort(), "edge-1:" + stalledTarget.port(), cutOff);
     }
 
     /** Sends the attack as a certified edge node; true when the agent closed the connection, false when it still answers a PING. */

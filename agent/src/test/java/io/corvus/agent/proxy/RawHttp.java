@@ -25,6 +25,31 @@ final class RawHttp implements AutoCloseable {
         return new RawHttp(new Socket("127.0.0.1", port));
     }
 
+    /**
+     * A client that opens a CONNECT stream through the front door to {@code target} and writes into
+     * it, on a virtual thread, until its connection is closed (by the agent, or the test) or its
+     * output shut down; then {@code whenCutOff} runs.
+     */
+    static RawHttp connectAndPush(int door, String target, Runnable whenCutOff) throws IOException {
+        RawHttp pusher = to(door).send("CONNECT " + target + " HTTP/1.1\r\n\r\n");
+        String head = pusher.head();
+        if (!head.startsWith("HTTP/1.1 200")) {
+            pusher.close();
+            throw new IOException("the front door answered " + head);
+        }
+        Thread.ofVirtual().start(() -> {
+            byte[] chunk = new byte[64 * 1024];
+            try {
+                while (true) {
+                    pusher.out.write(chunk);
+                }
+            } catch (IOException ended) {
+                whenCutOff.run();
+            }
+        });
+        return pusher;
+    }
+
     RawHttp send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -1,5 +1,6 @@
 package io.corvus.agent.proxy.netty;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +41,7 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
     private static final int ALWAYS_COPY_BELOW = 16 * 1024;
 
     private final ReceiveBudget budget;
+    private final Duration stallTimeout;
     private final Http2FrameCodec codec;
     private final HeldAcrossTunnels across;
     private final ProxyStats stats;
@@ -53,11 +55,17 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
     private record Relayed(Http2StreamChannel stream, Channel socket) {
     }
 
-    BudgetKeeper(ReceiveBudget budget, Http2FrameCodec codec, HeldAcrossTunnels across, ProxyStats stats) {
+    BudgetKeeper(ReceiveBudget budget, Duration stallTimeout, Http2FrameCodec codec, HeldAcrossTunnels across, ProxyStats stats) {
         this.budget = budget;
+        this.stallTimeout = stallTimeout;
         this.codec = codec;
         this.across = across;
         this.stats = stats;
+    }
+
+    /** How long a relayed socket may take no byte while bytes wait for it ({@link StallGuard}). */
+    Duration stallTimeout() {
+        return stallTimeout;
     }
 
     /** Counts a relayed stream in; it leaves when it closes. Call on the stream's event loop. */

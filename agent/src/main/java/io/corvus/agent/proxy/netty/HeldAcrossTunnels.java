@@ -1,5 +1,6 @@
 package io.corvus.agent.proxy.netty;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,22 +13,25 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
  * What all of an agent's tunnels hold unread, against the agent-wide mark of its
  * {@link io.corvus.agent.proxy.policy.ReceiveBudget}. Each tunnel's {@link BudgetKeeper} reports
  * when its own figure changes, on its own event loop; while the sum is over the mark, the tunnel
- * holding the most is asked to reset its biggest streams. One per agent.
+ * holding the most is asked to reset its biggest streams. One per agent; it also hands its keepers
+ * the agent's stall timeout for their relayed sockets ({@link StallGuard}).
  */
 public final class HeldAcrossTunnels {
 
     private final ProxyStats stats;
+    private final Duration stallTimeout;
     private final Set<BudgetKeeper> tunnels = ConcurrentHashMap.newKeySet();
     private final AtomicLong total = new AtomicLong();
 
-    public HeldAcrossTunnels(ProxyStats stats) {
+    public HeldAcrossTunnels(ProxyStats stats, Duration stallTimeout) {
         this.stats = stats;
+        this.stallTimeout = stallTimeout;
         stats.watchHeldUnread(total::get);
     }
 
     /** The keeper for a new tunnel connection; it counts until the connection closes. */
     BudgetKeeper keeper(Http2FrameCodec codec) {
-        BudgetKeeper keeper = new BudgetKeeper(Tunnel.BUDGET, codec, this, stats);
+        BudgetKeeper keeper = new BudgetKeeper(Tunnel.BUDGET, stallTimeout, codec, this, stats);
         tunnels.add(keeper);
         return keeper;
     }

@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * the tunnel stream it was given, both ways, without buffering: neither side reads more until the
  * other can take it (auto-read off; read again on writability). A stream that is not read keeps
  * its flow-control window closed, so the peer stops sending on that stream only. Half-close
- * travels as END_STREAM; a reset or a lost socket ends both.
+ * travels as END_STREAM; a reset or a lost socket ends both, as does a socket that stopped taking
+ * bytes ({@link StallGuard}).
  */
 public final class Relay {
 
@@ -41,10 +42,14 @@ public final class Relay {
         stats.streamOpened();
         stream.closeFuture().addListener(f -> stats.streamClosed());
         Ends ends = new Ends(socket, stream);
-        socket.pipeline().addLast("relay", new SocketSide(stream, stats, ends));
-        stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats, ends));
         // every tunnel has its keeper; both sides join on the stream's event loop, the keeper's
-        stream.parent().pipeline().get(BudgetKeeper.class).track(stream, socket);
+        BudgetKeeper keeper = stream.parent().pipeline().get(BudgetKeeper.class);
+        socket.pipeline().addLast("relay", new SocketSide(stream, stats, ends));
+        if (StallGuard.canWatch(socket)) {
+            socket.pipeline().addLast("stall-guard", new StallGuard(keeper.stallTimeout(), stats));
+        }
+        stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats, ends));
+        keeper.track(stream, socket);
         Gate gate = stream.pipeline().get(Gate.class);
         if (gate != null) {
             stream.eventLoop().execute(gate::open);

@@ -1,0 +1,85 @@
+package io.corvus.agent.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A target that reads little or nothing of what it is sent, with a 4 KiB receive buffer so the
+ * kernel soaks up little: what its clients send piles up in front of it, in the agent that relays
+ * to it. The way of a kubelet whose process stopped taking input, or of a reader on a slow disk.
+ */
+final class SlowTarget implements AutoCloseable {
+
+    private final ServerSocket listener = new ServerSocket();
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final int bytesPerTick;
+    private final AtomicLong taken = new AtomicLong();
+
+    private SlowTarget(String address, int bytesPerTick) throws IOException {
+        this.bytesPerTick = bytesPerTick;
+        listener.setReceiveBufferSize(4096); // accepted sockets inherit it
+        listener.bind(new InetSocketAddress(address, 0));
+        Thread.ofVirtual().name("slow-target").start(this::accept);
+    }
+
+    /** Accepts connections and never reads from them. */
+    static SlowTarget neverReading(String address) throws IOException {
+        return new SlowTarget(address, 0);
+    }
+
+    /** Reads at most {@code bytesPerTick} from each connection every 100 ms. */
+    static SlowTarget reading(String address, int bytesPerTick) throws IOException {
+        return new SlowTarget(address, bytesPerTick);
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Bytes read from all connections so far. */
+    long taken() {
+        return taken.get();
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket socket = listener.accept();
+                accepted.add(socket);
+                if (bytesPerTick > 0) {
+                    Thread.ofVirtual().start(() -> readSlowly(socket));
+                }
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void readSlowly(Socket socket) {
+        byte[] tick = new byte[bytesPerTick];
+        try {
+            InputStream in = socket.getInputStream();
+            for (int n; (n = in.read(tick)) >= 0; ) {
+                taken.addAndGet(n);
+                LockSupport.parkNanos(100_000_000L); // the pace this reader keeps, not a wait for something
+            }
+        } catch (IOException closed) {
+            // the agent cut the connection
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        for (Socket socket : accepted) {
+            socket.close();
+        }
+    }
+}
