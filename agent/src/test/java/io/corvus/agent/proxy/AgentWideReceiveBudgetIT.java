@@ -56,10 +56,11 @@ class AgentWideReceiveBudgetIT {
                         reader.send("GET /stream HTTP/1.1\r\nHost: edge-" + pool + ":" + kubelets.get(pool - 1).port() + "\r\n\r\n");
                     }
                 }
+                // awaited first: a pause in the streaming alone (a slow minute of this machine) can look steady
+                await("answers reset for the agent's budget").atMost(Duration.ofSeconds(60)).until(() -> cloud.stats().shedStreams() > 0);
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                         .until(Steady.within(0, () -> kubelets.stream().mapToLong(k -> k.streamed.get()).sum()));
 
-                assertThat(cloud.stats().shedStreams()).as("answers reset for the agent's budget, none for a tunnel's").isPositive();
                 assertThat(cloud.stats().heldUnread()).as("bytes the cloud gateway holds unread").isLessThanOrEqualTo(25 << 20);
                 for (int pool = 1; pool <= POOLS; pool++) {
                     try (RawHttp client = RawHttp.to(cloud.httpPort())) {
