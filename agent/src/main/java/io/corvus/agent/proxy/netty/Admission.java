@@ -72,7 +72,7 @@ abstract class Admission extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debugf("tunnel %s: %s", ctx.channel().remoteAddress(), cause.toString());
+        ChannelErrors.log(LOG, "tunnel " + ctx.channel().remoteAddress(), cause);
         ctx.close();
     }
 }

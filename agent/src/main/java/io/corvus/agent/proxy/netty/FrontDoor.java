@@ -319,7 +319,7 @@ public final class FrontDoor implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debugf("front door %s: %s", name, cause.toString());
+            ChannelErrors.log(LOG, "front door " + name + " connection " + ctx.channel().remoteAddress(), cause);
             ctx.close();
         }
 

@@ -213,7 +213,7 @@ public final class Relay {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debugf("relay socket %s: %s", ctx.channel().remoteAddress(), cause.toString());
+            ChannelErrors.log(LOG, "relay socket " + ctx.channel().remoteAddress(), cause);
             ctx.close();
         }
 
@@ -309,7 +309,7 @@ public final class Relay {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debugf("relay stream %s: %s", ctx.channel(), cause.toString());
+            ChannelErrors.log(LOG, "relay stream " + ctx.channel(), cause);
             ctx.close();
         }
     }

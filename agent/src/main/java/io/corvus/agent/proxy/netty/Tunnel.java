@@ -163,7 +163,7 @@ public final class Tunnel {
          */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debugf("tunnel %s: %s", ctx.channel().remoteAddress(), cause.toString());
+            ChannelErrors.log(LOG, "tunnel " + ctx.channel().remoteAddress(), cause);
             ctx.close();
         }
 
