@@ -26,11 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 class AgentWideReceiveBudgetIT {
 
-    private static final int POOLS = 3;
-    private static final int STALLED_PER_POOL = 12; // 12 windows of 1 MiB at most: never over one tunnel's 12 MiB, over the agent's 24 MiB in three
+    /**
+     * Each unread answer holds its 1 MiB window less what its socket took (a few hundred KiB), so 12
+     * per pool stay under a tunnel's 12 MiB. Three pools came to about the agent's 24 MiB and in some
+     * runs never got over it; four get over it by a few MiB (5-9 answers reset in three runs).
+     */
+    private static final int POOLS = 4;
+    private static final int STALLED_PER_POOL = 12;
 
     @Test
-    void answersNobodyReadsFromThreePoolsHoldNoMoreThanTheAgentsBudgetAndOthersKeepFlowing() throws Exception {
+    void answersNobodyReadsFromFourPoolsHoldNoMoreThanTheAgentsBudgetAndOthersKeepFlowing() throws Exception {
         try (ProxyRig rig = new ProxyRig()) {
             List<KubeletLike> kubelets = new ArrayList<>();
             for (int pool = 1; pool <= POOLS; pool++) {
