@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import io.corvus.agent.proxy.policy.ReceiveBudget;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
@@ -58,6 +59,12 @@ public final class Tunnel {
      * halved the throughput; the fair queue still takes turns across rounds.
      */
     static final int MIN_SHARE = 16 * 1024;
+    /**
+     * What the tunnel socket may have queued before it counts as full. HTTP/2's sender writes only
+     * what the socket can still take, so Netty's default (64 KiB) sent one 64 KiB frame per flush
+     * and writability event.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 
     private Tunnel() {
     }

@@ -157,6 +157,7 @@ public final class TunnelClient implements AutoCloseable {
             }
             long started = System.nanoTime();
             new Bootstrap().group(group).channel(Transport.socketChannel(group)).option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, Tunnel.WATER_MARK)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override

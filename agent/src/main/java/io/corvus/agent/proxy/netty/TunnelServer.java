@@ -13,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -65,6 +66,7 @@ public final class TunnelServer implements AutoCloseable {
 
     public TunnelServer start(InetSocketAddress bind) throws InterruptedException {
         listener = new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Tunnel.WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
