@@ -27,15 +27,17 @@ import org.junit.jupiter.api.Test;
 class AgentWideReceiveBudgetIT {
 
     /**
-     * Each unread answer holds its 1 MiB window less what its socket took (a few hundred KiB), so 12
-     * per pool stay under a tunnel's 12 MiB. Three pools came to about the agent's 24 MiB and in some
-     * runs never got over it; four get over it by a few MiB (5-9 answers reset in three runs).
+     * How much an unread answer holds in the agent depends on how much the kernel's socket buffers
+     * took first, often several MiB along the path: its stream's window (1 MiB) is not always full
+     * when everything stops. Twelve per pool never put a tunnel over its 12 MiB. Six pools put the
+     * agent over its 24 MiB in most runs (28-29 answers reset), not in all (one stopped at 19.7 MiB
+     * with nothing moving), so the test checks the bound and the flow, not that a reset happened.
      */
-    private static final int POOLS = 4;
+    private static final int POOLS = 6;
     private static final int STALLED_PER_POOL = 12;
 
     @Test
-    void answersNobodyReadsFromFourPoolsHoldNoMoreThanTheAgentsBudgetAndOthersKeepFlowing() throws Exception {
+    void answersNobodyReadsFromSixPoolsHoldNoMoreThanTheAgentsBudgetAndOthersKeepFlowing() throws Exception {
         try (ProxyRig rig = new ProxyRig()) {
             List<KubeletLike> kubelets = new ArrayList<>();
             for (int pool = 1; pool <= POOLS; pool++) {
@@ -61,9 +63,8 @@ class AgentWideReceiveBudgetIT {
                         reader.send("GET /stream HTTP/1.1\r\nHost: edge-" + pool + ":" + kubelets.get(pool - 1).port() + "\r\n\r\n");
                     }
                 }
-                // awaited first: a pause in the streaming alone (a slow minute of this machine) can look steady
-                await("answers reset for the agent's budget").atMost(Duration.ofSeconds(60)).until(() -> cloud.stats().shedStreams() > 0);
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                // every answer stalled: nothing streamed for 2 s (a pause of this machine alone is shorter)
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
                         .until(Steady.within(0, () -> kubelets.stream().mapToLong(k -> k.streamed.get()).sum()));
 
                 assertThat(cloud.stats().heldUnread()).as("bytes the cloud gateway holds unread").isLessThanOrEqualTo(25 << 20);
