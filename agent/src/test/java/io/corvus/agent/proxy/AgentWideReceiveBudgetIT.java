@@ -44,15 +44,11 @@ class AgentWideReceiveBudgetIT {
                 kubelets.add(rig.closeLater(new KubeletLike("edge-" + pool, "127.0.0." + pool)));
             }
             Agent cloud = rig.agent("cloud-1", Set.of());
-            cloud.apply(view(1, 0));
             List<Agent> edges = new ArrayList<>();
             for (int pool = 1; pool <= POOLS; pool++) {
                 edges.add(rig.agent("edge-" + pool, Set.of(kubelets.get(pool - 1).port())));
             }
-            ClusterView view = view(2, cloud.tunnelPort());
-            cloud.apply(view);
-            edges.forEach(edge -> edge.apply(view));
-            edges.forEach(edge -> ProxyRig.awaitTunnels(edge, cloud));
+            ProxyRig.bringUp(cloud, AgentWideReceiveBudgetIT::view, edges);
 
             List<RawHttp> readers = new ArrayList<>();
             try {

@@ -80,6 +80,24 @@ final class ProxyRig implements AutoCloseable {
         }
     }
 
+    /** The cluster as the agents see it, at a generation, naming the cloud gateway's tunnel port (0 before it serves). */
+    @FunctionalInterface
+    interface ViewAt {
+        ClusterView at(long generation, int cloudTunnelPort);
+    }
+
+    /**
+     * Brings a cloud gateway and its edge gateways up: the cloud starts serving on a free port, then
+     * all learn that port from the next generation, and the test waits until every tunnel is up.
+     */
+    static void bringUp(Agent cloud, ViewAt view, List<Agent> edges) {
+        cloud.apply(view.at(1, 0));
+        ClusterView serving = view.at(2, cloud.tunnelPort());
+        cloud.apply(serving);
+        edges.forEach(edge -> edge.apply(serving));
+        edges.forEach(edge -> awaitTunnels(edge, cloud));
+    }
+
     /**
      * Waits until the tunnels are up at both ends: the cloud registers an edge for its front doors
      * just after sending the SETTINGS that tell the edge its tunnel is up.

@@ -59,14 +59,10 @@ class ProxyRobustnessIT {
         kubelet = rig.closeLater(new KubeletLike("edge-1", "127.0.0.1"));
         stalledTarget = rig.closeLater(SlowTarget.neverReading("127.0.0.1"));
         cloud = rig.agent("cloud-1", Set.of());
-        cloud.apply(view(1, 0));
         edge = rig.agent("edge-1", Set.of(kubelet.port(), stalledTarget.port()));
-        ClusterView view = view(2, cloud.tunnelPort());
-        cloud.apply(view);
-        edge.apply(view);
+        ProxyRig.bringUp(cloud, this::view, List.of(edge));
         // the elected gateway of pool "lab": a valid certificate in the wrong hands
         intruder = JdkTls.context(rig.tls("edge-f"), true).getSocketFactory();
-        ProxyRig.awaitTunnels(edge, cloud);
     }
 
     @AfterEach

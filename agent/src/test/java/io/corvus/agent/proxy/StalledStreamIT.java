@@ -43,12 +43,8 @@ class StalledStreamIT {
         neverReading = rig.closeLater(SlowTarget.neverReading("127.0.0.1"));
         slowReader = rig.closeLater(SlowTarget.reading("127.0.0.1", 8 * 1024)); // 80 KiB/s
         cloud = rig.agent("cloud-1", Set.of(), rig.tls("cloud-1"), 0, STALL_TIMEOUT);
-        cloud.apply(view(1, 0));
         edge = rig.agent("edge-1", Set.of(kubelet.port(), neverReading.port(), slowReader.port()), rig.tls("edge-1"), 0, STALL_TIMEOUT);
-        ClusterView view = view(2, cloud.tunnelPort());
-        cloud.apply(view);
-        edge.apply(view);
-        ProxyRig.awaitTunnels(edge, cloud);
+        ProxyRig.bringUp(cloud, StalledStreamIT::view, List.of(edge));
     }
 
     @AfterEach
