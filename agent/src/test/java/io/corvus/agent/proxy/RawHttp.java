@@ -31,6 +31,18 @@ final class RawHttp implements AutoCloseable {
      * output shut down; then {@code whenCutOff} runs.
      */
     static RawHttp connectAndPush(int door, String target, Runnable whenCutOff) throws IOException {
+        return connectAndPush(door, target, Long.MAX_VALUE, whenCutOff);
+    }
+
+    /**
+     * As above, for an upload of {@code bytes} that ends normally: having written them all, the
+     * client shuts its output down.
+     */
+    static RawHttp connectAndUpload(int door, String target, long bytes) throws IOException {
+        return connectAndPush(door, target, bytes, () -> { });
+    }
+
+    private static RawHttp connectAndPush(int door, String target, long bytes, Runnable whenCutOff) throws IOException {
         RawHttp pusher = to(door).send("CONNECT " + target + " HTTP/1.1\r\n\r\n");
         String head = pusher.head();
         if (!head.startsWith("HTTP/1.1 200")) {
@@ -40,9 +52,10 @@ final class RawHttp implements AutoCloseable {
         Thread.ofVirtual().start(() -> {
             byte[] chunk = new byte[64 * 1024];
             try {
-                while (true) {
-                    pusher.out.write(chunk);
+                for (long left = bytes; left > 0; left -= chunk.length) {
+                    pusher.out.write(chunk, 0, (int) Math.min(chunk.length, left));
                 }
+                pusher.socket.shutdownOutput();
             } catch (IOException ended) {
                 whenCutOff.run();
             }

@@ -11,32 +11,40 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A target that reads little or nothing of what it is sent, with a 4 KiB receive buffer so the
- * kernel soaks up little: what its clients send piles up in front of it, in the agent that relays
+ * A target that reads little or nothing of what it is sent, with a receive buffer of what it reads
+ * at a time (at least 4 KiB) so the kernel soaks up little: what its clients send piles up in front of it, in the agent that relays
  * to it. The way of a kubelet whose process stopped taking input, or of a reader on a slow disk.
+ * It may first take a part at full speed, as a reader does before its disk fills up.
  */
 final class SlowTarget implements AutoCloseable {
 
     private final ServerSocket listener = new ServerSocket();
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final long fastBytes;
     private final int bytesPerTick;
     private final AtomicLong taken = new AtomicLong();
 
-    private SlowTarget(String address, int bytesPerTick) throws IOException {
+    private SlowTarget(String address, long fastBytes, int bytesPerTick) throws IOException {
+        this.fastBytes = fastBytes;
         this.bytesPerTick = bytesPerTick;
-        listener.setReceiveBufferSize(4096); // accepted sockets inherit it
+        listener.setReceiveBufferSize(Math.max(4096, bytesPerTick)); // accepted sockets inherit it
         listener.bind(new InetSocketAddress(address, 0));
         Thread.ofVirtual().name("slow-target").start(this::accept);
     }
 
     /** Accepts connections and never reads from them. */
     static SlowTarget neverReading(String address) throws IOException {
-        return new SlowTarget(address, 0);
+        return new SlowTarget(address, 0, 0);
     }
 
     /** Reads at most {@code bytesPerTick} from each connection every 100 ms. */
     static SlowTarget reading(String address, int bytesPerTick) throws IOException {
-        return new SlowTarget(address, bytesPerTick);
+        return new SlowTarget(address, 0, bytesPerTick);
+    }
+
+    /** Reads the first {@code fastBytes} of each connection as they come, then at most {@code bytesPerTick} every 100 ms. */
+    static SlowTarget fastThenSlow(String address, long fastBytes, int bytesPerTick) throws IOException {
+        return new SlowTarget(address, fastBytes, bytesPerTick);
     }
 
     int port() {
@@ -66,6 +74,12 @@ final class SlowTarget implements AutoCloseable {
         byte[] tick = new byte[bytesPerTick];
         try {
             InputStream in = socket.getInputStream();
+            for (long left = fastBytes, n; left > 0; left -= n) {
+                if ((n = in.read(tick, 0, (int) Math.min(tick.length, left))) < 0) {
+                    return;
+                }
+                taken.addAndGet(n);
+            }
             for (int n; (n = in.read(tick)) >= 0; ) {
                 taken.addAndGet(n);
                 LockSupport.parkNanos(100_000_000L); // the pace this reader keeps, not a wait for something

@@ -29,6 +29,16 @@ public final class Relay {
 
     private static final Logger LOG = Logger.getLogger(Relay.class);
 
+    /**
+     * The kernel receive buffer of every relayed socket, fixed rather than autotuned. Netty's epoll
+     * transport reads a socket whose peer has shut down its output to the end, auto-read off or not
+     * (netty#13142), so whatever that buffer holds when a client or target finishes lands in the
+     * agent at once, behind a stream that may not move. Autotuned, the buffer of a fast stream grows
+     * to tcp_rmem's maximum (32 MiB here): 64 uploads ending together once took the cloud agent past
+     * its 64 MiB of direct memory. Fixed, the kernel holds at most twice this per socket.
+     */
+    static final int SOCKET_RECEIVE_BUFFER = 128 * 1024;
+
     private Relay() {
     }
 
