@@ -7,10 +7,17 @@ import static io.corvus.agent.topology.Topologies.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import io.corvus.agent.proxy.ProxyRig.Agent;
 import io.corvus.agent.proxy.netty.Tunnel;
@@ -20,29 +27,39 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * An upload that ends normally while its stream crawls makes the cloud gateway take in no more than
- * its stream's window and a socket buffer of fixed size. The agent reads a socket whose peer has
- * finished to the end whether its stream can take the bytes or not; a buffer the kernel had grown
- * while the stream was fast held megabytes for every such upload.
+ * A peer that ends its side normally while its stream crawls makes the gateway reading from it take
+ * in no more than the stream's window and a socket buffer of fixed size. An agent reads a socket
+ * whose peer has finished to the end whether its stream can take the bytes or not; a buffer the
+ * kernel had grown while the stream was fast held megabytes for every such connection.
  */
 class FinishingPeerIT {
 
-    /** Taken at full speed first, long enough for the kernel to grow a buffer it autotunes. */
+    /** Moved at full speed first, long enough for the kernel to grow a buffer it autotunes. */
     private static final long FAST_PART = 256L << 20;
-    /** Then this much more, read at 2.5 MiB/s: more than the kernel's buffers toward the target take. */
+    /** Then this much more, read at 2.5 MiB/s: more than the kernel's buffers toward the reader take. */
     private static final long SLOW_PART = 24L << 20;
+    private static final int SLOW_PACE = 256 * 1024; // per 100 ms
+    /**
+     * The stream's window (unread at the far gateway or on its way) and what the reading gateway
+     * holds to send: up to its stream's mark (64 KiB) and one read (64 KiB) past it, and what the
+     * kernel held for the socket at the end (at most twice the 128 KiB asked for).
+     */
+    private static final long MOST_HELD = Tunnel.STREAM_WINDOW + (128 << 10) + (256 << 10);
 
     private ProxyRig rig;
-    private SlowTarget target;
     private Agent cloud;
     private Agent edge;
+    private SlowTarget slowTarget;
+    private ServerSocket answeringTarget;
 
     @BeforeEach
     void cluster() throws Exception {
         rig = new ProxyRig();
-        target = rig.closeLater(SlowTarget.fastThenSlow("127.0.0.1", FAST_PART, 256 * 1024));
+        slowTarget = rig.closeLater(SlowTarget.fastThenSlow("127.0.0.1", FAST_PART, SLOW_PACE));
+        answeringTarget = rig.closeLater(new ServerSocket());
+        answeringTarget.bind(new InetSocketAddress("127.0.0.1", 0));
         cloud = rig.agent("cloud-1", Set.of());
-        edge = rig.agent("edge-1", Set.of(target.port()));
+        edge = rig.agent("edge-1", Set.of(slowTarget.port(), answeringTarget.getLocalPort()));
         ProxyRig.bringUp(cloud, FinishingPeerIT::view, List.of(edge));
     }
 
@@ -53,20 +70,62 @@ class FinishingPeerIT {
 
     @Test
     void anUploadThatEndsWhileItsStreamCrawlsLeavesTheCloudHoldingLittleMoreThanTheStreamWindow() throws Exception {
-        AtomicLong mostHeld = new AtomicLong();
-        try (RawHttp client = RawHttp.connectAndUpload(cloud.httpPort(), "edge-1:" + target.port(), FAST_PART + SLOW_PART)) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                // taken from the client by the cloud, not yet handed to the target by the edge
-                mostHeld.accumulateAndGet(cloud.stats().bytesIn() - edge.stats().bytesOut(), Math::max);
-                return target.taken() == FAST_PART + SLOW_PART;
-            });
+        long mostHeld;
+        try (RawHttp client = RawHttp.connectAndUpload(cloud.httpPort(), "edge-1:" + slowTarget.port(), FAST_PART + SLOW_PART)) {
+            mostHeld = mostHeldUntil(() -> cloud.stats().bytesIn() - edge.stats().bytesOut(),
+                    () -> slowTarget.taken() == FAST_PART + SLOW_PART);
         }
-        target.close(); // its connection ends, so the stream does
-        // the stream's window, unread at the edge or on its way, plus what the cloud holds to send:
-        // a read past the stream's mark and what the client's socket buffer held when the client ended
-        assertThat(mostHeld.get()).as("most bytes the cloud took in and the edge had not handed on")
-                .isLessThanOrEqualTo(Tunnel.STREAM_WINDOW + (512 << 10));
+        slowTarget.close(); // its connection ends, so the stream does
+        assertThat(mostHeld).as("most bytes the cloud took from the client that the edge had not handed on")
+                .isLessThanOrEqualTo(MOST_HELD);
         ProxyRig.awaitNoOpenStreams(cloud, edge);
+    }
+
+    @Test
+    void anAnswerThatEndsWhileItsStreamCrawlsLeavesTheEdgeHoldingLittleMoreThanTheStreamWindow() throws Exception {
+        Thread.ofVirtual().start(this::answerAndClose);
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(SLOW_PACE); // a slow reader's kernel soaks up little
+        socket.connect(new InetSocketAddress("127.0.0.1", cloud.httpPort()));
+        AtomicLong read = new AtomicLong();
+        long mostHeld;
+        try (RawHttp client = new RawHttp(socket).send("CONNECT edge-1:" + answeringTarget.getLocalPort() + " HTTP/1.1\r\n\r\n")) {
+            assertThat(client.head()).startsWith("HTTP/1.1 200");
+            Thread.ofVirtual().start(() -> {
+                try {
+                    SlowTarget.take(client.in, FAST_PART, SLOW_PACE, read);
+                } catch (IOException ended) {
+                    // the test closed the client
+                }
+            });
+            mostHeld = mostHeldUntil(() -> edge.stats().bytesIn() - cloud.stats().bytesOut(),
+                    () -> read.get() == FAST_PART + SLOW_PART);
+        }
+        assertThat(mostHeld).as("most bytes the edge took from the target that the cloud had not handed on")
+                .isLessThanOrEqualTo(MOST_HELD);
+        ProxyRig.awaitNoOpenStreams(cloud, edge);
+    }
+
+    /** The target: sends its whole answer as fast as it goes, then closes. */
+    private void answerAndClose() {
+        try (Socket connection = answeringTarget.accept(); OutputStream out = connection.getOutputStream()) {
+            byte[] chunk = new byte[64 * 1024];
+            for (long left = FAST_PART + SLOW_PART; left > 0; left -= chunk.length) {
+                out.write(chunk, 0, (int) Math.min(chunk.length, left));
+            }
+        } catch (IOException cut) {
+            // the agent cut the connection: the assertions say why
+        }
+    }
+
+    /** Samples what a gateway holds until the transfer is done; returns the most it held. */
+    private static long mostHeldUntil(LongSupplier held, BooleanSupplier done) {
+        AtomicLong most = new AtomicLong();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            most.accumulateAndGet(held.getAsLong(), Math::max);
+            return done.getAsBoolean();
+        });
+        return most.get();
     }
 
     private static ClusterView view(long generation, int cloudPort) {

@@ -71,21 +71,28 @@ final class SlowTarget implements AutoCloseable {
     }
 
     private void readSlowly(Socket socket) {
-        byte[] tick = new byte[bytesPerTick];
         try {
-            InputStream in = socket.getInputStream();
-            for (long left = fastBytes, n; left > 0; left -= n) {
-                if ((n = in.read(tick, 0, (int) Math.min(tick.length, left))) < 0) {
-                    return;
-                }
-                taken.addAndGet(n);
-            }
-            for (int n; (n = in.read(tick)) >= 0; ) {
-                taken.addAndGet(n);
-                LockSupport.parkNanos(100_000_000L); // the pace this reader keeps, not a wait for something
-            }
+            take(socket.getInputStream(), fastBytes, bytesPerTick, taken);
         } catch (IOException closed) {
             // the agent cut the connection
+        }
+    }
+
+    /**
+     * Reads the first {@code fastBytes} as they come, then at most {@code bytesPerTick} every
+     * 100 ms, until the end; counts what it read in {@code taken}.
+     */
+    static void take(InputStream in, long fastBytes, int bytesPerTick, AtomicLong taken) throws IOException {
+        byte[] tick = new byte[bytesPerTick];
+        for (long left = fastBytes, n; left > 0; left -= n) {
+            if ((n = in.read(tick, 0, (int) Math.min(tick.length, left))) < 0) {
+                return;
+            }
+            taken.addAndGet(n);
+        }
+        for (int n; (n = in.read(tick)) >= 0; ) {
+            taken.addAndGet(n);
+            LockSupport.parkNanos(100_000_000L); // the pace this reader keeps, not a wait for something
         }
     }
 
