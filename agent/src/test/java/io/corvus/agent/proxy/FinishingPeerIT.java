@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * A peer that ends its side normally while its stream crawls makes the gateway reading from it take
  * in no more than the stream's window and a socket buffer of fixed size. An agent reads a socket
  * whose peer has finished to the end whether its stream can take the bytes or not; a buffer the
- * kernel had grown while the stream was fast held megabytes for every such connection.
+ * kernel had grown while the stream was fast held megabytes for every such connection. A peer that
+ * goes away after it finished is noticed, though nothing is read from or written to it any more.
  */
 class FinishingPeerIT {
 
@@ -51,6 +52,7 @@ class FinishingPeerIT {
     private Agent edge;
     private SlowTarget slowTarget;
     private ServerSocket answeringTarget;
+    private SlowTarget quietTarget;
 
     @BeforeEach
     void cluster() throws Exception {
@@ -58,8 +60,9 @@ class FinishingPeerIT {
         slowTarget = rig.closeLater(SlowTarget.fastThenSlow("127.0.0.1", FAST_PART, SLOW_PACE));
         answeringTarget = rig.closeLater(new ServerSocket());
         answeringTarget.bind(new InetSocketAddress("127.0.0.1", 0));
+        quietTarget = rig.closeLater(SlowTarget.neverReading("127.0.0.1"));
         cloud = rig.agent("cloud-1", Set.of());
-        edge = rig.agent("edge-1", Set.of(slowTarget.port(), answeringTarget.getLocalPort()));
+        edge = rig.agent("edge-1", Set.of(slowTarget.port(), answeringTarget.getLocalPort(), quietTarget.port()));
         ProxyRig.bringUp(cloud, FinishingPeerIT::view, List.of(edge));
     }
 
@@ -103,6 +106,18 @@ class FinishingPeerIT {
         }
         assertThat(mostHeld).as("most bytes the edge took from the target that the cloud had not handed on")
                 .isLessThanOrEqualTo(MOST_HELD);
+        ProxyRig.awaitNoOpenStreams(cloud, edge);
+    }
+
+    @Test
+    void aClientThatResetsAfterEndingItsRequestIsNoticedAndItsStreamFreedAtBothGateways() throws Exception {
+        try (RawHttp client = RawHttp.to(cloud.httpPort()).send("CONNECT edge-1:" + quietTarget.port() + " HTTP/1.1\r\n\r\n")) {
+            assertThat(client.head()).startsWith("HTTP/1.1 200");
+            client.send("GET /pods HTTP/1.1\r\n\r\n");
+            client.socket.shutdownOutput(); // the request is complete; the target never answers
+            await().atMost(Duration.ofSeconds(10)).until(() -> edge.stats().bytesOut() > 0);
+            client.hangUpWithReset();
+        }
         ProxyRig.awaitNoOpenStreams(cloud, edge);
     }
 

@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
  * other can take it (auto-read off; read again on writability). A stream that is not read keeps
  * its flow-control window closed, so the peer stops sending on that stream only. Half-close
  * travels as END_STREAM; a reset or a lost socket ends both, as does a socket that stopped taking
- * bytes ({@link StallGuard}).
+ * bytes ({@link StallGuard}) or whose peer went away after ending its output ({@link HangUpWatch}).
  */
 public final class Relay {
 
@@ -56,7 +56,8 @@ public final class Relay {
         BudgetKeeper keeper = stream.parent().pipeline().get(BudgetKeeper.class);
         socket.pipeline().addLast("relay", new SocketSide(stream, stats, ends));
         if (StallGuard.canWatch(socket)) {
-            socket.pipeline().addLast("stall-guard", new StallGuard(keeper.stallTimeout(), stats));
+            socket.pipeline().addLast("stall-guard", new StallGuard(keeper.stallTimeout(), stats))
+                    .addLast("hang-up-watch", new HangUpWatch());
         }
         stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats, ends));
         keeper.track(stream, socket);

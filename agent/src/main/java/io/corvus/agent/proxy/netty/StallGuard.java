@@ -71,6 +71,7 @@ final class StallGuard extends ChannelInboundHandlerAdapter {
         stats.streamStalled();
         ctx.close();
     }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (check != null) {
