@@ -1,7 +1,6 @@
 package io.corvus.agent.proxy.netty;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -27,27 +26,32 @@ final class HangUpWatch extends ChannelInboundHandlerAdapter {
     /** {@code TCP_CLOSE} in Linux's tcp_states.h: the connection is gone, by a reset or a timeout. */
     private static final int TCP_CLOSE = 7;
 
-    private ScheduledFuture<?> checks;
+    private boolean watching;
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof ChannelInputShutdownEvent && checks == null) {
-            EpollSocketChannel socket = (EpollSocketChannel) ctx.channel();
-            checks = ctx.executor().scheduleAtFixedRate(() -> {
-                if (socket.isOpen() && socket.tcpInfo().state() == TCP_CLOSE) {
-                    LOG.debugf("socket %s: the peer went away after ending its output; closed, and its stream reset", socket.remoteAddress());
-                    ctx.close();
-                }
-            }, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        if (event instanceof ChannelInputShutdownEvent && !watching) {
+            watching = true;
+            checkSoon(ctx);
         }
         super.userEventTriggered(ctx, event);
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        if (checks != null) {
-            checks.cancel(false);
+    /** One check at a time, each setting the next: none is left once the socket has closed. */
+    private void checkSoon(ChannelHandlerContext ctx) {
+        ctx.executor().schedule(() -> check(ctx), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        EpollSocketChannel socket = (EpollSocketChannel) ctx.channel();
+        if (!socket.isOpen()) {
+            return;
         }
-        super.channelInactive(ctx);
+        if (socket.tcpInfo().state() == TCP_CLOSE) {
+            LOG.debugf("socket %s: the peer went away after ending its output; closed, and its stream reset", socket.remoteAddress());
+            ctx.close();
+        } else {
+            checkSoon(ctx);
+        }
     }
 }

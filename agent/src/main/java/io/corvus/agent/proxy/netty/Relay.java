@@ -220,6 +220,7 @@ public final class Relay {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             stream.close(); // nothing can take the stream's data any more (a reset unless both ends finished)
+            ctx.fireChannelInactive(); // the socket's watchers after the relay stop their timers
         }
 
         @Override
