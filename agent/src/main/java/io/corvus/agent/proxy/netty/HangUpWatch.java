@@ -1,6 +1,7 @@
 package io.corvus.agent.proxy.netty;
 
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -26,20 +27,27 @@ final class HangUpWatch extends ChannelInboundHandlerAdapter {
     /** {@code TCP_CLOSE} in Linux's tcp_states.h: the connection is gone, by a reset or a timeout. */
     private static final int TCP_CLOSE = 7;
 
-    private boolean watching;
+    private ScheduledFuture<?> next;
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof ChannelInputShutdownEvent && !watching) {
-            watching = true;
+        if (event instanceof ChannelInputShutdownEvent && next == null) {
             checkSoon(ctx);
         }
         super.userEventTriggered(ctx, event);
     }
 
-    /** One check at a time, each setting the next: none is left once the socket has closed. */
+    /** Cancelled at once, not left to find the socket closed: a pending check keeps its channel reachable. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (next != null) {
+            next.cancel(false);
+        }
+        super.channelInactive(ctx);
+    }
+
     private void checkSoon(ChannelHandlerContext ctx) {
-        ctx.executor().schedule(() -> check(ctx), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        next = ctx.executor().schedule(() -> check(ctx), EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void check(ChannelHandlerContext ctx) {
