@@ -23,7 +23,7 @@ final class HangUpWatch extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(HangUpWatch.class);
 
-    static final Duration EVERY = Duration.ofSeconds(1);
+    private static final Duration EVERY = Duration.ofSeconds(1);
     /** {@code TCP_CLOSE} in Linux's tcp_states.h: the connection is gone, by a reset or a timeout. */
     private static final int TCP_CLOSE = 7;
 
