@@ -7,8 +7,6 @@ import static io.corvus.agent.topology.Topologies.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +54,7 @@ class AgentWideReceiveBudgetIT {
             try {
                 for (int pool = 1; pool <= POOLS; pool++) {
                     for (int i = 0; i < STALLED_PER_POOL; i++) {
-                        RawHttp reader = readerThatNeverReads(cloud.httpPort());
+                        RawHttp reader = RawHttp.to(cloud.httpPort(), 4096); // never reads: its kernel soaks up little
                         readers.add(reader);
                         reader.send("GET /stream HTTP/1.1\r\nHost: edge-" + pool + ":" + kubelets.get(pool - 1).port() + "\r\n\r\n");
                     }
@@ -81,14 +79,6 @@ class AgentWideReceiveBudgetIT {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cloud.stats().heldUnread())
                     .as("held once the readers hung up (reported at the tunnels' next reads)").isZero());
         }
-    }
-
-    /** A client with a 4 KiB receive buffer, so the kernel soaks up little of what it never reads. */
-    private static RawHttp readerThatNeverReads(int port) throws java.io.IOException {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096);
-        socket.connect(new InetSocketAddress("127.0.0.1", port));
-        return new RawHttp(socket);
     }
 
     private static ClusterView view(long generation, int cloudPort) {

@@ -87,12 +87,10 @@ class FinishingPeerIT {
     @Test
     void anAnswerThatEndsWhileItsStreamCrawlsLeavesTheEdgeHoldingLittleMoreThanTheStreamWindow() throws Exception {
         Thread.ofVirtual().start(this::answerAndClose);
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(SLOW_PACE); // a slow reader's kernel soaks up little
-        socket.connect(new InetSocketAddress("127.0.0.1", cloud.httpPort()));
         AtomicLong read = new AtomicLong();
         long mostHeld;
-        try (RawHttp client = new RawHttp(socket).send("CONNECT edge-1:" + answeringTarget.getLocalPort() + " HTTP/1.1\r\n\r\n")) {
+        // a slow reader's kernel soaks up little
+        try (RawHttp client = RawHttp.to(cloud.httpPort(), SLOW_PACE).send("CONNECT edge-1:" + answeringTarget.getLocalPort() + " HTTP/1.1\r\n\r\n")) {
             assertThat(client.head()).startsWith("HTTP/1.1 200");
             Thread.ofVirtual().start(() -> {
                 try {

@@ -10,8 +10,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -118,10 +116,7 @@ class ProxyTunnelIT {
 
     /** GETs a download of {@code size} bytes, reads nothing until the cloud agent has stopped handing bytes over, then all. */
     private int downloadReadLate(int size) throws Exception {
-        Socket socket = new Socket();
-        socket.setReceiveBufferSize(4096); // the answer waits in the cloud agent, not in this socket
-        socket.connect(new InetSocketAddress("127.0.0.1", cloud.httpPort()));
-        try (RawHttp client = new RawHttp(socket)) {
+        try (RawHttp client = RawHttp.to(cloud.httpPort(), 4096)) { // the answer waits in the cloud agent, not in this socket
             client.send("GET /download?bytes=" + size + " HTTP/1.1\r\nHost: edge-1:" + kubelet1.port() + "\r\nConnection: close\r\n\r\n");
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(Steady.within(0, cloud.stats()::bytesOut));
             assertThat(client.head()).startsWith("HTTP/1.1 200").contains("content-length: " + size);

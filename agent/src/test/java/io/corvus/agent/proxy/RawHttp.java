@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -23,6 +24,14 @@ final class RawHttp implements AutoCloseable {
 
     static RawHttp to(int port) throws IOException {
         return new RawHttp(new Socket("127.0.0.1", port));
+    }
+
+    /** A client whose kernel takes in at most about {@code receiveBuffer} of what it does not read yet. */
+    static RawHttp to(int port, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(receiveBuffer); // before connecting: the window is agreed on then
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
+        return new RawHttp(socket);
     }
 
     /**

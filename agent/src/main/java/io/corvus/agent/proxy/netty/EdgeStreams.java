@@ -90,7 +90,7 @@ final class EdgeStreams extends ChannelInitializer<Http2StreamChannel> {
         private void dial(ChannelHandlerContext ctx, Http2StreamChannel stream, DialPolicy.Allowed target) {
             ChannelFuture connecting = new Bootstrap().group(stream.eventLoop()).channel(Transport.socketChannel(stream.eventLoop()))
                     .option(ChannelOption.AUTO_READ, false).option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.SO_RCVBUF, Relay.SOCKET_RECEIVE_BUFFER)
+                    .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dialTimeout.toMillis())
                     .handler(new NoOp()).connect(target.address(), target.port());
             connecting.addListener(done -> {

@@ -78,7 +78,6 @@ public final class FrontDoor implements AutoCloseable {
 
     public FrontDoor start(InetSocketAddress bind) throws InterruptedException {
         listener = new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
-                .option(ChannelOption.SO_RCVBUF, Relay.SOCKET_RECEIVE_BUFFER) // accepted sockets inherit it
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, tls == null)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -52,9 +52,6 @@ final class HangUpWatch extends ChannelInboundHandlerAdapter {
 
     private void check(ChannelHandlerContext ctx) {
         EpollSocketChannel socket = (EpollSocketChannel) ctx.channel();
-        if (!socket.isOpen()) {
-            return;
-        }
         if (socket.tcpInfo().state() == TCP_CLOSE) {
             LOG.debugf("socket %s: the peer went away after ending its output; closed, and its stream reset", socket.remoteAddress());
             ctx.close();

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
@@ -35,9 +36,11 @@ public final class Relay {
      * (netty#13142), so whatever that buffer holds when a client or target finishes lands in the
      * agent at once, behind a stream that may not move. Autotuned, the buffer of a fast stream grows
      * to tcp_rmem's maximum (32 MiB here): 64 uploads ending together once took the cloud agent past
-     * its 64 MiB of direct memory. Fixed, the kernel holds at most twice this per socket.
+     * its 64 MiB of direct memory. Fixed, the kernel holds at most twice this per socket. Set when
+     * the socket is joined to its stream, the one step every relayed socket takes; until then it has
+     * carried at most a request head.
      */
-    static final int SOCKET_RECEIVE_BUFFER = 128 * 1024;
+    private static final int SOCKET_RECEIVE_BUFFER = 128 * 1024;
 
     private Relay() {
     }
@@ -51,6 +54,7 @@ public final class Relay {
     public static void join(Channel socket, Http2StreamChannel stream, boolean halfClose, ProxyStats stats) {
         stats.streamOpened();
         stream.closeFuture().addListener(f -> stats.streamClosed());
+        socket.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER);
         Ends ends = new Ends(socket, stream);
         // every tunnel has its keeper; both sides join on the stream's event loop, the keeper's
         BudgetKeeper keeper = stream.parent().pipeline().get(BudgetKeeper.class);
