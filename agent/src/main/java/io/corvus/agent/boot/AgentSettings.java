@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.corvus.agent.proxy.netty.TunnelClient;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -82,6 +83,13 @@ public interface AgentSettings {
          */
         @WithDefault("5m")
         Duration stallTimeout();
+
+        /**
+         * What all relayed streams together may hold to send (read from their sockets, not yet taken
+         * by a tunnel) before they stop reading until it falls to three quarters; at least 256K.
+         */
+        @WithDefault("16M")
+        MemorySize sendMark();
 
         /** The first wait before dialling a lost tunnel again; it doubles, with jitter, up to the longest. */
         @WithDefault("200ms")

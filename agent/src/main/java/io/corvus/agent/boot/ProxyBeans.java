@@ -5,6 +5,7 @@ import java.util.Optional;
 import io.corvus.agent.proxy.ProxyRuntime;
 import io.corvus.agent.proxy.ProxyStats;
 import io.corvus.agent.proxy.netty.TlsFiles;
+import io.corvus.agent.proxy.policy.SendBudget;
 import io.corvus.service.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
@@ -30,7 +31,7 @@ public class ProxyBeans {
                 : Optional.empty();
         return new ProxyRuntime(new ProxyRuntime.Settings(settings.nodeName(), proxy.bindAddress(), proxy.tunnelPort(),
                 proxy.httpsPort(), proxy.httpPort(), tls, proxy.allowedPorts(), proxy.dial(), proxy.keepalive(), proxy.deadAfter(),
-                proxy.dialTimeout(), proxy.stallTimeout(), new Backoff(proxy.reconnectFirst(), proxy.reconnectLongest()), proxy.eventLoopThreads()),
+                proxy.dialTimeout(), proxy.stallTimeout(), new SendBudget(proxy.sendMark().asLongValue()), new Backoff(proxy.reconnectFirst(), proxy.reconnectLongest()), proxy.eventLoopThreads()),
                 stats, settings.clusterId());
     }
 

@@ -9,12 +9,14 @@ import java.util.Set;
 import io.corvus.agent.proxy.netty.EdgeSessions;
 import io.corvus.agent.proxy.netty.FrontDoor;
 import io.corvus.agent.proxy.netty.HeldAcrossTunnels;
+import io.corvus.agent.proxy.netty.HeldToSend;
 import io.corvus.agent.proxy.netty.ProxyTls;
 import io.corvus.agent.proxy.netty.TlsFiles;
 import io.corvus.agent.proxy.netty.Transport;
 import io.corvus.agent.proxy.netty.TunnelClient;
 import io.corvus.agent.proxy.netty.TunnelServer;
 import io.corvus.agent.proxy.policy.DialPolicy;
+import io.corvus.agent.proxy.policy.SendBudget;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.GatewayTopology;
@@ -39,10 +41,11 @@ public final class ProxyRuntime implements AutoCloseable {
      * @param tls          the node's certificate, key and CA; without them no proxy role can start
      * @param allowedPorts the target ports the edge side may dial
      * @param stallTimeout how long a relayed socket may take no byte while bytes wait for it
+     * @param sendBudget   what all relays together may hold to send before they stop reading
      */
     public record Settings(String node, String bindAddress, int tunnelPort, int httpsPort, int httpPort, Optional<TlsFiles> tls,
             Set<Integer> allowedPorts, TunnelClient.DialMode dialMode, Duration keepalive, Duration deadAfter,
-            Duration dialTimeout, Duration stallTimeout, Backoff reconnect, int eventLoopThreads) {
+            Duration dialTimeout, Duration stallTimeout, SendBudget sendBudget, Backoff reconnect, int eventLoopThreads) {
         public Settings {
             positive("keepalive", keepalive);
             positive("dead-after", deadAfter);
@@ -66,6 +69,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private final Settings settings;
     private final ProxyStats stats;
     private final HeldAcrossTunnels held;
+    private final HeldToSend sends;
     private final EventLoopGroup group;
     private final EdgeSessions sessions = new EdgeSessions();
     private volatile ClusterView view;
@@ -83,6 +87,7 @@ public final class ProxyRuntime implements AutoCloseable {
         this.settings = settings;
         this.stats = stats;
         this.held = new HeldAcrossTunnels(stats, settings.stallTimeout());
+        this.sends = new HeldToSend(settings.sendBudget(), stats);
         this.group = Transport.group(settings.eventLoopThreads());
         this.view = ClusterView.empty(clusterId);
         this.cloudPolicy = CloudPolicy.of(view);
@@ -130,9 +135,9 @@ public final class ProxyRuntime implements AutoCloseable {
         SslContext tls = ProxyTls.server(files);
         server = new TunnelServer(settings.node(), group, tls, () -> cloudPolicy, sessions, stats, held, settings.keepalive(),
                 settings.deadAfter()).start(new InetSocketAddress(settings.bindAddress(), settings.tunnelPort()));
-        https = new FrontDoor("https", group, tls, () -> cloudPolicy, sessions, stats)
+        https = new FrontDoor("https", group, tls, () -> cloudPolicy, sessions, stats, sends)
                 .start(new InetSocketAddress(settings.bindAddress(), settings.httpsPort()));
-        http = new FrontDoor("http", group, null, () -> cloudPolicy, sessions, stats)
+        http = new FrontDoor("http", group, null, () -> cloudPolicy, sessions, stats, sends)
                 .start(new InetSocketAddress(settings.bindAddress(), settings.httpPort()));
     }
 
@@ -149,7 +154,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
     private TunnelClient dial() {
         if (client == null) {
-            client = new TunnelClient(settings.node(), group, ProxyTls.client(tlsFiles()), () -> dialPolicy, stats, held,
+            client = new TunnelClient(settings.node(), group, ProxyTls.client(tlsFiles()), () -> dialPolicy, stats, held, sends,
                     settings.reconnect(), settings.dialMode(), settings.keepalive(), settings.deadAfter(), settings.dialTimeout(),
                     address -> observedAddress = address);
         }

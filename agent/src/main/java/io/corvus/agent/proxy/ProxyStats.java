@@ -12,7 +12,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * What the proxy data plane counts, for the heartbeat and for Prometheus: open streams, bytes each
  * way, connected tunnels, dial errors by reason, tunnel connect latency, reconnects, streams shed
- * to keep a tunnel within its receive budget.
+ * to keep a tunnel within its receive budget, what the relays hold to send and how often they
+ * stopped reading for it.
  */
 public final class ProxyStats {
 
@@ -24,6 +25,7 @@ public final class ProxyStats {
     private final Counter reconnects;
     private final Counter shedStreams;
     private final Counter stalledStreams;
+    private final Counter readsPaused;
     private final Timer connectLatency;
 
     public ProxyStats(MeterRegistry registry) {
@@ -41,6 +43,8 @@ public final class ProxyStats {
         stalledStreams = Counter.builder("corvus.proxy.streams.stalled")
                 .description("streams reset because their socket took no byte for the stall timeout while bytes waited for it")
                 .register(registry);
+        readsPaused = Counter.builder("corvus.proxy.reads.paused")
+                .description("times a relay stopped reading its socket because the agent held its send mark").register(registry);
         connectLatency = Timer.builder("corvus.proxy.connect").description("time to an established tunnel (TCP, TLS, HTTP/2)")
                 .register(registry);
     }
@@ -117,6 +121,25 @@ public final class ProxyStats {
     public double heldUnread() {
         Gauge held = registry.find("corvus.proxy.held.unread").gauge();
         return held == null ? 0 : held.value();
+    }
+
+    /** Publishes what the relays read from their sockets and have not yet handed to a tunnel. */
+    public void watchHeldToSend(Supplier<Number> held) {
+        Gauge.builder("corvus.proxy.held.to.send", held).baseUnit("bytes")
+                .description("bytes read from relayed sockets that no tunnel has taken yet").register(registry);
+    }
+
+    public double heldToSend() {
+        Gauge held = registry.find("corvus.proxy.held.to.send").gauge();
+        return held == null ? 0 : held.value();
+    }
+
+    public void readPaused() {
+        readsPaused.increment();
+    }
+
+    public long readsPaused() {
+        return (long) readsPaused.count();
     }
 
     public void reconnected() {

@@ -1,9 +1,5 @@
 package io.corvus.agent.proxy;
 
-import static io.corvus.agent.topology.Topologies.cloud;
-import static io.corvus.agent.topology.Topologies.edge;
-import static io.corvus.agent.topology.Topologies.member;
-import static io.corvus.agent.topology.Topologies.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +17,6 @@ import java.util.function.LongSupplier;
 
 import io.corvus.agent.proxy.ProxyRig.Agent;
 import io.corvus.agent.proxy.netty.Tunnel;
-import io.corvus.agent.topology.ClusterView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +58,7 @@ class FinishingPeerIT {
         quietTarget = rig.closeLater(SlowTarget.neverReading("127.0.0.1"));
         cloud = rig.agent("cloud-1", Set.of());
         edge = rig.agent("edge-1", Set.of(slowTarget.port(), answeringTarget.getLocalPort(), quietTarget.port()));
-        ProxyRig.bringUp(cloud, FinishingPeerIT::view, List.of(edge));
+        ProxyRig.bringUp(cloud, ProxyRig::cloudAndOneEdge, List.of(edge));
     }
 
     @AfterEach
@@ -139,11 +134,5 @@ class FinishingPeerIT {
             return done.getAsBoolean();
         });
         return most.get();
-    }
-
-    private static ClusterView view(long generation, int cloudPort) {
-        return ClusterView.empty(ProxyRig.CLUSTER)
-                .with(cloud(ProxyRig.CLUSTER, generation, List.of(), proxy("cloud-1", "127.0.0.1", cloudPort)))
-                .with(edge(ProxyRig.CLUSTER, "hangzhou", generation, 1, member("edge-1", "127.0.0.1")));
     }
 }

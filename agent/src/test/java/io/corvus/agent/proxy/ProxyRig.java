@@ -1,5 +1,9 @@
 package io.corvus.agent.proxy;
 
+import static io.corvus.agent.topology.Topologies.cloud;
+import static io.corvus.agent.topology.Topologies.edge;
+import static io.corvus.agent.topology.Topologies.member;
+import static io.corvus.agent.topology.Topologies.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,6 +19,7 @@ import java.util.Set;
 
 import io.corvus.agent.proxy.netty.TlsFiles;
 import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.agent.proxy.policy.SendBudget;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
@@ -58,11 +63,20 @@ final class ProxyRig implements AutoCloseable {
 
     /** As above, the relayed sockets cut after {@code stallTimeout} without taking a byte that waits for them. */
     Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort, Duration stallTimeout) {
+        return agent(node, allowedPorts, tls, tunnelPort, stallTimeout, new SendBudget(16 << 20));
+    }
+
+    /** An agent whose relays stop reading once they hold {@code sendMark} to send together. */
+    Agent agent(String node, Set<Integer> allowedPorts, long sendMark) throws IOException {
+        return agent(node, allowedPorts, tls(node), 0, Duration.ofMinutes(5), new SendBudget(sendMark));
+    }
+
+    private Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort, Duration stallTimeout, SendBudget sends) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ProxyStats stats = new ProxyStats(registry);
         ProxyRuntime runtime = new ProxyRuntime(new ProxyRuntime.Settings(node, "127.0.0.1", tunnelPort, 0, 0,
                 Optional.of(tls), allowedPorts, TunnelClient.DialMode.ENDPOINTS, Duration.ofMillis(200), Duration.ofMillis(600),
-                Duration.ofSeconds(2), stallTimeout, new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 2), stats, CLUSTER);
+                Duration.ofSeconds(2), stallTimeout, sends, new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 2), stats, CLUSTER);
         Agent agent = new Agent(node, runtime, stats);
         closing.add(runtime);
         return agent;
@@ -96,6 +110,13 @@ final class ProxyRig implements AutoCloseable {
         cloud.apply(serving);
         edges.forEach(edge -> edge.apply(serving));
         edges.forEach(edge -> awaitTunnels(edge, cloud));
+    }
+
+    /** The cluster of a cloud gateway cloud-1 and an edge gateway edge-1 at 127.0.0.1, at a generation. */
+    static ClusterView cloudAndOneEdge(long generation, int cloudPort) {
+        return ClusterView.empty(CLUSTER)
+                .with(cloud(CLUSTER, generation, List.of(), proxy("cloud-1", "127.0.0.1", cloudPort)))
+                .with(edge(CLUSTER, "hangzhou", generation, 1, member("edge-1", "127.0.0.1")));
     }
 
     /**

@@ -151,6 +151,9 @@ class ProxyRobustnessIT {
             }
 
             ProxyRig.awaitNoOpenStreams(cloud, edge);
+            for (Agent agent : List.of(cloud, edge)) {
+                assertThat(agent.stats().heldToSend()).as("bytes " + agent.node() + " counts as held to send, all streams gone").isZero();
+            }
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(openDescriptors()).as("open file descriptors")
                     .isLessThanOrEqualTo(descriptors + 8));
             provokeLeakReports();

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.agent.proxy.policy.SendBudget;
 import io.corvus.service.Backoff;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class ProxySettingsTest {
 
     private static ProxyRuntime.Settings settings(Duration keepalive, Duration stallTimeout) {
         return new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0, Optional.empty(), Set.of(10250), TunnelClient.DialMode.ENDPOINTS,
-                keepalive, Duration.ofMillis(2500), Duration.ofSeconds(5), stallTimeout,
+                keepalive, Duration.ofMillis(2500), Duration.ofSeconds(5), stallTimeout, new SendBudget(16 << 20),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), 0);
     }
 }

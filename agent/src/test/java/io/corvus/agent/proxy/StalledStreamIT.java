@@ -1,9 +1,5 @@
 package io.corvus.agent.proxy;
 
-import static io.corvus.agent.topology.Topologies.cloud;
-import static io.corvus.agent.topology.Topologies.edge;
-import static io.corvus.agent.topology.Topologies.member;
-import static io.corvus.agent.topology.Topologies.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,7 +11,6 @@ import java.util.Set;
 
 import io.corvus.agent.Steady;
 import io.corvus.agent.proxy.ProxyRig.Agent;
-import io.corvus.agent.topology.ClusterView;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +39,7 @@ class StalledStreamIT {
         slowReader = rig.closeLater(SlowTarget.reading("127.0.0.1", 8 * 1024)); // 80 KiB/s
         cloud = rig.agent("cloud-1", Set.of(), rig.tls("cloud-1"), 0, STALL_TIMEOUT);
         edge = rig.agent("edge-1", Set.of(kubelet.port(), neverReading.port(), slowReader.port()), rig.tls("edge-1"), 0, STALL_TIMEOUT);
-        ProxyRig.bringUp(cloud, StalledStreamIT::view, List.of(edge));
+        ProxyRig.bringUp(cloud, ProxyRig::cloudAndOneEdge, List.of(edge));
     }
 
     @AfterEach
@@ -94,11 +89,5 @@ class StalledStreamIT {
         } catch (SocketException reset) {
             return true;
         }
-    }
-
-    private static ClusterView view(long generation, int cloudPort) {
-        return ClusterView.empty(ProxyRig.CLUSTER)
-                .with(cloud(ProxyRig.CLUSTER, generation, List.of(), proxy("cloud-1", "127.0.0.1", cloudPort)))
-                .with(edge(ProxyRig.CLUSTER, "hangzhou", generation, 1, member("edge-1", "127.0.0.1")));
     }
 }

@@ -37,12 +37,14 @@ final class EdgeStreams extends ChannelInitializer<Http2StreamChannel> {
 
     private final Supplier<DialPolicy> policy;
     private final ProxyStats stats;
+    private final HeldToSend sends;
     private final Duration dialTimeout;
     private final Consumer<String> observedAddress;
 
-    EdgeStreams(Supplier<DialPolicy> policy, ProxyStats stats, Duration dialTimeout, Consumer<String> observedAddress) {
+    EdgeStreams(Supplier<DialPolicy> policy, ProxyStats stats, HeldToSend sends, Duration dialTimeout, Consumer<String> observedAddress) {
         this.policy = policy;
         this.stats = stats;
+        this.sends = sends;
         this.dialTimeout = dialTimeout;
         this.observedAddress = observedAddress;
     }
@@ -90,7 +92,7 @@ final class EdgeStreams extends ChannelInitializer<Http2StreamChannel> {
         private void dial(ChannelHandlerContext ctx, Http2StreamChannel stream, DialPolicy.Allowed target) {
             ChannelFuture connecting = new Bootstrap().group(stream.eventLoop()).channel(Transport.socketChannel(stream.eventLoop()))
                     .option(ChannelOption.AUTO_READ, false).option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.RCVBUF_ALLOCATOR, sends.reads())
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) dialTimeout.toMillis())
                     .handler(new NoOp()).connect(target.address(), target.port());
             connecting.addListener(done -> {
@@ -102,7 +104,7 @@ final class EdgeStreams extends ChannelInitializer<Http2StreamChannel> {
                     Channel socket = connecting.channel();
                     ctx.pipeline().remove(this);
                     stream.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200"), false));
-                    Relay.join(socket, stream, true, stats);
+                    Relay.join(socket, stream, true, stats, sends);
                     return;
                 }
                 boolean timedOut = done.cause() instanceof ConnectTimeoutException;

@@ -63,23 +63,26 @@ public final class FrontDoor implements AutoCloseable {
     private final Supplier<CloudPolicy> policy;
     private final EdgeSessions sessions;
     private final ProxyStats stats;
+    private final HeldToSend sends;
     private Channel listener;
 
     /** @param tls the server context (client certificates required), or null for the plain door */
     public FrontDoor(String name, EventLoopGroup group, SslContext tls, Supplier<CloudPolicy> policy, EdgeSessions sessions,
-            ProxyStats stats) {
+            ProxyStats stats, HeldToSend sends) {
         this.name = name;
         this.group = group;
         this.tls = tls;
         this.policy = policy;
         this.sessions = sessions;
         this.stats = stats;
+        this.sends = sends;
     }
 
     public FrontDoor start(InetSocketAddress bind) throws InterruptedException {
         listener = new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, tls == null)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, sends.reads())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -250,7 +253,7 @@ public final class FrontDoor implements AutoCloseable {
 
         /** The edge connected the target: relay from now on. */
         private void opened(ChannelHandlerContext ctx, Http2StreamChannel stream) {
-            Relay.join(ctx.channel(), stream, tls == null, stats);
+            Relay.join(ctx.channel(), stream, tls == null, stats, sends);
             if (connect) {
                 ctx.writeAndFlush(Unpooled.copiedBuffer("HTTP/1.1 200 Connection established\r\n\r\n", StandardCharsets.US_ASCII));
                 early.forEach(ReferenceCountUtil::release); // the decoder's empty content of a CONNECT

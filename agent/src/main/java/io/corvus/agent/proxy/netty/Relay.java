@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * Moves bytes between a socket (a target on the edge, a client at a front door on the cloud) and
  * the tunnel stream it was given, both ways, without buffering: neither side reads more until the
  * other can take it (auto-read off; read again on writability). A stream that is not read keeps
- * its flow-control window closed, so the peer stops sending on that stream only. Half-close
+ * its flow-control window closed, so the peer stops sending on that stream only. What all relays
+ * have read and not yet sent is bounded agent-wide too ({@link HeldToSend}). Half-close
  * travels as END_STREAM; a reset or a lost socket ends both, as does a socket that stopped taking
  * bytes ({@link StallGuard}) or whose peer went away after ending its output ({@link HangUpWatch}).
  */
@@ -50,26 +51,28 @@ public final class Relay {
      *
      * @param halfClose true when the socket can shut down its output alone (plain TCP); a front door
      *                  on TLS closes once the stream ended instead
+     * @param sends     the agent's count of what its relays hold to send; the socket reads through its allocator
      */
-    public static void join(Channel socket, Http2StreamChannel stream, boolean halfClose, ProxyStats stats) {
+    public static void join(Channel socket, Http2StreamChannel stream, boolean halfClose, ProxyStats stats, HeldToSend sends) {
         stats.streamOpened();
         stream.closeFuture().addListener(f -> stats.streamClosed());
         socket.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER);
         Ends ends = new Ends(socket, stream);
         // every tunnel has its keeper; both sides join on the stream's event loop, the keeper's
         BudgetKeeper keeper = stream.parent().pipeline().get(BudgetKeeper.class);
-        socket.pipeline().addLast("relay", new SocketSide(stream, stats, ends));
+        SocketSide socketSide = new SocketSide(socket, stream, stats, sends, ends);
+        socket.pipeline().addLast("relay", socketSide);
         if (StallGuard.canWatch(socket)) {
             socket.pipeline().addLast("stall-guard", new StallGuard(keeper.stallTimeout(), stats))
                     .addLast("hang-up-watch", new HangUpWatch());
         }
-        stream.pipeline().addLast("relay", new StreamSide(socket, halfClose, stats, ends));
+        stream.pipeline().addLast("relay", new StreamSide(socket, socketSide, halfClose, stats, ends));
         keeper.track(stream, socket);
         Gate gate = stream.pipeline().get(Gate.class);
         if (gate != null) {
             stream.eventLoop().execute(gate::open);
         }
-        socket.read();
+        socketSide.askToRead();
         stream.read();
     }
 
@@ -176,15 +179,49 @@ public final class Relay {
 
     /** From the socket into the stream. */
     private static final class SocketSide extends ChannelInboundHandlerAdapter {
+        private final Channel socket;
         private final Http2StreamChannel stream;
         private final ProxyStats stats;
+        private final HeldToSend sends;
         private final Ends ends;
+        private final Runnable wake = this::woken;
         private boolean ended;
+        /** Queued to be woken once the agent holds less to send; only touched on the socket's event loop. */
+        private boolean waiting;
 
-        SocketSide(Http2StreamChannel stream, ProxyStats stats, Ends ends) {
+        SocketSide(Channel socket, Http2StreamChannel stream, ProxyStats stats, HeldToSend sends, Ends ends) {
+            this.socket = socket;
             this.stream = stream;
             this.stats = stats;
+            this.sends = sends;
             this.ends = ends;
+        }
+
+        /** Reads the socket again when the stream and the agent can take more; from any thread. */
+        void askToRead() {
+            if (socket.eventLoop().inEventLoop()) {
+                readMore();
+            } else {
+                socket.eventLoop().execute(this::readMore);
+            }
+        }
+
+        private void readMore() {
+            if (waiting || !stream.isWritable()) {
+                return; // the agent's room or the stream's writability asks again
+            }
+            if (sends.mayRead(wake)) {
+                socket.read();
+            } else {
+                waiting = true;
+            }
+        }
+
+        private void woken() {
+            socket.eventLoop().execute(() -> {
+                waiting = false;
+                readMore();
+            });
         }
 
         @Override
@@ -193,16 +230,15 @@ public final class Relay {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            stats.received(bytes.readableBytes());
-            stream.write(new DefaultHttp2DataFrame(bytes));
+            int size = bytes.readableBytes();
+            stats.received(size);
+            stream.write(new DefaultHttp2DataFrame(bytes)).addListener(sends.readIn(size));
         }
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             stream.flush();
-            if (stream.isWritable()) {
-                ctx.read(); // else the stream's writability change asks for the next read
-            }
+            readMore();
         }
 
         @Override
@@ -245,12 +281,14 @@ public final class Relay {
     /** From the stream into the socket. */
     private static final class StreamSide extends ChannelInboundHandlerAdapter {
         private final Channel socket;
+        private final SocketSide socketSide;
         private final boolean halfClose;
         private final ProxyStats stats;
         private final Ends ends;
 
-        StreamSide(Channel socket, boolean halfClose, ProxyStats stats, Ends ends) {
+        StreamSide(Channel socket, SocketSide socketSide, boolean halfClose, ProxyStats stats, Ends ends) {
             this.socket = socket;
+            this.socketSide = socketSide;
             this.halfClose = halfClose;
             this.stats = stats;
             this.ends = ends;
@@ -297,7 +335,7 @@ public final class Relay {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
             if (ctx.channel().isWritable()) {
-                socket.read(); // the stream's window opened again: take more from the socket
+                socketSide.askToRead(); // the stream's window opened again: take more from the socket
             }
             super.channelWritabilityChanged(ctx);
         }

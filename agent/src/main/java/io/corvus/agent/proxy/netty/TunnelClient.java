@@ -52,6 +52,7 @@ public final class TunnelClient implements AutoCloseable {
     private final Supplier<DialPolicy> policy;
     private final ProxyStats stats;
     private final HeldAcrossTunnels held;
+    private final HeldToSend sends;
     private final Backoff backoff;
     private final DialMode mode;
     private final Duration keepalive;
@@ -64,7 +65,7 @@ public final class TunnelClient implements AutoCloseable {
     private volatile boolean closed;
 
     public TunnelClient(String self, EventLoopGroup group, SslContext tls, Supplier<DialPolicy> policy, ProxyStats stats,
-            HeldAcrossTunnels held, Backoff backoff, DialMode mode, Duration keepalive, Duration deadAfter, Duration connectTimeout,
+            HeldAcrossTunnels held, HeldToSend sends, Backoff backoff, DialMode mode, Duration keepalive, Duration deadAfter, Duration connectTimeout,
             Consumer<String> observedAddress) {
         this.self = self;
         this.group = group;
@@ -72,6 +73,7 @@ public final class TunnelClient implements AutoCloseable {
         this.policy = policy;
         this.stats = stats;
         this.held = held;
+        this.sends = sends;
         this.backoff = backoff;
         this.mode = mode;
         this.keepalive = keepalive;
@@ -238,7 +240,7 @@ public final class TunnelClient implements AutoCloseable {
                 return;
             }
             node = peer.get();
-            speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, connectTimeout, observedAddress), held);
+            speakHttp2(ctx, false, keepalive, new EdgeStreams(policy, stats, sends, connectTimeout, observedAddress), held);
         }
 
         @Override

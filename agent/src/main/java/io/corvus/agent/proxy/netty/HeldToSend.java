@@ -1,0 +1,149 @@
+package io.corvus.agent.proxy.netty;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.corvus.agent.proxy.ProxyStats;
+import io.corvus.agent.proxy.policy.SendBudget;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+
+/**
+ * What all of an agent's relays have read from their sockets and not yet handed to a tunnel, kept
+ * within its {@link SendBudget}. A relay counts each read in and the frame's write out once the
+ * tunnel took it (or the stream failed); it asks {@link #mayRead} before it reads again and, at the
+ * mark, waits to be woken. Every relayed socket reads through {@link #reads()}, which cuts each
+ * read to the room left. One per agent, shared by its event loops.
+ */
+public final class HeldToSend {
+
+    private final SendBudget budget;
+    private final ProxyStats stats;
+    private final AtomicLong held = new AtomicLong();
+    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final RecvByteBufAllocator reads = new CutToRoom();
+
+    public HeldToSend(SendBudget budget, ProxyStats stats) {
+        this.budget = budget;
+        this.stats = stats;
+        stats.watchHeldToSend(held::get);
+    }
+
+    /** The read allocator for every socket a relay may join, set when the socket is made (a channel keeps its first one). */
+    RecvByteBufAllocator reads() {
+        return reads;
+    }
+
+    /** Counts bytes just read from a socket in; the listener, put on their write to the stream, counts them out. */
+    ChannelFutureListener readIn(int bytes) {
+        held.addAndGet(bytes);
+        return written -> sentOut(bytes);
+    }
+
+    private void sentOut(int bytes) {
+        if (budget.roomAgain(held.addAndGet(-bytes)) && !waiting.isEmpty()) {
+            wakeAll();
+        }
+    }
+
+    /**
+     * True when a relay may read its socket now. Otherwise {@code wake} runs once there is room
+     * again, from whichever thread made it; the relay must not read until then.
+     */
+    boolean mayRead(Runnable wake) {
+        if (!budget.full(held.get())) {
+            return true;
+        }
+        stats.readPaused();
+        waiting.add(wake);
+        if (budget.roomAgain(held.get())) {
+            wakeAll(); // the room came back before the relay was queued, so nobody else saw it waiting
+        }
+        return false;
+    }
+
+    private void wakeAll() {
+        for (Runnable wake; (wake = waiting.poll()) != null; ) {
+            wake.run();
+        }
+    }
+
+    /** Netty's adaptive read sizes, each cut to the room left under the mark. */
+    private final class CutToRoom implements RecvByteBufAllocator {
+        private final AdaptiveRecvByteBufAllocator adaptive = new AdaptiveRecvByteBufAllocator();
+
+        @Override
+        public Handle newHandle() {
+            return new CutHandle((RecvByteBufAllocator.ExtendedHandle) adaptive.newHandle()); // the epoll transport needs an extended handle
+        }
+    }
+
+    private final class CutHandle implements RecvByteBufAllocator.ExtendedHandle {
+        private final RecvByteBufAllocator.ExtendedHandle sizes;
+
+        CutHandle(RecvByteBufAllocator.ExtendedHandle sizes) {
+            this.sizes = sizes;
+        }
+
+        @Override
+        public ByteBuf allocate(ByteBufAllocator alloc) {
+            return alloc.ioBuffer(guess());
+        }
+
+        @Override
+        public int guess() {
+            return budget.readSize(sizes.guess(), held.get());
+        }
+
+        @Override
+        public void reset(ChannelConfig config) {
+            sizes.reset(config);
+        }
+
+        @Override
+        public void incMessagesRead(int numMessages) {
+            sizes.incMessagesRead(numMessages);
+        }
+
+        @Override
+        public void lastBytesRead(int bytes) {
+            sizes.lastBytesRead(bytes);
+        }
+
+        @Override
+        public int lastBytesRead() {
+            return sizes.lastBytesRead();
+        }
+
+        @Override
+        public void attemptedBytesRead(int bytes) {
+            sizes.attemptedBytesRead(bytes);
+        }
+
+        @Override
+        public int attemptedBytesRead() {
+            return sizes.attemptedBytesRead();
+        }
+
+        @Override
+        public boolean continueReading() {
+            return sizes.continueReading();
+        }
+
+        @Override
+        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+            return sizes.continueReading(maybeMoreDataSupplier);
+        }
+
+        @Override
+        public void readComplete() {
+            sizes.readComplete();
+        }
+    }
+}
