@@ -123,15 +123,22 @@ public final class ProxyStats {
         return held == null ? 0 : held.value();
     }
 
-    /** Publishes what the relays read from their sockets and have not yet handed to a tunnel. */
-    public void watchHeldToSend(Supplier<Number> held) {
+    /** Publishes what the relays read from their sockets and have not yet handed to a tunnel, and how many wait for room. */
+    public void watchHeldToSend(Supplier<Number> held, Supplier<Number> waitingRelays) {
         Gauge.builder("corvus.proxy.held.to.send", held).baseUnit("bytes")
                 .description("bytes read from relayed sockets that no tunnel has taken yet").register(registry);
+        Gauge.builder("corvus.proxy.reads.waiting", waitingRelays)
+                .description("relays that stopped reading their sockets until the agent holds less to send").register(registry);
     }
 
     public double heldToSend() {
         Gauge held = registry.find("corvus.proxy.held.to.send").gauge();
         return held == null ? 0 : held.value();
+    }
+
+    public double readsWaiting() {
+        Gauge waiting = registry.find("corvus.proxy.reads.waiting").gauge();
+        return waiting == null ? 0 : waiting.value();
     }
 
     public void readPaused() {

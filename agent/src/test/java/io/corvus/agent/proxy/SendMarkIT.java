@@ -3,6 +3,7 @@ package io.corvus.agent.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,8 @@ class SendMarkIT {
     private Agent cloud;
     private Agent edge;
     private SlowTarget pausedReader;
+    private final List<RawHttp> uploads = new ArrayList<>();
+    private final AtomicLong mostHeld = new AtomicLong();
 
     @BeforeEach
     void cluster() throws Exception {
@@ -55,19 +58,7 @@ class SendMarkIT {
 
     @Test
     void uploadsIntoTargetsThatStopReadingLeaveTheCloudHoldingItsMarkAndAllArriveOnceTheyRead() throws Exception {
-        AtomicLong mostHeld = new AtomicLong();
-        List<RawHttp> uploads = new ArrayList<>();
-        for (int i = 0; i < UPLOADS; i++) {
-            uploads.add(rig.closeLater(RawHttp.connectAndUpload(cloud.httpPort(), "edge-1:" + pausedReader.port(), UPLOAD)));
-        }
-
-        Callable<Boolean> nothingMoves = Steady.within(0, cloud.stats()::bytesIn);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            mostHeld.accumulateAndGet((long) cloud.stats().heldToSend(), Math::max);
-            return nothingMoves.call();
-        });
-        assertThat(cloud.stats().readsPaused()).as("times the cloud's relays stopped reading at the mark").isPositive();
-        assertThat((long) cloud.stats().heldToSend()).as("bytes the cloud holds to send at rest").isBetween(MARK, MOST_HELD);
+        uploadUntilNothingMoves();
 
         pausedReader.release();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> {
@@ -76,10 +67,52 @@ class SendMarkIT {
         });
         assertThat(mostHeld.get()).as("the most the cloud was seen holding to send").isLessThanOrEqualTo(MOST_HELD);
 
+        hangUpAll(); // the targets never answer: the clients, having sent all, give up
+        assertThat(cloud.stats().heldToSend()).as("held to send once every stream ended").isZero();
+    }
+
+    @Test
+    void clientsThatHangUpWhileTheCloudHoldsItsMarkLeaveNothingHeldAndNoRelayWaiting() throws Exception {
+        uploadUntilNothingMoves();
+        int waitingUploads = (int) cloud.stats().readsWaiting();
+
+        // streams opened while the cloud holds its mark wait before their first read; their clients give up
+        List<RawHttp> latecomers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            latecomers.add(RawHttp.connectAndUpload(cloud.httpPort(), "edge-1:" + pausedReader.port(), UPLOAD));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cloud.stats().readsWaiting() == waitingUploads + latecomers.size());
+        for (RawHttp latecomer : latecomers) {
+            latecomer.hangUpWithReset();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cloud.stats().openStreams() == UPLOADS);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cloud.stats().readsWaiting())
+                .as("relays waiting for room once the latecomers' sockets closed").isEqualTo(waitingUploads));
+
+        hangUpAll();
+        assertThat(cloud.stats().heldToSend()).as("held to send once the streams were reset").isZero();
+        assertThat(cloud.stats().readsWaiting()).as("relays still waiting for room, their sockets closed").isZero();
+    }
+
+    /** Starts the uploads and waits until the cloud holds its mark and its relays wait, the targets reading nothing. */
+    private void uploadUntilNothingMoves() throws IOException {
+        for (int i = 0; i < UPLOADS; i++) {
+            uploads.add(rig.closeLater(RawHttp.connectAndUpload(cloud.httpPort(), "edge-1:" + pausedReader.port(), UPLOAD)));
+        }
+        Callable<Boolean> nothingMoves = Steady.within(0, cloud.stats()::bytesIn);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            mostHeld.accumulateAndGet((long) cloud.stats().heldToSend(), Math::max);
+            return nothingMoves.call();
+        });
+        assertThat(cloud.stats().readsPaused()).as("times the cloud's relays stopped reading at the mark").isPositive();
+        assertThat(cloud.stats().readsWaiting()).as("relays waiting for room").isPositive();
+        assertThat((long) cloud.stats().heldToSend()).as("bytes the cloud holds to send at rest").isBetween(MARK, MOST_HELD);
+    }
+
+    private void hangUpAll() throws IOException {
         for (RawHttp upload : uploads) {
-            upload.hangUpWithReset(); // the targets never answer: the clients, having sent all, give up
+            upload.hangUpWithReset();
         }
         ProxyRig.awaitNoOpenStreams(cloud, edge);
-        assertThat(cloud.stats().heldToSend()).as("held to send once every stream ended").isZero();
     }
 }

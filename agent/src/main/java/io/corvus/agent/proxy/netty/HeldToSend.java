@@ -1,7 +1,7 @@
 package io.corvus.agent.proxy.netty;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.corvus.agent.proxy.ProxyStats;
@@ -18,21 +18,23 @@ import io.netty.util.UncheckedBooleanSupplier;
  * What all of an agent's relays have read from their sockets and not yet handed to a tunnel, kept
  * within its {@link SendBudget}. A relay counts each read in and the frame's write out once the
  * tunnel took it (or the stream failed); it asks {@link #mayRead} before it reads again and, at the
- * mark, waits to be woken. Every relayed socket reads through {@link #reads()}, which cuts each
- * read to the room left. One per agent, shared by its event loops.
+ * mark, waits to be woken; a relay whose socket closes meanwhile leaves ({@link #forget}), or a
+ * long overload would keep every closed connection that arrived during it reachable. Every
+ * relayed socket reads through {@link #reads()}, which cuts each read to the room left. One per
+ * agent, shared by its event loops.
  */
 public final class HeldToSend {
 
     private final SendBudget budget;
     private final ProxyStats stats;
     private final AtomicLong held = new AtomicLong();
-    private final Queue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+    private final Set<Runnable> waiting = ConcurrentHashMap.newKeySet();
     private final RecvByteBufAllocator reads = new CutToRoom();
 
     public HeldToSend(SendBudget budget, ProxyStats stats) {
         this.budget = budget;
         this.stats = stats;
-        stats.watchHeldToSend(held::get);
+        stats.watchHeldToSend(held::get, waiting::size);
     }
 
     /** The read allocator for every socket a relay may join, set when the socket is made (a channel keeps its first one). */
@@ -68,9 +70,16 @@ public final class HeldToSend {
         return false;
     }
 
+    /** The relay's socket closed: it will not read again. */
+    void forget(Runnable wake) {
+        waiting.remove(wake);
+    }
+
     private void wakeAll() {
-        for (Runnable wake; (wake = waiting.poll()) != null; ) {
-            wake.run();
+        for (Runnable wake : waiting) {
+            if (waiting.remove(wake)) { // else another thread woke it
+                wake.run();
+            }
         }
     }
 

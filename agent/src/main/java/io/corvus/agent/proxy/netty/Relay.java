@@ -207,8 +207,8 @@ public final class Relay {
         }
 
         private void readMore() {
-            if (waiting || !stream.isWritable()) {
-                return; // the agent's room or the stream's writability asks again
+            if (waiting || !socket.isActive() || !stream.isWritable()) {
+                return; // the agent's room or the stream's writability asks again (a closed socket reads no more)
             }
             if (sends.mayRead(wake)) {
                 socket.read();
@@ -259,6 +259,7 @@ public final class Relay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            sends.forget(wake);
             stream.close(); // nothing can take the stream's data any more (a reset unless both ends finished)
             ctx.fireChannelInactive(); // the socket's watchers after the relay stop their timers
         }
