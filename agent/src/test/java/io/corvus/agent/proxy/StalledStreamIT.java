@@ -62,6 +62,17 @@ class StalledStreamIT {
     }
 
     @Test
+    void aClientThatEndsBehindBytesTheKernelsHoldForATargetThatNeverReadsIsCutOffAndFreedAtBothGateways() throws Exception {
+        try (RawHttp client = RawHttp.connectAndUpload(cloud.httpPort(), "edge-1:" + neverReading.port(), 8 * 1024)) {
+            // Few enough bytes for the target's and the edge's kernel buffers: the edge hands over its last
+            // byte and shuts its output down, then has nothing waiting it could see; the kernel has.
+            assertThat(endOf(client)).as("the client's connection, closed once the target took nothing for the stall timeout").isTrue();
+        }
+        ProxyRig.awaitNoOpenStreams(cloud, edge);
+        assertThat(edge.stats().stalledStreams()).isOne();
+    }
+
+    @Test
     void aSlowReaderAndAQuietStreamOutliveTheStallTimeout() throws Exception {
         try (RawHttp quiet = RawHttp.to(cloud.httpPort());
                 RawHttp pusher = RawHttp.connectAndPush(cloud.httpPort(), "edge-1:" + slowReader.port(), () -> { })) {

@@ -266,7 +266,13 @@ public final class Relay {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ChannelErrors.log(LOG, "relay socket " + ctx.channel().remoteAddress(), cause);
+            if (StallGuard.gaveUp(cause)) {
+                LOG.infof("socket %s took none of the bytes its kernel held for the stall timeout: closed, and its stream reset",
+                        ctx.channel().remoteAddress());
+                stats.streamStalled();
+            } else {
+                ChannelErrors.log(LOG, "relay socket " + ctx.channel().remoteAddress(), cause);
+            }
             ctx.close();
         }
 

@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.Errors;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,10 +25,18 @@ import org.jboss.logging.Logger;
  * waiting is never closed, however long it is quiet ({@code kubectl logs -f} can be for hours). The
  * guard arms when the socket turns unwritable, at most one timer at a time, so bytes that flow
  * cost nothing but the writability events the relay gets anyway.
+ * <p>
+ * Bytes that Netty has all handed to the kernel are out of the guard's sight: a short upload whose
+ * client then ended, sitting in the kernel's buffers in front of a target that reads nothing,
+ * would hold its stream at both gateways for ever. For those the kernel gives up by itself:
+ * {@code TCP_USER_TIMEOUT}, set to the same timeout, closes a connection whose buffered data could
+ * not be sent for a zero window, or stayed unacknowledged, that long ({@link #gaveUp}).
  */
 final class StallGuard extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = Logger.getLogger(StallGuard.class);
+    /** Linux's ETIMEDOUT, the error of a connection its TCP_USER_TIMEOUT closed; Netty names no constant for it. */
+    private static final int ETIMEDOUT = 110;
 
     private final Duration timeout;
     private final ProxyStats stats;
@@ -41,6 +50,16 @@ final class StallGuard extends ChannelInboundHandlerAdapter {
     /** Whether the guard can tell this socket's progress: an epoll socket, whose kernel says when it last sent. */
     static boolean canWatch(Channel socket) {
         return socket instanceof EpollSocketChannel;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        ((EpollSocketChannel) ctx.channel()).config().setTcpUserTimeout((int) timeout.toMillis());
+    }
+
+    /** True when the socket's error is the kernel giving up on bytes its peer did not take for the stall timeout. */
+    static boolean gaveUp(Throwable cause) {
+        return cause instanceof Errors.NativeIoException error && error.expectedErr() == -ETIMEDOUT;
     }
 
     @Override
