@@ -41,7 +41,7 @@ public record SendBudget(long mark) {
 
     /** How much the next read from a socket may take: what it would take, cut to the room left under the mark. */
     public int readSize(int wanted, long held) {
-        long room = mark - held;
-        return (int) Math.max(SMALLEST_READ, Math.min(wanted, room));
+        long room = Math.max(SMALLEST_READ, mark - held);
+        return (int) Math.min(wanted, room);
     }
 }

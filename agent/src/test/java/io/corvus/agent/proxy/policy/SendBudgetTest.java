@@ -39,6 +39,12 @@ class SendBudgetTest {
     }
 
     @Test
+    void aReadThatWouldTakeLessThanTheSmallestPieceIsNeverMadeBigger() {
+        assertThat(budget.readSize(512, 0)).isEqualTo(512);
+        assertThat(budget.readSize(512, 16 << 20)).isEqualTo(512);
+    }
+
+    @Test
     void aMarkTooSmallForAFewStreamsIsRefusedWithTheSettingToChange() {
         assertThatThrownBy(() -> new SendBudget(64 << 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("corvus.agent.proxy.send-mark").hasMessageContaining("at least 256K");
