@@ -94,6 +94,16 @@ class SendMarkIT {
         assertThat(cloud.stats().readsWaiting()).as("relays still waiting for room, their sockets closed").isZero();
     }
 
+    @Test
+    void aTunnelLostWhileTheCloudHoldsItsMarkLeavesNothingHeldAndNoRelayWaiting() throws Exception {
+        uploadUntilNothingMoves();
+
+        edge.runtime().close(); // the edge gateway goes away with the frames the cloud queued for it
+        await().atMost(Duration.ofSeconds(10)).until(() -> cloud.stats().openStreams() == 0);
+        assertThat(cloud.stats().heldToSend()).as("held to send once the tunnel and its streams were gone").isZero();
+        assertThat(cloud.stats().readsWaiting()).as("relays still waiting for room").isZero();
+    }
+
     /** Starts the uploads and waits until the cloud holds its mark and its relays wait, the targets reading nothing. */
     private void uploadUntilNothingMoves() throws IOException {
         for (int i = 0; i < UPLOADS; i++) {
