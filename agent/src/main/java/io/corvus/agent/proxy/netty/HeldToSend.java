@@ -9,7 +9,6 @@ import io.corvus.agent.proxy.policy.SendBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
@@ -89,15 +88,15 @@ public final class HeldToSend {
 
         @Override
         public Handle newHandle() {
-            return new CutHandle((RecvByteBufAllocator.ExtendedHandle) adaptive.newHandle()); // the epoll transport needs an extended handle
+            return new CutHandle((ExtendedHandle) adaptive.newHandle());
         }
     }
 
-    private final class CutHandle implements RecvByteBufAllocator.ExtendedHandle {
-        private final RecvByteBufAllocator.ExtendedHandle sizes;
+    /** Netty's delegating handle, extended as its epoll transport requires (as its own epoll handle is). */
+    private final class CutHandle extends RecvByteBufAllocator.DelegatingHandle implements RecvByteBufAllocator.ExtendedHandle {
 
         CutHandle(RecvByteBufAllocator.ExtendedHandle sizes) {
-            this.sizes = sizes;
+            super(sizes);
         }
 
         @Override
@@ -107,52 +106,12 @@ public final class HeldToSend {
 
         @Override
         public int guess() {
-            return budget.readSize(sizes.guess(), held.get());
-        }
-
-        @Override
-        public void reset(ChannelConfig config) {
-            sizes.reset(config);
-        }
-
-        @Override
-        public void incMessagesRead(int numMessages) {
-            sizes.incMessagesRead(numMessages);
-        }
-
-        @Override
-        public void lastBytesRead(int bytes) {
-            sizes.lastBytesRead(bytes);
-        }
-
-        @Override
-        public int lastBytesRead() {
-            return sizes.lastBytesRead();
-        }
-
-        @Override
-        public void attemptedBytesRead(int bytes) {
-            sizes.attemptedBytesRead(bytes);
-        }
-
-        @Override
-        public int attemptedBytesRead() {
-            return sizes.attemptedBytesRead();
-        }
-
-        @Override
-        public boolean continueReading() {
-            return sizes.continueReading();
+            return budget.readSize(delegate().guess(), held.get());
         }
 
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-            return sizes.continueReading(maybeMoreDataSupplier);
-        }
-
-        @Override
-        public void readComplete() {
-            sizes.readComplete();
+            return ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
         }
     }
 }
