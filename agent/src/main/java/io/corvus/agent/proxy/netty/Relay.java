@@ -60,12 +60,12 @@ public final class Relay {
         Ends ends = new Ends(socket, stream);
         // every tunnel has its keeper; both sides join on the stream's event loop, the keeper's
         BudgetKeeper keeper = stream.parent().pipeline().get(BudgetKeeper.class);
-        SocketSide socketSide = new SocketSide(socket, stream, stats, sends, ends);
-        socket.pipeline().addLast("relay", socketSide);
-        if (StallGuard.canWatch(socket)) {
+        if (StallGuard.canWatch(socket)) { // ahead of the relay: the guard takes the socket's error when the kernel gave up
             socket.pipeline().addLast("stall-guard", new StallGuard(keeper.stallTimeout(), stats))
                     .addLast("hang-up-watch", new HangUpWatch());
         }
+        SocketSide socketSide = new SocketSide(socket, stream, stats, sends, ends);
+        socket.pipeline().addLast("relay", socketSide);
         stream.pipeline().addLast("relay", new StreamSide(socket, socketSide, halfClose, stats, ends));
         keeper.track(stream, socket);
         Gate gate = stream.pipeline().get(Gate.class);
@@ -261,18 +261,12 @@ public final class Relay {
         public void channelInactive(ChannelHandlerContext ctx) {
             sends.forget(wake);
             stream.close(); // nothing can take the stream's data any more (a reset unless both ends finished)
-            ctx.fireChannelInactive(); // the socket's watchers after the relay stop their timers
+            ctx.fireChannelInactive();
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (StallGuard.gaveUp(cause)) {
-                LOG.infof("socket %s took none of the bytes its kernel held for the stall timeout: closed, and its stream reset",
-                        ctx.channel().remoteAddress());
-                stats.streamStalled();
-            } else {
-                ChannelErrors.log(LOG, "relay socket " + ctx.channel().remoteAddress(), cause);
-            }
+            ChannelErrors.log(LOG, "relay socket " + ctx.channel().remoteAddress(), cause);
             ctx.close();
         }
 

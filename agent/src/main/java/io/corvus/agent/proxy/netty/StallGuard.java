@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
  * client then ended, sitting in the kernel's buffers in front of a target that reads nothing,
  * would hold its stream at both gateways for ever. For those the kernel gives up by itself:
  * {@code TCP_USER_TIMEOUT}, set to the same timeout, closes a connection whose buffered data could
- * not be sent for a zero window, or stayed unacknowledged, that long ({@link #gaveUp}).
+ * not be sent for a zero window, or stayed unacknowledged, that long, and the socket fails with
+ * {@code ETIMEDOUT}; the guard, ahead of the relay, counts and logs that as a stall too.
  */
 final class StallGuard extends ChannelInboundHandlerAdapter {
 
@@ -57,9 +58,16 @@ final class StallGuard extends ChannelInboundHandlerAdapter {
         ((EpollSocketChannel) ctx.channel()).config().setTcpUserTimeout((int) timeout.toMillis());
     }
 
-    /** True when the socket's error is the kernel giving up on bytes its peer did not take for the stall timeout. */
-    static boolean gaveUp(Throwable cause) {
-        return cause instanceof Errors.NativeIoException error && error.expectedErr() == -ETIMEDOUT;
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Errors.NativeIoException error && error.expectedErr() == -ETIMEDOUT) {
+            LOG.infof("socket %s took none of the bytes its kernel held for the stall timeout: closed, and its stream reset",
+                    ctx.channel().remoteAddress());
+            stats.streamStalled();
+            ctx.close();
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
     }
 
     @Override
