@@ -119,8 +119,7 @@ public final class ProxyStats {
 
     /** What the agent's tunnels hold unread now, as last reported. */
     public double heldUnread() {
-        Gauge held = registry.find("corvus.proxy.held.unread").gauge();
-        return held == null ? 0 : held.value();
+        return gauge("corvus.proxy.held.unread");
     }
 
     /** Publishes what the relays read from their sockets and have not yet handed to a tunnel, and how many wait for room. */
@@ -132,13 +131,17 @@ public final class ProxyStats {
     }
 
     public double heldToSend() {
-        Gauge held = registry.find("corvus.proxy.held.to.send").gauge();
-        return held == null ? 0 : held.value();
+        return gauge("corvus.proxy.held.to.send");
     }
 
     public double readsWaiting() {
-        Gauge waiting = registry.find("corvus.proxy.reads.waiting").gauge();
-        return waiting == null ? 0 : waiting.value();
+        return gauge("corvus.proxy.reads.waiting");
+    }
+
+    /** A gauge's value now; 0 before the part that publishes it exists. */
+    private double gauge(String name) {
+        Gauge gauge = registry.find(name).gauge();
+        return gauge == null ? 0 : gauge.value();
     }
 
     public void readPaused() {
