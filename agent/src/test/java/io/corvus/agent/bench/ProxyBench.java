@@ -460,17 +460,17 @@ public final class ProxyBench {
         InputStream in = socket.getInputStream();
         StringBuilder head = new StringBuilder();
         byte[] buffer = new byte[256];
-        while (!head.toString().endsWith("\r\n\r\n")) {
+        while (head.indexOf("\r\n\r\n") < 0) {
             int n = in.read(buffer);
             if (n < 0) {
                 socket.close();
                 throw new IOException("the front door closed: " + head);
             }
             head.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
-            if (head.indexOf("\r\n\r\n") >= 0 && !head.toString().endsWith("\r\n\r\n")) {
-                socket.close();
-                throw new IOException("bytes behind the front door's answer before the client sent any: " + head);
-            }
+        }
+        if (!head.toString().endsWith("\r\n\r\n")) {
+            socket.close();
+            throw new IOException("bytes behind the front door's answer before the client sent any: " + head);
         }
         if (!head.toString().startsWith("HTTP/1.1 200")) {
             socket.close();
