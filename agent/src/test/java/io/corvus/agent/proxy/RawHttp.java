@@ -40,7 +40,7 @@ final class RawHttp implements AutoCloseable {
      * output shut down; then {@code whenCutOff} runs.
      */
     static RawHttp connectAndPush(int door, String target, Runnable whenCutOff) throws IOException {
-        return connectAndPush(door, target, Long.MAX_VALUE, whenCutOff);
+        return connectAndPush(door, target, Long.MAX_VALUE, false, whenCutOff);
     }
 
     /**
@@ -48,10 +48,21 @@ final class RawHttp implements AutoCloseable {
      * client shuts its output down.
      */
     static RawHttp connectAndUpload(int door, String target, long bytes) throws IOException {
-        return connectAndPush(door, target, bytes, () -> { });
+        return connectAndPush(door, target, bytes, true, () -> { });
     }
 
-    private static RawHttp connectAndPush(int door, String target, long bytes, Runnable whenCutOff) throws IOException {
+    /**
+     * As above, but the client keeps its output open once it wrote the bytes. An agent reads the
+     * socket of a client that finished to the end, past any budget (Netty's epoll transport does,
+     * netty#13142), so a test of what the agent takes in while it may not read needs clients that
+     * have not finished.
+     */
+    static RawHttp connectAndSend(int door, String target, long bytes) throws IOException {
+        return connectAndPush(door, target, bytes, false, () -> { });
+    }
+
+    private static RawHttp connectAndPush(int door, String target, long bytes, boolean thenEnd, Runnable whenCutOff)
+            throws IOException {
         RawHttp pusher = to(door).send("CONNECT " + target + " HTTP/1.1\r\n\r\n");
         String head = pusher.head();
         if (!head.startsWith("HTTP/1.1 200")) {
@@ -64,7 +75,9 @@ final class RawHttp implements AutoCloseable {
                 for (long left = bytes; left > 0; left -= chunk.length) {
                     pusher.out.write(chunk, 0, (int) Math.min(chunk.length, left));
                 }
-                pusher.socket.shutdownOutput();
+                if (thenEnd) {
+                    pusher.socket.shutdownOutput();
+                }
             } catch (IOException ended) {
                 whenCutOff.run();
             }

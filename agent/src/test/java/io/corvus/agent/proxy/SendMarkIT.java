@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * Many streams that each hold a little to send make an agent hold no more than its send mark
  * together: at the mark its relays stop reading their sockets, and they read again once the tunnel
  * has taken bytes. Each stream alone stops at 64 KiB; ten uploads into targets that do not read
- * would make the cloud hold at least ten times that, more than this cloud's mark.
+ * would make the cloud hold at least ten times that, more than this cloud's mark. The uploads keep
+ * their output open: the socket of a client that finished is read to its end past the mark, at most
+ * its fixed receive buffer ({@link RawHttp#connectAndSend}).
  */
 class SendMarkIT {
 
@@ -107,7 +109,7 @@ class SendMarkIT {
     /** Starts the uploads and waits until the cloud holds its mark and its relays wait, the targets reading nothing. */
     private void uploadUntilNothingMoves() throws IOException {
         for (int i = 0; i < UPLOADS; i++) {
-            uploads.add(rig.closeLater(RawHttp.connectAndUpload(cloud.httpPort(), "edge-1:" + pausedReader.port(), UPLOAD)));
+            uploads.add(rig.closeLater(RawHttp.connectAndSend(cloud.httpPort(), "edge-1:" + pausedReader.port(), UPLOAD)));
         }
         Callable<Boolean> nothingMoves = Steady.within(0, cloud.stats()::bytesIn);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
