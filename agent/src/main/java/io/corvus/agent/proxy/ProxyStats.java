@@ -2,6 +2,7 @@ package io.corvus.agent.proxy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -27,6 +28,7 @@ public final class ProxyStats {
     private final Counter stalledStreams;
     private final Counter readsPaused;
     private final Timer connectLatency;
+    private final LongAdder heldForSockets = new LongAdder();
 
     public ProxyStats(MeterRegistry registry) {
         this.registry = registry;
@@ -45,6 +47,8 @@ public final class ProxyStats {
                 .register(registry);
         readsPaused = Counter.builder("corvus.proxy.reads.paused")
                 .description("times a relay stopped reading its socket because the agent held its send mark").register(registry);
+        Gauge.builder("corvus.proxy.held.for.sockets", heldForSockets::sum).baseUnit("bytes")
+                .description("bytes relays handed to their sockets that the sockets' kernels have not taken yet").register(registry);
         connectLatency = Timer.builder("corvus.proxy.connect").description("time to an established tunnel (TCP, TLS, HTTP/2)")
                 .register(registry);
     }
@@ -111,10 +115,22 @@ public final class ProxyStats {
         return (long) stalledStreams.count();
     }
 
-    /** Publishes what the agent's tunnels hold unread (bytes received that no stream has taken yet). */
+    /**
+     * Publishes what the agent's tunnels hold unread: bytes received whose window was not given back
+     * yet, because no socket's kernel has taken them (those a relay read included).
+     */
     public void watchHeldUnread(Supplier<Number> held) {
         Gauge.builder("corvus.proxy.held.unread", held).baseUnit("bytes")
-                .description("bytes received on tunnels that their streams have not taken yet").register(registry);
+                .description("bytes received on tunnels that no relayed socket has taken yet").register(registry);
+    }
+
+    /** Bytes a relay handed to its socket ({@code bytes} > 0) or that the socket's kernel took or dropped (< 0). */
+    public void heldForSockets(long bytes) {
+        heldForSockets.add(bytes);
+    }
+
+    public long heldForSockets() {
+        return heldForSockets.sum();
     }
 
     /** What the agent's tunnels hold unread now, as last reported. */

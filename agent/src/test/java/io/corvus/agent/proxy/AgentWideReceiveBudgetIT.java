@@ -25,13 +25,11 @@ import org.junit.jupiter.api.Test;
 class AgentWideReceiveBudgetIT {
 
     /**
-     * An unread answer holds less than its stream's window (1 MiB) in the agent: the relay handed
-     * part of the window on to the reader's socket, whose kernel buffer keeps it, and Netty gives a
-     * stream's window back only once half of it has been consumed. A look at the flow-control state
-     * at rest found each stalled stream's window at 0 with 775-880 KiB held unread; the rest sat in
-     * the client sockets' buffers. Twelve per pool never put a tunnel over its 12 MiB. Six pools put the
-     * agent over its 24 MiB in most runs (28-29 answers reset), not in all (one stopped at 19.7 MiB
-     * with nothing moving), so the test checks the bound and the flow, not that a reset happened.
+     * An unread answer holds less than its stream's window (1 MiB) in the agent: part of the window
+     * went on into the kernel's buffers for the reader's socket, and Netty gives a stream's window
+     * back only once half of it was taken. Twelve per pool stay under a tunnel's 12 MiB. Six pools
+     * put the agent over its 24 MiB in most runs, not in all (one stopped at 19.7 MiB with nothing
+     * moving), so the test checks the bound and the flow, not that a reset happened.
      */
     private static final int POOLS = 6;
     private static final int STALLED_PER_POOL = 12;

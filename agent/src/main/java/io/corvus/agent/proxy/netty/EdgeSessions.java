@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamChannelOption;
 import io.netty.util.concurrent.Future;
 
 /** The tunnels edge gateways hold open to this cloud gateway, one per edge node, newest wins. */
@@ -23,9 +24,10 @@ public final class EdgeSessions {
     /** One edge gateway's tunnel: streams are opened on it. */
     public record EdgeSession(String node, Channel connection, SocketAddress remote) {
 
-        /** A new stream to the edge, auto-read off, with {@code handler} installed. */
+        /** A new stream to the edge, auto-read off, its window given back by its relay ({@link Relay}), with {@code handler} installed. */
         public Future<Http2StreamChannel> openStream(ChannelHandler handler) {
-            return new Http2StreamChannelBootstrap(connection).option(ChannelOption.AUTO_READ, false).handler(handler).open();
+            return new Http2StreamChannelBootstrap(connection).option(ChannelOption.AUTO_READ, false)
+                    .option(Http2StreamChannelOption.AUTO_STREAM_FLOW_CONTROL, false).handler(handler).open();
         }
     }
 

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelOption;
 import io.netty.util.ReferenceCountUtil;
 import org.jboss.logging.Logger;
 
@@ -51,6 +52,7 @@ final class EdgeStreams extends ChannelInitializer<Http2StreamChannel> {
 
     @Override
     protected void initChannel(Http2StreamChannel stream) {
+        stream.config().setOption(Http2StreamChannelOption.AUTO_STREAM_FLOW_CONTROL, false); // before its first frame: its relay gives the window back
         stream.pipeline().addLast(new Request(), new Relay.Gate());
     }
 

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -21,8 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * Moves bytes between a socket (a target on the edge, a client at a front door on the cloud) and
  * the tunnel stream it was given, both ways, without buffering: neither side reads more until the
- * other can take it (auto-read off; read again on writability). A stream that is not read keeps
- * its flow-control window closed, so the peer stops sending on that stream only. What all relays
+ * other can take it (auto-read off; read again on writability). A stream's window goes back to
+ * the peer only once the socket's kernel took the bytes, so a stream whose socket does not take
+ * them keeps its window closed and the peer stops sending on that stream only. What all relays
  * have read and not yet sent is bounded agent-wide too ({@link HeldToSend}). Half-close
  * travels as END_STREAM; a reset or a lost socket ends both, as does a socket that stopped taking
  * bytes ({@link StallGuard}) or whose peer went away after ending its output ({@link HangUpWatch}).
@@ -301,9 +303,16 @@ public final class Relay {
             if (msg instanceof Http2DataFrame data) {
                 endStream = data.isEndStream();
                 int size = data.content().readableBytes();
+                int credit = data.initialFlowControlledBytes();
                 if (size > 0) {
                     stats.sent(size);
-                    socket.write(data.content().retain());
+                    stats.heldForSockets(size);
+                    socket.write(data.content().retain()).addListener(written -> {
+                        stats.heldForSockets(-size);
+                        giveWindowBack(ctx.channel(), credit);
+                    });
+                } else if (credit > 0) {
+                    giveWindowBack(ctx.channel(), credit); // padding only
                 }
             } else if (msg instanceof Http2HeadersFrame headers) {
                 endStream = headers.isEndStream(); // trailers end the stream too
@@ -314,6 +323,16 @@ public final class Relay {
                 // buffer), so only once the last byte is out.
                 socket.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> endOutput(written.isSuccess()));
             }
+        }
+
+        /**
+         * Lets the peer send {@code bytes} more on this stream, once the socket's kernel took them (or
+         * the socket failed): what the peer sent stays in its window, and so in the tunnel's receive
+         * budget, until then, not only until the relay read it. A stream already closed gave its
+         * window back when it closed, and the update fails harmlessly.
+         */
+        private static void giveWindowBack(Channel stream, int bytes) {
+            stream.writeAndFlush(new DefaultHttp2WindowUpdateFrame(bytes));
         }
 
         /** Once the stream's last byte was written: an unflushed socket is gone, and its inactive event ends the stream. */

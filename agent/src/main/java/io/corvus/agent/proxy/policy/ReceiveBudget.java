@@ -10,8 +10,9 @@ import java.util.Optional;
  * ahead. But a budget filled by stalled streams would stop every other stream too, the fault of a
  * single shared window (ANP#881). So once the held bytes pass {@code shedAbove}, the streams holding
  * the most give way (they are reset) until the rest fits, as Envoy's overload manager resets its
- * high-memory streams. A stream that reads holds nothing once its read is done, so it is never
- * among them; a hundred stalled streams holding a little each are, biggest first.
+ * high-memory streams. A stream whose socket takes what it reads holds nothing once the write is
+ * done, so it is never among them; a hundred stalled streams holding a little each are, biggest
+ * first. What a relay queued to its socket counts until the socket's kernel took it.
  * <p>
  * An agent with many tunnels (a cloud gateway serves every edge pool) could hold {@code shedAbove}
  * on each; past {@code agentShedAbove} held over all its tunnels, the tunnel holding the most
