@@ -98,7 +98,7 @@ public interface AgentSettings {
         @WithDefault("10s")
         Duration reconnectLongest();
 
-        /** Netty event loop threads of the data plane (0: two per core). */
+        /** Netty event loop threads of the data plane (0: one per core). */
         @WithDefault("0")
         int eventLoopThreads();
     }

@@ -22,9 +22,13 @@ public final class Transport {
     private Transport() {
     }
 
-    /** A group of the best transport this machine offers. */
+    /**
+     * A group of the best transport this machine offers, with {@code threads} loops or, given 0, one
+     * per core: the data path never blocks, so more loops than cores only add wake-ups and hand-overs.
+     */
     public static EventLoopGroup group(int threads) {
-        return Epoll.isAvailable() ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        return Epoll.isAvailable() ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
     }
 
     /** Which transport a group runs, for the logs. */
