@@ -41,7 +41,7 @@ public final class ProxyStats {
         reconnects = Counter.builder("corvus.proxy.reconnects").description("tunnel connections dialled again after a loss")
                 .register(registry);
         shedStreams = Counter.builder("corvus.proxy.streams.shed")
-                .description("streams reset because their unread data nearly filled the tunnel's or the agent's receive budget").register(registry);
+                .description("streams reset because the data they held nearly filled the tunnel's or the agent's receive budget").register(registry);
         stalledStreams = Counter.builder("corvus.proxy.streams.stalled")
                 .description("streams reset because their socket took no byte for the stall timeout while bytes waited for it")
                 .register(registry);
@@ -124,9 +124,14 @@ public final class ProxyStats {
                 .description("bytes received on tunnels that no relayed socket has taken yet").register(registry);
     }
 
-    /** Bytes a relay handed to its socket ({@code bytes} > 0) or that the socket's kernel took or dropped (< 0). */
-    public void heldForSockets(long bytes) {
+    /** Bytes a relay handed to its socket; they count until {@link #leftSocketQueue}. */
+    public void queuedToSocket(int bytes) {
         heldForSockets.add(bytes);
+    }
+
+    /** Queued bytes the socket's kernel took, or that went with the socket. */
+    public void leftSocketQueue(int bytes) {
+        heldForSockets.add(-bytes);
     }
 
     public long heldForSockets() {

@@ -306,9 +306,9 @@ public final class Relay {
                 int credit = data.initialFlowControlledBytes();
                 if (size > 0) {
                     stats.sent(size);
-                    stats.heldForSockets(size);
+                    stats.queuedToSocket(size);
                     socket.write(data.content().retain()).addListener(written -> {
-                        stats.heldForSockets(-size);
+                        stats.leftSocketQueue(size);
                         giveWindowBack(ctx.channel(), credit);
                     });
                 } else if (credit > 0) {
