@@ -22,8 +22,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps a tunnel connection within its {@link ReceiveBudget}, between the HTTP/2 codec and the
- * streams. After each read from the connection it reports what the streams hold unread to the
- * agent's {@link HeldAcrossTunnels}, and resets the biggest holders while the tunnel's budget is
+ * streams. After each read from the connection it reports what its streams hold (received, and
+ * not yet taken by a socket's kernel, read by a relay or not) to the agent's
+ * {@link HeldAcrossTunnels}, and resets the biggest holders while the tunnel's budget is
  * overdrawn, or, when asked, while the agent's is. All on the connection's event loop, which its
  * streams share.
  * <p>
@@ -136,7 +137,7 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
         // still be on its way out and the connection's count not yet lowered.
         Http2Connection connection = codec.connection();
         Map<Relayed, Integer> held = new HashMap<>();
-        relayed.values().forEach(each -> held.put(each, unread(connection, each.stream())));
+        relayed.values().forEach(each -> held.put(each, held(connection, each.stream())));
         long total = held.values().stream().mapToLong(Integer::longValue).sum();
         while (over.test(total)) {
             var victim = budget.streamToShed(held);
@@ -168,15 +169,15 @@ final class BudgetKeeper extends ChannelInboundHandlerAdapter {
         super.channelInactive(ctx);
     }
 
-    private static int unread(Http2Connection connection, Http2StreamChannel stream) {
+    private static int held(Http2Connection connection, Http2StreamChannel stream) {
         Http2Stream state = connection.stream(stream.stream().id());
         return state == null ? 0 : connection.local().flowController().unconsumedBytes(state);
     }
 
-    /** Resets the stream (its unread frames are released and its window given back) and drops its socket. */
+    /** Resets the stream (its frames are released and its window given back) and drops its socket. */
     private void shed(Relayed victim, int held, String why) {
         relayed.remove(victim.stream().stream().id());
-        LOG.infof("stream %s (socket %s) reset: it held %d KiB nobody read, and %s", victim.stream().stream().id(),
+        LOG.infof("stream %s (socket %s) reset: it held %d KiB no socket took, and %s", victim.stream().stream().id(),
                 victim.socket().remoteAddress(), held >> 10, why);
         stats.streamShed();
         victim.socket().close();

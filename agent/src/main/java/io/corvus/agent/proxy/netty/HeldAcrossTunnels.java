@@ -10,7 +10,7 @@ import io.corvus.agent.proxy.ProxyStats;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 
 /**
- * What all of an agent's tunnels hold unread, against the agent-wide mark of its
+ * What all of an agent's tunnels hold for their streams' sockets, against the agent-wide mark of its
  * {@link io.corvus.agent.proxy.policy.ReceiveBudget}. Each tunnel's {@link BudgetKeeper} reports
  * when its own figure changes, on its own event loop; while the sum is over the mark, the tunnel
  * holding the most is asked to reset its biggest streams. One per agent; it also hands its keepers

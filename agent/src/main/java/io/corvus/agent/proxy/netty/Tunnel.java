@@ -41,9 +41,9 @@ public final class Tunnel {
     /** Each stream may have this much in flight before its reader must take some. */
     public static final int STREAM_WINDOW = 1 << 20;
     /**
-     * The connection's window: at most 16 MiB that a tunnel's streams have not read. Above 12 MiB
-     * its biggest holders are reset, so four streams' full windows stay free for the streams that
-     * still read; above 24 MiB over all the agent's tunnels, the tunnel holding the most gives way.
+     * The connection's window: at most 16 MiB that no socket of a tunnel's streams has taken. Above
+     * 12 MiB its biggest holders are reset, so four streams' full windows stay free for the streams
+     * that still read; above 24 MiB over all the agent's tunnels, the tunnel holding the most gives way.
      * An agent's direct memory is capped at about 64 MiB (its -Xmx).
      */
     static final ReceiveBudget BUDGET = new ReceiveBudget(16 << 20, (16 << 20) - 4 * STREAM_WINDOW, 24 << 20);
@@ -175,9 +175,9 @@ public final class Tunnel {
         }
 
         /**
-         * Also gives the window back after every stream window's worth read rather than at half the
-         * window (the default ratio): with 8 of the 16 MiB read but not yet given back, 8 MiB held
-         * unread would already stop every stream, below where the budget sheds a holder.
+         * Also gives the window back after every stream window's worth taken by sockets rather than
+         * at half the window (the default ratio): with 8 of the 16 MiB taken but not yet given back,
+         * 8 MiB held would already stop every stream, below where the budget sheds a holder.
          */
         private void widenConnectionWindow() throws Http2Exception {
             var connection = codec.connection();

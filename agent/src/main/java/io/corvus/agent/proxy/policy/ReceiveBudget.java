@@ -18,7 +18,7 @@ import java.util.Optional;
  * on each; past {@code agentShedAbove} held over all its tunnels, the tunnel holding the most
  * resets its biggest stream.
  *
- * @param bytes          the connection window: the most the peer can have sent that nobody read yet
+ * @param bytes          the connection window: the most the peer can have sent that no socket took yet
  * @param shedAbove      held bytes on one tunnel above which its biggest holders are reset; the rest
  *                       of the window is room for the streams that still read
  * @param agentShedAbove held bytes over all the agent's tunnels above which the biggest holder of
