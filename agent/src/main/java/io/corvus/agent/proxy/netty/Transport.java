@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import org.jboss.logging.Logger;
 
 /**
  * The sockets under the data path: Linux epoll through Netty's native library where it loads (fewer
@@ -18,6 +19,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * group decides; every channel on it must be of the matching kind.
  */
 public final class Transport {
+
+    private static final Logger LOG = Logger.getLogger(Transport.class);
 
     private Transport() {
     }
@@ -28,7 +31,14 @@ public final class Transport {
      */
     public static EventLoopGroup group(int threads) {
         int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        return Epoll.isAvailable() ? new EpollEventLoopGroup(loops) : new NioEventLoopGroup(loops);
+        if (Epoll.isAvailable()) {
+            return new EpollEventLoopGroup(loops);
+        }
+        LOG.warnf("Linux epoll is not available (%s): relayed sockets use Java NIO, without the stall guard and the hang-up "
+                + "watch, so a peer that stops reading or vanishes after ending its side holds its stream until a budget "
+                + "presses. Netty unpacks its native library into java.io.tmpdir: give it a folder that allows executables "
+                + "(io.netty.native.workdir) on Linux", Epoll.unavailabilityCause());
+        return new NioEventLoopGroup(loops);
     }
 
     /** Which transport a group runs, for the logs. */
