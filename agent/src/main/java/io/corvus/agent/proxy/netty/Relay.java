@@ -45,15 +45,6 @@ public final class Relay {
      */
     private static final int SOCKET_RECEIVE_BUFFER = 128 * 1024;
 
-    /**
-     * The kernel send buffer of every relayed socket, fixed rather than autotuned. Autotuned, the
-     * buffer towards a client or target that stopped reading keeps growing as its zero-window probes
-     * are answered, up to tcp_wmem's maximum (4 MiB here): kernel memory per stalled stream, outside
-     * every count of the agent's, until the stall timeout ends it. Fixed, the kernel holds at most
-     * twice this per socket, still more than a LAN's bandwidth-delay product.
-     */
-    private static final int SOCKET_SEND_BUFFER = 256 * 1024;
-
     private Relay() {
     }
 
@@ -68,7 +59,6 @@ public final class Relay {
         stats.streamOpened();
         stream.closeFuture().addListener(f -> stats.streamClosed());
         socket.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_RECEIVE_BUFFER);
-        socket.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_SEND_BUFFER);
         Ends ends = new Ends(socket, stream);
         // every tunnel has its keeper; both sides join on the stream's event loop, the keeper's
         BudgetKeeper keeper = stream.parent().pipeline().get(BudgetKeeper.class);
