@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -165,8 +166,14 @@ public final class ProxyBench {
         return value;
     }
 
-    /** How a variant is reached, whose CPU it costs, and whose JIT its warm-up waits for. */
-    private record Variant(Dialer dialer, List<?> tunnelProcesses, List<Process> jitted) {
+    /**
+     * How a variant is reached, whose CPU it costs, whose JIT its warm-up waits for, and whose held
+     * bytes are sampled during its bulk tests (agents' metrics ports; none outside {@code --against}).
+     */
+    private record Variant(Dialer dialer, List<?> tunnelProcesses, List<Process> jitted, List<Integer> metricsPorts) {
+        Variant(Dialer dialer, List<?> tunnelProcesses, List<Process> jitted) {
+            this(dialer, tunnelProcesses, jitted, List.of());
+        }
     }
 
     /**
@@ -196,7 +203,14 @@ public final class ProxyBench {
                 for (int streams : new int[] {1, CLIENTS}) {
                     String test = "bulk" + streams;
                     Usage usage = Usage.from(variant.tunnelProcesses());
-                    rounds.add(name + "_" + test + "_gbit_s", bulk(variant.dialer(), targets.sinkPort(), streams, bulkBytes));
+                    HeldSampler held = new HeldSampler(variant.metricsPorts()).start();
+                    try {
+                        rounds.add(name + "_" + test + "_gbit_s", bulk(variant.dialer(), targets.sinkPort(), streams, bulkBytes));
+                    } catch (ExecutionException failed) {
+                        throw new IllegalStateException(name + "'s " + test + " failed in round " + (round + 1) + ": " + failed.getCause()
+                                + " (a reset stream: its agents' logs, in the bench's temporary folder, say why)", failed);
+                    }
+                    held.stopInto(rounds, name + "_held_peak_mb_" + test);
                     usage.addTo(rounds, name, test, "cpu_s_per_gb_" + test, bulkBytes / 1e9);
                 }
                 Usage usage = Usage.from(variant.tunnelProcesses());
@@ -224,8 +238,8 @@ public final class ProxyBench {
             figures.put(pair.getKey() + "_rss_idle_mb_edge", mb(rssKb(pair.getValue().edge())));
         }
         Map<String, Variant> variants = new LinkedHashMap<>();
-        variants.put("corvus", new Variant(corvus.dialer(), corvus.agents(), corvus.agents()));
-        variants.put("base", new Variant(base.dialer(), base.agents(), base.agents()));
+        variants.put("corvus", new Variant(corvus.dialer(), corvus.agents(), corvus.agents(), corvus.metricsPorts()));
+        variants.put("base", new Variant(base.dialer(), base.agents(), base.agents(), base.metricsPorts()));
         Rounds rounds = measure(variants, targets, bulkBytes, BUILD_ROUNDS, true, figures);
         figures.putAll(rounds.medians());
         for (String test : List.of("bulk1", "bulk64")) {
@@ -238,7 +252,7 @@ public final class ProxyBench {
     }
 
     /** A cloud and an edge gateway of one build, given their roles by topology events for their own cluster. */
-    private record Gateways(Process cloud, Process edge, Dialer dialer) {
+    private record Gateways(Process cloud, Process edge, Dialer dialer, List<Integer> metricsPorts) {
         static Gateways start(Path build, String cluster, Path work, String bootstrap, Targets targets, List<String> extraJvm)
                 throws Exception {
             ClusterCa ca = ClusterCa.create(cluster, Duration.ofDays(1));
@@ -258,7 +272,8 @@ public final class ProxyBench {
                         List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
             }
             int door = cloudPorts[2];
-            Gateways gateways = new Gateways(cloud, edge, port -> connectThrough(door, "edge-1:" + port));
+            Gateways gateways = new Gateways(cloud, edge, port -> connectThrough(door, "edge-1:" + port),
+                    List.of(cloudPorts[3], edgePorts[3])); // quarkus.management.port serves /q/metrics
             awaitTunnel(gateways.dialer(), targets.echoPort());
             return gateways;
         }
@@ -681,6 +696,53 @@ public final class ProxyBench {
             timer.shutdown();
             timer.awaitTermination(5, TimeUnit.SECONDS); // its last sample is visible after termination
             return peak.clone();
+        }
+    }
+
+    /**
+     * The most any agent held received and not yet taken by a socket's kernel (the receive budget's
+     * count, {@code corvus_proxy_held_unread_bytes}), read from the agents' metrics every 50 ms: how
+     * close a test came to the 12 MiB past which a tunnel resets its biggest holders. A change that
+     * moves bytes from the kernels into the agents shows here before it resets a stream. Sampled,
+     * so a short burst may be missed; scraping costs the agents a little CPU, alike for both builds.
+     */
+    private static final class HeldSampler {
+        private static final Pattern HELD = Pattern.compile("(?m)^corvus_proxy_held_unread_bytes(?:\\{[^}]*})? ([0-9.eE+]+)$");
+        private final List<Integer> metricsPorts;
+        private final AtomicLong peak = new AtomicLong();
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+        HeldSampler(List<Integer> metricsPorts) {
+            this.metricsPorts = metricsPorts;
+        }
+
+        HeldSampler start() {
+            if (!metricsPorts.isEmpty()) {
+                timer.scheduleWithFixedDelay(this::sample, 0, 50, TimeUnit.MILLISECONDS);
+            }
+            return this;
+        }
+
+        private void sample() {
+            for (int port : metricsPorts) {
+                try (InputStream metrics = java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics").toURL().openStream()) {
+                    var held = HELD.matcher(new String(metrics.readAllBytes(), StandardCharsets.UTF_8));
+                    if (held.find()) {
+                        peak.accumulateAndGet((long) Double.parseDouble(held.group(1)), Math::max);
+                    }
+                } catch (IOException missed) {
+                    // one sample fewer
+                }
+            }
+        }
+
+        /** Stops sampling and adds the peak in MB as {@code figure}, if anything was sampled. */
+        void stopInto(Rounds rounds, String figure) throws InterruptedException {
+            timer.shutdown();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+            if (!metricsPorts.isEmpty()) {
+                rounds.add(figure, peak.get() / 1e6);
+            }
         }
     }
 
