@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,8 +210,9 @@ public final class ProxyBench {
                     } catch (ExecutionException failed) {
                         throw new IllegalStateException(name + "'s " + test + " failed in round " + (round + 1) + ": " + failed.getCause()
                                 + " (a reset stream: its agents' logs, in the bench's temporary folder, say why)", failed);
+                    } finally {
+                        held.stopInto(rounds, name + "_held_peak_mb_" + test);
                     }
-                    held.stopInto(rounds, name + "_held_peak_mb_" + test);
                     usage.addTo(rounds, name, test, "cpu_s_per_gb_" + test, bulkBytes / 1e9);
                 }
                 Usage usage = Usage.from(variant.tunnelProcesses());
@@ -725,7 +727,7 @@ public final class ProxyBench {
 
         private void sample() {
             for (int port : metricsPorts) {
-                try (InputStream metrics = java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics").toURL().openStream()) {
+                try (InputStream metrics = URI.create("http://127.0.0.1:" + port + "/q/metrics").toURL().openStream()) {
                     var held = HELD.matcher(new String(metrics.readAllBytes(), StandardCharsets.UTF_8));
                     if (held.find()) {
                         peak.accumulateAndGet((long) Double.parseDouble(held.group(1)), Math::max);
