@@ -116,11 +116,11 @@ public final class ProxyStats {
     }
 
     /**
-     * Publishes what the agent's tunnels hold unread: bytes received whose window was not given back
-     * yet, because no socket's kernel has taken them (those a relay read included).
+     * Publishes what the agent's tunnels hold received: bytes whose window was not given back yet,
+     * because no socket's kernel has taken them (those a relay read included).
      */
-    public void watchHeldUnread(Supplier<Number> held) {
-        Gauge.builder("corvus.proxy.held.unread", held).baseUnit("bytes")
+    public void watchHeldReceived(Supplier<Number> held) {
+        Gauge.builder("corvus.proxy.held.received", held).baseUnit("bytes")
                 .description("bytes received on tunnels that no relayed socket has taken yet").register(registry);
     }
 
@@ -138,9 +138,9 @@ public final class ProxyStats {
         return heldForSockets.sum();
     }
 
-    /** What the agent's tunnels hold unread now, as last reported. */
-    public double heldUnread() {
-        return gauge("corvus.proxy.held.unread");
+    /** What the agent's tunnels hold received now, as last reported. */
+    public double heldReceived() {
+        return gauge("corvus.proxy.held.received");
     }
 
     /** Publishes what the relays read from their sockets and have not yet handed to a tunnel, and how many wait for room. */

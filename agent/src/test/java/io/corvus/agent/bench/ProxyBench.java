@@ -704,13 +704,14 @@ public final class ProxyBench {
 
     /**
      * The most any agent held received and not yet taken by a socket's kernel (the receive budget's
-     * count, {@code corvus_proxy_held_unread_bytes}), read from the agents' metrics every 50 ms: how
+     * count, {@code corvus_proxy_held_received_bytes}), read from the agents' metrics every 50 ms: how
      * close a test came to the 12 MiB past which a tunnel resets its biggest holders. A change that
      * moves bytes from the kernels into the agents shows here before it resets a stream. Sampled,
      * so a short burst may be missed; scraping costs the agents a little CPU, alike for both builds.
      */
     private static final class HeldSampler {
-        private static final Pattern HELD = Pattern.compile("(?m)^corvus_proxy_held_unread_bytes(?:\\{[^}]*})? ([0-9.eE+]+)$");
+        /** Builds before the gauge's rename (2026-11-27) call it held_unread; {@code --against} may run one. */
+        private static final Pattern HELD = Pattern.compile("(?m)^corvus_proxy_held_(?:received|unread)_bytes(?:\\{[^}]*})? ([0-9.eE+]+)$");
         private final List<Integer> metricsPorts;
         private final AtomicLong peak = new AtomicLong();
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();

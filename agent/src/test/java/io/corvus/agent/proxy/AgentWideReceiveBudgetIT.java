@@ -62,7 +62,7 @@ class AgentWideReceiveBudgetIT {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
                         .until(Steady.within(0, () -> kubelets.stream().mapToLong(k -> k.streamed.get()).sum()));
 
-                assertThat(cloud.stats().heldUnread()).as("bytes the cloud gateway holds unread").isLessThanOrEqualTo(25 << 20);
+                assertThat(cloud.stats().heldReceived()).as("bytes the cloud gateway holds received").isLessThanOrEqualTo(25 << 20);
                 for (int pool = 1; pool <= POOLS; pool++) {
                     try (RawHttp client = RawHttp.to(cloud.httpPort())) {
                         client.send("GET /pods HTTP/1.1\r\nHost: edge-" + pool + ":" + kubelets.get(pool - 1).port() + "\r\n\r\n");
@@ -75,7 +75,7 @@ class AgentWideReceiveBudgetIT {
                 }
             }
             ProxyRig.awaitNoOpenStreams(cloud);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cloud.stats().heldUnread())
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cloud.stats().heldReceived())
                     .as("held once the readers hung up (reported at the tunnels' next reads)").isZero());
         }
     }

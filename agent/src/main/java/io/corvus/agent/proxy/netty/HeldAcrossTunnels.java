@@ -26,7 +26,7 @@ public final class HeldAcrossTunnels {
     public HeldAcrossTunnels(ProxyStats stats, Duration stallTimeout) {
         this.stats = stats;
         this.stallTimeout = stallTimeout;
-        stats.watchHeldUnread(total::get);
+        stats.watchHeldReceived(total::get);
     }
 
     /** The keeper for a new tunnel connection; it counts until the connection closes. */
