@@ -136,9 +136,9 @@ public final class ProxyBench {
             variants.put("raw", new Variant(raw, List.of(), List.of()));
             variants.put("ssh", new Variant(viaSsh, sshPids(sshStates), List.of()));
             variants.put("corvus", new Variant(corvus.dialer(), agents, agents));
-            RssSampler sampler = new RssSampler(corvus.agents()).start();
+            Peaks rss = Peaks.rss(corvus.agents());
             Rounds rounds = measure(variants, targets, bulkBytes, ROUNDS, false, figures);
-            long[] peak = sampler.stop();
+            long[] peak = rss.stop();
             figures.putAll(rounds.medians());
             awaitIdle(agents); // idle again: what a gateway holds between bursts
             figures.put("agent_rss_after_load_mb_cloud", mb(rssKb(corvus.cloud())));
@@ -205,14 +205,17 @@ public final class ProxyBench {
                 for (int streams : new int[] {1, CLIENTS}) {
                     String test = "bulk" + streams;
                     Usage usage = Usage.from(variant.tunnelProcesses());
-                    HeldSampler held = new HeldSampler(variant.metricsPorts()).start();
+                    Peaks held = Peaks.held(variant.metricsPorts());
                     try {
                         rounds.add(name + "_" + test + "_gbit_s", bulk(variant.dialer(), targets.sinkPort(), streams, bulkBytes));
                     } catch (ExecutionException failed) {
                         throw new IllegalStateException(name + "'s " + test + " failed in round " + (round + 1) + ": " + failed.getCause()
                                 + " (a reset stream: its agents' logs, in the bench's temporary folder, say why)", failed);
                     } finally {
-                        held.stopInto(rounds, name + "_held_peak_mb_" + test);
+                        long mostHeld = Arrays.stream(held.stop()).max().orElse(-1);
+                        if (mostHeld >= 0) { // only agents are sampled
+                            rounds.add(name + "_held_peak_mb_" + test, mostHeld / 1e6);
+                        }
                     }
                     usage.addTo(rounds, name, test, "cpu_s_per_gb_" + test, bulkBytes / 1e9);
                 }
@@ -669,28 +672,52 @@ public final class ProxyBench {
         return 0;
     }
 
-    /** The peak RSS of the agents while a load runs, sampled every 100 ms. */
-    private static final class RssSampler {
-        private final List<Process> processes;
+    /** A reading the bench takes again and again: a process's RSS, an agent's gauge. */
+    @FunctionalInterface
+    private interface Reading {
+        long read() throws IOException;
+    }
+
+    /**
+     * The highest value each reading reached while a load ran, read every {@code every} on a timer
+     * thread until stopped. A reading that fails (its process went away, its agent did not answer)
+     * keeps the peak seen. None to take, no timer runs.
+     */
+    private static final class Peaks {
+        private final List<Reading> readings;
         private final long[] peak;
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 
-        RssSampler(List<Process> processes) {
-            this.processes = processes;
-            this.peak = new long[processes.size()];
+        Peaks(List<Reading> readings, Duration every) {
+            this.readings = readings;
+            this.peak = new long[readings.size()];
+            if (!readings.isEmpty()) {
+                timer.scheduleWithFixedDelay(this::sample, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
 
-        RssSampler start() {
-            timer.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
-            return this;
+        /** The agents' RSS in KiB, every 100 ms. */
+        static Peaks rss(List<Process> agents) {
+            return new Peaks(agents.stream().<Reading>map(agent -> () -> rssKb(agent)).toList(), Duration.ofMillis(100));
+        }
+
+        /**
+         * What each agent held received and not yet taken by a socket's kernel (the receive budget's
+         * count), from its metrics every 50 ms: how close a test came to the 12 MiB past which a
+         * tunnel resets its biggest holders. A change that moves bytes from the kernels into the
+         * agents shows here before it resets a stream. Sampled, so a short burst may be missed;
+         * scraping costs the agents a little CPU, alike for both builds of {@code --against}.
+         */
+        static Peaks held(List<Integer> metricsPorts) {
+            return new Peaks(metricsPorts.stream().<Reading>map(port -> () -> heldReceived(port)).toList(), Duration.ofMillis(50));
         }
 
         private void sample() {
-            for (int i = 0; i < processes.size(); i++) {
+            for (int i = 0; i < readings.size(); i++) {
                 try {
-                    peak[i] = Math.max(peak[i], rssKb(processes.get(i)));
-                } catch (IOException ignored) {
-                    // the process went away: keep the peak seen
+                    peak[i] = Math.max(peak[i], readings.get(i).read());
+                } catch (IOException missed) {
+                    // keep the peak seen
                 }
             }
         }
@@ -702,51 +729,17 @@ public final class ProxyBench {
         }
     }
 
-    /**
-     * The most any agent held received and not yet taken by a socket's kernel (the receive budget's
-     * count, {@code corvus_proxy_held_received_bytes}), read from the agents' metrics every 50 ms: how
-     * close a test came to the 12 MiB past which a tunnel resets its biggest holders. A change that
-     * moves bytes from the kernels into the agents shows here before it resets a stream. Sampled,
-     * so a short burst may be missed; scraping costs the agents a little CPU, alike for both builds.
-     */
-    private static final class HeldSampler {
-        /** Builds before the gauge's rename (2026-11-27) call it held_unread; {@code --against} may run one. */
-        private static final Pattern HELD = Pattern.compile("(?m)^corvus_proxy_held_(?:received|unread)_bytes(?:\\{[^}]*})? ([0-9.eE+]+)$");
-        private final List<Integer> metricsPorts;
-        private final AtomicLong peak = new AtomicLong();
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    /** Builds before the gauge's rename (2026-11-27) call it held_unread; {@code --against} may run one. */
+    private static final Pattern HELD_RECEIVED = Pattern.compile("(?m)^corvus_proxy_held_(?:received|unread)_bytes(?:\\{[^}]*})? ([0-9.eE+]+)$");
 
-        HeldSampler(List<Integer> metricsPorts) {
-            this.metricsPorts = metricsPorts;
-        }
-
-        HeldSampler start() {
-            if (!metricsPorts.isEmpty()) {
-                timer.scheduleWithFixedDelay(this::sample, 0, 50, TimeUnit.MILLISECONDS);
+    /** An agent's {@code corvus_proxy_held_received_bytes}, from the metrics on its management port. */
+    static long heldReceived(int metricsPort) throws IOException {
+        try (InputStream metrics = URI.create("http://127.0.0.1:" + metricsPort + "/q/metrics").toURL().openStream()) {
+            var held = HELD_RECEIVED.matcher(new String(metrics.readAllBytes(), StandardCharsets.UTF_8));
+            if (!held.find()) {
+                throw new IOException("no corvus_proxy_held_received_bytes in the metrics on port " + metricsPort);
             }
-            return this;
-        }
-
-        private void sample() {
-            for (int port : metricsPorts) {
-                try (InputStream metrics = URI.create("http://127.0.0.1:" + port + "/q/metrics").toURL().openStream()) {
-                    var held = HELD.matcher(new String(metrics.readAllBytes(), StandardCharsets.UTF_8));
-                    if (held.find()) {
-                        peak.accumulateAndGet((long) Double.parseDouble(held.group(1)), Math::max);
-                    }
-                } catch (IOException missed) {
-                    // one sample fewer
-                }
-            }
-        }
-
-        /** Stops sampling and adds the peak in MB as {@code figure}, if anything was sampled. */
-        void stopInto(Rounds rounds, String figure) throws InterruptedException {
-            timer.shutdown();
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-            if (!metricsPorts.isEmpty()) {
-                rounds.add(figure, peak.get() / 1e6);
-            }
+            return (long) Double.parseDouble(held.group(1));
         }
     }
 
