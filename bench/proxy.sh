@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proxy mode against its peers, in ONE run on this machine: the same traffic straight over loopback,
-# through an OpenSSH reverse tunnel (../shared/bench/ssh-reverse-tunnel.sh), and through Corvus (two
+# through an OpenSSH reverse tunnel (bench/ssh-peer.sh), and through Corvus (two
 # real agent processes, cloud and edge gateway, mutual TLS). Bulk throughput with 1 and 64 streams,
 # 1 KiB request/response on a kept stream (p50/p99), a new stream per 1 KiB request with 64 clients
 # (requests/s, p99), agent RSS idle and under load, CPU seconds per GB moved and per new stream, and

@@ -1,6 +1,6 @@
 package io.corvus.config;
 
-import io.corvus.kafka.broker.KafkaBrokerTestResource;
+import io.corvus.testing.KafkaBrokerTestResource;
 import io.corvus.service.ServiceStartsContract;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;

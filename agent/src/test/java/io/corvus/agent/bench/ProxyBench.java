@@ -48,7 +48,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * The proxy data plane against its peers, in one run on one machine: the same traffic pushed
- * (a) straight over loopback, (b) through an OpenSSH reverse tunnel (../shared/bench/ssh-reverse-tunnel.sh),
+ * (a) straight over loopback, (b) through an OpenSSH reverse tunnel (bench/ssh-peer.sh),
  * (c) through Corvus: two real agent processes (the built quarkus-run.jar), a cloud gateway and an
  * edge gateway, given their roles by topology events on a KRaft broker, mutual TLS between them.
  * The client sits on the cloud side, the targets behind the edge. Run by bench/proxy.sh; prints
@@ -537,12 +537,12 @@ public final class ProxyBench {
     }
 
     private static String ssh(Path root, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", root.resolve("../shared/bench/ssh-reverse-tunnel.sh").normalize().toString()));
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("bench/ssh-peer.sh").toString()));
         command.addAll(Arrays.asList(args));
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (process.waitFor() != 0) {
-            throw new IllegalStateException("ssh-reverse-tunnel.sh " + String.join(" ", args) + " failed");
+            throw new IllegalStateException("bench/ssh-peer.sh " + String.join(" ", args) + " failed");
         }
         return out;
     }

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.corvus.events.EventCodec;
-import io.corvus.kafka.broker.TestBrokers;
+import io.corvus.testing.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -22,7 +22,7 @@ import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
-import io.corvus.kafka.broker.TestBrokers;
+import io.corvus.testing.TestBrokers;
 import org.awaitility.Awaitility;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -13,7 +13,7 @@ import java.util.concurrent.Future;
 
 import io.corvus.config.app.ConfigLog;
 import io.corvus.config.app.ConfigProblem;
-import io.corvus.kafka.broker.TestBrokers;
+import io.corvus.testing.TestBrokers;
 import io.corvus.events.kafka.TopicBootstrap;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;

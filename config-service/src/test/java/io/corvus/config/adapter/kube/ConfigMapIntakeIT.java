@@ -9,8 +9,8 @@ import java.util.Map;
 
 import io.corvus.config.adapter.kafka.ConfigTopic;
 import io.corvus.config.app.ConfigService;
-import io.corvus.kafka.broker.KafkaBrokerTestResource;
-import io.corvus.kafka.broker.TestBrokers;
+import io.corvus.testing.KafkaBrokerTestResource;
+import io.corvus.testing.TestBrokers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;

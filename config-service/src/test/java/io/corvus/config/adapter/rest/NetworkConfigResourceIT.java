@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 import io.corvus.config.adapter.kafka.ConfigTopic;
 import io.corvus.config.domain.ConfigValidatorTest;
-import io.corvus.kafka.broker.KafkaBrokerTestResource;
-import io.corvus.kafka.broker.TestBrokers;
+import io.corvus.testing.KafkaBrokerTestResource;
+import io.corvus.testing.TestBrokers;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package io.corvus.kafka.broker;
+package io.corvus.testing;
 
 import java.util.Map;
 

@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class KraftBrokerTest {
+class KraftBrokerIT {
 
     @Test
     void aRecordWrittenBeforeARestartIsReadAfterItFromTheSameDataDirectory(@TempDir Path dataDirectory) throws Exception {

@@ -1,4 +1,4 @@
-package io.corvus.kafka.broker;
+package io.corvus.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+
+import io.corvus.kafka.broker.KraftBroker;
 
 /**
  * The one broker of a test JVM, started on first use and stopped when the JVM exits, shared by

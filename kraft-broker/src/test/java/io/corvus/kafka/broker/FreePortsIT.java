@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-class FreePortsTest {
+class FreePortsIT {
 
     @Test
     void portsTakenTogetherAreAllDifferent() throws Exception {

@@ -47,7 +47,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * no duplicated resource, the recorded state names exactly those resources, and after disable
  * nothing remains. Credentials appear in no event and no log line.
  */
-class FaultSchedulePropertyTest {
+class FaultSchedulePropertyIT {
 
     private static final String SECRET = "fault-schedule-secret-4711";
     private static final String CLUSTER = "f1";

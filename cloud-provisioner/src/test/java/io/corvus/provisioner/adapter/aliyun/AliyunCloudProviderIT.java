@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The aliyun provider through the official SDKs against the API emulator (real HTTP, real signatures). */
-class AliyunCloudProviderTest {
+class AliyunCloudProviderIT {
 
     static final String KEY_ID = "LTAI5tCorvusTestKey";
     static final String KEY_SECRET = "corvus-test-secret-never-logged";

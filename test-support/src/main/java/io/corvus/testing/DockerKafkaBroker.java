@@ -1,4 +1,4 @@
-package io.corvus.kafka.broker;
+package io.corvus.testing;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
