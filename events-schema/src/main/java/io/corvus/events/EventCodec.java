@@ -84,7 +84,7 @@ public final class EventCodec {
                     .withType(type.cloudEventType())
                     .withSubject(event.clusterId().isEmpty() ? null : event.clusterId())
                     .withTime(clock.instant().atOffset(ZoneOffset.UTC))
-                    .withDataSchema(URI.create(type.schemaResource()))
+                    .withDataSchema(type.dataSchema())
                     .withDataContentType(JSON)
                     .withData(mapper.writeValueAsBytes(event))
                     .build();

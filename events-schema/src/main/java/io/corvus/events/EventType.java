@@ -1,5 +1,6 @@
 package io.corvus.events;
 
+import java.net.URI;
 import java.util.Optional;
 
 import io.corvus.events.payload.AgentHeartbeat;
@@ -24,6 +25,9 @@ public enum EventType {
             "provisioning-progressed.v1.json"),
     CLOUD_STATE_CHANGED("io.corvus.cloudstate.changed.v1", Topic.CLOUD_STATE, CloudState.class, "cloudstate-changed.v1.json"),
     DEAD_LETTER_RECORDED("io.corvus.deadletter.recorded.v1", Topic.DLQ, DeadLetter.class, "deadletter-recorded.v1.json");
+
+    /** Where every schema's {@code $id} points; the same base as the schemas' own {@code $id}s. */
+    public static final String SCHEMA_BASE = "https://corvus.io/schemas/";
 
     private final String cloudEventType;
     private final Topic topic;
@@ -52,6 +56,14 @@ public enum EventType {
     /** Classpath location of the payload's JSON Schema. */
     public String schemaResource() {
         return "/schemas/" + schemaFile;
+    }
+
+    /**
+     * The CloudEvents {@code dataschema}: the schema's {@code $id}, an absolute URI as CloudEvents 1.0
+     * requires (the schema itself ships in events-schema at {@link #schemaResource()}).
+     */
+    public URI dataSchema() {
+        return URI.create(SCHEMA_BASE + schemaFile);
     }
 
     public static EventType of(CorvusEvent event) {

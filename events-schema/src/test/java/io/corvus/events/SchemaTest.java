@@ -54,6 +54,13 @@ class SchemaTest {
 
     @ParameterizedTest
     @EnumSource(EventType.class)
+    void everyEventsDataschemaIsItsSchemasAbsoluteId(EventType type) throws IOException {
+        assertThat(type.dataSchema().isAbsolute()).isTrue();
+        assertThat(rawSchema(type).get("$id").asText()).isEqualTo(type.dataSchema().toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
     void everySchemaIsItselfValidDraft2020_12(EventType type) throws IOException {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         JsonSchema metaSchema = factory.getSchema(java.net.URI.create("https://json-schema.org/draft/2020-12/schema"));

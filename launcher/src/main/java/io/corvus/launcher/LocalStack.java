@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
+import io.corvus.events.Raven;
 import io.corvus.events.kafka.BootstrapReport;
 import io.corvus.events.kafka.TopicBootstrap;
 import org.apache.kafka.clients.admin.Admin;
@@ -43,7 +44,7 @@ final class LocalStack implements AutoCloseable {
         /** The documented ports of {@code ./corvus up}: agent i on 10280+10i .. 10284+10i, as DESIGN.md's 10280-10284. */
         static Ports fixed() {
             return new Ports(19092, Map.of("config-service", 8080, "gateway-elector", 8081, "cloud-provisioner", 8082),
-                    i -> AgentPorts.from(10280 + 10 * i));
+                    i -> AgentPorts.from(Raven.PROXY_LINK_PORT + 10 * i));
         }
 
         /** Free ports picked now, so that a demo never collides with a stack that is already up. */

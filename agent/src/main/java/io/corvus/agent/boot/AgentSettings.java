@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.events.Raven;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -33,15 +34,15 @@ public interface AgentSettings {
         String bindAddress();
 
         /** The tunnel server of a cloud gateway (edge gateways dial in). */
-        @WithDefault("10280")
+        @WithDefault("" + Raven.PROXY_LINK_PORT)
         int tunnelPort();
 
         /** The HTTPS front door (a client certificate from the cluster's CA required). */
-        @WithDefault("10281")
+        @WithDefault("" + Raven.PROXY_HTTPS_PORT)
         int httpsPort();
 
         /** The HTTP front door. */
-        @WithDefault("10282")
+        @WithDefault("" + Raven.PROXY_HTTP_PORT)
         int httpPort();
 
         /** The node's certificate (PEM), issued by the cluster's Corvus CA; CN = node name. */

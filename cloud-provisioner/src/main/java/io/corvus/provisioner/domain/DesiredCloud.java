@@ -3,6 +3,7 @@ package io.corvus.provisioner.domain;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.corvus.events.Raven;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
@@ -23,10 +24,6 @@ public record DesiredCloud(
         NetworkConfig.CloudSettings settings,
         List<String> proxyBackends,
         String tunnelBackend) {
-
-    /** TCP ports of proxy mode: tunnel server, HTTPS front, HTTP front, agent metrics, agent health. */
-    public static final List<Integer> PROXY_PORTS = List.of(10280, 10281, 10282, 10283, 10284);
-    public static final int TUNNEL_PORT = 4500;
 
     public DesiredCloud {
         acl = List.copyOf(acl);
@@ -64,21 +61,17 @@ public record DesiredCloud(
 
     /** The name Raven gives the cluster's CLB and ACL (and the EIP's description). */
     public String resourceName() {
-        return resourceName(clusterId);
-    }
-
-    public static String resourceName(String clusterId) {
-        return "k8s/raven-agent-ds/kube-system/" + clusterId;
+        return Raven.resourceName(clusterId);
     }
 
     /** Every listener this cluster should have: port to protocol. */
     public java.util.Map<Integer, String> listeners() {
         java.util.Map<Integer, String> listeners = new java.util.TreeMap<>();
         if (proxy) {
-            PROXY_PORTS.forEach(port -> listeners.put(port, "tcp"));
+            Raven.PROXY_PORTS.forEach(port -> listeners.put(port, "tcp"));
         }
         if (tunnel) {
-            listeners.put(TUNNEL_PORT, "udp");
+            listeners.put(Raven.TUNNEL_PORT, "udp");
         }
         return listeners;
     }

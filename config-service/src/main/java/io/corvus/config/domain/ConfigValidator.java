@@ -1,6 +1,7 @@
 package io.corvus.config.domain;
 
 import io.corvus.events.Cidr;
+import io.corvus.events.Raven;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,14 +23,8 @@ import io.corvus.events.payload.NetworkConfig;
  */
 public final class ConfigValidator {
 
-    /** CLB health checks come from this range; a non-empty whitelist must let them in. */
-    public static final String CLB_HEALTH_CHECK_RANGE = "100.64.0.0/10";
-    /** An ACL of Alibaba Cloud CLB holds at most this many entries. */
-    public static final int MAX_ACL_ENTRIES = 300;
     public static final int MAX_PROXY_REPLICAS = 10;
     public static final int MAX_EIP_BANDWIDTH_MBPS = 1000;
-    public static final String DEFAULT_NODE_POOL_KEY = "apps.openyurt.io/nodepool";
-    public static final String DEFAULT_EDGE_NODE_LABEL = "openyurt.io/is-edge-worker=true";
 
     private static final Set<String> TOP_LEVEL = Set.of("proxy", "tunnel", "accessControlList", "nodePools", "nodeLabels", "cloud");
     private static final Set<String> CREDENTIAL_WORDS = Set.of("accesskey", "secret", "password", "token", "credential");
@@ -136,15 +131,15 @@ public final class ConfigValidator {
                 }
             }
             List<String> canonical = new ArrayList<>(seen.keySet());
-            if (!canonical.isEmpty() && !canonical.contains(CLB_HEALTH_CHECK_RANGE)) {
-                canonical.add(CLB_HEALTH_CHECK_RANGE);
-                warnings.add("added " + CLB_HEALTH_CHECK_RANGE + " to accessControlList: CLB health checks come from it, "
+            if (!canonical.isEmpty() && !canonical.contains(Raven.CLB_HEALTH_CHECK_RANGE)) {
+                canonical.add(Raven.CLB_HEALTH_CHECK_RANGE);
+                warnings.add("added " + Raven.CLB_HEALTH_CHECK_RANGE + " to accessControlList: CLB health checks come from it, "
                         + "and a whitelist without it would mark every backend unhealthy");
             }
-            if (canonical.size() > MAX_ACL_ENTRIES) {
+            if (canonical.size() > Raven.MAX_ACL_ENTRIES) {
                 violations.add(new Violation(pointer, "has " + canonical.size() + " entries"
-                        + (seen.containsKey(CLB_HEALTH_CHECK_RANGE) ? "" : " with " + CLB_HEALTH_CHECK_RANGE)
-                        + "; a CLB ACL holds at most " + MAX_ACL_ENTRIES + ": merge entries into wider networks"));
+                        + (seen.containsKey(Raven.CLB_HEALTH_CHECK_RANGE) ? "" : " with " + Raven.CLB_HEALTH_CHECK_RANGE)
+                        + "; a CLB ACL holds at most " + Raven.MAX_ACL_ENTRIES + ": merge entries into wider networks"));
             }
             return canonical;
         }
@@ -188,20 +183,20 @@ public final class ConfigValidator {
             onlyKnownFields(labels, pointer, Set.of("nodePoolKey", "edgeNodeLabel"));
             String poolKey = string(labels.get("nodePoolKey"), pointer + "/nodePoolKey");
             if (poolKey == null) {
-                poolKey = DEFAULT_NODE_POOL_KEY;
+                poolKey = Raven.DEFAULT_NODE_POOL_KEY;
             } else if (!validLabelKey(poolKey)) {
                 violations.add(new Violation(pointer + "/nodePoolKey", "'" + poolKey
                         + "' is not a Kubernetes label key ([prefix/]name, name at most 63 characters)"));
             }
             String edgeLabel = string(labels.get("edgeNodeLabel"), pointer + "/edgeNodeLabel");
             if (edgeLabel == null) {
-                edgeLabel = DEFAULT_EDGE_NODE_LABEL;
+                edgeLabel = Raven.DEFAULT_EDGE_NODE_LABEL;
             } else {
                 int equals = edgeLabel.indexOf('=');
                 if (equals < 0 || !validLabelKey(edgeLabel.substring(0, equals))
                         || !LABEL_VALUE.matcher(edgeLabel.substring(equals + 1)).matches()) {
                     violations.add(new Violation(pointer + "/edgeNodeLabel", "'" + edgeLabel
-                            + "' is not key=value with a Kubernetes label key and value, like " + DEFAULT_EDGE_NODE_LABEL));
+                            + "' is not key=value with a Kubernetes label key and value, like " + Raven.DEFAULT_EDGE_NODE_LABEL));
                 }
             }
             return new NetworkConfig.NodeLabels(poolKey, edgeLabel);

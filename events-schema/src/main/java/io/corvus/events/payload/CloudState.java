@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.corvus.events.Raven;
+
 /**
  * A cluster's current cloud resources ({@code corvus.cloud-state.v1}, key {@code clusterId}): the
  * values of ConfigMap {@code kube-system/raven-cfg}. An absent resource is an empty string, as in
@@ -47,14 +49,14 @@ public record CloudState(
     /** The eight keys of {@code kube-system/raven-cfg}, spelled as Raven spells them. */
     public Map<String, String> ravenConfig() {
         Map<String, String> data = new LinkedHashMap<>();
-        data.put("acl-id", aclId);
-        data.put("acl-entry", aclEntry);
-        data.put("eip-id", eipId);
-        data.put("eip-ip", eipIp);
-        data.put("enable-l3-tunnel", String.valueOf(enableL3Tunnel));
-        data.put("enable-l7-proxy", String.valueOf(enableL7Proxy));
-        data.put("loadbalancer-id", loadBalancerId);
-        data.put("loadbalancer-ip", loadBalancerIp);
+        data.put(Raven.CFG_ACL_ID, aclId);
+        data.put(Raven.CFG_ACL_ENTRY, aclEntry);
+        data.put(Raven.CFG_EIP_ID, eipId);
+        data.put(Raven.CFG_EIP_IP, eipIp);
+        data.put(Raven.CFG_ENABLE_L3_TUNNEL, String.valueOf(enableL3Tunnel));
+        data.put(Raven.CFG_ENABLE_L7_PROXY, String.valueOf(enableL7Proxy));
+        data.put(Raven.CFG_LOADBALANCER_ID, loadBalancerId);
+        data.put(Raven.CFG_LOADBALANCER_IP, loadBalancerIp);
         return data;
     }
 

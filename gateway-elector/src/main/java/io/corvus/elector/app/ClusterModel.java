@@ -7,6 +7,7 @@ import java.util.Map;
 import io.corvus.elector.domain.Election;
 import io.corvus.elector.domain.ElectionSettings;
 import io.corvus.elector.domain.NodeHealth;
+import io.corvus.events.Raven;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
@@ -19,8 +20,6 @@ import io.corvus.events.payload.NodeObserved;
  * what is older than what it holds. Not thread-safe: {@link ElectionLoop} guards it.
  */
 final class ClusterModel {
-
-    static final int TUNNEL_SERVER_PORT = 10280;
 
     private final String clusterId;
     private ConfigChanged config;
@@ -90,7 +89,7 @@ final class ClusterModel {
 
     void apply(CloudState state) {
         String address = !state.eipIp().isEmpty() ? state.eipIp() : state.loadBalancerIp();
-        GatewayTopology.CloudExposure next = address.isEmpty() ? null : new GatewayTopology.CloudExposure(address, TUNNEL_SERVER_PORT);
+        GatewayTopology.CloudExposure next = address.isEmpty() ? null : new GatewayTopology.CloudExposure(address, Raven.PROXY_LINK_PORT);
         dirty |= !java.util.Objects.equals(exposure, next);
         exposure = next;
     }

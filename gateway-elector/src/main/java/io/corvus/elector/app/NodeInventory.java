@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.corvus.events.EventKey;
+import io.corvus.events.Raven;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
 
@@ -19,10 +20,8 @@ import io.corvus.events.payload.NodeObserved;
  */
 public final class NodeInventory {
 
-    /** The pin label, as Raven spells it. */
-    public static final String GATEWAY_PIN_LABEL = "raven.openyurt.io/gateway-node";
     private static final NetworkConfig.NodeLabels DEFAULT_LABELS =
-            new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true");
+            new NetworkConfig.NodeLabels(Raven.DEFAULT_NODE_POOL_KEY, Raven.DEFAULT_EDGE_NODE_LABEL);
 
     /** A node as a source reports it. */
     public record SourceNode(String clusterId, String name, Map<String, String> labels, boolean ready,
@@ -87,7 +86,7 @@ public final class NodeInventory {
         String[] edge = keys.edgeNodeLabel().split("=", 2);
         boolean isEdge = edge.length == 2 && edge[1].equals(node.labels().get(edge[0]));
         return new NodeObserved(node.clusterId(), node.name(), node.labels().get(keys.nodePoolKey()), isEdge,
-                "true".equals(node.labels().get(GATEWAY_PIN_LABEL)), node.ready(), node.internalIps(), node.externalIps(),
+                "true".equals(node.labels().get(Raven.GATEWAY_PIN_LABEL)), node.ready(), node.internalIps(), node.externalIps(),
                 node.podCidrs(), node.labels(), clock.instant());
     }
 

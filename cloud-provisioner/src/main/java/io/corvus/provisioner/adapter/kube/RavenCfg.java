@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
+import io.corvus.events.Raven;
 import io.corvus.provisioner.boot.ProvisionerSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -21,8 +22,8 @@ import jakarta.inject.Singleton;
 @Singleton
 public class RavenCfg {
 
-    static final String NAMESPACE = "kube-system";
-    static final String NAME = "raven-cfg";
+    static final String NAMESPACE = Raven.RAVEN_CFG_NAMESPACE;
+    static final String NAME = Raven.RAVEN_CFG_NAME;
 
     private final Instance<KubernetesClient> client;
     private final Optional<String> inClusterId;
