@@ -15,13 +15,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -56,7 +51,7 @@ public final class EventCodec {
     private EventCodec(Clock clock, Supplier<String> ids) {
         this.clock = clock;
         this.ids = ids;
-        this.mapper = newMapper();
+        this.mapper = Json.mapper();
         this.schemas = loadSchemas();
     }
 
@@ -70,7 +65,7 @@ public final class EventCodec {
         return new EventCodec(clock, ids);
     }
 
-    /** The JSON mapping of payloads (ISO-8601 times, unknown fields ignored, no scalar coercion). */
+    /** The JSON mapping of payloads ({@link Json#mapper()}). */
     public ObjectMapper mapper() {
         return mapper;
     }
@@ -152,17 +147,6 @@ public final class EventCodec {
                     + "' but its payload is about cluster '" + event.clusterId() + "'");
         }
         return event;
-    }
-
-    private static ObjectMapper newMapper() {
-        return JsonMapper.builder()
-                .addModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .build();
     }
 
     private static Map<EventType, JsonSchema> loadSchemas() {

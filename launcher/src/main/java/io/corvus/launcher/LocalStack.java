@@ -125,8 +125,8 @@ final class LocalStack implements AutoCloseable {
             for (String service : Layout.CONTROL_PLANE) {
                 Map<String, String> settings = switch (service) {
                     case "config-service" -> Map.of("quarkus.config.locations", tokens.propertiesFile().toString());
-                    case "gateway-elector" -> Map.of("corvus.elector.inventory-file", inventory.file().toString());
-                    case "cloud-provisioner" -> Map.of("corvus.provisioner.raven-cfg-dir", runFolder.resolve("raven-cfg").toString());
+                    case "gateway-elector" -> Map.of("corvus.elector.inventory.file", inventory.file().toString());
+                    case "cloud-provisioner" -> Map.of("corvus.provisioner.raven-cfg.dir", runFolder.resolve("raven-cfg").toString());
                     default -> Map.of();
                 };
                 services.add(startService(service, service, ports.http().get(service), settings));

@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * compacted topics are read again from the beginning, recent-only topics from a while back, and a
  * partition counts as owned only once it has been read to the end it had when it was assigned
  * ({@link #promoteRebuilt}). On revocation the owner is told at once, on the consumer's thread,
- * before the partitions go to another replica.
+ * before the partitions go to another replica; the owner must not wait
+ * for work under way there (a consumer that blocks in a rebalance stalls the whole group).
  */
 public final class PartitionOwnership implements ConsumerRebalanceListener {
 
@@ -96,12 +97,12 @@ public final class PartitionOwnership implements ConsumerRebalanceListener {
         LOG.infof("assigned partitions %s; rebuilding them from the topics", numbers(partitions));
     }
 
-    /** Hands the partitions that have been read to their assignment-time end to the owner. */
-    public void promoteRebuilt(EventPump pump) throws InterruptedException {
+    /** Hands the partitions that have been read to their assignment-time end to the owner; on the pump's thread. */
+    public void promoteRebuilt(EventPump pump) {
         for (var entry : rebuilding.entrySet()) {
             boolean rebuilt = true;
             for (var target : entry.getValue().entrySet()) {
-                rebuilt &= pump.awaitPosition(target.getKey(), target.getValue(), Duration.ZERO);
+                rebuilt &= pump.hasReached(target.getKey(), target.getValue());
             }
             if (rebuilt && rebuilding.remove(entry.getKey()) != null) {
                 owner.own(List.of(entry.getKey()));

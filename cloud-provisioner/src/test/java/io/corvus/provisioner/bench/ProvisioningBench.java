@@ -21,8 +21,8 @@ import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
-import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.events.payload.ProvisioningStep.Step;
+import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.kafka.broker.KraftBroker;
 import io.corvus.provisioner.adapter.aliyun.AliyunCloudProvider;
 import io.corvus.provisioner.adapter.aliyun.AliyunCredentials;
@@ -35,7 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.awaitility.Awaitility;
 
 /**
- * Provisioning at run time: one provisioner replica (default tick 500 ms) on a real KRaft broker
+ * Provisioning at run time: one provisioner replica (four workers) on a real KRaft broker
  * in this JVM, provider aliyun through the official SDKs against the API emulator with a fixed
  * latency per call and a realistic asynchronous EIP association. For each of CLUSTERS clusters
  * (proxy on, a whitelist of ACL_SIZE entries, one cloud gateway): time from the configuration event
@@ -74,7 +74,7 @@ public final class ProvisioningBench {
             int[] steadyReads = new int[clusters];
             int[] steadyWrites = new int[clusters];
             int[] releaseCalls = new int[clusters];
-            try (ProvisionerReplica replica = new ProvisionerReplica(bootstrap, provider, ravenCfg, Duration.ofMillis(500));
+            try (ProvisionerReplica replica = new ProvisionerReplica(bootstrap, provider, ravenCfg);
                     EventPublisher upstream = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "bench")),
                             EventCodec.create(), "bench")) {
                 for (int i = 0; i < clusters; i++) {

@@ -17,8 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jboss.logging.Logger;
 
 /**
  * The one consuming loop of every Corvus service. It owns a consumer on a virtual thread, decodes
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventPump implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EventPump.class);
+    private static final Logger LOG = Logger.getLogger(EventPump.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
 
     private final String name;
@@ -42,6 +41,7 @@ public final class EventPump implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private volatile Runnable afterEachPoll = () -> { };
 
     /**
      * @param consumer      subscribed or assigned by the caller; from now on used only by the pump
@@ -55,6 +55,19 @@ public final class EventPump implements AutoCloseable {
         this.handler = handler;
         this.deadLetters = deadLetters;
         this.commitOffsets = commitOffsets;
+    }
+
+    /**
+     * Runs {@code hook} on the pump's thread after each poll's records are handled and its positions
+     * recorded (a consumer group's owner promotes the partitions it finished rebuilding). Set it
+     * before {@link #start}.
+     */
+    public EventPump afterEachPoll(Runnable hook) {
+        if (started.get()) {
+            throw new IllegalStateException("pump " + name + " is running: set its hook before it starts");
+        }
+        afterEachPoll = hook;
+        return this;
     }
 
     /** Starts consuming on a virtual thread named after the pump. */
@@ -78,13 +91,14 @@ public final class EventPump implements AutoCloseable {
                     consumer.commitSync();
                 }
                 recordPositions();
+                afterEachPoll.run();
             }
         } catch (WakeupException e) {
             if (running.get()) {
-                LOG.error("pump {} was woken up while running", name, e);
+                LOG.errorf(e, "pump %s was woken up while running", name);
             }
         } catch (RuntimeException e) {
-            LOG.error("pump {} stopped: {}", name, e.getMessage(), e);
+            LOG.errorf(e, "pump %s stopped: %s", name, e.getMessage());
         } finally {
             running.set(false);
             consumer.close();
@@ -106,7 +120,7 @@ public final class EventPump implements AutoCloseable {
         try {
             payload = codec.fromRecord(record.topic(), record.headers(), record.value());
         } catch (EventFormatException e) {
-            LOG.warn("pump {}: cannot parse {}: {}", name, DeadLetters.describe(record), e.getMessage());
+            LOG.warnf("pump %s: cannot parse %s: %s", name, DeadLetters.describe(record), e.getMessage());
             deadLetters.route(record, "cannot parse: " + e.getMessage());
             return;
         }
@@ -123,7 +137,7 @@ public final class EventPump implements AutoCloseable {
         try {
             call.run();
         } catch (Exception e) {
-            LOG.warn("pump {}: cannot apply {}: {}", name, DeadLetters.describe(record), e.getMessage());
+            LOG.warnf("pump %s: cannot apply %s: %s", name, DeadLetters.describe(record), e.getMessage());
             deadLetters.route(record, "cannot apply: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
@@ -158,6 +172,13 @@ public final class EventPump implements AutoCloseable {
                 positions.wait(left);
             }
             return true;
+        }
+    }
+
+    /** Whether every record of {@code partition} below {@code offset} has been handled, without waiting. */
+    public boolean hasReached(TopicPartition partition, long offset) {
+        synchronized (positions) {
+            return positions.getOrDefault(partition, -1L) >= offset;
         }
     }
 

@@ -3,6 +3,8 @@ package io.corvus.events.payload;
 import java.util.List;
 import java.util.Map;
 
+import io.corvus.events.Raven;
+
 /**
  * The desired network configuration of one edge cluster, as config-service accepted it.
  *
@@ -50,9 +52,29 @@ public record NetworkConfig(
      * @param edgeNodeLabel {@code key=value} that marks an edge node; other nodes are cloud nodes
      */
     public record NodeLabels(String nodePoolKey, String edgeNodeLabel) {
+
+        /** Raven's own keys, for a cluster whose configuration names none. */
+        public static final NodeLabels DEFAULTS = new NodeLabels(Raven.DEFAULT_NODE_POOL_KEY, Raven.DEFAULT_EDGE_NODE_LABEL);
+
         public NodeLabels {
             Checks.text(nodePoolKey, "nodeLabels.nodePoolKey");
             Checks.text(edgeNodeLabel, "nodeLabels.edgeNodeLabel");
+        }
+
+        /** The pool a node with these labels belongs to, or null when it carries no pool label. */
+        public String poolOf(Map<String, String> labels) {
+            return labels.get(nodePoolKey);
+        }
+
+        /** Whether a node with these labels is an edge node. */
+        public boolean isEdge(Map<String, String> labels) {
+            int equals = edgeNodeLabel.indexOf('=');
+            return equals > 0 && edgeNodeLabel.substring(equals + 1).equals(labels.get(edgeNodeLabel.substring(0, equals)));
+        }
+
+        /** Whether a node with these labels is a pinned gateway candidate ({@code raven.openyurt.io/gateway-node=true}). */
+        public static boolean isPinned(Map<String, String> labels) {
+            return "true".equals(labels.get(Raven.GATEWAY_PIN_LABEL));
         }
     }
 

@@ -133,7 +133,7 @@ class EventPumpIT {
 
     private static CorvusEvent node(String clusterId, String name) {
         NodeObserved example = ExampleEvents.nodeObserved();
-        return new NodeObserved(clusterId, name, example.nodePool(), true, false, true, example.internalIps(),
-                List.of(), example.podCidrs(), example.labels(), Instant.now());
+        return NodeObserved.of(clusterId, name, example.labels(), true, example.internalIps(), List.of(), example.podCidrs(),
+                Instant.now());
     }
 }

@@ -3,6 +3,8 @@ package io.corvus.elector.app;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 import io.corvus.elector.domain.Election;
 import io.corvus.elector.domain.ElectionSettings;
@@ -16,8 +18,9 @@ import io.corvus.events.payload.NodeObserved;
 
 /**
  * What the elector knows of one cluster, built from its events: configuration, nodes, agent
- * health, cloud entry and the topology already on the topic. Every apply is idempotent and ignores
- * what is older than what it holds. Not thread-safe: {@link ElectionLoop} guards it.
+ * health, cloud entry and the topology already on the topic. Every apply is idempotent, ignores
+ * what is older than what it holds, and says whether the cluster needs an election now. Not
+ * thread-safe: {@link ElectionLoop} holds the model's monitor around each use, never across I/O.
  */
 final class ClusterModel {
 
@@ -27,100 +30,88 @@ final class ClusterModel {
     private final Map<String, NodeHealth> health = new HashMap<>();
     private final Map<String, GatewayTopology> published = new HashMap<>();
     private GatewayTopology.CloudExposure exposure;
-    private boolean dirty = true;
 
     ClusterModel(String clusterId) {
         this.clusterId = clusterId;
     }
 
-    void apply(ConfigChanged event) {
+    boolean apply(ConfigChanged event) {
         if (config == null || event.revision() > config.revision()) {
             config = event;
-            dirty = true;
+            return true;
         }
+        return false;
     }
 
-    void removeConfig() {
+    boolean removeConfig() {
         config = null;
-        dirty = true;
+        return true;
     }
 
-    void apply(NodeObserved node, Instant now) {
+    boolean apply(NodeObserved node, Instant now) {
         NodeObserved before = nodes.put(node.nodeName(), node);
         if (before != null && !before.ready() && node.ready()) {
             recovered(node.nodeName(), now);
         }
-        dirty |= !node.equals(before);
+        return !node.equals(before);
     }
 
-    void removeNode(String nodeName) {
-        dirty |= nodes.remove(nodeName) != null;
+    boolean removeNode(String nodeName) {
+        return nodes.remove(nodeName) != null;
     }
 
     /**
      * A heartbeat counts from when it was sent (never later than now). One that ends a silence
      * longer than the freshness window starts the node's hold-down.
      */
-    void apply(AgentHeartbeat heartbeat, Instant now, ElectionSettings settings) {
+    boolean apply(AgentHeartbeat heartbeat, Instant now, ElectionSettings settings) {
         Instant sent = heartbeat.sentAt().isAfter(now) ? now : heartbeat.sentAt();
         NodeHealth before = health.getOrDefault(heartbeat.nodeName(), NodeHealth.UNKNOWN);
         if (before.lastHeartbeat() != null && !sent.isAfter(before.lastHeartbeat())) {
-            return;
+            return false;
         }
         boolean wasFresh = settings.isFresh(before.lastHeartbeat(), now);
         Instant recoveredAt = before.recoveredAt();
         if (before.lastHeartbeat() != null && !settings.isFresh(before.lastHeartbeat(), sent)) {
             recoveredAt = sent; // this heartbeat ends a silence longer than the window
         }
-        NodeHealth after = new NodeHealth(sent, recoveredAt, heartbeat.observedPublicIp(), heartbeat.tunnelPublicKey(),
-                heartbeat.proxyServerPort());
+        NodeHealth after = before.heard(sent, heartbeat).recoveredAt(recoveredAt);
         health.put(heartbeat.nodeName(), after);
-        boolean detailsChanged = !java.util.Objects.equals(before.observedPublicIp(), after.observedPublicIp())
-                || !java.util.Objects.equals(before.tunnelPublicKey(), after.tunnelPublicKey())
-                || !java.util.Objects.equals(before.proxyServerPort(), after.proxyServerPort());
-        dirty |= !wasFresh || detailsChanged;
+        return !wasFresh || !before.sameDetails(after);
     }
 
     private void recovered(String nodeName, Instant now) {
-        NodeHealth before = health.getOrDefault(nodeName, NodeHealth.UNKNOWN);
-        health.put(nodeName, new NodeHealth(before.lastHeartbeat(), now, before.observedPublicIp(), before.tunnelPublicKey(),
-                before.proxyServerPort()));
+        health.put(nodeName, health.getOrDefault(nodeName, NodeHealth.UNKNOWN).recoveredAt(now));
     }
 
-    void apply(CloudState state) {
+    boolean apply(CloudState state) {
         String address = !state.eipIp().isEmpty() ? state.eipIp() : state.loadBalancerIp();
         GatewayTopology.CloudExposure next = address.isEmpty() ? null : new GatewayTopology.CloudExposure(address, Raven.PROXY_LINK_PORT);
-        dirty |= !java.util.Objects.equals(exposure, next);
+        boolean changed = !Objects.equals(exposure, next);
         exposure = next;
+        return changed;
     }
 
     /** A topology on the topic, ours or an earlier owner's: the newest generation per gateway wins. */
-    void apply(GatewayTopology topology) {
+    boolean apply(GatewayTopology topology) {
         GatewayTopology held = published.get(topology.gatewayName());
         if (held == null || topology.generation() > held.generation()) {
             published.put(topology.gatewayName(), topology);
-            dirty = true;
-        }
-    }
-
-    /** True when something changed since the last election, or an endpoint's heartbeat just expired. */
-    boolean needsElection(Instant now, ElectionSettings settings) {
-        if (dirty) {
             return true;
-        }
-        for (GatewayTopology gateway : published.values()) {
-            for (GatewayTopology.Endpoint endpoint : gateway.endpoints()) {
-                NodeHealth h = health.get(endpoint.nodeName());
-                if (!settings.isFresh(h == null ? null : h.lastHeartbeat(), now)) {
-                    return true;
-                }
-            }
         }
         return false;
     }
 
+    /** When the first active endpoint's heartbeat goes stale, unless one comes first: the next look. */
+    Optional<Instant> nextExpiry(ElectionSettings settings) {
+        return published.values().stream().flatMap(gateway -> gateway.endpoints().stream())
+                .map(endpoint -> health.get(endpoint.nodeName()))
+                .filter(h -> h != null && h.lastHeartbeat() != null)
+                .map(h -> h.lastHeartbeat().plus(settings.freshness()).plusMillis(1))
+                .min(Instant::compareTo);
+    }
+
     Map<String, GatewayTopology> elect(Instant now, ElectionSettings settings) {
-        dirty = false;
         return Election.decide(new Election.Input(clusterId, config == null ? null : config.config(), nodes.values(),
                 health, published, exposure, now, settings));
     }

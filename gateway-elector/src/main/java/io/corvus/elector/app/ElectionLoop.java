@@ -1,14 +1,12 @@
 package io.corvus.elector.app;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.corvus.elector.domain.ElectionSettings;
 import io.corvus.events.ClusterPartitioner;
@@ -18,23 +16,26 @@ import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
+import io.corvus.service.PartitionOwnership;
+import io.corvus.service.work.ClusterWorkQueue;
 
 /**
- * The elector of one replica. Events of every cluster it consumes update the clusters' models;
- * {@link #electOwned()} runs the election for the clusters of the partitions this replica owns and
- * has rebuilt, and publishes what changed. Publishing and giving up a partition take the same lock,
- * so after {@link #release} returns this replica publishes nothing more for those clusters: the
- * next owner, which rebuilds from the topic first, continues the generations.
+ * The elector of one replica. Events update the models of their clusters and mark a cluster dirty
+ * when its election may come out differently; the work queue elects dirty clusters of the
+ * partitions this replica owns, one cluster per worker, and publishes what changed. A cluster is
+ * also looked at again when the heartbeat of one of its active endpoints is about to go stale.
+ * Publishing is fenced: after {@link #release} returns, this replica publishes nothing more for
+ * those clusters, and the next owner, which rebuilds from the topic first, continues the
+ * generations.
  */
-public final class ElectionLoop {
+public final class ElectionLoop implements ClusterWorkQueue.Reconciler, PartitionOwnership.Owner {
 
     private final ElectionSettings settings;
     private final TopologyPublisher publisher;
     private final Clock clock;
     private final TopologyListener onPublished;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Map<String, ClusterModel> clusters = new HashMap<>();
-    private final Set<Integer> owned = new HashSet<>();
+    private final Map<String, ClusterModel> clusters = new ConcurrentHashMap<>();
+    private final ClusterWorkQueue queue;
 
     /**
      * @param onPublished told of each topology after the broker acknowledged it (Kubernetes events, metrics)
@@ -44,112 +45,99 @@ public final class ElectionLoop {
         this.publisher = publisher;
         this.clock = clock;
         this.onPublished = onPublished;
+        this.queue = new ClusterWorkQueue("elector", clock, this);
+    }
+
+    /** The queue the elections run in: started by the service, driven by hand in tests. */
+    public ClusterWorkQueue queue() {
+        return queue;
     }
 
     public void apply(ConfigChanged config) {
-        withCluster(config.clusterId(), model -> model.apply(config));
+        update(config.clusterId(), model -> model.apply(config));
     }
 
     public void removeConfig(String clusterId) {
-        withCluster(clusterId, ClusterModel::removeConfig);
+        update(clusterId, ClusterModel::removeConfig);
     }
 
     public void apply(NodeObserved node) {
-        withCluster(node.clusterId(), model -> model.apply(node, clock.instant()));
+        update(node.clusterId(), model -> model.apply(node, clock.instant()));
     }
 
     public void removeNode(String clusterId, String nodeName) {
-        withCluster(clusterId, model -> model.removeNode(nodeName));
+        update(clusterId, model -> model.removeNode(nodeName));
     }
 
     public void apply(AgentHeartbeat heartbeat) {
-        withCluster(heartbeat.clusterId(), model -> model.apply(heartbeat, clock.instant(), settings));
+        update(heartbeat.clusterId(), model -> model.apply(heartbeat, clock.instant(), settings));
     }
 
     public void apply(CloudState state) {
-        withCluster(state.clusterId(), model -> model.apply(state));
+        update(state.clusterId(), model -> model.apply(state));
     }
 
     public void apply(GatewayTopology topology) {
-        withCluster(topology.clusterId(), model -> model.apply(topology));
+        update(topology.clusterId(), model -> model.apply(topology));
     }
 
     /** This replica now owns these partitions, rebuilt: it may publish for their clusters. */
+    @Override
     public void own(Collection<Integer> partitions) {
-        lock.lock();
-        try {
-            owned.addAll(partitions);
-        } finally {
-            lock.unlock();
-        }
+        queue.own(partitions);
     }
 
     /** This replica gives these partitions up: it forgets their clusters and publishes nothing more for them. */
+    @Override
     public void release(Collection<Integer> partitions) {
-        lock.lock();
-        try {
-            owned.removeAll(partitions);
-            clusters.keySet().removeIf(clusterId -> partitions.contains(partitionOf(clusterId)));
-        } finally {
-            lock.unlock();
-        }
+        queue.release(partitions);
+        clusters.keySet().removeIf(clusterId -> partitions.contains(ClusterPartitioner.partitionFor(clusterId, Topic.PARTITIONS)));
     }
 
-    /** Elects every owned cluster that needs it; returns the topologies published. */
-    public List<GatewayTopology> electOwned() throws Exception {
-        lock.lock();
-        try {
-            List<GatewayTopology> publishedNow = new java.util.ArrayList<>();
-            for (Map.Entry<String, ClusterModel> entry : clusters.entrySet()) {
-                ClusterModel model = entry.getValue();
-                if (!owned.contains(partitionOf(entry.getKey())) || !model.needsElection(clock.instant(), settings)) {
-                    continue;
-                }
-                Map<String, GatewayTopology> before = model.published();
-                for (GatewayTopology topology : model.elect(clock.instant(), settings).values()) {
-                    publisher.publish(topology);
-                    model.apply(topology);
-                    publishedNow.add(topology);
-                    onPublished.published(before.get(topology.gatewayName()), topology);
-                }
+    /** Elects one cluster and publishes the gateways that changed, each once the broker acknowledged the one before. */
+    @Override
+    public Optional<Instant> reconcile(String clusterId, ClusterWorkQueue.Fence fence) throws Exception {
+        ClusterModel model = clusters.get(clusterId);
+        if (model == null) {
+            return Optional.empty();
+        }
+        Map<String, GatewayTopology> before;
+        Map<String, GatewayTopology> changed;
+        synchronized (model) {
+            before = model.published();
+            changed = model.elect(clock.instant(), settings);
+        }
+        for (GatewayTopology topology : changed.values()) {
+            fence.whileOwned(() -> publisher.publish(topology));
+            synchronized (model) {
+                model.apply(topology);
             }
-            return publishedNow;
-        } finally {
-            lock.unlock();
+            onPublished.published(before.get(topology.gatewayName()), topology);
         }
-    }
-
-    /** The partitions this replica owns and elects. */
-    public Set<Integer> ownedPartitions() {
-        lock.lock();
-        try {
-            return Set.copyOf(owned);
-        } finally {
-            lock.unlock();
+        synchronized (model) {
+            return model.nextExpiry(settings);
         }
     }
 
     /** The topologies this replica holds for a cluster (for tests and diagnostics). */
     public Map<String, GatewayTopology> topologies(String clusterId) {
-        lock.lock();
-        try {
-            ClusterModel model = clusters.get(clusterId);
-            return model == null ? Map.of() : model.published();
-        } finally {
-            lock.unlock();
+        ClusterModel model = clusters.get(clusterId);
+        if (model == null) {
+            return Map.of();
+        }
+        synchronized (model) {
+            return model.published();
         }
     }
 
-    private void withCluster(String clusterId, Consumer<ClusterModel> change) {
-        lock.lock();
-        try {
-            change.accept(clusters.computeIfAbsent(clusterId, ClusterModel::new));
-        } finally {
-            lock.unlock();
+    private void update(String clusterId, Predicate<ClusterModel> change) {
+        ClusterModel model = clusters.computeIfAbsent(clusterId, ClusterModel::new);
+        boolean needsElection;
+        synchronized (model) {
+            needsElection = change.test(model);
         }
-    }
-
-    static int partitionOf(String clusterId) {
-        return ClusterPartitioner.partitionFor(clusterId, Topic.PARTITIONS);
+        if (needsElection) {
+            queue.markDirty(clusterId);
+        }
     }
 }

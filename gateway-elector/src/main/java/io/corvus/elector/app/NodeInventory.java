@@ -1,27 +1,23 @@
 package io.corvus.elector.app;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 import io.corvus.events.EventKey;
-import io.corvus.events.Raven;
-import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
 
 /**
  * Turns nodes as a source sees them (a name, labels, readiness, addresses) into the node events of
- * {@code corvus.nodes.v1}, reading pool and edge from the label keys of the cluster's
- * configuration. It answers only what changed, so sources can report as often as they like.
+ * {@code corvus.nodes.v1}, answering only what changed, so sources can report as often as they
+ * like. An event carries the node's raw labels; the election classifies the node from them with
+ * its cluster's configured label keys. Its {@code nodePool}, {@code edge} and {@code gatewayPinned}
+ * fields hold the classification under the default keys, for readers that do not know the
+ * configuration: it depends on nothing but the node, so every replica publishes the same.
  */
 public final class NodeInventory {
-
-    private static final NetworkConfig.NodeLabels DEFAULT_LABELS =
-            new NetworkConfig.NodeLabels(Raven.DEFAULT_NODE_POOL_KEY, Raven.DEFAULT_EDGE_NODE_LABEL);
 
     /** A node as a source reports it. */
     public record SourceNode(String clusterId, String name, Map<String, String> labels, boolean ready,
@@ -36,8 +32,6 @@ public final class NodeInventory {
     }
 
     private final Clock clock;
-    private final Map<String, NetworkConfig.NodeLabels> labelKeys = new HashMap<>();
-    private final Map<String, SourceNode> sourceNodes = new HashMap<>();
     private final Map<String, NodeObserved> published = new HashMap<>();
 
     public NodeInventory(Clock clock) {
@@ -47,51 +41,23 @@ public final class NodeInventory {
     /** A node was added or changed; returns its event when it differs from the last one. */
     public synchronized Optional<NodeObserved> upsert(SourceNode node) {
         String key = EventKey.of(node.clusterId(), node.name()).wireForm();
-        sourceNodes.put(key, node);
-        return changed(key, node);
-    }
-
-    /** A node is gone; returns the key to tombstone, if it had been published. */
-    public synchronized Optional<String> remove(String clusterId, String name) {
-        String key = EventKey.of(clusterId, name).wireForm();
-        sourceNodes.remove(key);
-        return published.remove(key) == null ? Optional.empty() : Optional.of(key);
-    }
-
-    /** The cluster's configuration names its label keys; returns the nodes whose event changes with them. */
-    public synchronized List<NodeObserved> labelKeys(String clusterId, NetworkConfig.NodeLabels keys) {
-        if (Objects.equals(labelKeys.put(clusterId, keys), keys)) {
-            return List.of();
-        }
-        List<NodeObserved> changed = new ArrayList<>();
-        sourceNodes.forEach((key, node) -> {
-            if (node.clusterId().equals(clusterId)) {
-                changed(key, node).ifPresent(changed::add);
-            }
-        });
-        return changed;
-    }
-
-    private Optional<NodeObserved> changed(String key, SourceNode node) {
-        NodeObserved next = observe(node, labelKeys.getOrDefault(node.clusterId(), DEFAULT_LABELS));
+        NodeObserved next = observe(node);
         NodeObserved before = published.get(key);
-        if (before != null && sameExceptTime(before, next)) {
+        if (before != null && before.equals(next.observedAt(before.observedAt()))) {
             return Optional.empty();
         }
         published.put(key, next);
         return Optional.of(next);
     }
 
-    private NodeObserved observe(SourceNode node, NetworkConfig.NodeLabels keys) {
-        String[] edge = keys.edgeNodeLabel().split("=", 2);
-        boolean isEdge = edge.length == 2 && edge[1].equals(node.labels().get(edge[0]));
-        return new NodeObserved(node.clusterId(), node.name(), node.labels().get(keys.nodePoolKey()), isEdge,
-                "true".equals(node.labels().get(Raven.GATEWAY_PIN_LABEL)), node.ready(), node.internalIps(), node.externalIps(),
-                node.podCidrs(), node.labels(), clock.instant());
+    /** A node is gone; returns the key to tombstone, if it had been published. */
+    public synchronized Optional<String> remove(String clusterId, String name) {
+        String key = EventKey.of(clusterId, name).wireForm();
+        return published.remove(key) == null ? Optional.empty() : Optional.of(key);
     }
 
-    private static boolean sameExceptTime(NodeObserved a, NodeObserved b) {
-        return a.equals(new NodeObserved(b.clusterId(), b.nodeName(), b.nodePool(), b.edge(), b.gatewayPinned(), b.ready(),
-                b.internalIps(), b.externalIps(), b.podCidrs(), b.labels(), a.observedAt()));
+    private NodeObserved observe(SourceNode node) {
+        return NodeObserved.of(node.clusterId(), node.name(), node.labels(), node.ready(), node.internalIps(), node.externalIps(),
+                node.podCidrs(), clock.instant());
     }
 }

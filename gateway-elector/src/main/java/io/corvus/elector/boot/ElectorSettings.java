@@ -1,13 +1,12 @@
 package io.corvus.elector.boot;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import io.corvus.elector.domain.ElectionSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How the elector decides and how often it looks. */
+/** How the elector decides, and how many clusters it elects at once. */
 @ConfigMapping(prefix = "corvus.elector")
 public interface ElectorSettings {
 
@@ -23,20 +22,9 @@ public interface ElectorSettings {
     @WithDefault("30s")
     Duration holdDown();
 
-    /** How often owned clusters are checked for expired heartbeats. */
-    @WithDefault("250ms")
-    Duration tick();
-
-    /** A static node inventory (YAML) to publish to corvus.nodes.v1, for a run without Kubernetes. */
-    Optional<String> inventoryFile();
-
-    /** The Kubernetes cluster the elector runs in. */
-    Kubernetes kubernetes();
-
-    interface Kubernetes {
-        /** The cluster id of the cluster the elector runs in: turns on the Node informer and Node events. */
-        Optional<String> clusterId();
-    }
+    /** Clusters elected at the same time (each by one worker; a cluster never by two). */
+    @WithDefault("4")
+    int workers();
 
     default ElectionSettings election() {
         return new ElectionSettings(heartbeatInterval(), missedBeats(), holdDown());

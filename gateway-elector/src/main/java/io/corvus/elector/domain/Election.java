@@ -14,9 +14,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.GatewayTopology.Endpoint;
 import io.corvus.events.payload.GatewayTopology.EndpointType;
+import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
 
@@ -24,7 +24,8 @@ import io.corvus.events.payload.NodeObserved;
  * Gateway election for one cluster, as a pure function: configuration, nodes, agent health, the
  * previous topology and the time in; the topology of every gateway (node pool) that changed out.
  *
- * <p>Per pool and per mode: candidates are Ready nodes with a fresh heartbeat; if any candidate is
+ * <p>Pool, edge and pin come from each node's labels with the configuration's label keys
+ * ({@link NodeClass}). Per pool and per mode: candidates are Ready nodes with a fresh heartbeat; if any candidate is
  * pinned ({@code raven.openyurt.io/gateway-node=true}) only pinned ones count. Active endpoints
  * stay while they remain candidates; free slots go to the candidates with the highest rendezvous
  * score, steady nodes before nodes still in their hold-down after a failure. A pool without
@@ -52,10 +53,12 @@ public final class Election {
         if (input.config() == null && input.previous().isEmpty()) {
             return Map.of(); // a cluster that was never configured has no gateways yet
         }
-        Map<String, List<NodeObserved>> pools = new HashMap<>();
+        NetworkConfig.NodeLabels keys = input.config() == null ? null : input.config().nodeLabels();
+        Map<String, List<Classified>> pools = new HashMap<>();
         for (NodeObserved node : input.nodes()) {
-            if (node.nodePool() != null) {
-                pools.computeIfAbsent(node.nodePool(), pool -> new ArrayList<>()).add(node);
+            NodeClass nodeClass = NodeClass.of(node, keys);
+            if (nodeClass.pool() != null) {
+                pools.computeIfAbsent(nodeClass.pool(), pool -> new ArrayList<>()).add(new Classified(node, nodeClass));
             }
         }
         Set<String> gateways = new TreeSet<>(pools.keySet());
@@ -71,7 +74,11 @@ public final class Election {
         return changed;
     }
 
-    private static GatewayTopology gateway(Input input, String pool, List<NodeObserved> members, GatewayTopology previous) {
+    /** A node with the class the configuration's label keys give it. */
+    private record Classified(NodeObserved node, NodeClass nodeClass) {
+    }
+
+    private static GatewayTopology gateway(Input input, String pool, List<Classified> members, GatewayTopology previous) {
         NetworkConfig config = input.config();
         boolean proxy = config != null && config.proxy().enabled();
         boolean tunnel = config != null && config.tunnel().enabled();
@@ -79,20 +86,21 @@ public final class Election {
         int proxyReplicas = !proxy ? 0 : overrides == null ? 1 : overrides.proxyReplicas();
         int tunnelReplicas = !tunnel ? 0 : overrides == null ? 1 : overrides.tunnelReplicas();
 
-        List<NodeObserved> candidates = members.stream().filter(node -> isCandidate(node, input)).toList();
-        if (candidates.stream().anyMatch(NodeObserved::gatewayPinned)) {
-            candidates = candidates.stream().filter(NodeObserved::gatewayPinned).toList();
+        List<Classified> eligible = members.stream().filter(member -> isCandidate(member.node(), input)).toList();
+        if (eligible.stream().anyMatch(member -> member.nodeClass().pinned())) {
+            eligible = eligible.stream().filter(member -> member.nodeClass().pinned()).toList();
         }
+        List<NodeObserved> candidates = eligible.stream().map(Classified::node).toList();
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.addAll(choose(input, pool, EndpointType.PROXY, proxyReplicas, candidates, previous));
         endpoints.addAll(choose(input, pool, EndpointType.TUNNEL, tunnelReplicas, candidates, previous));
         endpoints.sort(Comparator.comparing(Endpoint::type).thenComparing(Endpoint::nodeName));
 
-        List<GatewayTopology.Member> memberList = members.stream()
+        List<GatewayTopology.Member> memberList = members.stream().map(Classified::node)
                 .sorted(Comparator.comparing(NodeObserved::nodeName))
                 .map(node -> new GatewayTopology.Member(node.nodeName(), first(node.internalIps()), node.podCidrs()))
                 .toList();
-        boolean edge = members.isEmpty() ? previous != null && previous.edge() : members.getFirst().edge();
+        boolean edge = members.isEmpty() ? previous != null && previous.edge() : members.getFirst().nodeClass().edge();
         long generation = previous == null ? 1 : previous.generation() + 1;
         List<String> acl = config == null ? List.of() : config.accessControlList();
         return new GatewayTopology(input.clusterId(), pool, generation, pool, edge, proxy, tunnel, endpoints, memberList,

@@ -1,6 +1,9 @@
 package io.corvus.elector.domain;
 
 import java.time.Instant;
+import java.util.Objects;
+
+import io.corvus.events.payload.AgentHeartbeat;
 
 /**
  * What the elector knows of a node's agent.
@@ -11,10 +14,27 @@ import java.time.Instant;
  *                         no steadier candidate is left
  * @param observedPublicIp the public address the agent reported, if any
  * @param tunnelPublicKey  the agent's tunnel-mode public key, if any
- * @param proxyServerPort  the port of the agent's proxy tunnel server when it is not the default
+ * @param proxyServerPort  the port of the agent's proxy link server when it is not the default
  */
 public record NodeHealth(Instant lastHeartbeat, Instant recoveredAt, String observedPublicIp, String tunnelPublicKey,
         Integer proxyServerPort) {
 
+    /** A node whose agent was never heard from. */
     public static final NodeHealth UNKNOWN = new NodeHealth(null, null, null, null, null);
+
+    /** This health after a heartbeat sent at {@code sent}: its details are the heartbeat's. */
+    public NodeHealth heard(Instant sent, AgentHeartbeat heartbeat) {
+        return new NodeHealth(sent, recoveredAt, heartbeat.observedPublicIp(), heartbeat.tunnelPublicKey(),
+                heartbeat.proxyServerPort());
+    }
+
+    public NodeHealth recoveredAt(Instant at) {
+        return new NodeHealth(lastHeartbeat, at, observedPublicIp, tunnelPublicKey, proxyServerPort);
+    }
+
+    /** Same address, key and port: nothing a topology shows changed. */
+    public boolean sameDetails(NodeHealth other) {
+        return Objects.equals(observedPublicIp, other.observedPublicIp) && Objects.equals(tunnelPublicKey, other.tunnelPublicKey)
+                && Objects.equals(proxyServerPort, other.proxyServerPort);
+    }
 }

@@ -8,7 +8,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
-import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
 import org.junit.jupiter.api.Test;
 
@@ -35,16 +34,12 @@ class NodeInventoryTest {
     }
 
     @Test
-    void labelKeysFromTheConfigurationReclassifyTheNodes() {
-        inventory.upsert(node("n1", Map.of("pool", "a", "edge", "yes")));
+    void theEventCarriesEveryLabelAndTheClassificationUnderRavensKeysWhateverAConfigurationSays() {
+        NodeObserved node = inventory.upsert(node("n1", Map.of("example.com/pool", "a", "example.com/edge", "yes"))).orElseThrow();
 
-        List<NodeObserved> changed = inventory.labelKeys("c1", new NetworkConfig.NodeLabels("pool", "edge=yes"));
-
-        assertThat(changed).singleElement().satisfies(n -> {
-            assertThat(n.nodePool()).isEqualTo("a");
-            assertThat(n.edge()).isTrue();
-        });
-        assertThat(inventory.labelKeys("c1", new NetworkConfig.NodeLabels("pool", "edge=yes"))).isEmpty();
+        assertThat(node.labels()).containsEntry("example.com/pool", "a").containsEntry("example.com/edge", "yes");
+        assertThat(node.nodePool()).as("no Raven pool label").isNull();
+        assertThat(node.edge()).isFalse();
     }
 
     @Test

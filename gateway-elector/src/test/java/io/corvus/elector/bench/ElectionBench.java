@@ -11,6 +11,7 @@ import java.util.Map;
 import io.corvus.elector.domain.Election;
 import io.corvus.elector.domain.ElectionSettings;
 import io.corvus.elector.domain.NodeHealth;
+import io.corvus.events.Raven;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
@@ -34,9 +35,9 @@ public final class ElectionBench {
         Map<String, NodeHealth> onePercentStale = new HashMap<>();
         for (int i = 0; i < nodes; i++) {
             String name = "node-" + i;
-            inventory.add(new NodeObserved("bench", name, "pool-" + (i % pools), true, false, true,
+            inventory.add(NodeObserved.of("bench", name, Map.of(Raven.DEFAULT_NODE_POOL_KEY, "pool-" + (i % pools)), true,
                     List.of("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255)), List.of(),
-                    List.of("172.16." + (i & 255) + ".0/24"), Map.of(), now));
+                    List.of("172.16." + (i & 255) + ".0/24"), now));
             healthy.put(name, new NodeHealth(now, null, null, null, null));
             onePercentStale.put(name, new NodeHealth(i % 100 == 0 ? now.minusSeconds(60) : now, null, null, null, null));
         }

@@ -14,6 +14,7 @@ import io.corvus.elector.adapter.kafka.ElectorReplica;
 import io.corvus.elector.adapter.kafka.Heartbeats;
 import io.corvus.elector.app.ElectionLoop;
 import io.corvus.events.EventCodec;
+import io.corvus.events.Raven;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
@@ -23,9 +24,9 @@ import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
 import io.corvus.testing.TestBrokers;
-import org.awaitility.Awaitility;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.awaitility.Awaitility;
 
 /**
  * The elector at run time, on a real KRaft broker in this JVM with default heartbeat settings
@@ -52,7 +53,7 @@ public final class ElectorRuntimeBench {
                         EventCodec.create(), "bench");
                 Heartbeats agents = new Heartbeats(bootstrap);
                 ElectorReplica elector = new ElectorReplica(bootstrap,
-                        ElectorReplica.settings(Duration.ofSeconds(1), Duration.ofMillis(250)))) {
+                        ElectorReplica.settings(Duration.ofSeconds(1)))) {
             waitFor(() -> elector.owned().size() == Topic.PARTITIONS, Duration.ofSeconds(60));
             ElectionLoop loop = elector.loop();
             upstream.publish(new ConfigChanged(CLUSTER, 1, Instant.now(), "bench", config())).get();
@@ -104,8 +105,8 @@ public final class ElectorRuntimeBench {
     }
 
     private static NodeObserved node(int i, int version) {
-        return new NodeObserved(CLUSTER, "node-" + i, "pool-" + (i % POOLS), true, false, true,
-                List.of("10.0." + (i / 256) + "." + (i % 256)), List.of(), List.of(cidr(version)), Map.of(), Instant.now());
+        return NodeObserved.of(CLUSTER, "node-" + i, Map.of(Raven.DEFAULT_NODE_POOL_KEY, "pool-" + (i % POOLS)), true,
+                List.of("10.0." + (i / 256) + "." + (i % 256)), List.of(), List.of(cidr(version)), Instant.now());
     }
 
     private static String cidr(int version) {

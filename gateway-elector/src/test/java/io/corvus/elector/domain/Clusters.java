@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.corvus.events.Raven;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
@@ -72,8 +73,12 @@ final class Clusters {
     }
 
     static NodeObserved node(String name, String pool, boolean ready, boolean pinned) {
-        return new NodeObserved("c1", name, pool, true, pinned, ready, List.of("192.168.0." + (name.hashCode() & 0x7f)),
-                List.of(), List.of("10.244." + (name.hashCode() & 0x7f) + ".0/24"), Map.of(), NOW);
+        Map<String, String> labels = new HashMap<>(Map.of(Raven.DEFAULT_NODE_POOL_KEY, pool, "openyurt.io/is-edge-worker", "true"));
+        if (pinned) {
+            labels.put(Raven.GATEWAY_PIN_LABEL, "true");
+        }
+        return NodeObserved.of("c1", name, labels, ready, List.of("192.168.0." + (name.hashCode() & 0x7f)),
+                List.of(), List.of("10.244." + (name.hashCode() & 0x7f) + ".0/24"), NOW);
     }
 
     static Election.Input withPrevious(Election.Input input, Map<String, GatewayTopology> previous) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
+import io.corvus.events.Raven;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
@@ -37,6 +38,25 @@ class ElectionTest {
         assertThat(endpoints(decide(nodes, recoveringA, Map.of()).get("edge"))).containsExactly("b");
         assertThat(endpoints(decide(List.of(nodes.getFirst()), recoveringA, Map.of()).get("edge")))
                 .as("rather a recovering gateway than none").containsExactly("a");
+    }
+
+    @Test
+    void theConfigurationsLabelKeysDecideEachNodesPoolAndWhetherItIsAnEdgeNode() {
+        NetworkConfig custom = new NetworkConfig(PROXY_ONLY.proxy(), PROXY_ONLY.tunnel(), List.of(), Map.of(),
+                new NetworkConfig.NodeLabels("example.com/pool", "example.com/site=edge"), PROXY_ONLY.cloud());
+        List<NodeObserved> nodes = List.of(
+                NodeObserved.of("c1", "e1", Map.of("example.com/pool", "shop", "example.com/site", "edge"), true, List.of("192.168.1.1"),
+                        List.of(), List.of(), NOW),
+                NodeObserved.of("c1", "k1", Map.of("example.com/pool", "core", Raven.DEFAULT_NODE_POOL_KEY, "ignored"), true,
+                        List.of("192.168.1.2"), List.of(), List.of(), NOW));
+
+        Map<String, GatewayTopology> gateways = Election.decide(new Election.Input("c1", custom, nodes, health("e1", "k1"), Map.of(),
+                null, NOW, Clusters.SETTINGS));
+
+        assertThat(gateways).containsOnlyKeys("shop", "core");
+        assertThat(gateways.get("shop").edge()).isTrue();
+        assertThat(gateways.get("core").edge()).isFalse();
+        assertThat(endpoints(gateways.get("shop"))).containsExactly("e1");
     }
 
     @Test

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import com.aliyun.teaopenapi.models.Config;
 import io.corvus.provisioner.app.CloudException;
-import io.corvus.provisioner.boot.ProvisionerSettings;
 
 /** The SDK clients of one region and account, built once and reused (they hold connection pools). */
 final class AliyunClients {
@@ -18,7 +17,7 @@ final class AliyunClients {
 
     private static final int KEPT = 32;
 
-    private final ProvisionerSettings.Aliyun settings;
+    private final AliyunSettings settings;
     private final Map<Key, Clients> clients = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Key, Clients> eldest) {
@@ -26,7 +25,7 @@ final class AliyunClients {
         }
     };
 
-    AliyunClients(ProvisionerSettings.Aliyun settings) {
+    AliyunClients(AliyunSettings settings) {
         this.settings = settings;
     }
 

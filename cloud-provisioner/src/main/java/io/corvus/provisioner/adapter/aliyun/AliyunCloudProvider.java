@@ -8,7 +8,6 @@ import java.util.random.RandomGenerator;
 import io.corvus.events.payload.CloudState;
 import io.corvus.provisioner.app.CloudException;
 import io.corvus.provisioner.app.CloudProvider;
-import io.corvus.provisioner.boot.ProvisionerSettings;
 import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
@@ -29,7 +28,7 @@ public final class AliyunCloudProvider implements CloudProvider {
         String create(String clientToken) throws CloudException;
     }
 
-    private final ProvisionerSettings.Aliyun settings;
+    private final AliyunSettings settings;
     private final CredentialSource credentials;
     private final AliyunClients clients;
     private final AliyunApi api;
@@ -41,11 +40,11 @@ public final class AliyunCloudProvider implements CloudProvider {
     private final Map<String, String> creationTokens = new ConcurrentHashMap<>();
 
     @Inject
-    AliyunCloudProvider(ProvisionerSettings settings, CredentialSource credentials, ApiCallMetrics metrics) {
-        this(settings.aliyun(), credentials, metrics, Thread::sleep, RandomGenerator.getDefault());
+    AliyunCloudProvider(AliyunSettings settings, CredentialSource credentials, ApiCallMetrics metrics) {
+        this(settings, credentials, metrics, Thread::sleep, RandomGenerator.getDefault());
     }
 
-    public AliyunCloudProvider(ProvisionerSettings.Aliyun settings, CredentialSource credentials, ApiCallObserver observer,
+    public AliyunCloudProvider(AliyunSettings settings, CredentialSource credentials, ApiCallObserver observer,
             AliyunApi.Sleeper sleeper, RandomGenerator random) {
         this.settings = settings;
         this.credentials = credentials;

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.corvus.provisioner.app.CloudException;
-import io.corvus.provisioner.boot.ProvisionerSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.inject.Instance;
@@ -31,18 +30,18 @@ public class SecretOrEnvironmentCredentials implements CredentialSource {
     private record Cached(AliyunCredentials credentials, Instant until) {
     }
 
-    private final ProvisionerSettings.Aliyun settings;
+    private final AliyunSettings settings;
     private final Instance<KubernetesClient> kubernetes;
     private final Map<String, String> environment;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     @Inject
-    SecretOrEnvironmentCredentials(ProvisionerSettings settings, Instance<KubernetesClient> kubernetes, Clock clock) {
-        this(settings.aliyun(), kubernetes, System.getenv(), clock);
+    SecretOrEnvironmentCredentials(AliyunSettings settings, Instance<KubernetesClient> kubernetes, Clock clock) {
+        this(settings, kubernetes, System.getenv(), clock);
     }
 
-    SecretOrEnvironmentCredentials(ProvisionerSettings.Aliyun settings, Instance<KubernetesClient> kubernetes,
+    SecretOrEnvironmentCredentials(AliyunSettings settings, Instance<KubernetesClient> kubernetes,
             Map<String, String> environment, Clock clock) {
         this.settings = settings;
         this.kubernetes = kubernetes;

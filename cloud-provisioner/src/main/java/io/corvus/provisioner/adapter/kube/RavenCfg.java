@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.corvus.events.Raven;
-import io.corvus.provisioner.boot.ProvisionerSettings;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,10 +28,10 @@ public class RavenCfg {
     private final Optional<String> inClusterId;
     private final Optional<String> manifestDir;
 
-    public RavenCfg(Instance<KubernetesClient> client, ProvisionerSettings settings) {
+    public RavenCfg(Instance<KubernetesClient> client, KubernetesSettings kubernetes, RavenCfgSettings settings) {
         this.client = client;
-        this.inClusterId = settings.kubernetes().clusterId();
-        this.manifestDir = settings.ravenCfgDir();
+        this.inClusterId = kubernetes.clusterId();
+        this.manifestDir = settings.dir();
     }
 
     public void write(String clusterId, Map<String, String> data) throws IOException {

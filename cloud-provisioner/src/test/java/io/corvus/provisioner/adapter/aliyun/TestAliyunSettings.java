@@ -3,11 +3,9 @@ package io.corvus.provisioner.adapter.aliyun;
 import java.time.Duration;
 import java.util.Optional;
 
-import io.corvus.provisioner.boot.ProvisionerSettings;
-
 /** Provider settings for tests and benchmarks: pointed at an emulator over plain HTTP. */
 public record TestAliyunSettings(String endpointAddress, Duration readTimeout, int maxAttempts, Optional<String> credentialsSecret)
-        implements ProvisionerSettings.Aliyun {
+        implements AliyunSettings {
 
     public static TestAliyunSettings at(AliyunEmulator emulator, Duration readTimeout) {
         return new TestAliyunSettings(emulator.endpoint(), readTimeout, 5, Optional.empty());

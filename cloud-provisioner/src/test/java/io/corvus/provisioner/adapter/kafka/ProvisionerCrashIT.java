@@ -23,8 +23,8 @@ import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
-import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.events.payload.ProvisioningStep.Step;
+import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.kafka.broker.KraftBroker;
 import io.corvus.provisioner.adapter.aliyun.AliyunCloudProvider;
 import io.corvus.provisioner.adapter.aliyun.AliyunCredentials;
@@ -71,13 +71,11 @@ class ProvisionerCrashIT {
                 upstream.publish(cloudGateway()).get();
                 upstream.publish(config()).get();
 
-                try (ProvisionerReplica first = new ProvisionerReplica(bootstrap, provider(emulator, dieBeforeTheFirstTag), ravenCfg,
-                        Duration.ofMillis(50))) {
-                    await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).untilTrue(crashed); // the crash ends its tick thread
+                try (ProvisionerReplica first = new ProvisionerReplica(bootstrap, provider(emulator, dieBeforeTheFirstTag), ravenCfg)) {
+                    await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).untilTrue(crashed); // the crash ends its worker
                     assertThat(emulator.cloud().loadBalancers()).singleElement().satisfies(lb -> assertThat(lb.tags()).isEmpty());
                 }
-                try (ProvisionerReplica second = new ProvisionerReplica(bootstrap, provider(emulator, ApiCallObserver.NONE), ravenCfg,
-                        Duration.ofMillis(50))) {
+                try (ProvisionerReplica second = new ProvisionerReplica(bootstrap, provider(emulator, ApiCallObserver.NONE), ravenCfg)) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> steps(bootstrap).contains(Step.READY));
                 }
             }

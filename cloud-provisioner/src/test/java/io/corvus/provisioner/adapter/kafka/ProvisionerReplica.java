@@ -2,7 +2,6 @@ package io.corvus.provisioner.adapter.kafka;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +11,8 @@ import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.provisioner.adapter.kube.RavenCfg;
 import io.corvus.provisioner.app.CloudProvider;
-import io.corvus.provisioner.boot.ProvisionerSettings;
+import io.corvus.provisioner.app.ProvisioningLoop;
+import io.corvus.provisioner.boot.ProvisionerBeans;
 import io.corvus.service.Eventing;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -20,43 +20,30 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public final class ProvisionerReplica implements AutoCloseable {
 
     private final ProvisionerEvents events;
+    private final ProvisioningLoop loop;
     private final EventPublisher publisher;
 
-    public ProvisionerReplica(String bootstrapServers, CloudProvider provider, Path ravenCfgDir, Duration tick) {
+    public ProvisionerReplica(String bootstrapServers, CloudProvider provider, Path ravenCfgDir) {
         EventCodec codec = EventCodec.create();
         Clock clock = Clock.systemUTC();
-        ProvisionerSettings settings = settings(ravenCfgDir, tick);
         publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrapServers, "cloud-provisioner")),
                 codec, "cloud-provisioner");
-        events = new ProvisionerEvents(settings, new Eventing(bootstrapServers, "cloud-provisioner"), codec,
-                new DeadLetters(publisher, "cloud-provisioner", clock), clock, publisher, new RavenCfg(null, settings), List.of(provider));
+        RavenCfg ravenCfg = new RavenCfg(null, Optional::empty, () -> Optional.of(ravenCfgDir.toString()));
+        loop = new ProvisioningLoop(List.of(provider), ProvisionerBeans.output(publisher, ravenCfg), clock);
+        loop.queue().start(4);
+        events = new ProvisionerEvents(loop, new Eventing(bootstrapServers, "cloud-provisioner"), codec,
+                new DeadLetters(publisher, "cloud-provisioner", clock), clock);
         events.consume().start();
-        events.startTicking();
     }
 
-    private static ProvisionerSettings settings(Path ravenCfgDir, Duration tick) {
-        return new ProvisionerSettings() {
-            public Duration tick() {
-                return tick;
-            }
-
-            public Optional<String> ravenCfgDir() {
-                return Optional.of(ravenCfgDir.toString());
-            }
-
-            public Kubernetes kubernetes() {
-                return Optional::empty;
-            }
-
-            public Aliyun aliyun() {
-                throw new UnsupportedOperationException("the provider is handed over ready-made");
-            }
-        };
+    public ProvisioningLoop loop() {
+        return loop;
     }
 
     @Override
     public void close() {
         events.close();
+        loop.queue().close();
         publisher.close();
     }
 }

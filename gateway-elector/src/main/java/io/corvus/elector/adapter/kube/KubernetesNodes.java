@@ -2,8 +2,7 @@ package io.corvus.elector.adapter.kube;
 
 import java.util.Optional;
 
-import io.corvus.elector.adapter.inventory.NodeSources;
-import io.corvus.elector.boot.ElectorSettings;
+import io.corvus.elector.app.NodeReports;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -26,12 +25,12 @@ public class KubernetesNodes {
 
     private final Instance<KubernetesClient> client;
     private final Optional<String> clusterId;
-    private final NodeSources sources;
+    private final NodeReports sources;
     private SharedIndexInformer<Node> informer;
 
-    KubernetesNodes(Instance<KubernetesClient> client, ElectorSettings settings, NodeSources sources) {
+    KubernetesNodes(Instance<KubernetesClient> client, KubernetesSettings settings, NodeReports sources) {
         this.client = client;
-        this.clusterId = settings.kubernetes().clusterId();
+        this.clusterId = settings.clusterId();
         this.sources = sources;
     }
 

@@ -2,14 +2,14 @@ package io.corvus.elector.adapter.kube;
 
 import java.util.List;
 
-import io.corvus.elector.adapter.inventory.NodeSources;
 import io.corvus.elector.app.NodeInventory;
+import io.corvus.elector.app.NodeReports;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 
 /** Feeds one cluster's Node informer into the node inventory. */
-record NodeHandler(String clusterId, NodeSources sources) implements ResourceEventHandler<Node> {
+record NodeHandler(String clusterId, NodeReports sources) implements ResourceEventHandler<Node> {
 
     @Override
     public void onAdd(Node node) {

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
-import io.corvus.elector.boot.ElectorSettings;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,9 +28,9 @@ public class NodeRoleEvents implements TopologyListener {
     private final Instance<KubernetesClient> client;
     private final Optional<String> clusterId;
 
-    NodeRoleEvents(Instance<KubernetesClient> client, ElectorSettings settings) {
+    NodeRoleEvents(Instance<KubernetesClient> client, KubernetesSettings settings) {
         this.client = client;
-        this.clusterId = settings.kubernetes().clusterId();
+        this.clusterId = settings.clusterId();
     }
 
     @Override

@@ -5,8 +5,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.corvus.elector.adapter.inventory.NodeSources;
-import io.corvus.elector.boot.ElectorSettings;
+import io.corvus.elector.app.NodeReports;
 import io.corvus.events.EventKey;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -40,19 +39,19 @@ public class RemoteClusters implements ResourceEventHandler<Secret> {
     }
 
     private final Instance<KubernetesClient> client;
-    private final ElectorSettings settings;
-    private final NodeSources sources;
+    private final KubernetesSettings settings;
+    private final NodeReports sources;
     private final Map<String, Followed> followed = new ConcurrentHashMap<>();
     private SharedIndexInformer<Secret> secrets;
 
-    RemoteClusters(Instance<KubernetesClient> client, ElectorSettings settings, NodeSources sources) {
+    RemoteClusters(Instance<KubernetesClient> client, KubernetesSettings settings, NodeReports sources) {
         this.client = client;
         this.settings = settings;
         this.sources = sources;
     }
 
     void start(@Observes StartupEvent startup) {
-        if (settings.kubernetes().clusterId().isPresent()) {
+        if (settings.clusterId().isPresent()) {
             secrets = client.get().secrets().withLabel(LABEL, "true").inform(this, 60_000);
         }
     }

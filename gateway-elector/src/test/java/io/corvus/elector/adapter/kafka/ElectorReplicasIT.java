@@ -16,11 +16,12 @@ import java.util.stream.LongStream;
 
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.EventCodec;
+import io.corvus.events.Raven;
 import io.corvus.events.Topic;
-import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
+import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
@@ -97,6 +98,49 @@ class ElectorReplicasIT {
         }
     }
 
+    @Test
+    void twoReplicasClassifyEveryNodeByItsOwnClustersLabelKeys(@TempDir Path data) throws Exception {
+        try (KraftBroker broker = KraftBroker.start(data, 0)) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                new TopicBootstrap(admin).ensureTopics();
+            }
+            try (Heartbeats agents = new Heartbeats(bootstrap);
+                    EventPublisher upstream = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "upstream")),
+                            EventCodec.create(), "test");
+                    ElectorReplica a = new ElectorReplica(bootstrap);
+                    ElectorReplica b = new ElectorReplica(bootstrap)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !a.owned().isEmpty() && !b.owned().isEmpty()
+                        && a.owned().size() + b.owned().size() == Topic.PARTITIONS);
+                // each cluster names its own keys; a node carries the keys of its cluster and, as a decoy, Raven's
+                for (String cluster : CLUSTERS) {
+                    NetworkConfig.NodeLabels keys = new NetworkConfig.NodeLabels(cluster + ".example.com/pool",
+                            cluster + ".example.com/site=edge");
+                    upstream.publish(new ConfigChanged(cluster, 1, Instant.now(), "test", config(keys))).get();
+                    upstream.publish(NodeObserved.of(cluster, "n1", Map.of(keys.nodePoolKey(), "shop-" + cluster,
+                            cluster + ".example.com/site", "edge", Raven.DEFAULT_NODE_POOL_KEY, "decoy"), true, List.of("192.168.0.1"),
+                            List.of(), List.of("10.244.0.0/24"), Instant.now())).get();
+                    agents.start(cluster, "n1");
+                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> CLUSTERS.stream().allMatch(c -> {
+                    List<GatewayTopology> shop = TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, c + "/shop-" + c).stream()
+                            .map(e -> (GatewayTopology) e.event()).toList();
+                    return !shop.isEmpty() && !shop.getLast().endpoints().isEmpty();
+                }));
+                assertThat(a.publishedClusters).as("replica a published some clusters").isNotEmpty();
+                assertThat(b.publishedClusters).as("replica b published some clusters").isNotEmpty();
+                for (String cluster : CLUSTERS) {
+                    List<GatewayTopology> gateways = TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, cluster + "/").stream()
+                            .map(e -> (GatewayTopology) e.event()).toList();
+                    assertThat(gateways).as(cluster).allSatisfy(g -> {
+                        assertThat(g.gatewayName()).isEqualTo("shop-" + cluster);
+                        assertThat(g.edge()).isTrue();
+                    });
+                }
+            }
+        }
+    }
+
     /** Silences each cluster's elected node and waits for the other one to take over (and beats again for it). */
     private static void failOverEveryCluster(String bootstrap, Heartbeats agents) {
         for (String cluster : CLUSTERS) {
@@ -122,13 +166,16 @@ class ElectorReplicasIT {
     }
 
     private static NodeObserved node(String cluster, String name) {
-        return new NodeObserved(cluster, name, "pool", true, false, true, List.of("192.168.0.1"), List.of(),
-                List.of("10.244.0.0/24"), Map.of(), Instant.now());
+        return NodeObserved.of(cluster, name, Map.of(Raven.DEFAULT_NODE_POOL_KEY, "pool", "openyurt.io/is-edge-worker", "true"), true,
+                List.of("192.168.0.1"), List.of(), List.of("10.244.0.0/24"), Instant.now());
     }
 
     private static NetworkConfig config() {
+        return config(NetworkConfig.NodeLabels.DEFAULTS);
+    }
+
+    private static NetworkConfig config(NetworkConfig.NodeLabels keys) {
         return new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(false), List.of(), Map.of(),
-                new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
+                keys, new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
     }
 }
