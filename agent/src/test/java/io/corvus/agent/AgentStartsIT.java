@@ -1,7 +1,7 @@
 package io.corvus.agent;
 
-import io.corvus.testing.KafkaBrokerTestResource;
 import io.corvus.service.ServiceStartsContract;
+import io.corvus.testing.KafkaBrokerTestResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;

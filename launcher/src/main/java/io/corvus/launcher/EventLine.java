@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import io.corvus.events.EventType;
+import io.corvus.events.codec.EventType;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;

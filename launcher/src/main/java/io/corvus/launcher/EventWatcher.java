@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.corvus.events.EventCodec;
-import io.corvus.events.EventFormatException;
+import io.corvus.events.codec.EventCodec;
+import io.corvus.events.codec.EventFormatException;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.payload.AgentHeartbeat;

@@ -143,7 +143,7 @@ final class LocalStack implements AutoCloseable {
                 settings.put("corvus.agent.cluster-id", inventory.clusterId());
                 settings.put("corvus.agent.node-name", node);
                 settings.put("corvus.agent.proxy.bind-address", "127.0.0.1");
-                settings.put("corvus.agent.proxy.tunnel-port", String.valueOf(agent.tunnel()));
+                settings.put("corvus.agent.proxy.link-port", String.valueOf(agent.tunnel()));
                 settings.put("corvus.agent.proxy.https-port", String.valueOf(agent.https()));
                 settings.put("corvus.agent.proxy.http-port", String.valueOf(agent.http()));
                 settings.put("quarkus.management.port", String.valueOf(agent.metrics()));

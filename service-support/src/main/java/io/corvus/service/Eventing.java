@@ -1,8 +1,9 @@
 package io.corvus.service;
 
 import java.time.Clock;
+import java.util.Map;
 
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
@@ -13,8 +14,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import java.util.Map;
 
 /** The Kafka-facing objects of a service, built once from {@code kafka.bootstrap.servers}. */
 @Singleton

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.corvus.events.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.service.work.PartitionOwner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
@@ -33,7 +34,7 @@ public final class OwnedClusters {
      * @param readFromRecent   other topics, read from this long ago on assignment
      */
     public OwnedClusters(Eventing eventing, EventCodec codec, DeadLetters deadLetters, Clock clock, List<Topic> rebuiltFromStart,
-            Map<Topic, Duration> readFromRecent, PartitionOwnership.Owner owner, EventHandler handler) {
+            Map<Topic, Duration> readFromRecent, PartitionOwner owner, EventHandler handler) {
         Map<String, Object> config = KafkaClients.consumerConfig(eventing.bootstrapServers(), eventing.serviceName(),
                 eventing.serviceName());
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());

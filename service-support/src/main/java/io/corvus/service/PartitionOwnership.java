@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPump;
+import io.corvus.service.work.PartitionOwner;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -30,37 +31,13 @@ import org.jboss.logging.Logger;
  */
 public final class PartitionOwnership implements ConsumerRebalanceListener {
 
-    /** What the service does when it gains or loses partitions. */
-    public interface Owner {
-        /** These partitions are rebuilt: their clusters may be acted upon. */
-        void own(Collection<Integer> partitions);
-
-        /** These partitions are gone: forget their clusters and act on them no more before returning. */
-        void release(Collection<Integer> partitions);
-
-        /** An owner made of two methods, e.g. {@code Owner.of(loop::own, loop::release)}. */
-        static Owner of(java.util.function.Consumer<Collection<Integer>> own, java.util.function.Consumer<Collection<Integer>> release) {
-            return new Owner() {
-                @Override
-                public void own(Collection<Integer> partitions) {
-                    own.accept(partitions);
-                }
-
-                @Override
-                public void release(Collection<Integer> partitions) {
-                    release.accept(partitions);
-                }
-            };
-        }
-    }
-
     private static final Logger LOG = Logger.getLogger(PartitionOwnership.class);
 
     private final Consumer<String, byte[]> consumer;
     private final List<Topic> rebuiltFromStart;
     private final Map<Topic, Duration> readFromRecent;
     private final Clock clock;
-    private final Owner owner;
+    private final PartitionOwner owner;
     private final Map<Integer, Map<TopicPartition, Long>> rebuilding = new ConcurrentHashMap<>();
 
     /**
@@ -68,7 +45,7 @@ public final class PartitionOwnership implements ConsumerRebalanceListener {
      * @param readFromRecent   topics read only from this long ago (heartbeats, say)
      */
     public PartitionOwnership(Consumer<String, byte[]> consumer, List<Topic> rebuiltFromStart, Map<Topic, Duration> readFromRecent,
-            Clock clock, Owner owner) {
+            Clock clock, PartitionOwner owner) {
         this.consumer = consumer;
         this.rebuiltFromStart = List.copyOf(rebuiltFromStart);
         this.readFromRecent = Map.copyOf(readFromRecent);

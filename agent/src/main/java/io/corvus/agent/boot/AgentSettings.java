@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
-import io.corvus.agent.proxy.netty.TunnelClient;
+import io.corvus.agent.proxy.DialMode;
 import io.corvus.events.Raven;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
@@ -33,9 +33,9 @@ public interface AgentSettings {
         @WithDefault("0.0.0.0")
         String bindAddress();
 
-        /** The tunnel server of a cloud gateway (edge gateways dial in). */
+        /** The link server of a cloud gateway (edge gateways dial in). */
         @WithDefault("" + Raven.PROXY_LINK_PORT)
-        int tunnelPort();
+        int linkPort();
 
         /** The HTTPS front door (a client certificate from the cluster's CA required). */
         @WithDefault("" + Raven.PROXY_HTTPS_PORT)
@@ -64,7 +64,7 @@ public interface AgentSettings {
          * network, or the local run).
          */
         @WithDefault("exposure")
-        TunnelClient.DialMode dial();
+        DialMode dial();
 
         /** How often each side PINGs the other. */
         @WithDefault("1s")
@@ -87,12 +87,12 @@ public interface AgentSettings {
 
         /**
          * What all relayed streams together may hold to send (read from their sockets, not yet taken
-         * by a tunnel) before they stop reading until it falls to three quarters; at least 256K.
+         * by a link) before they stop reading until it falls to three quarters; at least 256K.
          */
         @WithDefault("16M")
         MemorySize sendMark();
 
-        /** The first wait before dialling a lost tunnel again; it doubles, with jitter, up to the longest. */
+        /** The first wait before dialling a lost link again; it doubles, with jitter, up to the longest. */
         @WithDefault("200ms")
         Duration reconnectFirst();
 

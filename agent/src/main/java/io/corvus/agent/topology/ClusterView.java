@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.corvus.events.Raven;
 import io.corvus.events.payload.AgentHeartbeat.Role;
-import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.GatewayTopology.EndpointType;
+import io.corvus.events.payload.GatewayTopology;
 
 /**
  * The gateways of one cluster as this agent last read them on {@code corvus.topology.v1}: the
@@ -19,9 +20,6 @@ import io.corvus.events.payload.GatewayTopology.EndpointType;
  * whom do I dial, who may dial me, where does a node live) is answered here, without I/O.
  */
 public final class ClusterView {
-
-    /** The default port of the proxy tunnel server. */
-    public static final int TUNNEL_SERVER_PORT = 10280;
 
     /** A cloud gateway's active proxy endpoint, where an edge gateway can dial in directly. */
     public record CloudEndpoint(String nodeName, String address, int port) {
@@ -101,7 +99,7 @@ public final class ClusterView {
             for (GatewayTopology.Endpoint endpoint : gateway.endpoints()) {
                 if (endpoint.type() == EndpointType.PROXY && endpoint.privateIp() != null) {
                     endpoints.add(new CloudEndpoint(endpoint.nodeName(), endpoint.privateIp(),
-                            endpoint.port() == null ? TUNNEL_SERVER_PORT : endpoint.port()));
+                            endpoint.port() == null ? Raven.PROXY_LINK_PORT : endpoint.port()));
                 }
             }
         }
@@ -115,13 +113,13 @@ public final class ClusterView {
                 .filter(java.util.Objects::nonNull).findFirst();
     }
 
-    /** The whitelist the tunnel server enforces (the cluster's configuration, carried by every gateway). */
+    /** The whitelist the link server enforces (the cluster's configuration, carried by every gateway). */
     public List<String> accessControlList() {
         return gateways.values().stream().filter(g -> !g.edge()).map(GatewayTopology::accessControlList).findFirst()
                 .orElse(List.of());
     }
 
-    /** The edge gateways' active proxy endpoints: the only nodes whose agents may open a tunnel. */
+    /** The edge gateways' active proxy endpoints: the only nodes whose agents may open a link. */
     public Set<String> edgeProxyEndpoints() {
         Set<String> nodes = new LinkedHashSet<>();
         for (GatewayTopology gateway : gateways.values()) {

@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.corvus.agent.Steady;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -48,7 +48,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * The proxy data plane against its peers, in one run on one machine: the same traffic pushed
- * (a) straight over loopback, (b) through an OpenSSH reverse tunnel (bench/ssh-peer.sh),
+ * (a) straight over loopback, (b) through an OpenSSH reverse link (bench/ssh-peer.sh),
  * (c) through Corvus: two real agent processes (the built quarkus-run.jar), a cloud gateway and an
  * edge gateway, given their roles by topology events on a KRaft broker, mutual TLS between them.
  * The client sits on the cloud side, the targets behind the edge. Run by bench/proxy.sh; prints
@@ -120,17 +120,17 @@ public final class ProxyBench {
                 compareBuilds(corvus, base, targets, bulkBytes);
                 return;
             }
-            awaitIdle(agents); // the tunnel is up, nothing flows
+            awaitIdle(agents); // the link is up, nothing flows
             figures.put("agent_rss_idle_mb_cloud", mb(rssKb(corvus.cloud())));
             figures.put("agent_rss_idle_mb_edge", mb(rssKb(corvus.edge())));
 
             int[] sshPorts = FreePorts.take(2);
-            int sinkTunnel = sshPorts[0];
-            int echoTunnel = sshPorts[1];
-            sshStates.add(ssh(root, "start", String.valueOf(sinkTunnel), "127.0.0.1:" + targets.sinkPort()));
-            sshStates.add(ssh(root, "start", String.valueOf(echoTunnel), "127.0.0.1:" + targets.echoPort()));
+            int sinkLink = sshPorts[0];
+            int echoLink = sshPorts[1];
+            sshStates.add(ssh(root, "start", String.valueOf(sinkLink), "127.0.0.1:" + targets.sinkPort()));
+            sshStates.add(ssh(root, "start", String.valueOf(echoLink), "127.0.0.1:" + targets.echoPort()));
             Dialer raw = port -> new Socket(InetAddress.getLoopbackAddress(), port);
-            Dialer viaSsh = port -> new Socket(InetAddress.getLoopbackAddress(), port == targets.sinkPort() ? sinkTunnel : echoTunnel);
+            Dialer viaSsh = port -> new Socket(InetAddress.getLoopbackAddress(), port == targets.sinkPort() ? sinkLink : echoLink);
 
             Map<String, Variant> variants = new LinkedHashMap<>();
             variants.put("raw", new Variant(raw, List.of(), List.of()));
@@ -171,9 +171,9 @@ public final class ProxyBench {
      * How a variant is reached, whose CPU it costs, whose JIT its warm-up waits for, and whose held
      * bytes are sampled during its bulk tests (agents' metrics ports; none outside {@code --against}).
      */
-    private record Variant(Dialer dialer, List<?> tunnelProcesses, List<Process> jitted, List<Integer> metricsPorts) {
-        Variant(Dialer dialer, List<?> tunnelProcesses, List<Process> jitted) {
-            this(dialer, tunnelProcesses, jitted, List.of());
+    private record Variant(Dialer dialer, List<?> linkProcesses, List<Process> jitted, List<Integer> metricsPorts) {
+        Variant(Dialer dialer, List<?> linkProcesses, List<Process> jitted) {
+            this(dialer, linkProcesses, jitted, List.of());
         }
     }
 
@@ -204,7 +204,7 @@ public final class ProxyBench {
                 rounds.add(name + "_kept_p99_ms", kept[1]);
                 for (int streams : new int[] {1, CLIENTS}) {
                     String test = "bulk" + streams;
-                    Usage usage = Usage.from(variant.tunnelProcesses());
+                    Usage usage = Usage.from(variant.linkProcesses());
                     Peaks held = Peaks.held(variant.metricsPorts());
                     try {
                         rounds.add(name + "_" + test + "_gbit_s", bulk(variant.dialer(), targets.sinkPort(), streams, bulkBytes));
@@ -219,7 +219,7 @@ public final class ProxyBench {
                     }
                     usage.addTo(rounds, name, test, "cpu_s_per_gb_" + test, bulkBytes / 1e9);
                 }
-                Usage usage = Usage.from(variant.tunnelProcesses());
+                Usage usage = Usage.from(variant.linkProcesses());
                 double[] fresh = newStreams(variant.dialer(), targets.echoPort(), CLIENTS * 100);
                 usage.addTo(rounds, name, "newstream", "cpu_ms_per_newstream", CLIENTS * 100 / 1e3); // CPU-s per 1,000 = ms per stream
                 rounds.add(name + "_newstream_rps", fresh[0]);
@@ -280,7 +280,7 @@ public final class ProxyBench {
             int door = cloudPorts[2];
             Gateways gateways = new Gateways(cloud, edge, port -> connectThrough(door, "edge-1:" + port),
                     List.of(cloudPorts[3], edgePorts[3])); // quarkus.management.port serves /q/metrics
-            awaitTunnel(gateways.dialer(), targets.echoPort());
+            awaitLink(gateways.dialer(), targets.echoPort());
             return gateways;
         }
 
@@ -500,8 +500,8 @@ public final class ProxyBench {
         return socket;
     }
 
-    private static void awaitTunnel(Dialer corvus, int echoPort) {
-        await("the Corvus tunnel (see the agent logs in the bench's temp folder)").atMost(Duration.ofSeconds(60))
+    private static void awaitLink(Dialer corvus, int echoPort) {
+        await("the Corvus link (see the agent logs in the bench's temp folder)").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
                     try (Socket socket = corvus.dial(echoPort)) {
                         return true;
@@ -518,7 +518,7 @@ public final class ProxyBench {
         command.addAll(extraJvm);
         command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + cluster,
                 "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
-                "-Dcorvus.agent.proxy.tunnel-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
+                "-Dcorvus.agent.proxy.link-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
                 "-Dcorvus.agent.proxy.http-port=" + ports[2], "-Dquarkus.management.port=" + ports[3], "-Dquarkus.http.port=" + ports[4],
                 "-Dcorvus.agent.proxy.certificate=" + tls.certificate(), "-Dcorvus.agent.proxy.key=" + tls.key(),
                 "-Dcorvus.agent.proxy.ca=" + tls.ca(), "-Dcorvus.agent.proxy.dial=endpoints",
@@ -547,7 +547,7 @@ public final class ProxyBench {
         return out;
     }
 
-    /** The ssh client and the sshd session processes that carry the tunnels. */
+    /** The ssh client and the sshd session processes that carry the links. */
     private static List<Long> sshPids(List<String> states) throws IOException {
         List<Long> pids = new ArrayList<>();
         for (String state : states) {
@@ -570,7 +570,7 @@ public final class ProxyBench {
     }
 
     /**
-     * The tunnel's processes' CPU and the whole machine's busy share over one test. A busy share well
+     * The link's processes' CPU and the whole machine's busy share over one test. A busy share well
      * below 100 % means the test was not CPU-bound (waiting on windows or wake-ups); steal means the
      * VM's host took cores away, which makes that round's figures noise.
      */
@@ -704,7 +704,7 @@ public final class ProxyBench {
         /**
          * What each agent held received and not yet taken by a socket's kernel (the receive budget's
          * count), from its metrics every 50 ms: how close a test came to the 12 MiB past which a
-         * tunnel resets its biggest holders. A change that moves bytes from the kernels into the
+         * link resets its biggest holders. A change that moves bytes from the kernels into the
          * agents shows here before it resets a stream. Sampled, so a short burst may be missed;
          * scraping costs the agents a little CPU, alike for both builds of {@code --against}.
          */
@@ -824,7 +824,6 @@ public final class ProxyBench {
         Arrays.sort(sorted);
         return new double[] {sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6};
     }
-
 
     private static String mb(long kb) {
         return String.format(Locale.ROOT, "%.1f", kb / 1024.0);

@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.corvus.events.EventCodec;
+import io.corvus.agent.proxy.netty.ProxyRuntime;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;

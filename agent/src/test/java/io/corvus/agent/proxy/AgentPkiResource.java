@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.corvus.agent.proxy.netty.TlsFiles;
+import io.corvus.agent.proxy.TlsFiles;
 import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -34,7 +34,7 @@ public class AgentPkiResource implements QuarkusTestResourceLifecycleManager {
             ca = ClusterCa.create("test-cluster", Duration.ofDays(1));
             TlsFiles own = issue("test-node");
             return Map.of("corvus.agent.proxy.certificate", own.certificate().toString(), "corvus.agent.proxy.key",
-                    own.key().toString(), "corvus.agent.proxy.ca", own.ca().toString(), "corvus.agent.proxy.tunnel-port", "0",
+                    own.key().toString(), "corvus.agent.proxy.ca", own.ca().toString(), "corvus.agent.proxy.link-port", "0",
                     "corvus.agent.proxy.https-port", "0", "corvus.agent.proxy.http-port", "0",
                     "corvus.agent.proxy.bind-address", "127.0.0.1");
         } catch (IOException e) {

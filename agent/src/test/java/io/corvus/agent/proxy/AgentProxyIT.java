@@ -13,8 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
@@ -57,10 +58,10 @@ class AgentProxyIT {
             upstream.publish(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", null))).get();
             upstream.publish(cloud(sameBucket(), 1, List.of(), proxy("test-node", "127.0.0.1", null))).get(); // another cluster
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.ports()[0] != 0);
-            int tunnelPort = runtime.ports()[0];
+            int linkPort = runtime.ports()[0];
             int httpPort = runtime.ports()[2];
 
-            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, tunnelPort, kubelet.port())) {
+            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, linkPort, kubelet.port())) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
 
                 try (RawHttp client = RawHttp.to(httpPort)) {

@@ -18,16 +18,16 @@ import io.corvus.agent.topology.ClusterView;
 import org.junit.jupiter.api.Test;
 
 /**
- * A cloud gateway serves every edge pool, one tunnel each. Each tunnel may hold up to 12 MiB its
- * streams have not read before it resets its biggest holders; over all tunnels the agent holds at
- * most 24 MiB, the tunnel holding the most giving way.
+ * A cloud gateway serves every edge pool, one link each. Each link may hold up to 12 MiB its
+ * streams have not read before it resets its biggest holders; over all links the agent holds at
+ * most 24 MiB, the link holding the most giving way.
  */
 class AgentWideReceiveBudgetIT {
 
     /**
      * An unread answer holds less than its stream's window (1 MiB) in the agent: part of the window
      * went on into the kernel's buffers for the reader's socket, and Netty gives a stream's window
-     * back only once half of it was taken. Twelve per pool are meant to stay near a tunnel's 12 MiB
+     * back only once half of it was taken. Twelve per pool are meant to stay near a link's 12 MiB
      * and six pools to pass the agent's 24 MiB, but whether a reset happens depends on how much the
      * kernels took (one run stopped at 19.7 MiB with nothing moving), so the test checks the bound
      * and the flow, not that a reset happened.
@@ -76,7 +76,7 @@ class AgentWideReceiveBudgetIT {
             }
             ProxyRig.awaitNoOpenStreams(cloud);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(cloud.stats().heldReceived())
-                    .as("held once the readers hung up (reported at the tunnels' next reads)").isZero());
+                    .as("held once the readers hung up (reported at the links' next reads)").isZero());
         }
     }
 

@@ -13,7 +13,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 
-import io.corvus.events.EventCodec;
+import io.corvus.agent.proxy.netty.ProxyRuntime;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.quarkus.test.common.TestResourceScope;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kafka carries the topology, not the traffic: with the broker gone, a cloud gateway keeps serving
- * its front doors and tunnels on the last topology it read, and stays ready. This class has a
+ * its front doors and links on the last topology it read, and stays ready. This class has a
  * broker of its own, since it stops it.
  */
 @QuarkusTest
@@ -46,10 +47,10 @@ class AgentWithoutKafkaIT {
             upstream.publish(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))).get();
             upstream.publish(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", null))).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.ports()[0] != 0);
-            int tunnelPort = runtime.ports()[0];
+            int linkPort = runtime.ports()[0];
             int httpPort = runtime.ports()[2];
 
-            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, tunnelPort, kubelet.port())) {
+            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, linkPort, kubelet.port())) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
                 assertThat(podsThrough(httpPort, kubelet.port())).contains("\"node\":\"edge-1\"");
 
@@ -62,7 +63,7 @@ class AgentWithoutKafkaIT {
                             .contains("\"node\":\"edge-1\"");
                 }
                 assertThat(runtime.status().peers()).containsExactly("edge-1");
-                assertThat(runtime.ports()[0]).isEqualTo(tunnelPort);
+                assertThat(runtime.ports()[0]).isEqualTo(linkPort);
                 given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
             }
         }

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import io.corvus.agent.proxy.netty.TunnelClient;
-import io.corvus.agent.proxy.policy.SendBudget;
+import io.corvus.agent.proxy.SendBudget;
+import io.corvus.agent.proxy.netty.ProxyRuntime;
+import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.topology.ClusterView;
-import io.corvus.service.Backoff;
+import io.corvus.service.work.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -26,13 +27,13 @@ final class EdgeGatewayInTest {
     private EdgeGatewayInTest() {
     }
 
-    /** Starts dialing {@code tunnelPort}; it may reach only {@code kubeletPort} on its node. */
-    static ProxyRuntime dialing(String cluster, int tunnelPort, int kubeletPort) throws IOException {
-        ProxyRuntime edge = new ProxyRuntime(new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0,
-                Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubeletPort), TunnelClient.DialMode.ENDPOINTS,
+    /** Starts dialing {@code linkPort}; it may reach only {@code kubeletPort} on its node. */
+    static ProxyRuntime dialing(String cluster, int linkPort, int kubeletPort) throws IOException {
+        ProxyRuntime edge = new ProxyRuntime(new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0,
+                Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubeletPort), DialMode.ENDPOINTS,
                 Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2), Duration.ofMinutes(5), new SendBudget(16 << 20),
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1), new ProxyStats(new SimpleMeterRegistry()), cluster);
-        edge.apply(ClusterView.empty(cluster).with(cloud(cluster, 1, List.of(), proxy("test-node", "127.0.0.1", tunnelPort)))
+        edge.apply(ClusterView.empty(cluster).with(cloud(cluster, 1, List.of(), proxy("test-node", "127.0.0.1", linkPort)))
                 .with(edge(cluster, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))));
         return edge;
     }

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 import io.corvus.agent.proxy.ProxyRig.Agent;
-import io.corvus.agent.proxy.netty.Tunnel;
+import io.corvus.agent.proxy.netty.link.ProxyLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class FinishingPeerIT {
      * holds to send: up to its stream's mark (64 KiB) and one read (64 KiB) past it, and what the
      * kernel held for the socket at the end (at most twice the 128 KiB asked for).
      */
-    private static final long MOST_HELD = Tunnel.STREAM_WINDOW + (128 << 10) + (256 << 10);
+    private static final long MOST_HELD = ProxyLink.STREAM_WINDOW + (128 << 10) + (256 << 10);
 
     private ProxyRig rig;
     private Agent cloud;

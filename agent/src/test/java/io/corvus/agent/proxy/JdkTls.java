@@ -8,12 +8,11 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.corvus.agent.proxy.netty.TlsFiles;
+import io.corvus.agent.proxy.TlsFiles;
 
 /** A JDK SSLContext from a node's PEM files: how a test client presents (or does not present) a certificate. */
 final class JdkTls {

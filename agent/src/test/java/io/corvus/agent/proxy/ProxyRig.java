@@ -17,13 +17,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import io.corvus.agent.proxy.netty.TlsFiles;
-import io.corvus.agent.proxy.netty.TunnelClient;
-import io.corvus.agent.proxy.policy.SendBudget;
+import io.corvus.agent.proxy.SendBudget;
+import io.corvus.agent.proxy.TlsFiles;
+import io.corvus.agent.proxy.netty.ProxyRuntime;
+import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
-import io.corvus.service.Backoff;
+import io.corvus.service.work.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -57,13 +58,13 @@ final class ProxyRig implements AutoCloseable {
         return agent(node, allowedPorts, tls(node), 0);
     }
 
-    Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort) {
-        return agent(node, allowedPorts, tls, tunnelPort, Duration.ofMinutes(5));
+    Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int linkPort) {
+        return agent(node, allowedPorts, tls, linkPort, Duration.ofMinutes(5));
     }
 
     /** As above, the relayed sockets cut after {@code stallTimeout} without taking a byte that waits for them. */
-    Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort, Duration stallTimeout) {
-        return agent(node, allowedPorts, tls, tunnelPort, stallTimeout, new SendBudget(16 << 20));
+    Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int linkPort, Duration stallTimeout) {
+        return agent(node, allowedPorts, tls, linkPort, stallTimeout, new SendBudget(16 << 20));
     }
 
     /** An agent whose relays stop reading once they hold {@code sendMark} to send together. */
@@ -71,11 +72,11 @@ final class ProxyRig implements AutoCloseable {
         return agent(node, allowedPorts, tls(node), 0, Duration.ofMinutes(5), new SendBudget(sendMark));
     }
 
-    private Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int tunnelPort, Duration stallTimeout, SendBudget sends) {
+    private Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int linkPort, Duration stallTimeout, SendBudget sends) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ProxyStats stats = new ProxyStats(registry);
-        ProxyRuntime runtime = new ProxyRuntime(new ProxyRuntime.Settings(node, "127.0.0.1", tunnelPort, 0, 0,
-                Optional.of(tls), allowedPorts, TunnelClient.DialMode.ENDPOINTS, Duration.ofMillis(200), Duration.ofMillis(600),
+        ProxyRuntime runtime = new ProxyRuntime(new ProxySettings(node, "127.0.0.1", linkPort, 0, 0,
+                Optional.of(tls), allowedPorts, DialMode.ENDPOINTS, Duration.ofMillis(200), Duration.ofMillis(600),
                 Duration.ofSeconds(2), stallTimeout, sends, new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 2), stats, CLUSTER);
         Agent agent = new Agent(node, runtime, stats);
         closing.add(runtime);
@@ -94,22 +95,22 @@ final class ProxyRig implements AutoCloseable {
         }
     }
 
-    /** The cluster as the agents see it, at a generation, naming the cloud gateway's tunnel port (0 before it serves). */
+    /** The cluster as the agents see it, at a generation, naming the cloud gateway's link port (0 before it serves). */
     @FunctionalInterface
     interface ViewAt {
-        ClusterView at(long generation, int cloudTunnelPort);
+        ClusterView at(long generation, int cloudLinkPort);
     }
 
     /**
      * Brings a cloud gateway and its edge gateways up: the cloud starts serving on a free port, then
-     * all learn that port from the next generation, and the test waits until every tunnel is up.
+     * all learn that port from the next generation, and the test waits until every link is up.
      */
     static void bringUp(Agent cloud, ViewAt view, List<Agent> edges) {
         cloud.apply(view.at(1, 0));
-        ClusterView serving = view.at(2, cloud.tunnelPort());
+        ClusterView serving = view.at(2, cloud.linkPort());
         cloud.apply(serving);
         edges.forEach(edge -> edge.apply(serving));
-        edges.forEach(edge -> awaitTunnels(edge, cloud));
+        edges.forEach(edge -> awaitLinks(edge, cloud));
     }
 
     /** The cluster of a cloud gateway cloud-1 and an edge gateway edge-1 at 127.0.0.1, at a generation. */
@@ -120,10 +121,10 @@ final class ProxyRig implements AutoCloseable {
     }
 
     /**
-     * Waits until the tunnels are up at both ends: the cloud registers an edge for its front doors
-     * just after sending the SETTINGS that tell the edge its tunnel is up.
+     * Waits until the links are up at both ends: the cloud registers an edge for its front doors
+     * just after sending the SETTINGS that tell the edge its link is up.
      */
-    static void awaitTunnels(Agent edge, Agent... clouds) {
+    static void awaitLinks(Agent edge, Agent... clouds) {
         List<String> cloudNodes = Arrays.stream(clouds).map(Agent::node).toList();
         await().atMost(Duration.ofSeconds(10)).until(() -> edge.runtime().status().peers().equals(cloudNodes)
                 && Arrays.stream(clouds).allMatch(cloud -> cloud.runtime().status().peers().contains(edge.node())));
@@ -145,7 +146,7 @@ final class ProxyRig implements AutoCloseable {
             runtime.apply(view);
         }
 
-        int tunnelPort() {
+        int linkPort() {
             return runtime.ports()[0];
         }
 

@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
 import javax.management.ObjectName;
 import javax.net.ssl.SSLSocket;
 
@@ -161,7 +160,7 @@ class ProxyRobustnessIT {
             // a timer or a handler that outlives its socket keeps the channel, its pipeline and its
             // buffers reachable: with one per stream, a busy gateway runs out of heap
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(liveInstances("io.netty.channel.epoll.EpollSocketChannel"))
-                    .as("socket channels still reachable (the two ends of the tunnel and a few for the next accepts)").isLessThanOrEqualTo(8));
+                    .as("socket channels still reachable (the two ends of the link and a few for the next accepts)").isLessThanOrEqualTo(8));
         } finally {
             ResourceLeakDetector.setLevel(level);
             detectorLog.removeHandler(capture);
@@ -218,7 +217,7 @@ class ProxyRobustnessIT {
 
     /** Sends the attack as a certified edge node; true when the agent closed the connection, false when it still answers a PING. */
     private boolean afterAttack(byte[] attack) throws Exception {
-        try (SSLSocket socket = (SSLSocket) intruder.createSocket("127.0.0.1", cloud.tunnelPort())) {
+        try (SSLSocket socket = (SSLSocket) intruder.createSocket("127.0.0.1", cloud.linkPort())) {
             socket.setSoTimeout(5_000);
             socket.startHandshake();
             OutputStream out = socket.getOutputStream();

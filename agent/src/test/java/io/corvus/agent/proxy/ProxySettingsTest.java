@@ -6,9 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
-import io.corvus.agent.proxy.netty.TunnelClient;
-import io.corvus.agent.proxy.policy.SendBudget;
-import io.corvus.service.Backoff;
+import io.corvus.agent.proxy.SendBudget;
+import io.corvus.service.work.Backoff;
 import org.junit.jupiter.api.Test;
 
 class ProxySettingsTest {
@@ -25,8 +24,8 @@ class ProxySettingsTest {
                 .hasMessageContaining("corvus.agent.proxy.keepalive");
     }
 
-    private static ProxyRuntime.Settings settings(Duration keepalive, Duration stallTimeout) {
-        return new ProxyRuntime.Settings("edge-1", "127.0.0.1", 0, 0, 0, Optional.empty(), Set.of(10250), TunnelClient.DialMode.ENDPOINTS,
+    private static ProxySettings settings(Duration keepalive, Duration stallTimeout) {
+        return new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0, Optional.empty(), Set.of(10250), DialMode.ENDPOINTS,
                 keepalive, Duration.ofMillis(2500), Duration.ofSeconds(5), stallTimeout, new SendBudget(16 << 20),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), 0);
     }

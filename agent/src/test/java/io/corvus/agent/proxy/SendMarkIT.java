@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.corvus.agent.Steady;
 import io.corvus.agent.proxy.ProxyRig.Agent;
-import io.corvus.agent.proxy.policy.SendBudget;
+import io.corvus.agent.proxy.SendBudget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Many streams that each hold a little to send make an agent hold no more than its send mark
- * together: at the mark its relays stop reading their sockets, and they read again once the tunnel
+ * together: at the mark its relays stop reading their sockets, and they read again once the link
  * has taken bytes. Each stream alone stops at 64 KiB; ten uploads into targets that do not read
  * would make the cloud hold at least ten times that, more than this cloud's mark. The uploads keep
  * their output open: the socket of a client that finished is read to its end past the mark, at most
@@ -97,12 +97,12 @@ class SendMarkIT {
     }
 
     @Test
-    void aTunnelLostWhileTheCloudHoldsItsMarkLeavesNothingHeldAndNoRelayWaiting() throws Exception {
+    void aLinkLostWhileTheCloudHoldsItsMarkLeavesNothingHeldAndNoRelayWaiting() throws Exception {
         uploadUntilNothingMoves();
 
         edge.runtime().close(); // the edge gateway goes away with the frames the cloud queued for it
         await().atMost(Duration.ofSeconds(10)).until(() -> cloud.stats().openStreams() == 0);
-        assertThat(cloud.stats().heldToSend()).as("held to send once the tunnel and its streams were gone").isZero();
+        assertThat(cloud.stats().heldToSend()).as("held to send once the link and its streams were gone").isZero();
         assertThat(cloud.stats().readsWaiting()).as("relays still waiting for room").isZero();
     }
 
@@ -118,7 +118,7 @@ class SendMarkIT {
         });
         assertThat(cloud.stats().readsPaused()).as("times the cloud's relays stopped reading at the mark").isPositive();
         assertThat(cloud.stats().readsWaiting()).as("relays waiting for room").isPositive();
-        // After the mark the tunnel may take some of what is held before every stream's window at the
+        // After the mark the link may take some of what is held before every stream's window at the
         // edge closes; the relays read again only at three quarters of the mark, so rest lies between.
         long held = (long) cloud.stats().heldToSend();
         assertThat(held).as("bytes the cloud holds to send at rest").isLessThanOrEqualTo(MOST_HELD);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import io.corvus.events.Raven;
 import io.corvus.events.payload.AgentHeartbeat.Role;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class ClusterViewTest {
     @Test
     void anEdgeGatewayDialsEveryCloudProxyEndpointAtItsPort() {
         assertThat(view.cloudProxyEndpoints()).containsExactly(new ClusterView.CloudEndpoint("cloud-1", "10.0.0.5", 10290),
-                new ClusterView.CloudEndpoint("cloud-2", "10.0.0.6", ClusterView.TUNNEL_SERVER_PORT));
+                new ClusterView.CloudEndpoint("cloud-2", "10.0.0.6", Raven.PROXY_LINK_PORT));
         assertThat(view.edgeProxyEndpoints()).containsExactly("edge-1");
         assertThat(view.accessControlList()).containsExactly("203.0.113.0/24");
     }

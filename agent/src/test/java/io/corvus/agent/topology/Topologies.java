@@ -3,8 +3,8 @@ package io.corvus.agent.topology;
 import java.time.Instant;
 import java.util.List;
 
-import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.GatewayTopology.EndpointType;
+import io.corvus.events.payload.GatewayTopology;
 
 /** Topology events as the elector publishes them, for the agent's tests. */
 public final class Topologies {

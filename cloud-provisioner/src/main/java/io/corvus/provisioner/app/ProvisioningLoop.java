@@ -27,9 +27,9 @@ import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
 import io.corvus.provisioner.domain.ReconcilePlanner;
-import io.corvus.service.Backoff;
-import io.corvus.service.PartitionOwnership;
+import io.corvus.service.work.Backoff;
 import io.corvus.service.work.ClusterWorkQueue;
+import io.corvus.service.work.PartitionOwner;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,7 +44,7 @@ import org.jboss.logging.Logger;
  * or rebalance waits for it. Every cloud change and every report is fenced: a cluster whose
  * partition left this replica is changed and reported no more.
  */
-public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, PartitionOwnership.Owner {
+public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, PartitionOwner {
 
     private static final Logger LOG = Logger.getLogger(ProvisioningLoop.class);
 

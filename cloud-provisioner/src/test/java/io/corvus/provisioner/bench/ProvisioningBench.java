@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;

@@ -3,7 +3,7 @@ package io.corvus.events.kafka;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.CorvusEvent;
 import org.apache.kafka.clients.producer.Producer;

@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.corvus.events.EventCodec;
-import io.corvus.events.EventFormatException;
+import io.corvus.events.codec.EventCodec;
+import io.corvus.events.codec.EventFormatException;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.CorvusEvent;
 import org.apache.kafka.clients.consumer.Consumer;

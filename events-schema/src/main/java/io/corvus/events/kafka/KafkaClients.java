@@ -31,7 +31,7 @@ public final class KafkaClients {
     }
 
     /**
-     * Values are read as raw bytes and decoded by {@link io.corvus.events.EventCodec}, so that a
+     * Values are read as raw bytes and decoded by {@link io.corvus.events.codec.EventCodec}, so that a
      * record that cannot be decoded reaches the dead-letter topic whole instead of stalling the
      * consumer. Offsets are committed by {@link EventPump} after each record is handled.
      *

@@ -2,7 +2,7 @@ package io.corvus.events.payload;
 
 /**
  * The payload of a Corvus event. Each implementation is one event type (see
- * {@link io.corvus.events.EventType}) with a JSON Schema in {@code schemas/}.
+ * {@link io.corvus.events.codec.EventType}) with a JSON Schema in {@code schemas/}.
  */
 public sealed interface CorvusEvent
         permits ConfigChanged, NodeObserved, AgentHeartbeat, GatewayTopology, ProvisioningStep, CloudState, DeadLetter {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.ExampleEvents;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.ConfigChanged;

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.testing.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -16,8 +16,8 @@ import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
-import io.corvus.service.PartitionOwnership;
 import io.corvus.service.work.ClusterWorkQueue;
+import io.corvus.service.work.PartitionOwner;
 
 /**
  * The elector of one replica. Events update the models of their clusters and mark a cluster dirty
@@ -28,7 +28,7 @@ import io.corvus.service.work.ClusterWorkQueue;
  * those clusters, and the next owner, which rebuilds from the topic first, continues the
  * generations.
  */
-public final class ElectionLoop implements ClusterWorkQueue.Reconciler, PartitionOwnership.Owner {
+public final class ElectionLoop implements ClusterWorkQueue.Reconciler, PartitionOwner {
 
     private final ElectionSettings settings;
     private final TopologyPublisher publisher;

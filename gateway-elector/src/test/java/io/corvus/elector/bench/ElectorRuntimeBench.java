@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 import io.corvus.elector.adapter.kafka.ElectorReplica;
 import io.corvus.elector.adapter.kafka.Heartbeats;
 import io.corvus.elector.app.ElectionLoop;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Raven;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;

@@ -19,7 +19,7 @@ import java.util.random.RandomGenerator;
 
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.Topic;
-import io.corvus.service.Backoff;
+import io.corvus.service.work.Backoff;
 import org.jboss.logging.Logger;
 
 /**

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 
 import com.aliyun.tea.TeaException;
 import io.corvus.provisioner.app.CloudException;
-import io.corvus.service.Backoff;
+import io.corvus.service.work.Backoff;
 
 /**
  * Runs Alibaba Cloud API calls. The SDKs retry nothing (not throttling, not a 503, not a

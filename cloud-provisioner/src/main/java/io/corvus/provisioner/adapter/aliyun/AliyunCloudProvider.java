@@ -11,7 +11,7 @@ import io.corvus.provisioner.app.CloudProvider;
 import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
-import io.corvus.service.Backoff;
+import io.corvus.service.work.Backoff;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;

@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.corvus.config.app.ConfigFeed;
 import io.corvus.config.app.ConfigStore;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventHandler;
@@ -30,7 +31,7 @@ import org.jboss.logging.Logger;
  * ready once it has read everything that was committed when it started.
  */
 @Singleton
-public class ConfigFollower implements EventHandler {
+public class ConfigFollower implements EventHandler, ConfigFeed {
 
     private static final Logger LOG = Logger.getLogger(ConfigFollower.class);
 
@@ -69,7 +70,7 @@ public class ConfigFollower implements EventHandler {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
-    /** True once the state holds everything the topic held when the service started. */
+    @Override
     public boolean rebuilt() {
         return rebuilt;
     }

@@ -1,6 +1,5 @@
 package io.corvus.config.adapter.rest;
 
-import io.corvus.config.boot.AuthSettings;
 import jakarta.enterprise.context.RequestScoped;
 
 /** Who made the current API request, as the bearer token said; set by {@link BearerTokenFilter}. */

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.corvus.config.adapter.kafka.ConfigFollower;
+import io.corvus.config.app.ConfigFeed;
 import io.corvus.config.app.ConfigLog;
 import io.corvus.config.app.ConfigProblem;
 import io.corvus.config.app.ConfigService;
@@ -35,6 +35,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * {@code /api/v1/clusters}: a cluster's network configuration, its history, and the list of
@@ -44,6 +50,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/clusters")
 @Produces(MediaType.APPLICATION_JSON)
 @RunOnVirtualThread
+@SecurityRequirement(name = OpenApiContract.BEARER)
+@APIResponse(responseCode = "401", description = "No token, or an unknown one", content = @Content(mediaType = Problems.MEDIA_TYPE,
+        schema = @Schema(ref = "Problem")))
+@APIResponse(responseCode = "503", description = "The broker is out of reach, or the service is still reading the topic; "
+        + "retry after Retry-After", content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
 public class NetworkConfigResource {
 
     /** Larger bodies are refused before they are parsed; 300 ACL entries need about 6 KiB. */
@@ -53,13 +64,13 @@ public class NetworkConfigResource {
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
     private final ConfigService service;
-    private final ConfigFollower follower;
+    private final ConfigFeed feed;
     private final Caller caller;
     private final MeterRegistry metrics;
 
-    NetworkConfigResource(ConfigService service, ConfigFollower follower, Caller caller, MeterRegistry metrics) {
+    NetworkConfigResource(ConfigService service, ConfigFeed feed, Caller caller, MeterRegistry metrics) {
         this.service = service;
-        this.follower = follower;
+        this.feed = feed;
         this.caller = caller;
         this.metrics = metrics;
     }
@@ -82,6 +93,10 @@ public class NetworkConfigResource {
     @GET
     @Path("/{clusterId}/network-config")
     @Operation(summary = "A cluster's current configuration; the ETag is its revision")
+    @APIResponse(responseCode = "200", description = "The current revision", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "Revision")))
+    @APIResponse(responseCode = "404", description = "No configuration for the cluster", content = @Content(
+            mediaType = Problems.MEDIA_TYPE, schema = @Schema(ref = "Problem")))
     public Response get(@PathParam("clusterId") String clusterId) {
         requireRebuilt();
         ConfigChanged current = service.get(clusterId).orElseThrow(() -> new ConfigProblem.NotFound(clusterId));
@@ -92,8 +107,14 @@ public class NetworkConfigResource {
     @Path("/{clusterId}/network-config")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Replace a cluster's configuration (If-Match required once it exists)")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "NetworkConfig")))
+    @APIResponse(responseCode = "201", description = "The first configuration of the cluster", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Revision")))
+    @APIResponse(responseCode = "200", description = "The new (or unchanged) revision", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Revision")))
+    @ChangeRefusals
     public Response put(@PathParam("clusterId") String clusterId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            InputStream body) {
+            @Parameter(hidden = true) InputStream body) {
         return change(clusterId, ifMatch, body, service::replace);
     }
 
@@ -101,8 +122,12 @@ public class NetworkConfigResource {
     @Path("/{clusterId}/network-config")
     @Consumes(MERGE_PATCH)
     @Operation(summary = "Change part of a cluster's configuration with a JSON Merge Patch (RFC 7396)")
+    @RequestBody(required = true, content = @Content(mediaType = MERGE_PATCH, schema = @Schema(ref = "NetworkConfig")))
+    @APIResponse(responseCode = "200", description = "The new (or unchanged) revision", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Revision")))
+    @ChangeRefusals
     public Response patch(@PathParam("clusterId") String clusterId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            InputStream body) {
+            @Parameter(hidden = true) InputStream body) {
         return change(clusterId, ifMatch, body, service::patch);
     }
 
@@ -159,7 +184,7 @@ public class NetworkConfigResource {
     }
 
     private void requireRebuilt() {
-        if (!follower.rebuilt()) {
+        if (!feed.rebuilt()) {
             throw new ConfigLog.LogUnavailable("the service is still reading the configurations from Kafka", 2, null);
         }
     }

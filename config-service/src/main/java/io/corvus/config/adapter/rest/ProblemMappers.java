@@ -56,6 +56,6 @@ public class ProblemMappers {
     }
 
     private static String path(UriInfo uri) {
-        return "/" + uri.getPath();
+        return Problems.instance(uri.getPath());
     }
 }

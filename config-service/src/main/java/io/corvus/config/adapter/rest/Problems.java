@@ -20,8 +20,13 @@ final class Problems {
 
     static Response of(Response.Status status, String type, String title, String detail, ContainerRequestContext request,
             Map<String, Object> extensions) {
-        return of(status.getStatusCode(), type, title, detail, request == null ? null : "/" + request.getUriInfo().getPath(),
+        return of(status.getStatusCode(), type, title, detail, request == null ? null : instance(request.getUriInfo().getPath()),
                 extensions);
+    }
+
+    /** The request's path as the problem's {@code instance}: one leading slash, whichever form the server gives. */
+    static String instance(String path) {
+        return "/" + path.replaceFirst("^/+", "");
     }
 
     static Response of(int status, String type, String title, String detail, String instance, Map<String, Object> extensions) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 import io.corvus.config.app.ConfigService;
 import io.corvus.config.app.ConfigStore;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import io.corvus.elector.app.ElectionLoop;
 import io.corvus.elector.domain.ElectionSettings;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.EventKey;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.DeadLetters;

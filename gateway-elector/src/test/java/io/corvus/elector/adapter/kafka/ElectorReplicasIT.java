@@ -15,7 +15,7 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Raven;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.corvus.elector.adapter.kafka.Heartbeats;
-import io.corvus.events.EventCodec;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.kafka.EventPublisher;
