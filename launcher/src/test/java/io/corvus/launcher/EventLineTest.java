@@ -9,9 +9,9 @@ import java.util.Set;
 
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.ConfigChanged;
-import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.DeadLetter;
 import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.ProvisioningStep;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class EventLineTest {
         var config = new ConfigChanged("demo", 1, AT, "corvus-demo", new NetworkConfig(new NetworkConfig.ModeSettings(true),
                 new NetworkConfig.ModeSettings(false), List.of("203.0.113.0/24", "198.51.100.7/32", "100.64.0.0/10"), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, null)));
+                NetworkConfig.CloudSettings.local(100)));
         String line = EventLine.of(AT, "corvus.config.v1", "demo", config);
 
         assertThat(line).contains("corvus.config.v1", "demo", "config.changed",
@@ -42,7 +42,7 @@ class EventLineTest {
     @Test
     void aTopologyLineListsTheEndpointsAndTheCloudEntry() {
         var topology = new GatewayTopology("demo", "pool-a", 3, "pool-a", true, true, false,
-                List.of(new GatewayTopology.Endpoint("n1", GatewayTopology.EndpointType.PROXY, "10.0.0.1", null, null, null)),
+                List.of(GatewayTopology.Endpoint.proxy("n1", "10.0.0.1")),
                 List.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of(), AT);
 
         assertThat(EventLine.summary(topology))

@@ -274,7 +274,7 @@ public final class ProxyBench {
                         List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, cloudPorts[0], null)),
                         List.of(new GatewayTopology.Member("cloud-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
                 publisher.publish(new GatewayTopology(cluster, "edge", 1, "edge", true, true, false,
-                        List.of(new GatewayTopology.Endpoint("edge-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, null, null)),
+                        List.of(GatewayTopology.Endpoint.proxy("edge-1", "127.0.0.1")),
                         List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
             }
             int door = cloudPorts[2];

@@ -24,7 +24,7 @@ public final class Topologies {
     /** An edge pool: its members, the first {@code proxyEndpoints} of them elected. */
     public static GatewayTopology edge(String cluster, String pool, long generation, int proxyEndpoints, GatewayTopology.Member... members) {
         List<GatewayTopology.Endpoint> endpoints = List.of(members).subList(0, proxyEndpoints).stream()
-                .map(m -> new GatewayTopology.Endpoint(m.nodeName(), EndpointType.PROXY, m.privateIp(), null, null, null)).toList();
+                .map(m -> GatewayTopology.Endpoint.proxy(m.nodeName(), m.privateIp())).toList();
         return new GatewayTopology(cluster, pool, generation, pool, true, true, false, endpoints, List.of(members), null, List.of(), AT);
     }
 

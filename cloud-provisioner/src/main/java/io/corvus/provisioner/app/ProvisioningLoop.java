@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
 import io.corvus.events.ClusterPartitioner;
+import io.corvus.events.Raven;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
@@ -210,8 +211,8 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
             try {
                 provider = provider(desired, c.recorded());
                 if (c.requestedRevision != config.revision()) {
-                    step(Step.REQUESTED, (desired.enabled() ? "provisioning" : "releasing") + " the cloud side for revision "
-                            + config.revision(), null, null, ObservedCloud.NOTHING);
+                    progressed(Step.REQUESTED, (desired.enabled() ? "provisioning" : "releasing") + " the cloud side for revision "
+                            + config.revision(), ObservedCloud.NOTHING);
                     c.requestedRevision = config.revision();
                 }
                 ObservedCloud observed = provider.observe(desired, c.recorded());
@@ -243,9 +244,9 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
                 }
                 c.failures = 0;
                 if (c.reconciledRevision != config.revision()) {
-                    step(desired.enabled() ? Step.READY : Step.RELEASED, desired.enabled()
+                    progressed(desired.enabled() ? Step.READY : Step.RELEASED, desired.enabled()
                             ? "the cloud side is ready" + (observed.eip() == null ? "" : " at " + observed.eip().ipAddress())
-                            : "every cloud resource of the cluster is released", null, null, observed);
+                            : "every cloud resource of the cluster is released", observed);
                     c.reconciledRevision = config.revision();
                 }
                 return Optional.empty();
@@ -304,26 +305,25 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
 
         private void reportRound(List<CloudAction> plan, ObservedCloud observed) throws Exception {
             if (plan.stream().anyMatch(a -> a instanceof CloudAction.CreateLoadBalancer) && observed.loadBalancer() != null) {
-                step(Step.LB_READY, "load balancer " + observed.loadBalancer().id() + " at " + observed.loadBalancer().address(),
-                        null, null, observed);
+                progressed(Step.LB_READY, "load balancer " + observed.loadBalancer().id() + " at " + observed.loadBalancer().address(),
+                        observed);
             }
             if (plan.stream().anyMatch(a -> a instanceof CloudAction.AllocateEip || a instanceof CloudAction.AssociateEip)
                     && observed.eip() != null) {
-                step(Step.EIP_ALLOCATED, "EIP " + observed.eip().ipAddress() + (observed.eip().associatedWith() == null
-                        ? " allocated" : " " + observed.eip().status() + " with " + observed.eip().associatedWith()), null, null, observed);
+                progressed(Step.EIP_ALLOCATED, "EIP " + observed.eip().ipAddress() + (observed.eip().associatedWith() == null
+                        ? " allocated" : " " + observed.eip().status() + " with " + observed.eip().associatedWith()), observed);
             }
             if (plan.stream().anyMatch(a -> a instanceof CloudAction.AddAclEntries || a instanceof CloudAction.RemoveAclEntries
                     || a instanceof CloudAction.DeleteAcl)) {
                 String whitelist = observed.acl() != null ? "whitelist " + observed.acl().id() + " holds " + observed.acl().entries().size()
                         + " entries" : config.config().disabled() ? "whitelist deleted" : "no whitelist: every source may connect";
-                step(Step.ACL_APPLIED, whitelist, null, null, observed);
+                progressed(Step.ACL_APPLIED, whitelist, observed);
             }
             if (plan.stream().anyMatch(a -> a instanceof CloudAction.StartListener)) {
-                step(Step.LISTENERS_READY, "listeners " + new TreeSet<>(observed.listeners().keySet()) + " running",
-                        null, null, observed);
+                progressed(Step.LISTENERS_READY, "listeners " + new TreeSet<>(observed.listeners().keySet()) + " running", observed);
             }
             if (plan.stream().anyMatch(a -> a instanceof CloudAction.SetBackends) && observed.loadBalancer() != null) {
-                step(Step.BACKENDS_UPDATED, "backends " + observed.loadBalancer().backends(), null, null, observed);
+                progressed(Step.BACKENDS_UPDATED, "backends " + observed.loadBalancer().backends(), observed);
             }
         }
 
@@ -355,17 +355,22 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
             }
         }
 
+        /** A step that went as planned. */
+        private void progressed(Step step, String message, ObservedCloud observed) throws Exception {
+            step(step, message, null, null, observed);
+        }
+
         private void step(Step step, String message, String reason, Instant retryAt, ObservedCloud observed) throws Exception {
             Map<String, String> resources = new LinkedHashMap<>();
             if (observed.loadBalancer() != null) {
-                resources.put("loadbalancer-id", observed.loadBalancer().id());
+                resources.put(Raven.CFG_LOADBALANCER_ID, observed.loadBalancer().id());
             }
             if (observed.eip() != null) {
-                resources.put("eip-id", observed.eip().id());
-                resources.put("eip-ip", observed.eip().ipAddress());
+                resources.put(Raven.CFG_EIP_ID, observed.eip().id());
+                resources.put(Raven.CFG_EIP_IP, observed.eip().ipAddress());
             }
             if (observed.acl() != null) {
-                resources.put("acl-id", observed.acl().id());
+                resources.put(Raven.CFG_ACL_ID, observed.acl().id());
             }
             ProvisioningStep event = new ProvisioningStep(clusterId, config.revision(), step, clock.instant(), message, reason,
                     retryAt, resources);

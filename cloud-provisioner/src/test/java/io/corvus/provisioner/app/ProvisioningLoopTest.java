@@ -9,15 +9,15 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.provisioner.RecordedOutput;
-import io.corvus.provisioner.TestClock;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
-import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.events.payload.ProvisioningStep.Step;
+import io.corvus.events.payload.ProvisioningStep;
+import io.corvus.provisioner.RecordedOutput;
+import io.corvus.provisioner.TestClock;
 import io.corvus.provisioner.adapter.local.LocalCloud;
 import io.corvus.provisioner.adapter.local.LocalCloudProvider;
 import io.corvus.provisioner.domain.CloudAction;
@@ -237,7 +237,7 @@ class ProvisioningLoopTest {
 
     private static GatewayTopology cloudGateway(String clusterId, String address) {
         return new GatewayTopology(clusterId, "cloud", 1, "cloud", false, true, false,
-                List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, address, null, null, null)),
+                List.of(GatewayTopology.Endpoint.proxy("cloud-1", address)),
                 List.of(), null, List.of(), Instant.parse("2026-11-26T08:00:00Z"));
     }
 

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -162,7 +162,7 @@ public final class ProvisioningBench {
 
     private static GatewayTopology cloudGateway(String cluster, long generation) {
         return new GatewayTopology(cluster, "cloud", generation, "cloud", false, true, false,
-                List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "10.0.0.5", null, null, null)),
+                List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
                 List.of(), null, List.of(), Instant.now());
     }
 }

@@ -178,12 +178,12 @@ class ReconcilePlannerTest {
         List<String> acl = aclSize == 0 ? List.of() : cidrs(0, aclSize);
         List<String> backendAddresses = IntStream.range(0, backends).mapToObj(i -> "10.0.0." + (i + 1)).toList();
         return new DesiredCloud("c1", 1, proxy, tunnel, acl,
-                new NetworkConfig.CloudSettings("local", null, null, null, bandwidth, "PayByTraffic"), backendAddresses, null);
+                NetworkConfig.CloudSettings.local(bandwidth), backendAddresses, null);
     }
 
     private static DesiredCloud desiredWithAcl(List<String> acl) {
         return new DesiredCloud("c1", 1, true, false, acl,
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, "PayByTraffic"), List.of(), null);
+                NetworkConfig.CloudSettings.local(100), List.of(), null);
     }
 
     private static List<String> cidrs(int from, int to) {

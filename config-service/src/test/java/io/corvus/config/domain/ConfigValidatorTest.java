@@ -88,7 +88,7 @@ public class ConfigValidatorTest {
         assertThat(config.accessControlList()).isEmpty();
         assertThat(config.nodeLabels()).isEqualTo(new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool",
                 "openyurt.io/is-edge-worker=true"));
-        assertThat(config.cloud()).isEqualTo(new NetworkConfig.CloudSettings("local", null, null, null, 100, "PayByTraffic"));
+        assertThat(config.cloud()).isEqualTo(NetworkConfig.CloudSettings.local(100));
     }
 
     @Test

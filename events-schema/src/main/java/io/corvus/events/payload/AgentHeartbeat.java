@@ -55,6 +55,11 @@ public record AgentHeartbeat(
         }
     }
 
+    /** The heartbeat of an agent that does nothing yet: no role, no topology, no traffic. */
+    public static AgentHeartbeat idle(String clusterId, String nodeName, Instant sentAt) {
+        return AgentHeartbeat.idle(clusterId, nodeName, sentAt);
+    }
+
     @Override
     public String recordKey() {
         return EventKey.of(clusterId, nodeName).wireForm();

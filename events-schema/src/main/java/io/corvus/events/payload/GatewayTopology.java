@@ -44,6 +44,11 @@ public record GatewayTopology(
             Checks.text(nodeName, "endpoints[].nodeName");
             Checks.present(type, "endpoints[].type");
         }
+
+        /** A proxy endpoint at its private address, on the default port, with no public address known. */
+        public static Endpoint proxy(String nodeName, String privateIp) {
+            return new Endpoint(nodeName, EndpointType.PROXY, privateIp, null, null, null);
+        }
     }
 
     public record Member(String nodeName, String privateIp, List<String> podCidrs) {

@@ -93,5 +93,10 @@ public record NetworkConfig(
         public CloudSettings {
             Checks.text(provider, "cloud.provider");
         }
+
+        /** The embedded cloud of the local run, with an EIP of this bandwidth billed by traffic. */
+        public static CloudSettings local(int eipBandwidthMbps) {
+            return new CloudSettings("local", null, null, null, eipBandwidthMbps, "PayByTraffic");
+        }
     }
 }

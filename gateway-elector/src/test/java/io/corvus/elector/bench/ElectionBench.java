@@ -38,12 +38,12 @@ public final class ElectionBench {
             inventory.add(NodeObserved.of("bench", name, Map.of(Raven.DEFAULT_NODE_POOL_KEY, "pool-" + (i % pools)), true,
                     List.of("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255)), List.of(),
                     List.of("172.16." + (i & 255) + ".0/24"), now));
-            healthy.put(name, new NodeHealth(now, null, null, null, null));
-            onePercentStale.put(name, new NodeHealth(i % 100 == 0 ? now.minusSeconds(60) : now, null, null, null, null));
+            healthy.put(name, NodeHealth.heardAt(now));
+            onePercentStale.put(name, NodeHealth.heardAt(i % 100 == 0 ? now.minusSeconds(60) : now));
         }
         NetworkConfig config = new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(true),
                 List.of(), Map.of(), new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
+                NetworkConfig.CloudSettings.local(100));
         ElectionSettings settings = ElectionSettings.DEFAULTS;
 
         Map<String, GatewayTopology> first = Election.decide(input(config, inventory, healthy, Map.of(), now, settings));

@@ -13,9 +13,9 @@ import java.util.function.BooleanSupplier;
 import io.corvus.elector.adapter.kafka.ElectorReplica;
 import io.corvus.elector.adapter.kafka.Heartbeats;
 import io.corvus.elector.app.ElectionLoop;
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Raven;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -116,7 +116,7 @@ public final class ElectorRuntimeBench {
     private static NetworkConfig config() {
         return new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(false), List.of(), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
+                NetworkConfig.CloudSettings.local(100));
     }
 
     private static void waitFor(BooleanSupplier condition, Duration timeout) {

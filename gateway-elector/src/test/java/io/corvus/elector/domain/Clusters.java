@@ -55,8 +55,7 @@ final class Clusters {
             String name = "node-" + i;
             nodes.add(node(name, "pool-" + g.pool(), g.ready(), g.pinned()));
             if (g.heartbeatAgeMillis() >= 0) {
-                health.put(name, new NodeHealth(NOW.minusMillis(g.heartbeatAgeMillis()),
-                        g.recovering() ? NOW.minusSeconds(5) : null, null, null, null));
+                health.put(name, NodeHealth.heardAt(NOW.minusMillis(g.heartbeatAgeMillis())).recoveredAt(g.recovering() ? NOW.minusSeconds(5) : null));
             }
         }
         return new Election.Input("c1", config, nodes, health, previous, null, NOW, SETTINGS);
@@ -69,7 +68,7 @@ final class Clusters {
         }
         return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(tunnel),
                 List.of("203.0.113.0/24", "100.64.0.0/10"), pools, new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
+                NetworkConfig.CloudSettings.local(100));
     }
 
     static NodeObserved node(String name, String pool, boolean ready, boolean pinned) {

@@ -32,8 +32,8 @@ class ElectionTest {
     void aNodeInItsHoldDownIsElectedOnlyWhenNoSteadierCandidateIsLeft() {
         List<NodeObserved> nodes = List.of(node("a", "edge", true, false), node("b", "edge", true, false));
         Map<String, NodeHealth> recoveringA = Map.of(
-                "a", new NodeHealth(NOW, NOW.minusSeconds(5), null, null, null),
-                "b", new NodeHealth(NOW, null, null, null, null));
+                "a", NodeHealth.heardAt(NOW).recoveredAt(NOW.minusSeconds(5)),
+                "b", NodeHealth.heardAt(NOW));
 
         assertThat(endpoints(decide(nodes, recoveringA, Map.of()).get("edge"))).containsExactly("b");
         assertThat(endpoints(decide(List.of(nodes.getFirst()), recoveringA, Map.of()).get("edge")))
@@ -158,7 +158,7 @@ class ElectionTest {
     private static Map<String, NodeHealth> health(String... nodes) {
         Map<String, NodeHealth> health = new java.util.HashMap<>();
         for (String node : nodes) {
-            health.put(node, new NodeHealth(NOW, null, null, null, null));
+            health.put(node, NodeHealth.heardAt(NOW));
         }
         return health;
     }

@@ -10,20 +10,20 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
-import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.events.payload.ProvisioningStep.Step;
-import io.corvus.testing.KafkaBrokerTestResource;
-import io.corvus.testing.TestBrokers;
+import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.provisioner.adapter.aliyun.AliyunEmulatorTestResource;
 import io.corvus.provisioner.adapter.aliyun.EmulatedCloud;
+import io.corvus.testing.KafkaBrokerTestResource;
+import io.corvus.testing.TestBrokers;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.TestResourceScope;
@@ -113,7 +113,7 @@ class AliyunProvisionerIT {
 
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("a1", "cloud", 1, "cloud", false, true, false,
-                List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "10.0.0.5", null, null, null)),
+                List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
                 List.of(), null, List.of(), Instant.now());
     }
 }

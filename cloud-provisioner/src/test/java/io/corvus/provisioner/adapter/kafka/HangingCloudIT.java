@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -102,7 +102,7 @@ class HangingCloudIT {
     private static ConfigChanged config(String cluster) {
         return new ConfigChanged(cluster, 1, Instant.now(), "test", new NetworkConfig(new NetworkConfig.ModeSettings(true),
                 new NetworkConfig.ModeSettings(false), List.of(), Map.of(), NetworkConfig.NodeLabels.DEFAULTS,
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, "PayByTraffic")));
+                NetworkConfig.CloudSettings.local(100)));
     }
 
     /** The local cloud, except that the first change for cluster {@value #HANGING} hangs until the test lets it go. */

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -112,7 +112,7 @@ class ProvisionerCrashIT {
 
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("k1", "cloud", 1, "cloud", false, true, true,
-                List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "10.0.0.5", null, null, null)),
+                List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
                 List.of(), null, List.of(), Instant.now());
     }
 }

@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicSnapshot;
@@ -18,8 +18,8 @@ import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.CorvusEvent;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
-import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.events.payload.ProvisioningStep.Step;
+import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.testing.KafkaBrokerTestResource;
 import io.corvus.testing.TestBrokers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -83,12 +83,12 @@ class ProvisionerIT {
         return new ConfigChanged("p1", revision, Instant.now(), "test", new NetworkConfig(new NetworkConfig.ModeSettings(proxy),
                 new NetworkConfig.ModeSettings(false), List.of("203.0.113.0/24", "100.64.0.0/10"), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, "PayByTraffic")));
+                NetworkConfig.CloudSettings.local(100)));
     }
 
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("p1", "cloud", 1, "cloud", false, true, false,
-                List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "10.0.0.5", null, null, null)),
+                List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
                 List.of(), null, List.of(), Instant.now());
     }
 }

@@ -15,9 +15,9 @@ import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Raven;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
@@ -176,6 +176,6 @@ class ElectorReplicasIT {
 
     private static NetworkConfig config(NetworkConfig.NodeLabels keys) {
         return new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(false), List.of(), Map.of(),
-                keys, new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
+                keys, NetworkConfig.CloudSettings.local(100));
     }
 }

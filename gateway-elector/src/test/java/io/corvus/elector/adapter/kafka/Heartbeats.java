@@ -38,7 +38,7 @@ public final class Heartbeats implements AutoCloseable {
         while (running) {
             for (String key : List.copyOf(beating)) {
                 String[] parts = key.split("/", 2);
-                publisher.publish(new AgentHeartbeat(parts[0], parts[1], Instant.now(), Set.of(), 0, 0, List.of(), 0, 0, null, null, null));
+                publisher.publish(AgentHeartbeat.idle(parts[0], parts[1], Instant.now()));
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(100);

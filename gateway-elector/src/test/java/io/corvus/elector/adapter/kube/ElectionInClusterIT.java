@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.corvus.elector.adapter.kafka.Heartbeats;
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
-import io.corvus.events.kafka.TopicSnapshot;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.TopicSnapshot;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
@@ -118,6 +118,6 @@ class ElectionInClusterIT {
     private static NetworkConfig config() {
         return new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(false), List.of(), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
-                new NetworkConfig.CloudSettings("local", null, null, null, 100, null));
+                NetworkConfig.CloudSettings.local(100));
     }
 }
