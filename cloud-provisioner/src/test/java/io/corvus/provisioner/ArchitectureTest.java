@@ -7,16 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
 
-    private static final List<String> ADAPTERS = List.of("adapter.aliyun..", "adapter.local..", "adapter.kube..", "adapter.kafka..");
-
     @Test
     void thePlannerIsPureTheUseCasesImportNoAdapterAndTheAdaptersNoneOfEachOther() {
-        Layers.of("io.corvus.provisioner")
-                .pure(List.of("domain.."))
-                .useCases("app..", ADAPTERS)
-                .independentAdapters(ADAPTERS)
-                .bootIsTheRoot()
-                .noCycles()
-                .check();
+        Layers.ofService("io.corvus.provisioner", List.of("adapter.aliyun..", "adapter.local..", "adapter.kube..", "adapter.kafka..")).check();
     }
 }

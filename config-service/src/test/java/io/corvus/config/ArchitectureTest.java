@@ -7,16 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class ArchitectureTest {
 
-    private static final List<String> ADAPTERS = List.of("adapter.rest..", "adapter.kafka..", "adapter.kube..");
-
     @Test
     void theValidatorIsPureTheUseCasesImportNoAdapterAndTheAdaptersNoneOfEachOther() {
-        Layers.of("io.corvus.config")
-                .pure(List.of("domain.."))
-                .useCases("app..", ADAPTERS)
-                .independentAdapters(ADAPTERS)
-                .bootIsTheRoot()
-                .noCycles()
-                .check();
+        Layers.ofService("io.corvus.config", List.of("adapter.rest..", "adapter.kafka..", "adapter.kube..")).check();
     }
 }

@@ -33,6 +33,17 @@ public final class Layers {
         this.classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(root);
     }
 
+    /**
+     * The layers of a control-plane service: {@code domain} pure, {@code app} free of adapters and
+     * boot, the {@code adapter.*} packages independent of each other, boot imported by nobody, no
+     * cycles.
+     *
+     * @param adapters the service's adapter packages, relative to the root (e.g. {@code "adapter.kafka.."})
+     */
+    public static Layers ofService(String root, List<String> adapters) {
+        return of(root).pure(List.of("domain..")).useCases("app..", adapters).independentAdapters(adapters).bootIsTheRoot().noCycles();
+    }
+
     /** The main classes under {@code root} (e.g. {@code io.corvus.elector}). */
     public static Layers of(String root) {
         return new Layers(root);

@@ -16,6 +16,7 @@ import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.ProvisioningStep.Step;
 import io.corvus.events.payload.ProvisioningStep;
+import io.corvus.provisioner.ForwardingProvider;
 import io.corvus.provisioner.RecordedOutput;
 import io.corvus.provisioner.TestClock;
 import io.corvus.provisioner.adapter.local.LocalCloud;
@@ -242,22 +243,11 @@ class ProvisioningLoopTest {
     }
 
     /** Throttled once on the first EIP allocation, as the real API can be. */
-    private static final class FlakyProvider implements CloudProvider {
-        private final CloudProvider delegate;
+    private static final class FlakyProvider extends ForwardingProvider {
         private boolean throttled;
 
         FlakyProvider(CloudProvider delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public ObservedCloud observe(DesiredCloud cluster, CloudState recordedState) throws CloudException {
-            return delegate.observe(cluster, recordedState);
+            super(delegate);
         }
 
         @Override
@@ -267,39 +257,28 @@ class ProvisioningLoopTest {
                 throw new CloudException(CloudException.Kind.TRANSIENT,
                         "AllocateEipAddress: Throttling.User: Request was denied due to user flow control.");
             }
-            delegate.execute(cluster, action);
+            super.execute(cluster, action);
         }
     }
 
     /** Reports the EIP as "Associating" for the first observations after it was associated, as the real API does. */
-    private static final class SlowAssociation implements CloudProvider {
-        private final CloudProvider delegate;
+    private static final class SlowAssociation extends ForwardingProvider {
         private int associatingFor;
 
         SlowAssociation(CloudProvider delegate, int observations) {
-            this.delegate = delegate;
+            super(delegate);
             this.associatingFor = observations;
         }
 
         @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
         public ObservedCloud observe(DesiredCloud cluster, CloudState recordedState) throws CloudException {
-            ObservedCloud observed = delegate.observe(cluster, recordedState);
+            ObservedCloud observed = super.observe(cluster, recordedState);
             ObservedCloud.Eip eip = observed.eip();
             if (eip == null || eip.associatedWith() == null || associatingFor-- <= 0) {
                 return observed;
             }
             return new ObservedCloud(observed.loadBalancer(), new ObservedCloud.Eip(eip.id(), eip.ipAddress(), eip.bandwidthMbps(),
                     "Associating", eip.associatedWith()), observed.acl(), observed.listeners());
-        }
-
-        @Override
-        public void execute(DesiredCloud cluster, CloudAction action) throws CloudException {
-            delegate.execute(cluster, action);
         }
     }
 

@@ -25,13 +25,13 @@ import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.kafka.broker.KraftBroker;
+import io.corvus.provisioner.ForwardingProvider;
 import io.corvus.provisioner.adapter.local.LocalCloud;
 import io.corvus.provisioner.adapter.local.LocalCloudProvider;
 import io.corvus.provisioner.app.CloudException;
 import io.corvus.provisioner.app.CloudProvider;
 import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
-import io.corvus.provisioner.domain.ObservedCloud;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
@@ -106,16 +106,14 @@ class HangingCloudIT {
     }
 
     /** The local cloud, except that the first change for cluster {@value #HANGING} hangs until the test lets it go. */
-    private record HangsOnce(CloudProvider delegate, CountDownLatch hanging, CountDownLatch letGo) implements CloudProvider {
+    private static final class HangsOnce extends ForwardingProvider {
+        private final CountDownLatch hanging;
+        private final CountDownLatch letGo;
 
-        @Override
-        public String name() {
-            return delegate.name();
-        }
-
-        @Override
-        public ObservedCloud observe(DesiredCloud cluster, CloudState recorded) throws CloudException {
-            return delegate.observe(cluster, recorded);
+        HangsOnce(CloudProvider delegate, CountDownLatch hanging, CountDownLatch letGo) {
+            super(delegate);
+            this.hanging = hanging;
+            this.letGo = letGo;
         }
 
         @Override
@@ -128,7 +126,7 @@ class HangingCloudIT {
                     Thread.currentThread().interrupt();
                 }
             }
-            delegate.execute(cluster, action);
+            super.execute(cluster, action);
         }
     }
 }
