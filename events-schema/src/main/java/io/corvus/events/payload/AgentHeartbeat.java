@@ -57,7 +57,7 @@ public record AgentHeartbeat(
 
     /** The heartbeat of an agent that does nothing yet: no role, no topology, no traffic. */
     public static AgentHeartbeat idle(String clusterId, String nodeName, Instant sentAt) {
-        return AgentHeartbeat.idle(clusterId, nodeName, sentAt);
+        return new AgentHeartbeat(clusterId, nodeName, sentAt, Set.of(), 0, 0, List.of(), 0, 0, null, null, null);
     }
 
     @Override
