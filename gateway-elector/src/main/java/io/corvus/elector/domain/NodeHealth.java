@@ -20,11 +20,11 @@ public record NodeHealth(Instant lastHeartbeat, Instant recoveredAt, String obse
         Integer proxyServerPort) {
 
     /** A node whose agent was never heard from. */
-    public static final NodeHealth UNKNOWN = NodeHealth.heardAt(null);
+    public static final NodeHealth UNKNOWN = new NodeHealth(null, null, null, null, null);
 
     /** A node whose agent was last heard at {@code at}, which never failed and reported no details. */
     public static NodeHealth heardAt(Instant at) {
-        return NodeHealth.heardAt(at);
+        return new NodeHealth(at, null, null, null, null);
     }
 
     /** This health after a heartbeat sent at {@code sent}: its details are the heartbeat's. */
