@@ -27,7 +27,7 @@ public final class ExampleEvents {
     public static NetworkConfig networkConfig() {
         return new NetworkConfig(
                 new NetworkConfig.ModeSettings(true),
-                new NetworkConfig.ModeSettings(false),
+                new NetworkConfig.TunnelSettings(false, 4242, true),
                 List.of("203.0.113.0/24", "198.51.100.7/32", "100.64.0.0/10"),
                 Map.of("hangzhou-edge", new NetworkConfig.NodePoolSettings(2, 1)),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
@@ -45,8 +45,11 @@ public final class ExampleEvents {
     }
 
     public static AgentHeartbeat agentHeartbeat() {
-        return new AgentHeartbeat("c1", "edge-node-1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 7, 3,
-                List.of("cloud-node-1"), 1024, 2048, "203.0.113.9", null, 10290);
+        return new AgentHeartbeat("c1", "edge-node-1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT, AgentHeartbeat.Role.TUNNEL_ENDPOINT),
+                7, 3, List.of("cloud-node-1"), 1024, 2048, "203.0.113.9", "xTIaH1hT0UQAe1+lkuiPBUv05ut0kM1VTiTjM+3FkyY=", 10290,
+                List.of("cloud-node-1"), new AgentHeartbeat.TunnelReport(AgentHeartbeat.TunnelState.READY, null, 1440, "wireguard-go",
+                        List.of(new AgentHeartbeat.TunnelPeer("cloud-node-1", "198.51.100.20:4500", AT.minusSeconds(12), 4096, 8192,
+                                true, 0.42))));
     }
 
     public static GatewayTopology gatewayTopology() {
@@ -55,7 +58,8 @@ public final class ExampleEvents {
                         "192.168.10.11", "203.0.113.9", null, null)),
                 List.of(new GatewayTopology.Member("edge-node-1", "192.168.10.11", List.of("10.244.1.0/24")),
                         new GatewayTopology.Member("edge-node-2", "192.168.10.12", List.of("10.244.2.0/24"))),
-                new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of("203.0.113.0/24", "100.64.0.0/10"), AT);
+                new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of("203.0.113.0/24", "100.64.0.0/10"), AT,
+                new GatewayTopology.TunnelNetwork(1028, false));
     }
 
     public static ProvisioningStep provisioningStep() {

@@ -22,7 +22,7 @@ class EventLineTest {
     @Test
     void aConfigurationLineSaysTheRevisionTheModesAndTheWhitelist() {
         var config = new ConfigChanged("demo", 1, AT, "corvus-demo", new NetworkConfig(new NetworkConfig.ModeSettings(true),
-                new NetworkConfig.ModeSettings(false), List.of("203.0.113.0/24", "198.51.100.7/32", "100.64.0.0/10"), Map.of(),
+                NetworkConfig.TunnelSettings.OFF.enabled(false), List.of("203.0.113.0/24", "198.51.100.7/32", "100.64.0.0/10"), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 NetworkConfig.CloudSettings.local(100)));
         String line = EventLine.of(AT, "corvus.config.v1", "demo", config);
@@ -33,8 +33,8 @@ class EventLineTest {
 
     @Test
     void aHeartbeatLineSaysTheRoles() {
-        var heartbeat = new AgentHeartbeat("demo", "n1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 4, 2, List.of(), 0, 0,
-                null, null, null);
+        var heartbeat = new AgentHeartbeat("demo", "n1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 4, 2, List.of("c1"), 0, 0,
+                "203.0.113.7", null, null, List.of("c1"), null);
 
         assertThat(EventLine.summary(heartbeat)).isEqualTo("alive; roles PROXY_CLIENT, topology generation 4, 2 streams");
     }
@@ -43,7 +43,7 @@ class EventLineTest {
     void aTopologyLineListsTheEndpointsAndTheCloudEntry() {
         var topology = new GatewayTopology("demo", "pool-a", 3, "pool-a", true, true, false,
                 List.of(GatewayTopology.Endpoint.proxy("n1", "10.0.0.1")),
-                List.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of(), AT);
+                List.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of(), AT, null);
 
         assertThat(EventLine.summary(topology))
                 .isEqualTo("generation 3, edge pool pool-a, endpoints proxy:n1, 0 members, cloud entry 198.51.100.20:10280");

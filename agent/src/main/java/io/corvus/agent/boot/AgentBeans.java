@@ -1,5 +1,6 @@
 package io.corvus.agent.boot;
 
+import java.time.Clock;
 import java.util.Optional;
 
 import io.corvus.agent.proxy.ProxySettings;
@@ -8,13 +9,17 @@ import io.corvus.agent.proxy.TlsFiles;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.topology.NodeIdentity;
+import io.corvus.agent.tunnel.TunnelLayout;
+import io.corvus.agent.tunnel.TunnelNodeSettings;
+import io.corvus.agent.tunnel.linux.Commands;
+import io.corvus.agent.tunnel.linux.TunnelRuntime;
 import io.corvus.service.work.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The composition root of the agent: who it is, and its proxy data plane, built from its settings. */
+/** The composition root of the agent: who it is, its proxy and its tunnel, built from its settings. */
 @Singleton
 public class AgentBeans {
 
@@ -45,5 +50,31 @@ public class AgentBeans {
 
     void close(@Disposes ProxyRuntime runtime) {
         runtime.close();
+    }
+
+    @Produces
+    @Singleton
+    TunnelRuntime tunnel(AgentSettings settings, NodeIdentity node, Clock clock) {
+        AgentSettings.Tunnel tunnel = settings.tunnel();
+        TunnelLayout layout = new TunnelLayout(tunnel.wireguardInterface(), tunnel.vxlanInterface(), tunnel.routeTable(),
+                tunnel.rulePriority(), tunnel.nftTable(), TunnelLayout.DEFAULT.listenPort(), TunnelLayout.DEFAULT.vxlanPort(),
+                TunnelLayout.DEFAULT.keepalive());
+        return new TunnelRuntime(node, new TunnelNodeSettings(layout, driver(tunnel.driver()), tunnel.stateDirectory(),
+                tunnel.presharedKeyFile(), tunnel.underlayDevice(), tunnel.probeInterval(), tunnel.resyncInterval()), new Commands(), clock)
+                .start();
+    }
+
+    void close(@Disposes TunnelRuntime runtime) {
+        runtime.close();
+    }
+
+    private static TunnelNodeSettings.Driver driver(String name) {
+        return switch (name) {
+            case "auto" -> TunnelNodeSettings.Driver.AUTO;
+            case "kernel" -> TunnelNodeSettings.Driver.KERNEL;
+            case "wireguard-go" -> TunnelNodeSettings.Driver.WIREGUARD_GO;
+            default -> throw new IllegalArgumentException("corvus.agent.tunnel.driver must be auto, kernel or wireguard-go, not '"
+                    + name + "'");
+        };
     }
 }

@@ -27,6 +27,49 @@ public interface AgentSettings {
 
     Proxy proxy();
 
+    Tunnel tunnel();
+
+    /** Tunnel mode: where WireGuard runs, where the keys are, and the names of Corvus's objects on the node. */
+    interface Tunnel {
+
+        /** {@code auto} (the kernel module where the node has it, else wireguard-go), {@code kernel} or {@code wireguard-go}. */
+        @WithDefault("auto")
+        String driver();
+
+        /** Where the node's WireGuard private key is kept (0600) across restarts: a hostPath in a cluster. */
+        @WithDefault("/var/lib/corvus")
+        Path stateDirectory();
+
+        /** The cluster's WireGuard preshared key (a Secret's file); without it tunnel mode stays off on the node. */
+        Optional<Path> presharedKeyFile();
+
+        /** The device of the node's private address; found by that address when not set. */
+        Optional<String> underlayDevice();
+
+        @WithDefault("corvus-wg")
+        String wireguardInterface();
+
+        @WithDefault("corvus-vx")
+        String vxlanInterface();
+
+        @WithDefault("1028")
+        int routeTable();
+
+        @WithDefault("1028")
+        int rulePriority();
+
+        @WithDefault("corvus")
+        String nftTable();
+
+        /** How often a gateway probes each peer through the tunnel. */
+        @WithDefault("2s")
+        Duration probeInterval();
+
+        /** How often the node's tunnel objects are compared with the plan though the topology did not change. */
+        @WithDefault("10s")
+        Duration resyncInterval();
+    }
+
     /** Proxy mode: the ports of DESIGN.md, the node's certificate, what the edge side may dial. */
     interface Proxy {
 

@@ -1,13 +1,18 @@
 package io.corvus.agent.kafka;
 
 import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.corvus.agent.proxy.ProxyState;
 import io.corvus.agent.proxy.ProxyStatus;
 import io.corvus.agent.topology.NodeIdentity;
+import io.corvus.agent.tunnel.TunnelState;
+import io.corvus.agent.tunnel.TunnelStatus;
 import io.corvus.events.Raven;
 import io.corvus.events.kafka.EventPublisher;
+import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
@@ -16,8 +21,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Publishes this node's heartbeat to {@code corvus.agent-status.v1} at the configured interval:
- * what it does (roles), which topology it applied, its proxy streams, peers and bytes, the address
- * the cloud side sees it from, and its link server's port when that is not the default. A
+ * what it does (roles), which topology it applied, its proxy streams, link peers and bytes, the
+ * address the cloud side sees it from, its link server's port when that is not the default, its
+ * WireGuard public key, and its tunnel (peers, handshakes, probes, MTU, or why it cannot run). A
  * heartbeat that cannot be delivered is dropped, not queued: the next one carries fresher news.
  */
 @Startup
@@ -30,24 +36,33 @@ public class Heartbeats {
     private final EventPublisher publisher;
     private final Clock clock;
     private final ProxyState proxy;
+    private final TunnelState tunnel;
     private final TopologyFollower topology;
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
-    Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TopologyFollower topology) {
+    Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TunnelState tunnel, TopologyFollower topology) {
         this.node = node;
         this.publisher = publisher;
         this.clock = clock;
         this.proxy = proxy;
+        this.tunnel = tunnel;
         this.topology = topology;
     }
 
     @Scheduled(every = "${corvus.agent.heartbeat-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
-        ProxyStatus status = proxy.status();
-        int port = status.linkPort();
-        AgentHeartbeat heartbeat = new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), status.roles(),
-                topology.view().generation(), status.openStreams(), status.peers(), status.bytesIn(), status.bytesOut(),
-                status.observedAddress(), null, port == Raven.PROXY_LINK_PORT || port == 0 ? null : port);
+        ProxyStatus links = proxy.status();
+        TunnelStatus tunnelStatus = tunnel.status();
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        roles.addAll(links.roles());
+        if (tunnelStatus.role() == TunnelStatus.Role.GATEWAY) {
+            roles.add(Role.TUNNEL_ENDPOINT);
+        }
+        int port = links.linkPort();
+        AgentHeartbeat heartbeat = new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), roles,
+                topology.view().generation(), links.openStreams(), links.peers(), links.bytesIn(), links.bytesOut(),
+                links.observedAddress(), tunnelStatus.publicKey(), port == Raven.PROXY_LINK_PORT || port == 0 ? null : port,
+                links.peers(), report(tunnelStatus));
         publisher.publish(heartbeat).whenComplete((metadata, error) -> {
             String failure = error == null ? null : error.getMessage();
             String previous = lastFailure.getAndSet(failure);
@@ -57,5 +72,16 @@ public class Heartbeats {
                 LOG.info("heartbeats are delivered again");
             }
         });
+    }
+
+    /** The tunnel as the heartbeat tells it; absent while tunnel mode has nothing to do with this node. */
+    static AgentHeartbeat.TunnelReport report(TunnelStatus status) {
+        if (status.role() == TunnelStatus.Role.NONE && status.problem() == null) {
+            return null;
+        }
+        AgentHeartbeat.TunnelState state = status.ready() ? AgentHeartbeat.TunnelState.READY : AgentHeartbeat.TunnelState.NOT_READY;
+        return new AgentHeartbeat.TunnelReport(state, status.problem(), status.mtu(), status.driver(), status.peers().stream()
+                .map(p -> new AgentHeartbeat.TunnelPeer(p.nodeName(), p.endpoint(), p.latestHandshake(), p.rxBytes(), p.txBytes(),
+                        p.probeOk(), p.probeRttMillis())).toList());
     }
 }

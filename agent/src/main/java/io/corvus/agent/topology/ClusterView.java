@@ -1,6 +1,7 @@
 package io.corvus.agent.topology;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,6 +65,11 @@ public final class ClusterView {
 
     public String clusterId() {
         return clusterId;
+    }
+
+    /** Every gateway (node pool) of the cluster, newest generation each. */
+    public Collection<GatewayTopology> gateways() {
+        return gateways.values();
     }
 
     /** The newest generation among the gateways, 0 before any. */

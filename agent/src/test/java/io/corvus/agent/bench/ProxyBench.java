@@ -272,10 +272,10 @@ public final class ProxyBench {
                     EventCodec.create(), "bench")) {
                 publisher.publish(new GatewayTopology(cluster, "cloud", 1, "cloud", false, true, false,
                         List.of(new GatewayTopology.Endpoint("cloud-1", GatewayTopology.EndpointType.PROXY, "127.0.0.1", null, cloudPorts[0], null)),
-                        List.of(new GatewayTopology.Member("cloud-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
+                        List.of(new GatewayTopology.Member("cloud-1", "127.0.0.1", List.of())), null, List.of(), Instant.now(), null)).get();
                 publisher.publish(new GatewayTopology(cluster, "edge", 1, "edge", true, true, false,
                         List.of(GatewayTopology.Endpoint.proxy("edge-1", "127.0.0.1")),
-                        List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of())), null, List.of(), Instant.now())).get();
+                        List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of())), null, List.of(), Instant.now(), null)).get();
             }
             int door = cloudPorts[2];
             Gateways gateways = new Gateways(cloud, edge, port -> connectThrough(door, "edge-1:" + port),

@@ -18,14 +18,14 @@ public final class Topologies {
     public static GatewayTopology cloud(String cluster, long generation, List<String> acl, GatewayTopology.Endpoint... endpoints) {
         return new GatewayTopology(cluster, "cloud", generation, "cloud", false, true, false, List.of(endpoints),
                 List.of(endpoints).stream().map(e -> new GatewayTopology.Member(e.nodeName(), e.privateIp(), List.of())).toList(),
-                null, acl, AT);
+                null, acl, AT, null);
     }
 
     /** An edge pool: its members, the first {@code proxyEndpoints} of them elected. */
     public static GatewayTopology edge(String cluster, String pool, long generation, int proxyEndpoints, GatewayTopology.Member... members) {
         List<GatewayTopology.Endpoint> endpoints = List.of(members).subList(0, proxyEndpoints).stream()
                 .map(m -> GatewayTopology.Endpoint.proxy(m.nodeName(), m.privateIp())).toList();
-        return new GatewayTopology(cluster, pool, generation, pool, true, true, false, endpoints, List.of(members), null, List.of(), AT);
+        return new GatewayTopology(cluster, pool, generation, pool, true, true, false, endpoints, List.of(members), null, List.of(), AT, null);
     }
 
     public static GatewayTopology.Endpoint proxy(String node, String address, Integer port) {

@@ -128,7 +128,7 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
             }
             NetworkConfig old = c.config.config();
             c.config = new ConfigChanged(clusterId, c.config.revision() + 1, clock.instant(), c.config.actor(),
-                    new NetworkConfig(new NetworkConfig.ModeSettings(false), new NetworkConfig.ModeSettings(false),
+                    new NetworkConfig(new NetworkConfig.ModeSettings(false), old.tunnel().enabled(false),
                             List.of(), old.nodePools(), old.nodeLabels(), old.cloud()));
             return true;
         });

@@ -223,7 +223,7 @@ class ProvisioningLoopTest {
 
     private static ConfigChanged config(String clusterId, long revision, boolean proxy, String provider, List<String> acl) {
         return new ConfigChanged(clusterId, revision, Instant.parse("2026-11-26T08:00:00Z"), "test", new NetworkConfig(
-                new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(false), acl, Map.of(),
+                new NetworkConfig.ModeSettings(proxy), NetworkConfig.TunnelSettings.OFF.enabled(false), acl, Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 new NetworkConfig.CloudSettings(provider, "cn-hangzhou", "vpc-a", "vsw-a", 100, "PayByTraffic")));
     }
@@ -239,7 +239,7 @@ class ProvisioningLoopTest {
     private static GatewayTopology cloudGateway(String clusterId, String address) {
         return new GatewayTopology(clusterId, "cloud", 1, "cloud", false, true, false,
                 List.of(GatewayTopology.Endpoint.proxy("cloud-1", address)),
-                List.of(), null, List.of(), Instant.parse("2026-11-26T08:00:00Z"));
+                List.of(), null, List.of(), Instant.parse("2026-11-26T08:00:00Z"), null);
     }
 
     /** Throttled once on the first EIP allocation, as the real API can be. */

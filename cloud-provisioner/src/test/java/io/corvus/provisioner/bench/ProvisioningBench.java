@@ -155,7 +155,7 @@ public final class ProvisioningBench {
                 .mapToObj(i -> "10." + (i / 256) + "." + (i % 256) + ".0/24").toList());
         acl.add("100.64.0.0/10");
         return new ConfigChanged(cluster, revision, Instant.now(), "bench", new NetworkConfig(new NetworkConfig.ModeSettings(proxy),
-                new NetworkConfig.ModeSettings(false), acl, Map.of(),
+                NetworkConfig.TunnelSettings.OFF.enabled(false), acl, Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 new NetworkConfig.CloudSettings("aliyun", "cn-hangzhou", "vpc-bench", "vsw-bench", 100, "PayByTraffic")));
     }
@@ -163,6 +163,6 @@ public final class ProvisioningBench {
     private static GatewayTopology cloudGateway(String cluster, long generation) {
         return new GatewayTopology(cluster, "cloud", generation, "cloud", false, true, false,
                 List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
-                List.of(), null, List.of(), Instant.now());
+                List.of(), null, List.of(), Instant.now(), null);
     }
 }

@@ -68,7 +68,7 @@ public final class ConfigService {
             ConfigChanged current = state.current().orElseThrow(() -> new ConfigProblem.NotFound(clusterId));
             checkPrecondition(clusterId, state, ifMatch);
             NetworkConfig c = current.config();
-            NetworkConfig disabled = new NetworkConfig(new NetworkConfig.ModeSettings(false), new NetworkConfig.ModeSettings(false),
+            NetworkConfig disabled = new NetworkConfig(new NetworkConfig.ModeSettings(false), c.tunnel().enabled(false),
                     c.accessControlList(), c.nodePools(), c.nodeLabels(), c.cloud());
             ConfigChanged last = new ConfigChanged(clusterId, state.nextRevision(), clock.instant(), actor, disabled);
             published.add(last);

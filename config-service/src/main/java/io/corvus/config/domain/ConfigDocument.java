@@ -17,7 +17,8 @@ public final class ConfigDocument {
     public static Map<String, Object> of(NetworkConfig config) {
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("proxy", Map.of("enabled", config.proxy().enabled()));
-        document.put("tunnel", Map.of("enabled", config.tunnel().enabled()));
+        document.put("tunnel", Map.of("enabled", config.tunnel().enabled(), "vni", config.tunnel().vni(),
+                "flatNetwork", config.tunnel().flatNetwork()));
         document.put("accessControlList", config.accessControlList());
         Map<String, Object> pools = new LinkedHashMap<>();
         config.nodePools().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(pool -> pools.put(pool.getKey(),

@@ -59,7 +59,7 @@ public final class ConfigValidator {
             }
             onlyKnownFields(root, "", TOP_LEVEL);
             boolean proxy = mode(root.get("proxy"), "/proxy", true);
-            boolean tunnel = mode(root.get("tunnel"), "/tunnel", false);
+            NetworkConfig.TunnelSettings tunnel = tunnel(root.get("tunnel"));
             List<String> acl = accessControlList(root.get("accessControlList"));
             Map<String, NetworkConfig.NodePoolSettings> pools = nodePools(root.get("nodePools"));
             NetworkConfig.NodeLabels labels = nodeLabels(root.get("nodeLabels"));
@@ -67,7 +67,7 @@ public final class ConfigValidator {
             if (!violations.isEmpty()) {
                 return null;
             }
-            return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(tunnel), acl, pools,
+            return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), tunnel, acl, pools,
                     labels, cloud);
         }
 
@@ -82,6 +82,25 @@ public final class ConfigValidator {
             onlyKnownFields(mode, pointer, Set.of("enabled"));
             Boolean enabled = bool(mode.get("enabled"), pointer + "/enabled");
             return enabled == null ? defaultEnabled : enabled;
+        }
+
+        private NetworkConfig.TunnelSettings tunnel(Object value) {
+            String pointer = "/tunnel";
+            NetworkConfig.TunnelSettings defaults = NetworkConfig.TunnelSettings.OFF;
+            if (value == null) {
+                return defaults;
+            }
+            Map<String, Object> tunnel = object(value, pointer);
+            if (tunnel == null) {
+                return defaults;
+            }
+            onlyKnownFields(tunnel, pointer, Set.of("enabled", "vni", "flatNetwork"));
+            Boolean enabled = bool(tunnel.get("enabled"), pointer + "/enabled");
+            Integer vni = integer(tunnel.get("vni"), pointer + "/vni", 1, NetworkConfig.TunnelSettings.MAX_VNI,
+                    "the VXLAN id between a node and its pool's gateway");
+            Boolean flat = bool(tunnel.get("flatNetwork"), pointer + "/flatNetwork");
+            return new NetworkConfig.TunnelSettings(enabled == null ? defaults.enabled() : enabled, vni == null ? defaults.vni() : vni,
+                    flat == null ? defaults.flatNetwork() : flat);
         }
 
         private List<String> accessControlList(Object value) {

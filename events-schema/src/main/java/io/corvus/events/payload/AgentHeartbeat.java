@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.corvus.events.EventKey;
 
 /**
@@ -13,8 +15,13 @@ import io.corvus.events.EventKey;
  * @param topologyGeneration the newest topology generation the agent applied, 0 before any
  * @param observedPublicIp   the source address the cloud side saw, when known
  * @param tunnelPublicKey    the agent's tunnel-mode public key (base64), when it has one
- * @param proxyServerPort    the port its proxy tunnel server listens on (or would, once elected)
+ * @param tunnelPeers        the nodes at the other end of its proxy links: the old name of
+ *                           {@code proxyPeers}, still written for readers of before tunnel mode
+ * @param proxyServerPort    the port its proxy link server listens on (or would, once elected)
  *                           when that is not 10280, else null
+ * @param proxyPeers         the nodes at the other end of its proxy links (null from writers of
+ *                           before tunnel mode: read {@code tunnelPeers} then)
+ * @param tunnel             its tunnel mode, when tunnel mode is on for its cluster
  */
 public record AgentHeartbeat(
         String clusterId,
@@ -28,7 +35,9 @@ public record AgentHeartbeat(
         long bytesOut,
         String observedPublicIp,
         String tunnelPublicKey,
-        Integer proxyServerPort) implements CorvusEvent {
+        Integer proxyServerPort,
+        List<String> proxyPeers,
+        TunnelReport tunnel) implements CorvusEvent {
 
     /** What an agent currently does on its node. */
     public enum Role {
@@ -40,6 +49,57 @@ public record AgentHeartbeat(
         TUNNEL_ENDPOINT
     }
 
+    /**
+     * Tunnel mode on this node.
+     *
+     * @param state   off (no tunnel role here), ready (its tunnel does what the topology asks and its
+     *                peers answer), not-ready (with the problem)
+     * @param mtu     the MTU of the tunnel's links, when it has any
+     * @param driver  {@code kernel} or {@code wireguard-go}, on a gateway
+     */
+    public record TunnelReport(TunnelState state, String problem, Integer mtu, String driver, List<TunnelPeer> peers) {
+        public TunnelReport {
+            Checks.present(state, "tunnel.state");
+            peers = Checks.list(peers);
+        }
+    }
+
+    public enum TunnelState {
+        OFF, READY, NOT_READY;
+
+        @JsonValue
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        @JsonCreator
+        public static TunnelState fromWireName(String wireName) {
+            for (TunnelState state : values()) {
+                if (state.wireName().equals(wireName)) {
+                    return state;
+                }
+            }
+            throw new IllegalArgumentException("unknown tunnel state '" + wireName + "'");
+        }
+    }
+
+    /**
+     * One WireGuard peer of a gateway.
+     *
+     * @param endpoint        where its packets come from (address:port), when known
+     * @param latestHandshake its last completed handshake, or null when there was none
+     * @param probeOk         whether it answered the last probe through the tunnel, null before the first
+     * @param probeRttMillis  how long that answer took
+     */
+    public record TunnelPeer(String nodeName, String endpoint, Instant latestHandshake, long rxBytes, long txBytes,
+            Boolean probeOk, Double probeRttMillis) {
+        public TunnelPeer {
+            Checks.text(nodeName, "tunnel.peers[].nodeName");
+            Checks.atLeast(rxBytes, 0, "tunnel.peers[].rxBytes");
+            Checks.atLeast(txBytes, 0, "tunnel.peers[].txBytes");
+        }
+    }
+
     public AgentHeartbeat {
         Checks.clusterId(clusterId);
         EventKey.of(clusterId, Checks.text(nodeName, "nodeName"));
@@ -48,6 +108,7 @@ public record AgentHeartbeat(
         Checks.atLeast(topologyGeneration, 0, "topologyGeneration");
         Checks.atLeast(openStreams, 0, "openStreams");
         tunnelPeers = Checks.list(tunnelPeers);
+        proxyPeers = proxyPeers == null ? null : List.copyOf(proxyPeers);
         Checks.atLeast(bytesIn, 0, "bytesIn");
         Checks.atLeast(bytesOut, 0, "bytesOut");
         if (proxyServerPort != null && (proxyServerPort < 1 || proxyServerPort > 65535)) {
@@ -57,7 +118,12 @@ public record AgentHeartbeat(
 
     /** The heartbeat of an agent that does nothing yet: no role, no topology, no traffic. */
     public static AgentHeartbeat idle(String clusterId, String nodeName, Instant sentAt) {
-        return new AgentHeartbeat(clusterId, nodeName, sentAt, Set.of(), 0, 0, List.of(), 0, 0, null, null, null);
+        return new AgentHeartbeat(clusterId, nodeName, sentAt, Set.of(), 0, 0, List.of(), 0, 0, null, null, null, List.of(), null);
+    }
+
+    /** The nodes at the other end of its proxy links, from this writer or one of before tunnel mode. */
+    public List<String> linkedPeers() {
+        return proxyPeers != null ? proxyPeers : tunnelPeers;
     }
 
     @Override

@@ -13,9 +13,11 @@ import io.corvus.events.EventKey;
  * @param endpoints     the active endpoints; empty when the pool has no candidate (never stale)
  * @param members       every node of the pool with its subnets
  * @param cloudExposure where edge gateways dial in, once the cloud side is provisioned
- * @param accessControlList the sources the cloud side's tunnel server accepts, as CIDRs (the
+ * @param accessControlList the sources the cloud side's link server accepts, as CIDRs (the
  *                      configuration's whitelist, enforced by the agent as well as by the CLB);
  *                      empty accepts every source
+ * @param tunnelNetwork how the tunnel overlay is laid out while tunnel mode is on; null otherwise
+ *                      (and in events written before tunnel mode)
  */
 public record GatewayTopology(
         String clusterId,
@@ -29,7 +31,8 @@ public record GatewayTopology(
         List<Member> members,
         CloudExposure cloudExposure,
         List<String> accessControlList,
-        Instant publishedAt) implements CorvusEvent {
+        Instant publishedAt,
+        TunnelNetwork tunnelNetwork) implements CorvusEvent {
 
     public enum EndpointType { PROXY, TUNNEL }
 
@@ -56,6 +59,13 @@ public record GatewayTopology(
             Checks.text(nodeName, "members[].nodeName");
             podCidrs = Checks.list(podCidrs);
         }
+    }
+
+    /**
+     * @param vni         the VXLAN id between the pool's nodes and its gateway
+     * @param flatNetwork gateways reach each other by private address (no NAT, no public entry needed)
+     */
+    public record TunnelNetwork(int vni, boolean flatNetwork) {
     }
 
     /** The public entry of the cloud side (EIP, or the CLB address) and the tunnel server port. */

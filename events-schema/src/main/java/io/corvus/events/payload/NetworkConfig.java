@@ -3,13 +3,15 @@ package io.corvus.events.payload;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.corvus.events.Raven;
 
 /**
  * The desired network configuration of one edge cluster, as config-service accepted it.
  *
  * @param proxy             proxy mode (the seed's enable-l7-proxy)
- * @param tunnel            tunnel mode (the seed's enable-l3-tunnel)
+ * @param tunnel            tunnel mode (the seed's enable-l3-tunnel) and how its overlay is laid out
  * @param accessControlList CIDR whitelist of edge gateway sources; empty allows every source
  * @param nodePools         per node pool overrides, by pool name
  * @param nodeLabels        the label keys that tell pools and edge nodes apart
@@ -17,7 +19,7 @@ import io.corvus.events.Raven;
  */
 public record NetworkConfig(
         ModeSettings proxy,
-        ModeSettings tunnel,
+        TunnelSettings tunnel,
         List<String> accessControlList,
         Map<String, NodePoolSettings> nodePools,
         NodeLabels nodeLabels,
@@ -38,6 +40,41 @@ public record NetworkConfig(
     }
 
     public record ModeSettings(boolean enabled) {
+    }
+
+    /**
+     * Tunnel mode.
+     *
+     * @param vni         the VXLAN network identifier between a node and its pool's gateway; another
+     *                    than the CNI's (flannel's VXLAN uses 1 on the same port 8472)
+     * @param flatNetwork true when every node reaches every other by its private address (one VPC, the
+     *                    local run, the tests): gateways then dial each other's private addresses instead
+     *                    of the cloud side's public entry and the edge gateways' observed addresses
+     */
+    public record TunnelSettings(boolean enabled, int vni, boolean flatNetwork) {
+
+        /** Corvus's VXLAN id unless a configuration names another. */
+        public static final int DEFAULT_VNI = 1028;
+        public static final int MAX_VNI = 16_777_215;
+        public static final TunnelSettings OFF = new TunnelSettings(false, DEFAULT_VNI, false);
+
+        public TunnelSettings {
+            if (vni < 1 || vni > MAX_VNI) {
+                throw new IllegalArgumentException("tunnel.vni must be 1 to " + MAX_VNI + ", got " + vni);
+            }
+        }
+
+        /** Reads events written before vni and flatNetwork existed with their defaults. */
+        @JsonCreator
+        static TunnelSettings read(@JsonProperty("enabled") boolean enabled, @JsonProperty("vni") Integer vni,
+                @JsonProperty("flatNetwork") Boolean flatNetwork) {
+            return new TunnelSettings(enabled, vni == null ? DEFAULT_VNI : vni, flatNetwork != null && flatNetwork);
+        }
+
+        /** The same settings, switched on or off. */
+        public TunnelSettings enabled(boolean on) {
+            return new TunnelSettings(on, vni, flatNetwork);
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ import io.corvus.events.payload.CloudState;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.CorvusEvent;
 import io.corvus.events.payload.GatewayTopology;
+import io.corvus.events.payload.NetworkConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -119,6 +120,22 @@ class EventCodecTest {
 
         assertThat(read.proxyServerPort()).isNull();
         assertThat(read.nodeName()).isEqualTo(ExampleEvents.agentHeartbeat().nodeName());
+    }
+
+    @Test
+    void eventsWrittenBeforeTunnelModeStillReadWithItsDefaults() throws IOException {
+        AgentHeartbeat heartbeat = (AgentHeartbeat) codec.fromRecord("corvus.agent-status.v1", structuredHeaders(),
+                Files.readAllBytes(GOLDEN.resolve("io.corvus.agent.heartbeat.v1.before-tunnel-mode.json")));
+        GatewayTopology topology = (GatewayTopology) codec.fromRecord("corvus.topology.v1", structuredHeaders(),
+                Files.readAllBytes(GOLDEN.resolve("io.corvus.topology.changed.v1.before-tunnel-mode.json")));
+        ConfigChanged config = (ConfigChanged) codec.fromRecord("corvus.config.v1", structuredHeaders(),
+                Files.readAllBytes(GOLDEN.resolve("io.corvus.config.changed.v1.before-tunnel-mode.json")));
+
+        assertThat(heartbeat.proxyPeers()).as("an old writer's proxy peers").isNull();
+        assertThat(heartbeat.linkedPeers()).as("read under their old name").containsExactly("cloud-node-1");
+        assertThat(heartbeat.tunnel()).isNull();
+        assertThat(topology.tunnelNetwork()).isNull();
+        assertThat(config.config().tunnel()).isEqualTo(NetworkConfig.TunnelSettings.OFF);
     }
 
     @Test

@@ -24,6 +24,8 @@ import io.corvus.events.payload.NodeObserved;
  * Gateway election for one cluster, as a pure function: configuration, nodes, agent health, the
  * previous topology and the time in; the topology of every gateway (node pool) that changed out.
  *
+ * <p>A tunnel endpoint must also have a WireGuard public key in its heartbeat.
+ *
  * <p>Pool, edge and pin come from each node's labels with the configuration's label keys
  * ({@link NodeClass}). Per pool and per mode: candidates are Ready nodes with a fresh heartbeat; if any candidate is
  * pinned ({@code raven.openyurt.io/gateway-node=true}) only pinned ones count. Active endpoints
@@ -93,7 +95,10 @@ public final class Election {
         List<NodeObserved> candidates = eligible.stream().map(Classified::node).toList();
         List<Endpoint> endpoints = new ArrayList<>();
         endpoints.addAll(choose(input, pool, EndpointType.PROXY, proxyReplicas, candidates, previous));
-        endpoints.addAll(choose(input, pool, EndpointType.TUNNEL, tunnelReplicas, candidates, previous));
+        // a tunnel endpoint needs the WireGuard public key its agent reports (none without the cluster's preshared key)
+        List<NodeObserved> withKeys = candidates.stream().filter(node -> input.health().get(node.nodeName()).tunnelPublicKey() != null)
+                .toList();
+        endpoints.addAll(choose(input, pool, EndpointType.TUNNEL, tunnelReplicas, withKeys, previous));
         endpoints.sort(Comparator.comparing(Endpoint::type).thenComparing(Endpoint::nodeName));
 
         List<GatewayTopology.Member> memberList = members.stream().map(Classified::node)
@@ -104,7 +109,7 @@ public final class Election {
         long generation = previous == null ? 1 : previous.generation() + 1;
         List<String> acl = config == null ? List.of() : config.accessControlList();
         return new GatewayTopology(input.clusterId(), pool, generation, pool, edge, proxy, tunnel, endpoints, memberList,
-                input.cloudExposure(), acl, input.now());
+                input.cloudExposure(), acl, input.now(), tunnelNetwork(config));
     }
 
     private static List<Endpoint> choose(Input input, String pool, EndpointType type, int replicas,
@@ -173,7 +178,13 @@ public final class Election {
         return a.edge() == b.edge() && a.proxyEnabled() == b.proxyEnabled() && a.tunnelEnabled() == b.tunnelEnabled()
                 && Objects.equals(a.nodePool(), b.nodePool()) && a.endpoints().equals(b.endpoints())
                 && a.members().equals(b.members()) && Objects.equals(a.cloudExposure(), b.cloudExposure())
-                && a.accessControlList().equals(b.accessControlList());
+                && a.accessControlList().equals(b.accessControlList()) && Objects.equals(a.tunnelNetwork(), b.tunnelNetwork());
+    }
+
+    /** The tunnel's layout for the agents, while tunnel mode is on. */
+    private static GatewayTopology.TunnelNetwork tunnelNetwork(NetworkConfig config) {
+        return config == null || !config.tunnel().enabled() ? null
+                : new GatewayTopology.TunnelNetwork(config.tunnel().vni(), config.tunnel().flatNetwork());
     }
 
     private static String first(List<String> values) {

@@ -33,6 +33,11 @@ public record NodeHealth(Instant lastHeartbeat, Instant recoveredAt, String obse
                 heartbeat.proxyServerPort());
     }
 
+    /** This health with the agent's WireGuard public key. */
+    public NodeHealth withTunnelKey(String key) {
+        return new NodeHealth(lastHeartbeat, recoveredAt, observedPublicIp, key, proxyServerPort);
+    }
+
     public NodeHealth recoveredAt(Instant at) {
         return new NodeHealth(lastHeartbeat, at, observedPublicIp, tunnelPublicKey, proxyServerPort);
     }

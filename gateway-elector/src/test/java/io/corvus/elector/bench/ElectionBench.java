@@ -41,7 +41,7 @@ public final class ElectionBench {
             healthy.put(name, NodeHealth.heardAt(now));
             onePercentStale.put(name, NodeHealth.heardAt(i % 100 == 0 ? now.minusSeconds(60) : now));
         }
-        NetworkConfig config = new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(true),
+        NetworkConfig config = new NetworkConfig(new NetworkConfig.ModeSettings(true), NetworkConfig.TunnelSettings.OFF.enabled(true),
                 List.of(), Map.of(), new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 NetworkConfig.CloudSettings.local(100));
         ElectionSettings settings = ElectionSettings.DEFAULTS;

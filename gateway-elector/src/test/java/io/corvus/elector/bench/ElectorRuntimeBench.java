@@ -114,7 +114,7 @@ public final class ElectorRuntimeBench {
     }
 
     private static NetworkConfig config() {
-        return new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(false), List.of(), Map.of(),
+        return new NetworkConfig(new NetworkConfig.ModeSettings(true), NetworkConfig.TunnelSettings.OFF.enabled(false), List.of(), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 NetworkConfig.CloudSettings.local(100));
     }

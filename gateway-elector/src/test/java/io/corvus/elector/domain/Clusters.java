@@ -22,7 +22,7 @@ final class Clusters {
     static final ElectionSettings SETTINGS = new ElectionSettings(Duration.ofSeconds(1), 3, Duration.ofSeconds(30));
 
     /** One node as generated: its pool, and how alive it is. */
-    record GeneratedNode(int pool, boolean ready, int heartbeatAgeMillis, boolean pinned, boolean recovering) {
+    record GeneratedNode(int pool, boolean ready, int heartbeatAgeMillis, boolean pinned, boolean recovering, boolean tunnelKey) {
     }
 
     private Clusters() {
@@ -37,7 +37,8 @@ final class Clusters {
                         net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(3_001, 60_000)),
                         net.jqwik.api.Tuple.of(1, Arbitraries.just(-1))),
                 Arbitraries.of(false, false, false, false, false, true),
-                Arbitraries.of(false, false, false, true)).as(GeneratedNode::new);
+                Arbitraries.of(false, false, false, true),
+                Arbitraries.of(true, true, true, false)).as(GeneratedNode::new);
         return Combinators.combine(
                 node.list().ofMaxSize(24),
                 Arbitraries.integers().between(1, 4),
@@ -55,7 +56,8 @@ final class Clusters {
             String name = "node-" + i;
             nodes.add(node(name, "pool-" + g.pool(), g.ready(), g.pinned()));
             if (g.heartbeatAgeMillis() >= 0) {
-                health.put(name, NodeHealth.heardAt(NOW.minusMillis(g.heartbeatAgeMillis())).recoveredAt(g.recovering() ? NOW.minusSeconds(5) : null));
+                NodeHealth heard = NodeHealth.heardAt(NOW.minusMillis(g.heartbeatAgeMillis())).recoveredAt(g.recovering() ? NOW.minusSeconds(5) : null);
+                health.put(name, g.tunnelKey() ? heard.withTunnelKey("key-of-" + name) : heard);
             }
         }
         return new Election.Input("c1", config, nodes, health, previous, null, NOW, SETTINGS);
@@ -66,7 +68,7 @@ final class Clusters {
         for (int pool = 0; pool < 4; pool++) {
             pools.put("pool-" + pool, new NetworkConfig.NodePoolSettings(proxyReplicas, tunnelReplicas));
         }
-        return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), new NetworkConfig.ModeSettings(tunnel),
+        return new NetworkConfig(new NetworkConfig.ModeSettings(proxy), NetworkConfig.TunnelSettings.OFF.enabled(tunnel),
                 List.of("203.0.113.0/24", "100.64.0.0/10"), pools, new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 NetworkConfig.CloudSettings.local(100));
     }

@@ -275,7 +275,7 @@ class FaultSchedulePropertyIT {
 
     private static ConfigChanged config(long revision, Revision r) {
         return new ConfigChanged(CLUSTER, revision, Instant.parse("2026-11-26T08:00:00Z"), "test", new NetworkConfig(
-                new NetworkConfig.ModeSettings(r.proxy()), new NetworkConfig.ModeSettings(r.tunnel()), r.acl(), Map.of(),
+                new NetworkConfig.ModeSettings(r.proxy()), NetworkConfig.TunnelSettings.OFF.enabled(r.tunnel()), r.acl(), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 new NetworkConfig.CloudSettings("aliyun", "cn-hangzhou", "vpc-f", "vsw-f", r.bandwidth(), "PayByTraffic")));
     }
@@ -296,7 +296,7 @@ class FaultSchedulePropertyIT {
                     r.backends().getFirst(), null, null, "a2V5"));
         }
         return new GatewayTopology(CLUSTER, "cloud", generation, "cloud", false, r.proxy(), r.tunnel(), endpoints, List.of(), null, List.of(),
-                Instant.parse("2026-11-26T08:00:00Z"));
+                Instant.parse("2026-11-26T08:00:00Z"), null);
     }
 
     /** The addresses the load balancer must forward to: the proxy endpoints, and the tunnel endpoint. */

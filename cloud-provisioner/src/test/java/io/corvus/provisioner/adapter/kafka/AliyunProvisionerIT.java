@@ -106,7 +106,7 @@ class AliyunProvisionerIT {
 
     private static ConfigChanged config(long revision, boolean proxy) {
         return new ConfigChanged("a1", revision, Instant.now(), "test", new NetworkConfig(new NetworkConfig.ModeSettings(proxy),
-                new NetworkConfig.ModeSettings(false), List.of("203.0.113.0/24", "100.64.0.0/10"), Map.of(),
+                NetworkConfig.TunnelSettings.OFF.enabled(false), List.of("203.0.113.0/24", "100.64.0.0/10"), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 new NetworkConfig.CloudSettings("aliyun", "cn-hangzhou", "vpc-it", "vsw-it", 20, "PayByTraffic")));
     }
@@ -114,6 +114,6 @@ class AliyunProvisionerIT {
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("a1", "cloud", 1, "cloud", false, true, false,
                 List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
-                List.of(), null, List.of(), Instant.now());
+                List.of(), null, List.of(), Instant.now(), null);
     }
 }

@@ -101,7 +101,7 @@ class HangingCloudIT {
 
     private static ConfigChanged config(String cluster) {
         return new ConfigChanged(cluster, 1, Instant.now(), "test", new NetworkConfig(new NetworkConfig.ModeSettings(true),
-                new NetworkConfig.ModeSettings(false), List.of(), Map.of(), NetworkConfig.NodeLabels.DEFAULTS,
+                NetworkConfig.TunnelSettings.OFF.enabled(false), List.of(), Map.of(), NetworkConfig.NodeLabels.DEFAULTS,
                 NetworkConfig.CloudSettings.local(100)));
     }
 

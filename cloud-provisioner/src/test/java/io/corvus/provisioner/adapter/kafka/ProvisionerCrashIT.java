@@ -105,7 +105,7 @@ class ProvisionerCrashIT {
 
     private static ConfigChanged config() {
         return new ConfigChanged("k1", 1, Instant.now(), "test", new NetworkConfig(new NetworkConfig.ModeSettings(true),
-                new NetworkConfig.ModeSettings(true), List.of("203.0.113.0/24", "100.64.0.0/10"), Map.of(),
+                NetworkConfig.TunnelSettings.OFF.enabled(true), List.of("203.0.113.0/24", "100.64.0.0/10"), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 new NetworkConfig.CloudSettings("aliyun", "cn-hangzhou", "vpc-c", "vsw-c", 50, "PayByTraffic")));
     }
@@ -113,6 +113,6 @@ class ProvisionerCrashIT {
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("k1", "cloud", 1, "cloud", false, true, true,
                 List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
-                List.of(), null, List.of(), Instant.now());
+                List.of(), null, List.of(), Instant.now(), null);
     }
 }

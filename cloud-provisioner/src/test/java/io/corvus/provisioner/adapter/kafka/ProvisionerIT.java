@@ -81,7 +81,7 @@ class ProvisionerIT {
 
     private static ConfigChanged config(long revision, boolean proxy) {
         return new ConfigChanged("p1", revision, Instant.now(), "test", new NetworkConfig(new NetworkConfig.ModeSettings(proxy),
-                new NetworkConfig.ModeSettings(false), List.of("203.0.113.0/24", "100.64.0.0/10"), Map.of(),
+                NetworkConfig.TunnelSettings.OFF.enabled(false), List.of("203.0.113.0/24", "100.64.0.0/10"), Map.of(),
                 new NetworkConfig.NodeLabels("apps.openyurt.io/nodepool", "openyurt.io/is-edge-worker=true"),
                 NetworkConfig.CloudSettings.local(100)));
     }
@@ -89,6 +89,6 @@ class ProvisionerIT {
     private static GatewayTopology cloudGateway() {
         return new GatewayTopology("p1", "cloud", 1, "cloud", false, true, false,
                 List.of(GatewayTopology.Endpoint.proxy("cloud-1", "10.0.0.5")),
-                List.of(), null, List.of(), Instant.now());
+                List.of(), null, List.of(), Instant.now(), null);
     }
 }

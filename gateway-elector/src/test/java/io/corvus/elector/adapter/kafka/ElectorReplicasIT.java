@@ -175,7 +175,7 @@ class ElectorReplicasIT {
     }
 
     private static NetworkConfig config(NetworkConfig.NodeLabels keys) {
-        return new NetworkConfig(new NetworkConfig.ModeSettings(true), new NetworkConfig.ModeSettings(false), List.of(), Map.of(),
+        return new NetworkConfig(new NetworkConfig.ModeSettings(true), NetworkConfig.TunnelSettings.OFF.enabled(false), List.of(), Map.of(),
                 keys, NetworkConfig.CloudSettings.local(100));
     }
 }

@@ -1,0 +1,22 @@
+package io.corvus.agent.tunnel.linux;
+
+/**
+ * Where a WireGuard link lives. The kernel module and wireguard-go differ only in how the link
+ * comes into being and goes away: everything after that (keys, peers, routes) is configured the
+ * same way, with {@code wg} and {@code ip}.
+ */
+interface WireGuardDriver extends AutoCloseable {
+
+    /** {@code kernel} or {@code wireguard-go}, as reported. */
+    String name();
+
+    /** Makes the link; it exists, down and without configuration, when this returns. */
+    void create(String device);
+
+    /** Removes the link (and whatever runs it). */
+    void delete(String device);
+
+    /** Stops what this driver runs, leaving no process behind. */
+    @Override
+    void close();
+}
