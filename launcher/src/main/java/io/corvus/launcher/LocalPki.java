@@ -1,7 +1,11 @@
 package io.corvus.launcher;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +21,22 @@ import io.corvus.pki.NodeCredentials;
 final class LocalPki {
 
     private LocalPki() {
+    }
+
+    /**
+     * The cluster's WireGuard preshared key, made once per run folder: 32 random bytes in base64,
+     * owner-only from the first byte. What a Secret holds in a cluster.
+     */
+    static Path tunnelKey(Path folder) throws IOException {
+        Path file = folder.resolve("tunnel-preshared.key");
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.createDirectories(folder);
+            Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    Base64.getEncoder().encodeToString(key) + "\n");
+        }
+        return file;
     }
 
     static Map<String, NodeCredentials.PemFiles> create(Path folder, String clusterId, List<String> nodes) throws IOException {

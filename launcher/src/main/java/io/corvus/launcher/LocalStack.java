@@ -68,6 +68,34 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Where the stack's agents run: as processes of this host, or each in the network namespace of its node. */
+    interface Placement {
+
+        /** The agents run on this host, on loopback, each with ports of its own. */
+        Placement HOST = new Placement() {
+        };
+
+        /** The address the broker serves clients at. */
+        default String brokerHost() {
+            return "127.0.0.1";
+        }
+
+        /** What runs a node's agent where it belongs (nothing on the host; {@code ip netns exec …} in a lab). */
+        default List<String> prefix(String node) {
+            return List.of();
+        }
+
+        /** Where the node's agent answers its health checks. */
+        default String agentHost(String node) {
+            return "127.0.0.1";
+        }
+
+        /** Settings the node's agent needs here besides the stack's. */
+        default Map<String, String> agentSettings(String node) {
+            return Map.of();
+        }
+    }
+
     private final Layout layout;
     private final Path runFolder;
     private final PrintStream out;
@@ -111,6 +139,11 @@ final class LocalStack implements AutoCloseable {
      * @param extraTargetPorts target ports the edge agents may dial besides the kubelet's and node exporter's
      */
     void start(Ports ports, LocalInventory inventory, java.util.Set<Integer> extraTargetPorts) {
+        start(ports, inventory, extraTargetPorts, Placement.HOST);
+    }
+
+    /** Starts everything with the agents placed as {@code placement} says. */
+    void start(Ports ports, LocalInventory inventory, java.util.Set<Integer> extraTargetPorts, Placement placement) {
         List<Path> missing = layout.missingArtifacts();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("not built yet: " + missing
@@ -118,7 +151,7 @@ final class LocalStack implements AutoCloseable {
         }
         try {
             Files.createDirectories(runFolder.resolve("logs"));
-            startBroker(ports.kafka());
+            startBroker(ports.kafka(), placement.brokerHost());
             createTopics();
             tokens = ApiTokens.generate(runFolder);
             List<StackProcess> services = new ArrayList<>();
@@ -132,6 +165,7 @@ final class LocalStack implements AutoCloseable {
                 services.add(startService(service, service, ports.http().get(service), settings));
             }
             var certificates = LocalPki.create(runFolder.resolve("pki"), inventory.clusterId(), inventory.nodeNames());
+            Path presharedKey = LocalPki.tunnelKey(runFolder.resolve("pki"));
             java.util.TreeSet<Integer> targetPorts = new java.util.TreeSet<>(List.of(10250, 10255, 9100));
             targetPorts.addAll(extraTargetPorts);
             for (int i = 0; i < inventory.nodeNames().size(); i++) {
@@ -142,7 +176,7 @@ final class LocalStack implements AutoCloseable {
                 Map<String, String> settings = new java.util.LinkedHashMap<>();
                 settings.put("corvus.agent.cluster-id", inventory.clusterId());
                 settings.put("corvus.agent.node-name", node);
-                settings.put("corvus.agent.proxy.bind-address", "127.0.0.1");
+                settings.put("corvus.agent.proxy.bind-address", placement.agentHost(node));
                 settings.put("corvus.agent.proxy.link-port", String.valueOf(agent.tunnel()));
                 settings.put("corvus.agent.proxy.https-port", String.valueOf(agent.https()));
                 settings.put("corvus.agent.proxy.http-port", String.valueOf(agent.http()));
@@ -154,7 +188,10 @@ final class LocalStack implements AutoCloseable {
                 settings.put("corvus.agent.proxy.dial", "endpoints");
                 settings.put("corvus.agent.proxy.allowed-ports", targetPorts.stream().map(String::valueOf)
                         .collect(java.util.stream.Collectors.joining(",")));
-                services.add(startService("agent-" + node, "agent", agent.health(), settings));
+                settings.put("corvus.agent.tunnel.preshared-key-file", presharedKey.toString());
+                settings.put("corvus.agent.tunnel.state-directory", runFolder.resolve("state/" + node).toString());
+                settings.putAll(placement.agentSettings(node));
+                services.add(startAgent(node, placement, agent.health(), settings));
             }
             for (StackProcess service : services) {
                 awaitHealthy(service);
@@ -166,19 +203,19 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startBroker(int port) throws IOException {
+    private void startBroker(int port, String host) throws IOException {
         Path log = runFolder.resolve("logs/kafka.log");
         String classpath = layout.brokerJar() + java.io.File.pathSeparator + layout.brokerLibraries().resolve("*");
         StackProcess broker = launch("kafka", "127.0.0.1:" + port, log, List.of(
                 javaCommand(), "-Xmx512m", "-Dlog4j2.configurationFile=kraft-broker-log4j2.properties",
                 "-cp", classpath, "io.corvus.kafka.broker.KraftBrokerMain",
-                runFolder.resolve("kafka-data").toString(), String.valueOf(port)));
+                runFolder.resolve("kafka-data").toString(), String.valueOf(port), host));
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (!Files.readString(log).contains("READY ")) {
             failIfDead(broker);
             pause(deadline, broker);
         }
-        bootstrapServers = "127.0.0.1:" + port;
+        bootstrapServers = host + ":" + port;
     }
 
     private void createTopics() {
@@ -192,13 +229,23 @@ final class LocalStack implements AutoCloseable {
     }
 
     private StackProcess startService(String name, String module, int port, Map<String, String> settings) throws IOException {
+        return launch(name, "http://127.0.0.1:" + port, runFolder.resolve("logs/" + name + ".log"), javaCommand(module, port, settings));
+    }
+
+    private StackProcess startAgent(String node, Placement placement, int port, Map<String, String> settings) throws IOException {
+        List<String> command = new ArrayList<>(placement.prefix(node));
+        command.addAll(javaCommand("agent", port, settings));
+        return launch("agent-" + node, "http://" + placement.agentHost(node) + ":" + port, runFolder.resolve("logs/agent-" + node + ".log"),
+                command);
+    }
+
+    private List<String> javaCommand(String module, int port, Map<String, String> settings) {
         List<String> command = new ArrayList<>(List.of(javaCommand()));
         command.addAll(module.equals("agent") ? List.of("@" + layout.agentJvmOptions()) : SERVICE_JVM);
-        command.addAll(List.of("-Dquarkus.http.port=" + port,
-                "-Dkafka.bootstrap.servers=" + bootstrapServers));
+        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + bootstrapServers));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", layout.serviceJar(module).toString()));
-        return launch(name, "http://127.0.0.1:" + port, runFolder.resolve("logs/" + name + ".log"), command);
+        return command;
     }
 
     private StackProcess launch(String name, String address, Path log, List<String> command) throws IOException {
@@ -207,7 +254,7 @@ final class LocalStack implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        StackProcess started = new StackProcess(name, process, address, log);
+        StackProcess started = new StackProcess(name, process, address, log, command);
         processes.add(started);
         new PidFile(runFolder).write(processes());
         return started;
@@ -270,6 +317,35 @@ final class LocalStack implements AutoCloseable {
             processes.remove(p);
             new PidFile(runFolder).write(processes());
         });
+    }
+
+    /** Kills one process outright (SIGKILL), as a node that dies: it says nothing and cleans nothing up. */
+    void kill(String name) {
+        StackProcess process = find(name);
+        process.process().destroyForcibly();
+        try {
+            process.process().onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " did not die of SIGKILL: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts a process that was killed or stopped again, as it was started the first time, and waits until it is ready. */
+    void restart(String name) throws IOException {
+        StackProcess old = find(name);
+        processes.remove(old);
+        Files.writeString(old.log(), "\n--- restarted ---\n", java.nio.file.StandardOpenOption.APPEND);
+        Process process = new ProcessBuilder(old.command()).directory(runFolder.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(old.log().toFile())).start();
+        StackProcess restarted = new StackProcess(name, process, old.address(), old.log(), old.command());
+        processes.add(restarted);
+        new PidFile(runFolder).write(processes());
+        awaitHealthy(restarted);
+    }
+
+    private StackProcess find(String name) {
+        return processes().stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the stack has no process " + name));
     }
 
     /** Stops every process, newest first: SIGTERM, then a kill after the grace period. */

@@ -45,21 +45,29 @@ public final class KraftBroker implements AutoCloseable {
     }
 
     /**
-     * Formats {@code dataDirectory} if it is new, starts the node and waits until it answers.
+     * Formats {@code dataDirectory} if it is new, starts the node on loopback and waits until it answers.
      *
      * @param brokerPort the client port, or 0 for a free one
      */
     public static KraftBroker start(Path dataDirectory, int brokerPort) {
+        return start(dataDirectory, brokerPort, "127.0.0.1");
+    }
+
+    /**
+     * The same, with clients served at {@code host}: an address of this machine that the clients reach
+     * (a bridge's address, when they run in network namespaces behind it).
+     */
+    public static KraftBroker start(Path dataDirectory, int brokerPort, String host) {
         try {
             Files.createDirectories(dataDirectory);
             int[] free = FreePorts.take(2);
             int port = brokerPort == 0 ? free[0] : brokerPort;
             int controllerPort = brokerPort == free[1] ? free[0] : free[1];
-            Properties properties = serverProperties(dataDirectory, port, controllerPort);
+            Properties properties = serverProperties(dataDirectory, host, port, controllerPort);
             formatIfNew(dataDirectory);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
             server.startup();
-            String bootstrapServers = "127.0.0.1:" + port;
+            String bootstrapServers = host + ":" + port;
             awaitReady(bootstrapServers, Duration.ofSeconds(60));
             return new KraftBroker(server, bootstrapServers, dataDirectory);
         } catch (IOException e) {
@@ -81,14 +89,14 @@ public final class KraftBroker implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    private static Properties serverProperties(Path dataDirectory, int port, int controllerPort) {
+    private static Properties serverProperties(Path dataDirectory, String host, int port, int controllerPort) {
         Properties p = new Properties();
         p.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(NODE_ID)),
                 Map.entry("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort),
-                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port),
+                Map.entry("listeners", "PLAINTEXT://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + host + ":" + port),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),

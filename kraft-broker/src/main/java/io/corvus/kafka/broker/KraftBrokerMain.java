@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The broker process of a local run: {@code java -cp 'kraft-broker/target/lib/*:kraft-broker.jar'
- * io.corvus.kafka.broker.KraftBrokerMain DATA_DIR PORT}. Keeps its data in DATA_DIR (formatted on
+ * io.corvus.kafka.broker.KraftBrokerMain DATA_DIR PORT [HOST]}, clients served at HOST (default
+ * 127.0.0.1). Keeps its data in DATA_DIR (formatted on
  * first start, reused afterwards), prints {@code READY <bootstrap>} once clients can connect and
  * stops cleanly on SIGTERM.
  */
@@ -15,8 +16,8 @@ public final class KraftBrokerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 2) {
-            System.err.println("usage: KraftBrokerMain DATA_DIR PORT");
+        if (args.length != 2 && args.length != 3) {
+            System.err.println("usage: KraftBrokerMain DATA_DIR PORT [HOST]");
             System.exit(2);
         }
         int port;
@@ -27,7 +28,7 @@ public final class KraftBrokerMain {
             System.exit(2);
             return;
         }
-        KraftBroker broker = KraftBroker.start(Path.of(args[0]), port);
+        KraftBroker broker = KraftBroker.start(Path.of(args[0]), port, args.length == 3 ? args[2] : "127.0.0.1");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
             broker.close();
