@@ -181,6 +181,14 @@ final class NamespaceLab implements AutoCloseable {
                 // removed already
             }
         }
+        // a wireguard-go killed with its namespace leaves its control socket in the machine's one folder
+        try (var sockets = java.nio.file.Files.newDirectoryStream(Path.of("/var/run/wireguard"), id + "*.sock")) {
+            for (Path socket : sockets) {
+                java.nio.file.Files.deleteIfExists(socket);
+            }
+        } catch (IOException none) {
+            // no folder: no socket
+        }
     }
 
     static String run(String... command) throws IOException, InterruptedException {

@@ -1,6 +1,9 @@
 package io.corvus.agent.tunnel.linux;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +43,7 @@ final class UserspaceWireGuard implements WireGuardDriver {
 
     @Override
     public void create(String device) {
+        clearStaleSocket(device);
         Process process;
         try {
             Files.createDirectories(logFolder);
@@ -68,6 +72,31 @@ final class UserspaceWireGuard implements WireGuardDriver {
             }
         }
         LOG.infof("wireguard-go runs link %s (pid %d)", device, process.pid());
+    }
+
+    /**
+     * A wireguard-go that was killed leaves its socket behind; one that runs answers on it. The
+     * first is removed, the second is another agent's link of the same name on this machine.
+     */
+    private static void clearStaleSocket(String device) {
+        Path socket = SOCKETS.resolve(device + ".sock");
+        if (!Files.exists(socket)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException stale) {
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                throw new Commands.Failed(java.util.List.of("wireguard-go", device), -1, "cannot remove the stale socket " + socket
+                        + ": " + e.getMessage());
+            }
+            return;
+        }
+        throw new Commands.Failed(java.util.List.of("wireguard-go", device), -1, "another wireguard-go runs a link named " + device
+                + " on this machine; its control socket " + socket + " answers. Give each agent of one machine its own "
+                + "corvus.agent.tunnel.wireguard-interface");
     }
 
     @Override
