@@ -95,6 +95,29 @@ class TunnelModeIT {
 
     @Test
     @Order(3)
+    void theHubsHeartbeatAndMetricsSayTrafficFlowsToEachPeer() throws Exception {
+        String hub = tunnelEndpoint("cloud");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            AgentHeartbeat.TunnelReport report = heartbeat(hub).tunnel();
+            assertThat(report.state()).isEqualTo(AgentHeartbeat.TunnelState.READY);
+            assertThat(report.peers()).extracting(AgentHeartbeat.TunnelPeer::nodeName)
+                    .containsExactlyInAnyOrder(tunnelEndpoint("edge-hangzhou"), tunnelEndpoint("edge-shanghai"));
+            assertThat(report.peers()).allSatisfy(peer -> {
+                assertThat(peer.latestHandshake()).isNotNull();
+                assertThat(peer.probeOk()).isTrue();
+                assertThat(peer.rxPackets()).isPositive();
+                assertThat(peer.txPackets()).isPositive();
+            });
+        });
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://" + lab.node(hub).address() + ":" + stack.agentPorts(hub).metrics() + "/q/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("corvus_tunnel_ready 1.0", "corvus_tunnel_mtu_bytes 1440.0", "corvus_tunnel_peer_packets{direction=\"in\"",
+                "corvus_tunnel_peer_handshake_age_seconds{peer=\"" + tunnelEndpoint("edge-hangzhou") + "\"}");
+    }
+
+    @Test
+    @Order(4)
     void aPodsSourceAddressSurvivesTheCnisMasqueradeBetweenPools() throws Exception {
         NamespaceLab.Node edge = memberOf("edge-hangzhou");
         NamespaceLab.Node cloud = memberOf("cloud");
@@ -112,7 +135,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void fullSizePacketsWithDontFragmentCrossAndLargerOnesAreRefusedAtTheSenderNotLost() throws Exception {
         NamespaceLab.Node edge = memberOf("edge-hangzhou");
         NamespaceLab.Node cloud = memberOf("cloud");
@@ -134,7 +157,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void trafficToAddressesOutsideThePodCidrsIsNotDrawnIntoTheTunnel() throws Exception {
         NamespaceLab.Node edge = memberOf("edge-hangzhou");
         NamespaceLab.Node cloud = memberOf("cloud");
@@ -145,7 +168,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aNodeWithoutTheClustersKeysCannotInjectPackets() throws Exception {
         NamespaceLab.Node rogue = lab.lab().add("rogue", "10.244.99.0/24");
         NamespaceLab.Node cloud = memberOf("cloud");
@@ -181,7 +204,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aKilledGatewaysPoolReachesTheOthersAgainThroughItsNewGatewayWithinTheHeartbeatWindow() throws Exception {
         String killed = tunnelEndpoint("edge-hangzhou");
         NamespaceLab.Node survivor = memberOf("edge-hangzhou");
@@ -200,7 +223,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aGatewayRestartedAfterSigkillHoldsExactlyTheObjectsOfAMember() throws Exception {
         NamespaceLab.Node restarted = lab.pool("edge-hangzhou").stream()
                 .filter(node -> !node.name().equals(tunnelEndpoint("edge-hangzhou"))).findFirst().orElseThrow();
@@ -219,7 +242,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void disablingTunnelModeLeavesNoCorvusObjectOnAnyNode() throws Exception {
         ConfigApi.Reply current = api.get(CLUSTER);
         ConfigApi.Reply off = api.patch(CLUSTER, "{\"tunnel\": {\"enabled\": false}}", current.etag());
@@ -231,7 +254,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void anAgentStoppedCleanlyTakesItsObjectsAway() throws Exception {
         ConfigApi.Reply current = api.get(CLUSTER);
         assertThat(api.patch(CLUSTER, "{\"tunnel\": {\"enabled\": true}}", current.etag()).status()).isEqualTo(200);

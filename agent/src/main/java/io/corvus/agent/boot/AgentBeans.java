@@ -54,14 +54,14 @@ public class AgentBeans {
 
     @Produces
     @Singleton
-    TunnelRuntime tunnel(AgentSettings settings, NodeIdentity node, Clock clock) {
+    TunnelRuntime tunnel(AgentSettings settings, NodeIdentity node, Clock clock, MeterRegistry registry) {
         AgentSettings.Tunnel tunnel = settings.tunnel();
         TunnelLayout layout = new TunnelLayout(tunnel.wireguardInterface(), tunnel.vxlanInterface(), tunnel.routeTable(),
                 tunnel.rulePriority(), tunnel.nftTable(), TunnelLayout.DEFAULT.listenPort(), TunnelLayout.DEFAULT.vxlanPort(),
                 TunnelLayout.DEFAULT.keepalive());
         return new TunnelRuntime(node, new TunnelNodeSettings(layout, driver(tunnel.driver()), tunnel.stateDirectory(),
-                tunnel.presharedKeyFile(), tunnel.underlayDevice(), tunnel.probeInterval(), tunnel.resyncInterval()), new Commands(), clock)
-                .start();
+                tunnel.presharedKeyFile(), tunnel.underlayDevice(), tunnel.probeInterval(), tunnel.resyncInterval()), new Commands(), clock,
+                registry).start();
     }
 
     void close(@Disposes TunnelRuntime runtime) {

@@ -82,6 +82,6 @@ public class Heartbeats {
         AgentHeartbeat.TunnelState state = status.ready() ? AgentHeartbeat.TunnelState.READY : AgentHeartbeat.TunnelState.NOT_READY;
         return new AgentHeartbeat.TunnelReport(state, status.problem(), status.mtu(), status.driver(), status.peers().stream()
                 .map(p -> new AgentHeartbeat.TunnelPeer(p.nodeName(), p.endpoint(), p.latestHandshake(), p.rxBytes(), p.txBytes(),
-                        p.probeOk(), p.probeRttMillis())).toList());
+                        p.rxPackets(), p.txPackets(), p.probeOk(), p.probeRttMillis())).toList());
     }
 }

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  * clamped to the route's MTU, both for forwarded packets and for the node's own;</li>
  * <li>{@code vxlan-sources}: VXLAN packets with Corvus's id are accepted only from the nodes this one
  * exchanges them with; VXLAN has no authentication of its own.</li>
+ * <li>{@code count-peers-*}: on a gateway, the packets and bytes to and from each WireGuard peer,
+ * in the named counters {@code peer<i>_tx} and {@code peer<i>_rx} (WireGuard itself counts bytes only).</li>
  * </ul>
  */
 public final class NftRuleset {
@@ -63,7 +65,38 @@ public final class NftRuleset {
                 + "\t\ttype filter hook input priority filter - 10; policy accept;\n"
                 // the VXLAN id is the 24 bits after the 4-byte flags word that follows the 8-byte UDP header
                 + "\t\tudp dport " + rules.vxlanPort() + " @th,96,24 " + rules.vni() + " ip saddr != @vxlan_sources counter drop\n"
-                + "\t}\n";
+                + "\t}\n"
+                + peerCounters(rules);
+    }
+
+    /** The name of the counter of peer {@code index} (in the plan's order), {@code tx} or {@code rx}. */
+    public static String counter(int index, String direction) {
+        return "peer" + index + "_" + direction;
+    }
+
+    private static String peerCounters(TunnelPlan.PacketRules rules) {
+        if (rules.wireguardDevice() == null || rules.peerPods().isEmpty()) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        StringBuilder sent = new StringBuilder();
+        StringBuilder received = new StringBuilder();
+        String device = "\"" + rules.wireguardDevice() + "\"";
+        for (int i = 0; i < rules.peerPods().size(); i++) {
+            text.append(set("peer" + i, "ipv4_addr", true, rules.peerPods().get(i)));
+            text.append("\tcounter ").append(counter(i, "tx")).append(" {\n\t}\n\tcounter ").append(counter(i, "rx")).append(" {\n\t}\n");
+            sent.append("\t\toifname ").append(device).append(" ip daddr @peer").append(i).append(" counter name \"").append(counter(i, "tx"))
+                    .append("\"\n");
+            received.append("\t\tiifname ").append(device).append(" ip saddr @peer").append(i).append(" counter name \"")
+                    .append(counter(i, "rx")).append("\"\n");
+        }
+        return text.append(chain("count-peers-forward", "forward", sent + received.toString()))
+                .append(chain("count-peers-out", "output", sent.toString()))
+                .append(chain("count-peers-in", "input", received.toString())).toString();
+    }
+
+    private static String chain(String name, String hook, String rules) {
+        return "\tchain " + name + " {\n\t\ttype filter hook " + hook + " priority filter; policy accept;\n" + rules + "\t}\n";
     }
 
     private static String set(String name, String type, boolean intervals, SortedSet<String> elements) {

@@ -95,10 +95,14 @@ public record TunnelPlan(Optional<WireGuard> wireguard, Optional<Vxlan> vxlan, S
      * @param remotePods     the pod CIDRs of other pools, reached through the tunnel
      * @param vxlanSources   the underlay addresses VXLAN packets with Corvus's id may come from
      * @param tunnelDevices  the links whose SYNs are clamped
+     * @param wireguardDevice the WireGuard link of a gateway, or null
+     * @param peerPods       on a gateway, what each WireGuard peer reaches, in the peers' order: its
+     *                       packets and bytes are counted each way
      */
     public record PacketRules(SortedSet<String> clusterPods, SortedSet<String> remotePods, SortedSet<String> vxlanSources, int vni,
-            int vxlanPort, SortedSet<String> tunnelDevices) {
+            int vxlanPort, SortedSet<String> tunnelDevices, String wireguardDevice, List<SortedSet<String>> peerPods) {
         public PacketRules {
+            peerPods = peerPods.stream().map(p -> java.util.Collections.unmodifiableSortedSet(new TreeSet<>(p))).toList();
             clusterPods = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(clusterPods));
             remotePods = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(remotePods));
             vxlanSources = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(vxlanSources));

@@ -96,8 +96,10 @@ public final class TunnelPlanner {
         neighbors.forEach(neighbor -> sources.add(neighbor.underlayAddress()));
         SortedSet<String> devices = new TreeSet<>(List.of(layout.vxlanInterface()));
         wireguard.ifPresent(w -> devices.add(w.device()));
+        List<SortedSet<String>> peerPods = wireguard.map(w -> w.peers().stream().map(TunnelPlan.Peer::allowedIps).toList())
+                .orElse(List.of());
         Optional<TunnelPlan.PacketRules> packets = Optional.of(new TunnelPlan.PacketRules(clusterPods, remotePods, sources, vni,
-                layout.vxlanPort(), devices));
+                layout.vxlanPort(), devices, wireguard.map(TunnelPlan.WireGuard::device).orElse(null), peerPods));
         return new TunnelPlan(wireguard, Optional.of(vxlan), routes, packets);
     }
 

@@ -26,10 +26,17 @@ public record TunnelStatus(Role role, String problem, Integer mtu, String driver
      * One WireGuard peer of a gateway.
      *
      * @param latestHandshake the last handshake completed with it, or null
+     * @param rxBytes         what WireGuard received from it (its own count, with its overhead)
+     * @param rxPackets       pod packets that came from it, counted by nftables
      * @param probeOk         whether it answered the last probe, null before the first
      */
-    public record Peer(String nodeName, String endpoint, Instant latestHandshake, long rxBytes, long txBytes, Boolean probeOk,
-            Double probeRttMillis) {
+    public record Peer(String nodeName, String endpoint, Instant latestHandshake, long rxBytes, long txBytes, long rxPackets,
+            long txPackets, Boolean probeOk, Double probeRttMillis) {
+
+        /** The same peer with the outcome of a probe. */
+        public Peer probed(Boolean ok, Double rttMillis) {
+            return new Peer(nodeName, endpoint, latestHandshake, rxBytes, txBytes, rxPackets, txPackets, ok, rttMillis);
+        }
     }
 
     /** Ready: no problem, and on a gateway every peer answered its last probe. */

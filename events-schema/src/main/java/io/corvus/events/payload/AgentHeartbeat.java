@@ -88,15 +88,19 @@ public record AgentHeartbeat(
      *
      * @param endpoint        where its packets come from (address:port), when known
      * @param latestHandshake its last completed handshake, or null when there was none
+     * @param rxBytes         what WireGuard received from it, its own overhead included ({@code txBytes} the other way)
+     * @param rxPackets       the pod packets that came from it ({@code txPackets}: went to it), counted by nftables
      * @param probeOk         whether it answered the last probe through the tunnel, null before the first
      * @param probeRttMillis  how long that answer took
      */
-    public record TunnelPeer(String nodeName, String endpoint, Instant latestHandshake, long rxBytes, long txBytes,
-            Boolean probeOk, Double probeRttMillis) {
+    public record TunnelPeer(String nodeName, String endpoint, Instant latestHandshake, long rxBytes, long txBytes, long rxPackets,
+            long txPackets, Boolean probeOk, Double probeRttMillis) {
         public TunnelPeer {
             Checks.text(nodeName, "tunnel.peers[].nodeName");
             Checks.atLeast(rxBytes, 0, "tunnel.peers[].rxBytes");
             Checks.atLeast(txBytes, 0, "tunnel.peers[].txBytes");
+            Checks.atLeast(rxPackets, 0, "tunnel.peers[].rxPackets");
+            Checks.atLeast(txPackets, 0, "tunnel.peers[].txPackets");
         }
     }
 

@@ -3,8 +3,10 @@ package io.corvus.agent.tunnel.linux;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -268,6 +270,28 @@ final class LinuxTunnel {
     /** What the WireGuard link holds now, for the status; empty when there is no link. */
     Optional<WireGuardTool.LinkState> wireguardState() {
         return ip.link(layout.wireguardInterface()).isEmpty() ? Optional.empty() : Optional.of(wg.show(layout.wireguardInterface()));
+    }
+
+    /** Packets and bytes each way per WireGuard peer, by counter name ({@link NftRuleset#counter}); empty without the table. */
+    Map<String, long[]> peerCounters() {
+        Map<String, long[]> counters = new HashMap<>();
+        String listed;
+        try {
+            listed = commands.run("nft", "-j", "list", "counters", "table", "inet", layout.nftTable());
+        } catch (Commands.Failed e) {
+            return counters;
+        }
+        try {
+            for (var entry : io.corvus.events.Json.mapper().readTree(listed).path("nftables")) {
+                var counter = entry.path("counter");
+                if (!counter.isMissingNode()) {
+                    counters.put(counter.path("name").asText(), new long[] {counter.path("packets").asLong(), counter.path("bytes").asLong()});
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("nft answered something that is not JSON: " + listed.strip(), e);
+        }
+        return counters;
     }
 
     /** The device holding the address, and its MTU, as the node's underlay. */

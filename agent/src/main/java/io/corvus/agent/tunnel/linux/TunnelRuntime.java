@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.agent.topology.NodeIdentity;
 import io.corvus.agent.topology.ViewListener;
+import io.corvus.agent.tunnel.NftRuleset;
 import io.corvus.agent.tunnel.TunnelNodeSettings;
 import io.corvus.agent.tunnel.TunnelPlan;
 import io.corvus.agent.tunnel.TunnelPlanner;
@@ -25,6 +26,7 @@ import io.corvus.agent.tunnel.TunnelState;
 import io.corvus.agent.tunnel.TunnelStatus;
 import io.corvus.agent.tunnel.Underlay;
 import io.corvus.events.payload.GatewayTopology;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,9 +51,14 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
     private final Commands commands;
     private final Clock clock;
     private final LinuxTunnel linux;
+    private final TunnelMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<String, TunnelStatus.Peer> probes = new ConcurrentHashMap<>();
+    /** The outcome of a peer's last probe: answered or not, and how fast. */
+    private record Probe(boolean ok, Double rttMillis) {
+    }
+
+    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
     private volatile ClusterView view;
     private volatile boolean viewChanged = true;
     private volatile boolean running;
@@ -61,7 +68,8 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
     private String keyProblem;
     private WireGuardDriver driver;
 
-    public TunnelRuntime(NodeIdentity node, TunnelNodeSettings settings, Commands commands, Clock clock) {
+    public TunnelRuntime(NodeIdentity node, TunnelNodeSettings settings, Commands commands, Clock clock, MeterRegistry registry) {
+        this.metrics = new TunnelMetrics(registry, clock);
         this.node = node;
         this.settings = settings;
         this.commands = commands;
@@ -163,7 +171,20 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
             LOG.warnf("tunnel of %s: %s", node.nodeName(), problem);
         }
         probes.keySet().retainAll(plan.wireguard().map(w -> w.peers().stream().map(TunnelPlan.Peer::nodeName).toList()).orElse(List.of()));
-        status = statusOf(plan, problem);
+        publish(statusOf(plan, problem));
+    }
+
+    /** The status with the newest probes; under the runtime's lock, so a reconcile's status is never overwritten by an older one. */
+    private synchronized void publishProbes() {
+        TunnelStatus before = status;
+        publish(new TunnelStatus(before.role(), before.problem(), before.mtu(), before.driver(), before.publicKey(), before.peers().stream()
+                .map(p -> probes.containsKey(p.nodeName()) ? p.probed(probes.get(p.nodeName()).ok(), probes.get(p.nodeName()).rttMillis()) : p)
+                .toList()));
+    }
+
+    private void publish(TunnelStatus next) {
+        status = next;
+        metrics.update(next);
     }
 
     /** The device of the node's private address (as the topology lists it), or the one the settings name. */
@@ -204,14 +225,19 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
             } catch (RuntimeException e) {
                 problem = problem != null ? problem : "cannot read the WireGuard link: " + e.getMessage();
             }
-            for (TunnelPlan.Peer peer : plan.wireguard().get().peers()) {
+            Map<String, long[]> counters = linux.peerCounters();
+            List<TunnelPlan.Peer> planned = plan.wireguard().get().peers();
+            for (int i = 0; i < planned.size(); i++) {
+                TunnelPlan.Peer peer = planned.get(i);
                 Optional<WireGuardTool.PeerState> seen = state.flatMap(s -> s.peers().stream()
                         .filter(p -> p.publicKey().equals(peer.publicKey())).findFirst());
-                TunnelStatus.Peer probe = probes.get(peer.nodeName());
+                Probe probe = probes.get(peer.nodeName());
                 peers.add(new TunnelStatus.Peer(peer.nodeName(), seen.map(WireGuardTool.PeerState::endpoint).orElse(peer.endpoint()),
                         seen.map(WireGuardTool.PeerState::latestHandshake).orElse(null),
                         seen.map(WireGuardTool.PeerState::rxBytes).orElse(0L), seen.map(WireGuardTool.PeerState::txBytes).orElse(0L),
-                        probe == null ? null : probe.probeOk(), probe == null ? null : probe.probeRttMillis()));
+                        counters.getOrDefault(NftRuleset.counter(i, "rx"), new long[2])[0],
+                        counters.getOrDefault(NftRuleset.counter(i, "tx"), new long[2])[0],
+                        probe == null ? null : probe.ok(), probe == null ? null : probe.rttMillis()));
             }
         }
         return new TunnelStatus(role, problem, mtu, driver == null ? null : driver.name(), keys == null ? null : keys.publicKey(),
@@ -226,10 +252,7 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
                 for (TunnelPlan.Peer peer : plan.wireguard().get().peers()) {
                     probes.put(peer.nodeName(), probe(peer, source));
                 }
-                TunnelStatus before = status;
-                status = new TunnelStatus(before.role(), before.problem(), before.mtu(), before.driver(), before.publicKey(),
-                        before.peers().stream().map(p -> probes.containsKey(p.nodeName()) ? withProbe(p, probes.get(p.nodeName())) : p)
-                                .toList());
+                publishProbes();
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(settings.probeInterval().toMillis());
@@ -240,21 +263,16 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
         }
     }
 
-    private static TunnelStatus.Peer withProbe(TunnelStatus.Peer peer, TunnelStatus.Peer probe) {
-        return new TunnelStatus.Peer(peer.nodeName(), peer.endpoint(), peer.latestHandshake(), peer.rxBytes(), peer.txBytes(),
-                probe.probeOk(), probe.probeRttMillis());
-    }
-
     /** One ping through the tunnel, from this gateway's tunnel address to the peer's; its kernel answers. */
-    private TunnelStatus.Peer probe(TunnelPlan.Peer peer, String source) {
+    private Probe probe(TunnelPlan.Peer peer, String source) {
         Instant started = clock.instant();
         try {
             String out = commands.run("ping", "-n", "-q", "-c", "1", "-W", "1", "-I", source, peer.probe());
             Matcher rtt = RTT.matcher(out);
             double millis = rtt.find() ? Double.parseDouble(rtt.group(1)) : Duration.between(started, clock.instant()).toNanos() / 1e6;
-            return new TunnelStatus.Peer(peer.nodeName(), null, null, 0, 0, true, millis);
+            return new Probe(true, millis);
         } catch (Commands.Failed unanswered) {
-            return new TunnelStatus.Peer(peer.nodeName(), null, null, 0, 0, false, null);
+            return new Probe(false, null);
         }
     }
 
