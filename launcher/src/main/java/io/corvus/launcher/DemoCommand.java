@@ -23,15 +23,16 @@ import picocli.CommandLine.ParentCommand;
  * {@code ./corvus demo}: starts a fresh stack on free ports (one agent per node of the local
  * inventory), writes a sample configuration through config-service's API (and a bad one, to show
  * the refusal), prints each event that follows, waits for the gateway election and the edge
- * gateway's tunnel, sends a request from the cloud side to a kubelet-like server behind the edge
- * pool through that tunnel (and two that are refused), then stops the elected edge gateway's
+ * gateway's link, sends a request from the cloud side to a kubelet-like server behind the edge
+ * pool through that link (and two that are refused), then stops the elected edge gateway's
  * agent, waits for the failover and sends the request again. Exits 1 when an expected event does
  * not arrive in time or a request is not answered as it should be.
  */
-@Command(name = "demo", description = "Starts a fresh stack, configures a cluster, shows the election, a request through the proxy tunnel, a failover, then stops.")
+@Command(name = "demo", description = "Starts a fresh stack, configures a cluster, shows the election, a request through the proxy link, a failover; then tunnel mode in network namespaces (as root); then stops.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String STACK = "demo";
+    static final String TUNNEL_STACK = "demo-tunnel";
     static final String EDGE_POOL = "edge-hangzhou";
     /** The seed's example: proxy on, tunnel off, a two-entry whitelist (config-service adds the CLB range). */
     static final String SAMPLE = """
@@ -75,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
                 String elected = electedEdgeGateway(watcher.seen(), clusterId).orElseThrow();
                 String cloudGateway = electedGateway(watcher.seen(), clusterId, "cloud").orElseThrow();
                 if (!whitelistTheLocalNodes(api, clusterId, runFolder.resolve("logs/agent-" + cloudGateway + ".log"), out)
-                        || !arrived(List.of(tunnelUp(clusterId, cloudGateway, elected)), watcher, runFolder)
+                        || !arrived(List.of(linkUp(clusterId, cloudGateway, elected)), watcher, runFolder)
                         || !throughTheTunnel(stack.agentPorts(cloudGateway).http(), edgeNodes(watcher.seen(), clusterId), elected,
                                 kubelet.port(), true, out)) {
                     return 1;
@@ -90,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
                 String successor = electedEdgeGateway(watcher.seen(), clusterId).orElseThrow();
                 out.println("== failover: " + successor + " took over " + Duration.between(stopped, Instant.now()).toMillis()
                         + " ms after " + elected + " stopped");
-                if (!arrived(List.of(tunnelUp(clusterId, cloudGateway, successor)), watcher, runFolder)
+                if (!arrived(List.of(linkUp(clusterId, cloudGateway, successor)), watcher, runFolder)
                         || !throughTheTunnel(stack.agentPorts(cloudGateway).http(), List.of(successor), successor, kubelet.port(),
                                 false, out)) {
                     return 1;
@@ -101,22 +102,28 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println("== every expected event arrived; stopping the stack");
         }
+        Optional<String> noTunnel = TunnelDemo.unavailable();
+        if (noTunnel.isPresent()) {
+            out.println("== tunnel mode skipped: " + noTunnel.get());
+        } else if (!new TunnelDemo(corvus.layout(), out, timeout).run(corvus.layout().freshRunFolder(TUNNEL_STACK))) {
+            return 1;
+        }
         out.println("== demo finished");
         return 0;
     }
 
     /**
      * The sample whitelist does not hold the local run's address, so the cloud gateway refuses the
-     * edge gateway's tunnel: shown from its log, then the whitelist is extended through the API and
+     * edge gateway's link: shown from its log, then the whitelist is extended through the API and
      * the agents apply it without a restart.
      */
     private boolean whitelistTheLocalNodes(ConfigApi api, String clusterId, Path cloudAgentLog, PrintStream out)
             throws IOException, InterruptedException {
         out.println("== the whitelist does not hold 127.0.0.1, where the local edge gateway dials from: the cloud gateway's agent"
-                + " refuses its tunnel before TLS");
+                + " refuses its link before TLS");
         Optional<String> refusal = awaitLine(cloudAgentLog, "not in the whitelist");
         if (refusal.isEmpty()) {
-            System.err.println("DEMO FAILED: the cloud gateway did not refuse the tunnel within " + timeout.toSeconds() + " s; see "
+            System.err.println("DEMO FAILED: the cloud gateway did not refuse the link within " + timeout.toSeconds() + " s; see "
                     + cloudAgentLog);
             return false;
         }
@@ -153,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
             PrintStream out) throws IOException {
         String target = edgeNodes.stream().filter(node -> !node.equals(gateway)).findFirst().orElse(gateway);
         out.println("== GET /pods with Host: " + target + ":" + kubeletPort + " at the cloud gateway's HTTP door (127.0.0.1:" + door
-                + "), through the tunnel of edge gateway " + gateway);
+                + "), through the link of edge gateway " + gateway);
         ProxyProbe reached = ProxyProbe.get(door, target + ":" + kubeletPort, "/pods");
         out.println("   -> " + reached.firstLine() + "  " + reached.body());
         if (reached.status() != 200) {
@@ -244,11 +251,11 @@ final class DemoCommand implements Callable<Integer> {
         return seen.stream().filter(e -> isTopology(e, clusterId, pool)).map(e -> (GatewayTopology) e).reduce((first, second) -> second);
     }
 
-    /** The cloud gateway's heartbeat names the edge gateway as a tunnel peer: its tunnel is up. */
-    static Expectation tunnelUp(String clusterId, String cloudGateway, String edgeGateway) {
-        return new Expectation("the proxy tunnel from " + edgeGateway + " to cloud gateway " + cloudGateway,
+    /** The cloud gateway's heartbeat names the edge gateway as a link peer: its link is up. */
+    static Expectation linkUp(String clusterId, String cloudGateway, String edgeGateway) {
+        return new Expectation("the proxy link from " + edgeGateway + " to cloud gateway " + cloudGateway,
                 event -> event instanceof AgentHeartbeat h && h.clusterId().equals(clusterId) && h.nodeName().equals(cloudGateway)
-                        && h.tunnelPeers().contains(edgeGateway));
+                        && h.linkedPeers().contains(edgeGateway));
     }
 
     private static boolean isTopology(CorvusEvent event, String clusterId, String pool) {

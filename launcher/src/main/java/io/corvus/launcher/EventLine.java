@@ -46,6 +46,8 @@ public final class EventLine {
             case ConfigChanged c -> "revision " + c.revision() + " by " + c.actor()
                     + ": proxy " + onOff(c.config().proxy().enabled())
                     + ", tunnel " + onOff(c.config().tunnel().enabled())
+                    + (c.config().tunnel().enabled() ? " (VXLAN id " + c.config().tunnel().vni() + (c.config().tunnel().flatNetwork()
+                            ? ", flat network)" : ")") : "")
                     + ", ACL " + (c.config().accessControlList().isEmpty() ? "allows all" : String.join(",", c.config().accessControlList()))
                     + ", cloud " + c.config().cloud().provider();
             case NodeObserved n -> "pool " + n.nodePool() + ", " + (n.edge() ? "edge" : "cloud") + ", "
@@ -53,7 +55,8 @@ public final class EventLine {
                     + ", ips " + n.internalIps();
             case AgentHeartbeat h -> "alive; roles " + (h.roles().isEmpty() ? "none" : h.roles().stream().map(Enum::name).sorted()
                     .collect(Collectors.joining(","))) + ", topology generation " + h.topologyGeneration()
-                    + ", " + h.openStreams() + " streams" + (h.tunnelPeers().isEmpty() ? "" : ", tunnel peers " + h.tunnelPeers());
+                    + ", " + h.openStreams() + " streams" + (h.linkedPeers().isEmpty() ? "" : ", link peers " + h.linkedPeers())
+                    + (h.tunnel() == null ? "" : ", tunnel " + tunnel(h.tunnel()));
             case GatewayTopology t -> "generation " + t.generation() + ", " + (t.edge() ? "edge" : "cloud")
                     + " pool " + t.nodePool() + ", endpoints " + endpoints(t.endpoints()) + ", " + t.members().size() + " members"
                     + (t.cloudExposure() == null ? "" : ", cloud entry " + t.cloudExposure().address() + ":" + t.cloudExposure().port());
@@ -66,6 +69,15 @@ public final class EventLine {
             case DeadLetter d -> "set aside " + d.originalTopic() + "-" + d.originalPartition() + "@" + d.originalOffset()
                     + " by " + d.failedService() + ": " + d.reason();
         };
+    }
+
+    /** {@code ready, MTU 1440, peers cloud-1 (handshake 2 s ago, answers)} */
+    private static String tunnel(AgentHeartbeat.TunnelReport tunnel) {
+        String peers = tunnel.peers().stream().map(p -> p.nodeName() + " (" + (p.latestHandshake() == null ? "no handshake"
+                : "handshake " + Math.max(0, java.time.Duration.between(p.latestHandshake(), Instant.now()).toSeconds()) + " s ago")
+                + (p.probeOk() == null ? "" : p.probeOk() ? ", answers" : ", does not answer") + ")").collect(Collectors.joining(", "));
+        return tunnel.state().wireName() + (tunnel.mtu() == null ? "" : ", MTU " + tunnel.mtu())
+                + (tunnel.problem() == null ? "" : ", " + tunnel.problem()) + (peers.isEmpty() ? "" : ", peers " + peers);
     }
 
     private static String endpoints(List<GatewayTopology.Endpoint> endpoints) {

@@ -32,7 +32,7 @@ final class EventWatcher implements AutoCloseable {
     private final EventCodec codec = EventCodec.create();
     private final PrintStream out;
     private final List<CorvusEvent> seen = new CopyOnWriteArrayList<>();
-    /** What each agent did in its last printed heartbeat: its roles and tunnel peers. */
+    /** What each agent did in its last printed heartbeat: its roles, link peers and tunnel state. */
     private final Map<String, String> nodesHeard = new HashMap<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread thread;
@@ -79,7 +79,9 @@ final class EventWatcher implements AutoCloseable {
             CorvusEvent event = codec.fromRecord(record.topic(), record.headers(), record.value());
             seen.add(event);
             if (event instanceof AgentHeartbeat heartbeat) {
-                String doing = heartbeat.roles() + " " + heartbeat.tunnelPeers();
+                String doing = heartbeat.roles() + " " + heartbeat.linkedPeers()
+                        + (heartbeat.tunnel() == null ? "" : " " + heartbeat.tunnel().state() + " " + heartbeat.tunnel().peers().stream()
+                                .map(p -> p.nodeName() + (Boolean.TRUE.equals(p.probeOk()) ? "+" : "-")).toList());
                 if (doing.equals(nodesHeard.put(heartbeat.recordKey(), doing))) {
                     return; // a heartbeat is printed when what the agent does changes, not every second
                 }
