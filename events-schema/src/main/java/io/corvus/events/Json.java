@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.MapperBuilder;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -12,7 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The JSON and YAML mappings of Corvus, built in one place: ISO-8601 times, no scalar coercion, a
- * key given twice refused. Both are thread-safe and shared.
+ * key given twice refused (but in {@link #lenient()}). All are thread-safe and shared.
  */
 public final class Json {
 
@@ -20,6 +21,7 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private static final ObjectMapper YAML = configure(YAMLMapper.builder()).build();
+    private static final ObjectReader LENIENT = JsonMapper.builder().build().reader();
 
     private Json() {
     }
@@ -27,6 +29,11 @@ public final class Json {
     /** For events and API bodies: fields it does not know are ignored, so a newer writer never breaks a reader. */
     public static ObjectMapper mapper() {
         return JSON;
+    }
+
+    /** For what other tools print (iproute2, nft, iperf3): some repeat a key, where the last one wins. */
+    public static ObjectReader lenient() {
+        return LENIENT;
     }
 
     /** For files people write (an inventory, a ConfigMap's document): a field it does not know is an error. */

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 /**
  * Corvus's nftables table (family inet) as the text {@code nft -f} takes, and a digest of it that
  * the table carries as its comment, so that an agent tells at a glance whether the table it finds
- * is the one it wants. Three chains:
+ * is the one it wants. Its chains:
  * <ul>
  * <li>{@code keep-pod-source}: pod-to-pod packets between pools keep their source address. An
  * identity SNAT in an earlier NAT chain binds the connection, so the CNI's masquerade in a later

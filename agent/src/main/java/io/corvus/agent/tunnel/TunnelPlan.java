@@ -1,5 +1,6 @@
 package io.corvus.agent.tunnel;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +20,7 @@ public record TunnelPlan(Optional<WireGuard> wireguard, Optional<Vxlan> vxlan, S
     public static final TunnelPlan NOTHING = new TunnelPlan(Optional.empty(), Optional.empty(), new TreeSet<>(), Optional.empty());
 
     public TunnelPlan {
-        routes = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(routes));
+        routes = Collections.unmodifiableSortedSet(new TreeSet<>(routes));
     }
 
     public boolean isEmpty() {
@@ -48,7 +49,7 @@ public record TunnelPlan(Optional<WireGuard> wireguard, Optional<Vxlan> vxlan, S
      */
     public record Peer(String nodeName, String publicKey, String endpoint, SortedSet<String> allowedIps, String probe) {
         public Peer {
-            allowedIps = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(allowedIps));
+            allowedIps = Collections.unmodifiableSortedSet(new TreeSet<>(allowedIps));
         }
     }
 
@@ -62,7 +63,7 @@ public record TunnelPlan(Optional<WireGuard> wireguard, Optional<Vxlan> vxlan, S
     public record Vxlan(String device, int vni, int port, String localAddress, String underlayDevice, int mtu, String address,
             String mac, SortedSet<Neighbor> neighbors) {
         public Vxlan {
-            neighbors = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(neighbors));
+            neighbors = Collections.unmodifiableSortedSet(new TreeSet<>(neighbors));
         }
     }
 
@@ -102,11 +103,11 @@ public record TunnelPlan(Optional<WireGuard> wireguard, Optional<Vxlan> vxlan, S
     public record PacketRules(SortedSet<String> clusterPods, SortedSet<String> remotePods, SortedSet<String> vxlanSources, int vni,
             int vxlanPort, SortedSet<String> tunnelDevices, String wireguardDevice, List<SortedSet<String>> peerPods) {
         public PacketRules {
-            peerPods = peerPods.stream().map(p -> java.util.Collections.unmodifiableSortedSet(new TreeSet<>(p))).toList();
-            clusterPods = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(clusterPods));
-            remotePods = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(remotePods));
-            vxlanSources = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(vxlanSources));
-            tunnelDevices = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(tunnelDevices));
+            peerPods = peerPods.stream().map(p -> Collections.unmodifiableSortedSet(new TreeSet<>(p))).toList();
+            clusterPods = Collections.unmodifiableSortedSet(new TreeSet<>(clusterPods));
+            remotePods = Collections.unmodifiableSortedSet(new TreeSet<>(remotePods));
+            vxlanSources = Collections.unmodifiableSortedSet(new TreeSet<>(vxlanSources));
+            tunnelDevices = Collections.unmodifiableSortedSet(new TreeSet<>(tunnelDevices));
         }
     }
 

@@ -1,9 +1,12 @@
 package io.corvus.agent.tunnel.linux;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,37 +50,30 @@ public class Commands {
     private String run(List<String> command, String input) {
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectInput(input == null ? ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))
+            process = new ProcessBuilder(command).redirectInput(input == null ? ProcessBuilder.Redirect.from(new File("/dev/null"))
                     : ProcessBuilder.Redirect.PIPE).start();
         } catch (IOException e) {
             throw new Failed(command, -1, "cannot start " + command.getFirst() + ": " + e.getMessage()
                     + " (tunnel mode needs iproute2, wireguard-tools and nftables on the node)");
         }
         try {
+            // both streams read on threads of their own: neither pipe can fill while the other is read, and a tool that hangs
+            // cannot hold the caller past the timeout
+            CompletableFuture<byte[]> out = drain(process.getInputStream());
+            CompletableFuture<byte[]> errors = drain(process.getErrorStream());
             if (input != null) {
                 try (var stdin = process.getOutputStream()) {
                     stdin.write(input.getBytes(StandardCharsets.UTF_8));
                 }
             }
-            // stderr on a thread of its own, so that neither stream can fill its pipe while the other is read
-            java.util.concurrent.CompletableFuture<byte[]> errors = new java.util.concurrent.CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    errors.complete(process.getErrorStream().readAllBytes());
-                } catch (IOException e) {
-                    errors.complete(new byte[0]);
-                }
-            });
-            byte[] out = process.getInputStream().readAllBytes();
-            byte[] err = errors.join();
             if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new Failed(command, -1, "no answer within " + TIMEOUT.toSeconds() + " s");
             }
             if (process.exitValue() != 0) {
-                throw new Failed(command, process.exitValue(), new String(err, StandardCharsets.UTF_8));
+                throw new Failed(command, process.exitValue(), new String(errors.join(), StandardCharsets.UTF_8));
             }
-            return new String(out, StandardCharsets.UTF_8);
+            return new String(out.join(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             process.destroyForcibly();
             throw new Failed(command, -1, e.getMessage());
@@ -86,5 +82,17 @@ public class Commands {
             Thread.currentThread().interrupt();
             throw new Failed(command, -1, "interrupted");
         }
+    }
+
+    private static CompletableFuture<byte[]> drain(InputStream stream) {
+        CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (stream) {
+                bytes.complete(stream.readAllBytes());
+            } catch (IOException e) {
+                bytes.complete(new byte[0]);
+            }
+        });
+        return bytes;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import io.corvus.agent.tunnel.NftRuleset;
 import io.corvus.agent.tunnel.TunnelLayout;
 import io.corvus.agent.tunnel.TunnelPlan;
+import io.corvus.events.Json;
 
 /**
  * Makes the node hold exactly a tunnel plan: each object Corvus owns (its two links, their
@@ -43,78 +44,131 @@ final class LinuxTunnel {
         this.layout = layout;
     }
 
+    /** The node's networking as it is now; what {@link #apply} compares a plan with. */
+    IpRoute2.Observed observe() {
+        return ip.observe();
+    }
+
+    /** Applies the plan to the node as it is now; see {@link #apply(TunnelPlan, IpRoute2.Observed, WireGuardDriver, Keys)}. */
+    List<String> apply(TunnelPlan plan, WireGuardDriver driver, Keys keys) throws IOException {
+        return apply(plan, observe(), driver, keys);
+    }
+
     /**
-     * Applies the plan and says what it changed (empty when the node already held it).
+     * Applies the plan and says what it changed (empty when the node already held it). The changes
+     * to links, addresses, neighbours, routes and the rule go to {@code ip} in one batch, in the
+     * order they must happen, and the forwarding entries to {@code bridge} in another: a handful of
+     * processes, however many objects change.
      *
+     * @param seen   the node as {@link #observe} found it just before
      * @param driver how a WireGuard link comes into being; needed only when the plan has one
      * @param keys   the node's keys; needed only when the plan has a WireGuard link
      */
-    List<String> apply(TunnelPlan plan, WireGuardDriver driver, Keys keys) throws IOException {
-        List<String> changes = new ArrayList<>();
+    List<String> apply(TunnelPlan plan, IpRoute2.Observed seen, WireGuardDriver driver, Keys keys) throws IOException {
+        Batch batch = new Batch();
         if (!plan.wantsRule()) {
-            rule(false, changes);
+            rule(false, seen, batch);
         }
-        vxlan(plan.vxlan(), changes);
-        wireguard(plan.wireguard(), driver, keys, changes);
-        routes(plan, changes);
+        vxlan(plan.vxlan(), seen, batch);
+        boolean syncPeers = wireguard(plan.wireguard(), seen, driver, keys, batch);
+        routes(plan, seen, batch);
         if (plan.wantsRule()) {
-            rule(true, changes);
+            rule(true, seen, batch);
         }
-        packets(plan.packets(), changes);
-        return changes;
+        batch.run(commands);
+        if (syncPeers) {
+            TunnelPlan.WireGuard wanted = plan.wireguard().orElseThrow();
+            wg.sync(wanted.device(), wanted, keys.privateKey(), keys.presharedKey(), (int) layout.keepalive().toSeconds());
+            batch.changes.add("WireGuard peers " + wanted.peers().stream().map(TunnelPlan.Peer::nodeName).toList());
+        }
+        packets(plan.packets(), batch.changes);
+        return batch.changes;
     }
 
-    private void vxlan(Optional<TunnelPlan.Vxlan> wanted, List<String> changes) {
+    /** The changes of one apply: {@code ip} and {@code bridge} commands in order, and what they mean. */
+    private static final class Batch {
+        final List<String> ip = new ArrayList<>();
+        final List<String> bridge = new ArrayList<>();
+        final List<String> changes = new ArrayList<>();
+        /** Links removed in this apply: the kernel took their addresses, entries and routes with them. */
+        final Set<String> removedLinks = new HashSet<>();
+
+        void removeLink(String name) {
+            ip("removed link " + name, "link", "del", "dev", name);
+            removedLinks.add(name);
+        }
+
+        void ip(String change, String... command) {
+            ip.add(String.join(" ", command));
+            changes.add(change);
+        }
+
+        void bridge(String change, String... command) {
+            bridge.add(String.join(" ", command));
+            changes.add(change);
+        }
+
+        void run(Commands commands) {
+            if (!ip.isEmpty()) {
+                commands.runWithInput(String.join("\n", ip) + "\n", "ip", "-batch", "-");
+            }
+            if (!bridge.isEmpty()) {
+                commands.runWithInput(String.join("\n", bridge) + "\n", "bridge", "-batch", "-");
+            }
+        }
+    }
+
+    private void vxlan(Optional<TunnelPlan.Vxlan> wanted, IpRoute2.Observed seen, Batch batch) {
         String name = layout.vxlanInterface();
-        Optional<IpRoute2.Link> link = ip.link(name);
+        Optional<IpRoute2.Link> link = seen.link(name);
         if (wanted.isEmpty()) {
-            link.ifPresent(l -> delete(name, changes));
+            link.ifPresent(l -> batch.removeLink(name));
             return;
         }
         TunnelPlan.Vxlan vxlan = wanted.get();
-        if (link.isPresent() && !sameVxlan(link.get(), vxlan)) {
-            delete(name, changes); // an id, port, local address or underlay device cannot change in place
-            link = Optional.empty();
+        boolean fresh = link.isEmpty() || !sameVxlan(link.get(), vxlan);
+        if (link.isPresent() && fresh) {
+            batch.removeLink(name); // an id, port, local address or underlay device cannot change in place
         }
-        if (link.isEmpty()) {
-            ip.run("ip", "link", "add", "dev", name, "type", "vxlan", "id", String.valueOf(vxlan.vni()), "dstport",
-                    String.valueOf(vxlan.port()), "local", vxlan.localAddress(), "dev", vxlan.underlayDevice(), "nolearning");
-            changes.add("created VXLAN link " + name + " (id " + vxlan.vni() + ")");
-            link = ip.link(name);
+        if (fresh) {
+            batch.ip("created VXLAN link " + name + " (id " + vxlan.vni() + ")", "link", "add", "dev", name, "type", "vxlan", "id",
+                    String.valueOf(vxlan.vni()), "dstport", String.valueOf(vxlan.port()), "local", vxlan.localAddress(), "dev",
+                    vxlan.underlayDevice(), "nolearning");
         }
-        IpRoute2.Link found = link.orElseThrow();
-        if (!vxlan.mac().equalsIgnoreCase(found.mac())) {
-            ip.run("ip", "link", "set", "dev", name, "address", vxlan.mac());
-            changes.add("set the MAC of " + name);
+        if (fresh || !vxlan.mac().equalsIgnoreCase(link.get().mac())) {
+            batch.ip("set the MAC of " + name, "link", "set", "dev", name, "address", vxlan.mac());
         }
-        mtuAndUp(name, found, vxlan.mtu(), changes);
-        addresses(name, Set.of(vxlan.address()), changes);
-        Set<IpRoute2.Entry> wantedForwarding = new HashSet<>();
-        Set<IpRoute2.Entry> wantedNeighbors = new HashSet<>();
+        mtuAndUp(name, fresh ? Optional.empty() : link, vxlan.mtu(), batch);
+        Set<String> missingAddresses = new HashSet<>(Set.of(vxlan.address()));
+        Set<IpRoute2.Entry> missingForwarding = new HashSet<>();
+        Set<IpRoute2.Entry> missingNeighbors = new HashSet<>();
         vxlan.neighbors().forEach(n -> {
-            wantedForwarding.add(new IpRoute2.Entry(n.mac(), n.underlayAddress()));
-            wantedNeighbors.add(new IpRoute2.Entry(n.address(), n.mac()));
+            missingForwarding.add(new IpRoute2.Entry(n.mac(), n.underlayAddress()));
+            missingNeighbors.add(new IpRoute2.Entry(n.address(), n.mac()));
         });
-        for (IpRoute2.Entry entry : ip.forwardingEntries(name)) {
-            if (!wantedForwarding.remove(entry)) {
-                ip.run("bridge", "fdb", "del", entry.key(), "dev", name, "dst", entry.value());
-                changes.add("removed the forwarding entry " + entry.key() + " -> " + entry.value());
+        if (!fresh) {
+            for (String address : seen.addresses(name)) {
+                if (!missingAddresses.remove(address)) {
+                    batch.ip("removed address " + address + " from " + name, "addr", "del", address, "dev", name);
+                }
+            }
+            for (IpRoute2.Entry entry : ip.forwardingEntries(name)) {
+                if (!missingForwarding.remove(entry)) {
+                    batch.bridge("removed the forwarding entry " + entry.key() + " -> " + entry.value(), "fdb", "del", entry.key(), "dev",
+                            name, "dst", entry.value());
+                }
+            }
+            for (IpRoute2.Entry entry : seen.neighbors(name)) {
+                if (!missingNeighbors.remove(entry)) {
+                    batch.ip("removed the neighbour " + entry.key(), "neigh", "del", entry.key(), "dev", name);
+                }
             }
         }
-        for (IpRoute2.Entry entry : wantedForwarding) {
-            ip.run("bridge", "fdb", "replace", entry.key(), "dev", name, "dst", entry.value());
-            changes.add("forwarding entry " + entry.key() + " -> " + entry.value());
-        }
-        for (IpRoute2.Entry entry : ip.neighbors(name)) {
-            if (!wantedNeighbors.remove(entry)) {
-                ip.run("ip", "neigh", "del", entry.key(), "dev", name);
-                changes.add("removed the neighbour " + entry.key());
-            }
-        }
-        for (IpRoute2.Entry entry : wantedNeighbors) {
-            ip.run("ip", "neigh", "replace", entry.key(), "lladdr", entry.value(), "dev", name, "nud", "permanent");
-            changes.add("neighbour " + entry.key() + " at " + entry.value());
-        }
+        missingAddresses.forEach(address -> batch.ip("address " + address + " on " + name, "addr", "add", address, "dev", name));
+        missingForwarding.forEach(entry -> batch.bridge("forwarding entry " + entry.key() + " -> " + entry.value(), "fdb", "replace",
+                entry.key(), "dev", name, "dst", entry.value()));
+        missingNeighbors.forEach(entry -> batch.ip("neighbour " + entry.key() + " at " + entry.value(), "neigh", "replace", entry.key(),
+                "lladdr", entry.value(), "dev", name, "nud", "permanent"));
     }
 
     private static boolean sameVxlan(IpRoute2.Link link, TunnelPlan.Vxlan wanted) {
@@ -124,37 +178,39 @@ final class LinuxTunnel {
                 && !details.path("learning").asBoolean(true);
     }
 
-    private void wireguard(Optional<TunnelPlan.WireGuard> wanted, WireGuardDriver driver, Keys keys, List<String> changes)
-            throws IOException {
+    /**
+     * Brings the WireGuard link as the plan wants it; the link itself is made (or removed) at once,
+     * since WireGuard's own tool needs it. Returns whether its peers must be set.
+     */
+    private boolean wireguard(Optional<TunnelPlan.WireGuard> wanted, IpRoute2.Observed seen, WireGuardDriver driver, Keys keys,
+            Batch batch) throws IOException {
         String name = layout.wireguardInterface();
-        Optional<IpRoute2.Link> link = ip.link(name);
+        Optional<IpRoute2.Link> link = seen.link(name);
         if (wanted.isEmpty()) {
             if (link.isPresent()) {
                 if (driver != null) {
                     driver.delete(name);
                 } else {
-                    delete(name, changes);
+                    commands.run("ip", "link", "del", "dev", name);
                 }
-                changes.add("removed WireGuard link " + name);
+                batch.changes.add("removed WireGuard link " + name);
+                batch.removedLinks.add(name);
             }
-            return;
+            return false;
         }
         TunnelPlan.WireGuard plan = wanted.get();
         if (link.isPresent() && !ownedBy(driver, link.get())) {
-            delete(name, changes); // left by an earlier run, or a wireguard-go that is no longer ours
+            commands.run("ip", "link", "del", "dev", name); // left by an earlier run, or a wireguard-go that is no longer ours
+            batch.changes.add("removed link " + name);
+            batch.removedLinks.add(name);
             link = Optional.empty();
         }
         if (link.isEmpty()) {
             driver.create(name);
-            changes.add("created WireGuard link " + name + " (" + driver.name() + ")");
-            link = ip.link(name);
+            batch.changes.add("created WireGuard link " + name + " (" + driver.name() + ")");
         }
-        mtuAndUp(name, link.orElseThrow(), plan.mtu(), changes);
-        int keepalive = (int) layout.keepalive().toSeconds();
-        if (!WireGuardTool.holds(wg.show(name), plan, keys.publicKey(), keepalive)) {
-            wg.sync(name, plan, keys.privateKey(), keys.presharedKey(), keepalive);
-            changes.add("WireGuard peers " + plan.peers().stream().map(TunnelPlan.Peer::nodeName).toList());
-        }
+        mtuAndUp(name, link, plan.mtu(), batch);
+        return link.isEmpty() || !WireGuardTool.holds(wg.show(name), plan, keys.publicKey(), (int) layout.keepalive().toSeconds());
     }
 
     /** A kernel link is the kernel's whoever made it; a TUN link is ours only while our wireguard-go runs it. */
@@ -162,46 +218,33 @@ final class LinuxTunnel {
         return driver instanceof UserspaceWireGuard userspace ? userspace.runs(link.name()) : "wireguard".equals(link.kind());
     }
 
-    private void mtuAndUp(String name, IpRoute2.Link link, int mtu, List<String> changes) {
-        if (link.mtu() != mtu) {
-            ip.run("ip", "link", "set", "dev", name, "mtu", String.valueOf(mtu));
-            changes.add("MTU of " + name + " " + mtu);
+    /** @param link the link as found, or empty for one made in this apply (its MTU is the default, it is down) */
+    private void mtuAndUp(String name, Optional<IpRoute2.Link> link, int mtu, Batch batch) {
+        if (link.isEmpty() || link.get().mtu() != mtu) {
+            batch.ip("MTU of " + name + " " + mtu, "link", "set", "dev", name, "mtu", String.valueOf(mtu));
         }
-        if (!link.up()) {
-            ip.run("ip", "link", "set", "dev", name, "up");
-            changes.add("set " + name + " up");
-        }
-    }
-
-    private void addresses(String device, Set<String> wanted, List<String> changes) {
-        Set<String> missing = new HashSet<>(wanted);
-        for (String address : ip.addresses(device)) {
-            if (!missing.remove(address)) {
-                ip.run("ip", "addr", "del", address, "dev", device);
-                changes.add("removed address " + address + " from " + device);
-            }
-        }
-        for (String address : missing) {
-            ip.run("ip", "addr", "add", address, "dev", device);
-            changes.add("address " + address + " on " + device);
+        if (link.isEmpty() || !link.get().up()) {
+            batch.ip("set " + name + " up", "link", "set", "dev", name, "up");
         }
     }
 
-    private void routes(TunnelPlan plan, List<String> changes) {
+    private void routes(TunnelPlan plan, IpRoute2.Observed seen, Batch batch) {
         String table = String.valueOf(layout.routeTable());
         Set<TunnelPlan.Route> missing = new HashSet<>(plan.routes());
-        for (IpRoute2.RouteEntry route : ip.routes(layout.routeTable())) {
+        for (IpRoute2.RouteEntry route : seen.routes(layout.routeTable())) {
+            if (batch.removedLinks.contains(route.device())) {
+                continue; // gone with its link, planned or not
+            }
             TunnelPlan.Route found = new TunnelPlan.Route(route.destination(), route.device(), route.via());
             boolean asPlanned = plan.routes().contains(found) && (route.via() == null || route.onlink());
             if (asPlanned) {
                 missing.remove(found);
             } else {
-                ip.run("ip", "route", "del", route.destination(), "table", table);
-                changes.add("removed route " + route.destination());
+                batch.ip("removed route " + route.destination(), "route", "del", route.destination(), "table", table);
             }
         }
         for (TunnelPlan.Route route : missing) {
-            List<String> command = new ArrayList<>(List.of("ip", "route", "replace", route.destination()));
+            List<String> command = new ArrayList<>(List.of("route", "replace", route.destination()));
             if (route.via() != null) {
                 command.addAll(List.of("via", route.via()));
             }
@@ -210,25 +253,25 @@ final class LinuxTunnel {
                 command.add("onlink");
             }
             command.addAll(List.of("table", table));
-            ip.run(command.toArray(String[]::new));
-            changes.add("route " + route.destination() + " dev " + route.device() + (route.via() == null ? "" : " via " + route.via()));
+            batch.ip("route " + route.destination() + " dev " + route.device() + (route.via() == null ? "" : " via " + route.via()),
+                    command.toArray(String[]::new));
         }
     }
 
-    private void rule(boolean wanted, List<String> changes) {
+    private void rule(boolean wanted, IpRoute2.Observed seen, Batch batch) {
         String table = String.valueOf(layout.routeTable());
         boolean present = false;
-        for (int priority : ip.rulePriorities(layout.routeTable())) {
+        for (int priority : seen.rulePriorities(layout.routeTable())) {
             if (wanted && priority == layout.rulePriority() && !present) {
                 present = true;
             } else {
-                ip.run("ip", "rule", "del", "priority", String.valueOf(priority), "lookup", table);
-                changes.add("removed the rule into table " + table + " at priority " + priority);
+                batch.ip("removed the rule into table " + table + " at priority " + priority, "rule", "del", "priority",
+                        String.valueOf(priority), "lookup", table);
             }
         }
         if (wanted && !present) {
-            ip.run("ip", "rule", "add", "priority", String.valueOf(layout.rulePriority()), "lookup", table);
-            changes.add("rule into table " + table + " at priority " + layout.rulePriority());
+            batch.ip("rule into table " + table + " at priority " + layout.rulePriority(), "rule", "add", "priority",
+                    String.valueOf(layout.rulePriority()), "lookup", table);
         }
     }
 
@@ -262,14 +305,9 @@ final class LinuxTunnel {
                 .map(line -> line.substring("comment \"".length(), line.length() - 1)).findFirst().orElse(""));
     }
 
-    private void delete(String name, List<String> changes) {
-        ip.run("ip", "link", "del", "dev", name);
-        changes.add("removed link " + name);
-    }
-
-    /** What the WireGuard link holds now, for the status; empty when there is no link. */
-    Optional<WireGuardTool.LinkState> wireguardState() {
-        return ip.link(layout.wireguardInterface()).isEmpty() ? Optional.empty() : Optional.of(wg.show(layout.wireguardInterface()));
+    /** What the WireGuard link holds now, for the status of a plan that has one; fails when the link is not there. */
+    WireGuardTool.LinkState wireguardState() {
+        return wg.show(layout.wireguardInterface());
     }
 
     /** Packets and bytes each way per WireGuard peer, by counter name ({@link NftRuleset#counter}); empty without the table. */
@@ -282,7 +320,7 @@ final class LinuxTunnel {
             return counters;
         }
         try {
-            for (var entry : io.corvus.events.Json.mapper().readTree(listed).path("nftables")) {
+            for (var entry : Json.lenient().readTree(listed).path("nftables")) {
                 var counter = entry.path("counter");
                 if (!counter.isMissingNode()) {
                     counters.put(counter.path("name").asText(), new long[] {counter.path("packets").asLong(), counter.path("bytes").asLong()});
@@ -294,8 +332,4 @@ final class LinuxTunnel {
         return counters;
     }
 
-    /** The device holding the address, and its MTU, as the node's underlay. */
-    Optional<String[]> deviceOf(String address) {
-        return ip.allAddresses().stream().filter(a -> a[0].equals(address)).findFirst();
-    }
 }

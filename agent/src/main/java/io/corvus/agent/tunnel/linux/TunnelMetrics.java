@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 import io.corvus.agent.tunnel.TunnelStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -49,15 +51,18 @@ final class TunnelMetrics {
         List<TunnelStatus.Peer> peers = status.peers();
         handshakeAge.register(peers.stream().filter(p -> p.latestHandshake() != null).map(p -> MultiGauge.Row.of(Tags.of("peer",
                 p.nodeName()), Duration.between(p.latestHandshake(), clock.instant()).toMillis() / 1000.0)).toList(), true);
-        bytes.register(peers.stream().flatMap(p -> java.util.stream.Stream.of(
-                MultiGauge.Row.of(Tags.of("peer", p.nodeName(), "direction", "in"), p.rxBytes()),
-                MultiGauge.Row.of(Tags.of("peer", p.nodeName(), "direction", "out"), p.txBytes()))).toList(), true);
-        packets.register(peers.stream().flatMap(p -> java.util.stream.Stream.of(
-                MultiGauge.Row.of(Tags.of("peer", p.nodeName(), "direction", "in"), p.rxPackets()),
-                MultiGauge.Row.of(Tags.of("peer", p.nodeName(), "direction", "out"), p.txPackets()))).toList(), true);
+        bytes.register(eachWay(peers, TunnelStatus.Peer::rxBytes, TunnelStatus.Peer::txBytes), true);
+        packets.register(eachWay(peers, TunnelStatus.Peer::rxPackets, TunnelStatus.Peer::txPackets), true);
         probeOk.register(peers.stream().filter(p -> p.probeOk() != null).map(p -> MultiGauge.Row.of(Tags.of("peer", p.nodeName()),
                 p.probeOk() ? 1 : 0)).toList(), true);
         probeRtt.register(peers.stream().filter(p -> p.probeRttMillis() != null).map(p -> MultiGauge.Row.of(Tags.of("peer",
                 p.nodeName()), p.probeRttMillis() / 1000.0)).toList(), true);
+    }
+
+    private static List<MultiGauge.Row<?>> eachWay(List<TunnelStatus.Peer> peers, ToLongFunction<TunnelStatus.Peer> in,
+            ToLongFunction<TunnelStatus.Peer> out) {
+        return peers.stream().<MultiGauge.Row<?>>flatMap(p -> Stream.of(
+                MultiGauge.Row.of(Tags.of("peer", p.nodeName(), "direction", "in"), in.applyAsLong(p)),
+                MultiGauge.Row.of(Tags.of("peer", p.nodeName(), "direction", "out"), out.applyAsLong(p)))).toList();
     }
 }

@@ -126,6 +126,7 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
     }
 
     private void reconcileLoop() {
+        chooseDriver();
         while (running) {
             lock.lock();
             try {
@@ -151,19 +152,22 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
         TunnelPlan plan = TunnelPlan.NOTHING;
         boolean wanted = current.poolOf(node.nodeName()).map(GatewayTopology::tunnelEnabled).orElse(false);
         String problem = wanted ? keyProblem : null;
-        if (keys != null && wanted) {
-            try {
-                Optional<Underlay> underlay = underlay(current);
-                plan = underlay.map(u -> TunnelPlanner.plan(current, new TunnelPlanner.Node(node.nodeName(), u), settings.layout()))
-                        .orElse(TunnelPlan.NOTHING);
-            } catch (RuntimeException e) {
-                problem = e.getMessage();
-            }
-        }
         try {
-            List<String> changes = linux.apply(plan, plan.wireguard().isPresent() ? driver() : driver, keys);
+            long started = System.nanoTime();
+            IpRoute2.Observed seen = linux.observe();
+            if (keys != null && wanted) {
+                try {
+                    Optional<Underlay> underlay = underlay(current, seen);
+                    plan = underlay.map(u -> TunnelPlanner.plan(current, new TunnelPlanner.Node(node.nodeName(), u), settings.layout()))
+                            .orElse(TunnelPlan.NOTHING);
+                } catch (RuntimeException e) {
+                    problem = e.getMessage();
+                }
+            }
+            List<String> changes = linux.apply(plan, seen, plan.wireguard().isPresent() ? driver() : driver, keys);
             if (!changes.isEmpty()) {
-                LOG.infof("tunnel of %s (topology generation %d): %s", node.nodeName(), current.generation(), String.join("; ", changes));
+                LOG.infof("tunnel of %s (topology generation %d, %d ms): %s", node.nodeName(), current.generation(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), String.join("; ", changes));
             }
             applied = plan;
         } catch (Exception e) {
@@ -188,16 +192,26 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
     }
 
     /** The device of the node's private address (as the topology lists it), or the one the settings name. */
-    private Optional<Underlay> underlay(ClusterView current) {
+    private Optional<Underlay> underlay(ClusterView current, IpRoute2.Observed seen) {
         Optional<String> address = current.poolOf(node.nodeName()).flatMap(pool -> pool.members().stream()
                 .filter(m -> m.nodeName().equals(node.nodeName())).findFirst()).map(GatewayTopology.Member::privateIp);
         if (address.isEmpty()) {
             return Optional.empty();
         }
-        String[] device = linux.deviceOf(address.get()).orElseThrow(() -> new IllegalStateException("no device of this node holds "
-                + address.get() + ", its address in the topology; set corvus.agent.tunnel.underlay-device"));
-        String name = settings.underlayDevice().orElse(device[1]);
-        return Optional.of(new Underlay(name, address.get(), Integer.parseInt(device[2])));
+        IpRoute2.Address found = seen.deviceOf(address.get()).orElseThrow(() -> new IllegalStateException("no device of this node "
+                + "holds " + address.get() + ", its address in the topology; set corvus.agent.tunnel.underlay-device"));
+        return Optional.of(new Underlay(settings.underlayDevice().orElse(found.device()), address.get(), found.mtu()));
+    }
+
+    /** Finds out at start which driver the node has, so that becoming a gateway does not wait for it. */
+    private synchronized void chooseDriver() {
+        if (keys != null) {
+            try {
+                driver();
+            } catch (RuntimeException e) {
+                LOG.warnf("tunnel of %s: cannot tell which WireGuard driver to use yet: %s", node.nodeName(), e.getMessage());
+            }
+        }
     }
 
     private WireGuardDriver driver() {
@@ -221,7 +235,7 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
         if (plan.wireguard().isPresent()) {
             Optional<WireGuardTool.LinkState> state = Optional.empty();
             try {
-                state = linux.wireguardState();
+                state = Optional.of(linux.wireguardState());
             } catch (RuntimeException e) {
                 problem = problem != null ? problem : "cannot read the WireGuard link: " + e.getMessage();
             }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ final class UserspaceWireGuard implements WireGuardDriver {
     public void create(String device) {
         clearStaleSocket(device);
         Process process;
+        long started = System.nanoTime();
         try {
             Files.createDirectories(logFolder);
             ProcessBuilder builder = new ProcessBuilder("setpriv", "--pdeathsig", "KILL", "--", "wireguard-go", "-f", device)
@@ -52,7 +54,7 @@ final class UserspaceWireGuard implements WireGuardDriver {
             builder.environment().put("LOG_LEVEL", "error");
             process = builder.start();
         } catch (IOException e) {
-            throw new Commands.Failed(java.util.List.of("wireguard-go", device), -1, "cannot start wireguard-go: " + e.getMessage()
+            throw new Commands.Failed(List.of("wireguard-go", device), -1, "cannot start wireguard-go: " + e.getMessage()
                     + " (install Debian's wireguard-go, or run where the kernel has WireGuard)");
         }
         running.put(device, process);
@@ -61,17 +63,18 @@ final class UserspaceWireGuard implements WireGuardDriver {
             if (!process.isAlive() || Instant.now().isAfter(deadline)) {
                 process.destroyForcibly();
                 running.remove(device);
-                throw new Commands.Failed(java.util.List.of("wireguard-go", device), process.isAlive() ? -1 : process.exitValue(),
+                throw new Commands.Failed(List.of("wireguard-go", device), process.isAlive() ? -1 : process.exitValue(),
                         "wireguard-go did not open its control socket; its log: " + logFolder.resolve(device + ".log"));
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new Commands.Failed(java.util.List.of("wireguard-go", device), -1, "interrupted");
+                throw new Commands.Failed(List.of("wireguard-go", device), -1, "interrupted");
             }
         }
-        LOG.infof("wireguard-go runs link %s (pid %d)", device, process.pid());
+        LOG.infof("wireguard-go runs link %s (pid %d, ready after %d ms)", device, process.pid(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /**
@@ -89,12 +92,12 @@ final class UserspaceWireGuard implements WireGuardDriver {
             try {
                 Files.deleteIfExists(socket);
             } catch (IOException e) {
-                throw new Commands.Failed(java.util.List.of("wireguard-go", device), -1, "cannot remove the stale socket " + socket
+                throw new Commands.Failed(List.of("wireguard-go", device), -1, "cannot remove the stale socket " + socket
                         + ": " + e.getMessage());
             }
             return;
         }
-        throw new Commands.Failed(java.util.List.of("wireguard-go", device), -1, "another wireguard-go runs a link named " + device
+        throw new Commands.Failed(List.of("wireguard-go", device), -1, "another wireguard-go runs a link named " + device
                 + " on this machine; its control socket " + socket + " answers. Give each agent of one machine its own "
                 + "corvus.agent.tunnel.wireguard-interface");
     }

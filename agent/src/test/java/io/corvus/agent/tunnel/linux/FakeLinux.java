@@ -26,7 +26,7 @@ final class FakeLinux extends Commands {
         }
     }
 
-    record Route(String device, String via, boolean onlink) {
+    record Route(String device, String via, boolean onlink, String table) {
     }
 
     record Peer(String endpoint, SortedSet<String> allowedIps, int keepalive) {
@@ -65,23 +65,33 @@ final class FakeLinux extends Commands {
     @Override
     public String runWithInput(String input, String... command) {
         commandsRun++;
+        List<String> c = List.of(command);
+        int batch = c.indexOf("-batch");
+        if (batch > 0) {
+            // each line is one command of the tool with the options before -batch, run in order; the first failure stops the batch
+            List<String> answers = new ArrayList<>();
+            for (String line : input.strip().split("\n")) {
+                List<String> each = new ArrayList<>(c.subList(0, batch));
+                each.addAll(List.of(line.strip().split(" ")));
+                String answer = c.getFirst().equals("ip") ? ip(each) : bridge(each);
+                if (!answer.isEmpty()) {
+                    answers.add(answer);
+                }
+            }
+            return String.join("\n", answers);
+        }
         return nft(List.of(command), input);
     }
 
     private String ip(List<String> c) {
-        String joined = String.join(" ", c);
-        if (joined.startsWith("ip -j -d link show dev ")) {
-            Link link = links.get(c.get(6));
-            if (link == null) {
-                throw failed(c, "Device \"" + c.get(6) + "\" does not exist.");
-            }
-            return "[{\"ifname\":\"" + c.get(6) + "\",\"mtu\":" + link.mtu() + ",\"address\":\"" + link.mac() + "\",\"flags\":["
-                    + (link.up() ? "\"UP\"" : "") + "],\"linkinfo\":{\"info_kind\":\"" + link.kind() + "\",\"info_data\":{\"id\":"
-                    + link.vni() + ",\"port\":" + link.port() + ",\"local\":\"" + link.local() + "\",\"link\":\"" + link.underlay()
-                    + "\",\"learning\":" + link.learning() + "}}}]";
-        }
-        if (joined.startsWith("ip -j addr show dev ")) {
-            return addressJson(List.of(c.get(5)));
+        String joined = String.join(" ", c).replace("ip -j -d ", "ip -j "); // details change nothing the fake answers
+        if (joined.equals("ip -j link show")) {
+            List<String> json = new ArrayList<>();
+            links.forEach((name, link) -> json.add("{\"ifname\":\"" + name + "\",\"mtu\":" + link.mtu() + ",\"address\":\""
+                    + link.mac() + "\",\"flags\":[" + (link.up() ? "\"UP\"" : "") + "],\"linkinfo\":{\"info_kind\":\"" + link.kind()
+                    + "\",\"info_data\":{\"id\":" + link.vni() + ",\"port\":" + link.port() + ",\"local\":\"" + link.local()
+                    + "\",\"link\":\"" + link.underlay() + "\",\"learning\":" + link.learning() + "}}}"));
+            return "[" + String.join(",", json) + "]";
         }
         if (joined.equals("ip -j addr show")) {
             return addressJson(List.copyOf(links.keySet()));
@@ -134,11 +144,11 @@ final class FakeLinux extends Commands {
             addresses.getOrDefault(c.get(5), new TreeSet<>()).remove(c.get(3));
             return "";
         }
-        if (joined.startsWith("ip -j neigh show dev ")) {
-            StringBuilder json = new StringBuilder("[");
-            neighbors.getOrDefault(c.get(5), new TreeMap<>()).forEach((address, mac) -> json.append(json.length() > 1 ? "," : "")
-                    .append("{\"dst\":\"").append(address).append("\",\"lladdr\":\"").append(mac).append("\",\"state\":[\"PERMANENT\"]}"));
-            return json.append("]").toString();
+        if (joined.equals("ip -j neigh show")) {
+            List<String> json = new ArrayList<>();
+            neighbors.forEach((device, entries) -> entries.forEach((address, mac) -> json.add("{\"dst\":\"" + address + "\",\"dev\":\""
+                    + device + "\",\"lladdr\":\"" + mac + "\",\"state\":[\"PERMANENT\"]}")));
+            return "[" + String.join(",", json) + "]";
         }
         if (joined.startsWith("ip neigh replace ")) {
             existing(c, c.get(7));
@@ -149,18 +159,21 @@ final class FakeLinux extends Commands {
             neighbors.getOrDefault(c.get(5), new TreeMap<>()).remove(c.get(3));
             return "";
         }
-        if (joined.startsWith("ip -j route show table ")) {
-            StringBuilder json = new StringBuilder("[");
-            routes.forEach((destination, route) -> json.append(json.length() > 1 ? "," : "").append("{\"dst\":\"").append(destination)
-                    .append("\"").append(route.via() == null ? "" : ",\"gateway\":\"" + route.via() + "\"").append(",\"dev\":\"")
-                    .append(route.device()).append("\",\"flags\":[").append(route.onlink() ? "\"onlink\"" : "").append("]}"));
+        if (joined.equals("ip -j route show table all")) {
+            StringBuilder json = new StringBuilder("[{\"type\":\"local\",\"dst\":\"" + underlayAddress + "\",\"dev\":\"" + underlayDevice
+                    + "\",\"table\":\"local\",\"flags\":[]}");
+            routes.forEach((destination, route) -> json.append(",{\"dst\":\"").append(destination).append("\"")
+                    .append(route.via() == null ? "" : ",\"gateway\":\"" + route.via() + "\"").append(",\"dev\":\"").append(route.device())
+                    .append("\",\"table\":\"").append(route.table()).append("\",\"flags\":[").append(route.onlink() ? "\"onlink\"" : "")
+                    .append("]}"));
             return json.append("]").toString();
         }
         if (joined.startsWith("ip route replace ")) {
             String destination = c.get(3);
             int dev = c.indexOf("dev");
             existing(c, c.get(dev + 1));
-            routes.put(destination, new Route(c.get(dev + 1), c.contains("via") ? c.get(c.indexOf("via") + 1) : null, c.contains("onlink")));
+            routes.put(destination, new Route(c.get(dev + 1), c.contains("via") ? c.get(c.indexOf("via") + 1) : null, c.contains("onlink"),
+                    c.get(c.indexOf("table") + 1)));
             return "";
         }
         if (joined.startsWith("ip route del ")) {
