@@ -17,4 +17,6 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   exit 2
 fi
 echo "installing $packages..." >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages >/dev/null
+# a fresh machine's package lists may be missing or stale: refresh them once when the install fails
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages >/dev/null \
+  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $packages >/dev/null; }

@@ -2,11 +2,15 @@ package io.corvus.launcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -159,6 +163,25 @@ final class NamespaceLab implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * When the first answer to a ping from the node's pod to {@code address} came back, pinging every
+     * 10 ms with a 100 ms wait each; empty when none came within {@code within}. What "traffic flows
+     * again" means, measured to about a ping, not to a poll. (One long-running ping will not do: it
+     * stops at the first "unreachable".)
+     */
+    Optional<Instant> firstReply(Node from, String address, Duration within)
+            throws IOException, InterruptedException {
+        Process pinging = new ProcessBuilder("timeout", String.valueOf(Math.max(1, within.toSeconds())), "ip", "netns", "exec",
+                from.podNamespace(), "bash", "-c", "until ping -n -q -c 1 -W 0.1 " + address + " >/dev/null 2>&1; do sleep 0.01; done; "
+                        + "date +%s.%N").redirectErrorStream(true).start();
+        String answered = new String(pinging.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (pinging.waitFor() != 0 || answered.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] parts = answered.split("\\.");
+        return Optional.of(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
+    }
+
     /** Kills every process of the lab's namespaces, then removes the namespaces and the bridge. */
     @Override
     public void close() {
@@ -182,9 +205,9 @@ final class NamespaceLab implements AutoCloseable {
             }
         }
         // a wireguard-go killed with its namespace leaves its control socket in the machine's one folder
-        try (var sockets = java.nio.file.Files.newDirectoryStream(Path.of("/var/run/wireguard"), id + "*.sock")) {
+        try (var sockets = Files.newDirectoryStream(Path.of("/var/run/wireguard"), id + "*.sock")) {
             for (Path socket : sockets) {
-                java.nio.file.Files.deleteIfExists(socket);
+                Files.deleteIfExists(socket);
             }
         } catch (IOException none) {
             // no folder: no socket

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Tunnel mode against its peers, in ONE run on this machine (as root: network namespaces): iperf3
+# between pods of two pools through the whole Corvus path (VXLAN, WireGuard, VXLAN), against, between
+# the same two gateway namespaces, wireguard-go configured by hand (the driver alone), kernel VXLAN
+# alone and the bare veth pair; one stream and eight, ROUNDS rounds (default 3), the variants taking
+# turns, medians. Then a configuration change (tunnel mode switched on) to traffic flowing, and a
+# SIGKILL of the edge gateway's agent to traffic through its successor (ROUNDS times).
+# Prints name=value lines: *_gbps, ratio_vs_driver_1, ratio_vs_driver_8, config_change_to_traffic_ms,
+# failover_ms. Installs what it needs from Debian (tools/host-packages.sh).
+#   bench/tunnel.sh [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "bench/tunnel.sh makes network namespaces: run it as root" >&2; exit 2; }
+tools/host-packages.sh
+exec tools/run-bench.sh launcher TunnelBench "$@"
