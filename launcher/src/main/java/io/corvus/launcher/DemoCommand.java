@@ -2,11 +2,14 @@ package io.corvus.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -60,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         try (LocalStack stack = new LocalStack(corvus.layout(), runFolder, out); DemoKubelet kubelet = DemoKubelet.start()) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(stack::close));
             out.println("== starting a fresh stack (broker process, services, one agent per node of " + inventory.file() + ")");
-            stack.start(LocalStack.Ports.free(), inventory, java.util.Set.of(kubelet.port()));
+            stack.start(LocalStack.Ports.free(), inventory, Set.of(kubelet.port()));
             UpCommand.printTable(out, stack, runFolder);
 
             ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
@@ -77,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
                 String cloudGateway = electedGateway(watcher.seen(), clusterId, "cloud").orElseThrow();
                 if (!whitelistTheLocalNodes(api, clusterId, runFolder.resolve("logs/agent-" + cloudGateway + ".log"), out)
                         || !arrived(List.of(linkUp(clusterId, cloudGateway, elected)), watcher, runFolder)
-                        || !throughTheTunnel(stack.agentPorts(cloudGateway).http(), edgeNodes(watcher.seen(), clusterId), elected,
+                        || !throughTheLink(stack.agentPorts(cloudGateway).http(), edgeNodes(watcher.seen(), clusterId), elected,
                                 kubelet.port(), true, out)) {
                     return 1;
                 }
@@ -92,19 +95,19 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("== failover: " + successor + " took over " + Duration.between(stopped, Instant.now()).toMillis()
                         + " ms after " + elected + " stopped");
                 if (!arrived(List.of(linkUp(clusterId, cloudGateway, successor)), watcher, runFolder)
-                        || !throughTheTunnel(stack.agentPorts(cloudGateway).http(), List.of(successor), successor, kubelet.port(),
+                        || !throughTheLink(stack.agentPorts(cloudGateway).http(), List.of(successor), successor, kubelet.port(),
                                 false, out)) {
                     return 1;
                 }
                 out.println("== raven-cfg as the provisioner wrote it (" + runFolder.resolve("raven-cfg") + "):");
-                java.nio.file.Files.readAllLines(runFolder.resolve("raven-cfg/" + clusterId + "-raven-cfg.yaml"))
+                Files.readAllLines(runFolder.resolve("raven-cfg/" + clusterId + "-raven-cfg.yaml"))
                         .forEach(line -> out.println("   " + line));
             }
             out.println("== every expected event arrived; stopping the stack");
         }
-        Optional<String> noTunnel = TunnelDemo.unavailable();
-        if (noTunnel.isPresent()) {
-            out.println("== tunnel mode skipped: " + noTunnel.get());
+        Optional<String> whyNoTunnel = TunnelDemo.unavailable();
+        if (whyNoTunnel.isPresent()) {
+            out.println("== tunnel mode skipped: " + whyNoTunnel.get());
         } else if (!new TunnelDemo(corvus.layout(), out, timeout).run(corvus.layout().freshRunFolder(TUNNEL_STACK))) {
             return 1;
         }
@@ -141,8 +144,8 @@ final class DemoCommand implements Callable<Integer> {
     private Optional<String> awaitLine(Path log, String text) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            if (java.nio.file.Files.exists(log)) {
-                Optional<String> line = java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains(text)).findFirst();
+            if (Files.exists(log)) {
+                Optional<String> line = Files.readAllLines(log).stream().filter(l -> l.contains(text)).findFirst();
                 if (line.isPresent()) {
                     return line;
                 }
@@ -156,7 +159,7 @@ final class DemoCommand implements Callable<Integer> {
      * From the cloud gateway's HTTP front door to the kubelet-like server of an edge node (another
      * node than the gateway, when there is one: the gateway reaches its pool), then two refusals.
      */
-    static boolean throughTheTunnel(int door, List<String> edgeNodes, String gateway, int kubeletPort, boolean showRefusals,
+    static boolean throughTheLink(int door, List<String> edgeNodes, String gateway, int kubeletPort, boolean showRefusals,
             PrintStream out) throws IOException {
         String target = edgeNodes.stream().filter(node -> !node.equals(gateway)).findFirst().orElse(gateway);
         out.println("== GET /pods with Host: " + target + ":" + kubeletPort + " at the cloud gateway's HTTP door (127.0.0.1:" + door
@@ -211,7 +214,7 @@ final class DemoCommand implements Callable<Integer> {
     /** The configuration, every agent's heartbeat, and an elected proxy endpoint in every pool. */
     static List<Expectation> expectations(LocalInventory inventory) {
         String clusterId = inventory.clusterId();
-        List<Expectation> expected = new java.util.ArrayList<>(List.of(
+        List<Expectation> expected = new ArrayList<>(List.of(
                 new Expectation("the configuration event (revision 1) of cluster " + clusterId,
                         event -> event instanceof ConfigChanged c && c.clusterId().equals(clusterId) && c.revision() == 1
                                 && c.config().accessControlList().contains("100.64.0.0/10")),

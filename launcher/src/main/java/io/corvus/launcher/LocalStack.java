@@ -1,5 +1,6 @@
 package io.corvus.launcher;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -11,16 +12,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.corvus.events.Raven;
 import io.corvus.events.kafka.BootstrapReport;
@@ -39,7 +46,7 @@ final class LocalStack implements AutoCloseable {
     private static final List<String> SERVICE_JVM = List.of("-Xmx256m");
 
     /** Where each part listens; agent i gets the ports {@code agentPorts(i)}. */
-    record Ports(int kafka, Map<String, Integer> http, java.util.function.IntFunction<AgentPorts> agentPorts) {
+    record Ports(int kafka, Map<String, Integer> http, IntFunction<AgentPorts> agentPorts) {
 
         /** The documented ports of {@code ./corvus up}: agent i on 10280+10i .. 10284+10i, as DESIGN.md's 10280-10284. */
         static Ports fixed() {
@@ -56,15 +63,15 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** An agent's five ports: tunnel server, HTTPS and HTTP front doors, metrics, health (10280-10284 in a cluster). */
-    record AgentPorts(int tunnel, int https, int http, int metrics, int health) {
+    /** An agent's five ports: link server, HTTPS and HTTP front doors, metrics, health (10280-10284 in a cluster). */
+    record AgentPorts(int link, int https, int http, int metrics, int health) {
 
         static AgentPorts from(int first) {
             return new AgentPorts(first, first + 1, first + 2, first + 3, first + 4);
         }
 
-        java.util.stream.IntStream all() {
-            return java.util.stream.IntStream.of(tunnel, https, http, metrics, health);
+        IntStream all() {
+            return IntStream.of(link, https, http, metrics, health);
         }
     }
 
@@ -101,7 +108,7 @@ final class LocalStack implements AutoCloseable {
     private final PrintStream out;
     private final List<StackProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final Map<String, AgentPorts> agentPorts = new java.util.LinkedHashMap<>();
+    private final Map<String, AgentPorts> agentPorts = new LinkedHashMap<>();
     private String bootstrapServers;
     private ApiTokens tokens;
 
@@ -138,12 +145,12 @@ final class LocalStack implements AutoCloseable {
      *
      * @param extraTargetPorts target ports the edge agents may dial besides the kubelet's and node exporter's
      */
-    void start(Ports ports, LocalInventory inventory, java.util.Set<Integer> extraTargetPorts) {
+    void start(Ports ports, LocalInventory inventory, Set<Integer> extraTargetPorts) {
         start(ports, inventory, extraTargetPorts, Placement.HOST);
     }
 
     /** Starts everything with the agents placed as {@code placement} says. */
-    void start(Ports ports, LocalInventory inventory, java.util.Set<Integer> extraTargetPorts, Placement placement) {
+    void start(Ports ports, LocalInventory inventory, Set<Integer> extraTargetPorts, Placement placement) {
         List<Path> missing = layout.missingArtifacts();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("not built yet: " + missing
@@ -166,18 +173,18 @@ final class LocalStack implements AutoCloseable {
             }
             var certificates = LocalPki.create(runFolder.resolve("pki"), inventory.clusterId(), inventory.nodeNames());
             Path presharedKey = LocalPki.tunnelKey(runFolder.resolve("pki"));
-            java.util.TreeSet<Integer> targetPorts = new java.util.TreeSet<>(List.of(10250, 10255, 9100));
+            TreeSet<Integer> targetPorts = new TreeSet<>(List.of(10250, 10255, 9100));
             targetPorts.addAll(extraTargetPorts);
             for (int i = 0; i < inventory.nodeNames().size(); i++) {
                 String node = inventory.nodeNames().get(i);
                 AgentPorts agent = ports.agentPorts().apply(i);
                 agentPorts.put(node, agent);
                 var tls = certificates.get(node);
-                Map<String, String> settings = new java.util.LinkedHashMap<>();
+                Map<String, String> settings = new LinkedHashMap<>();
                 settings.put("corvus.agent.cluster-id", inventory.clusterId());
                 settings.put("corvus.agent.node-name", node);
                 settings.put("corvus.agent.proxy.bind-address", placement.agentHost(node));
-                settings.put("corvus.agent.proxy.link-port", String.valueOf(agent.tunnel()));
+                settings.put("corvus.agent.proxy.link-port", String.valueOf(agent.link()));
                 settings.put("corvus.agent.proxy.https-port", String.valueOf(agent.https()));
                 settings.put("corvus.agent.proxy.http-port", String.valueOf(agent.http()));
                 settings.put("quarkus.management.port", String.valueOf(agent.metrics()));
@@ -187,7 +194,7 @@ final class LocalStack implements AutoCloseable {
                 // every node of the local run is this host: the EIP of the local cloud leads nowhere, so dial directly
                 settings.put("corvus.agent.proxy.dial", "endpoints");
                 settings.put("corvus.agent.proxy.allowed-ports", targetPorts.stream().map(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining(",")));
+                        .collect(Collectors.joining(",")));
                 settings.put("corvus.agent.tunnel.preshared-key-file", presharedKey.toString());
                 settings.put("corvus.agent.tunnel.state-directory", runFolder.resolve("state/" + node).toString());
                 settings.putAll(placement.agentSettings(node));
@@ -205,7 +212,7 @@ final class LocalStack implements AutoCloseable {
 
     private void startBroker(int port, String host) throws IOException {
         Path log = runFolder.resolve("logs/kafka.log");
-        String classpath = layout.brokerJar() + java.io.File.pathSeparator + layout.brokerLibraries().resolve("*");
+        String classpath = layout.brokerJar() + File.pathSeparator + layout.brokerLibraries().resolve("*");
         StackProcess broker = launch("kafka", "127.0.0.1:" + port, log, List.of(
                 javaCommand(), "-Xmx512m", "-Dlog4j2.configurationFile=kraft-broker-log4j2.properties",
                 "-cp", classpath, "io.corvus.kafka.broker.KraftBrokerMain",
@@ -334,7 +341,7 @@ final class LocalStack implements AutoCloseable {
     void restart(String name) throws IOException {
         StackProcess old = find(name);
         processes.remove(old);
-        Files.writeString(old.log(), "\n--- restarted ---\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(old.log(), "\n--- restarted ---\n", StandardOpenOption.APPEND);
         Process process = new ProcessBuilder(old.command()).directory(runFolder.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(old.log().toFile())).start();
         StackProcess restarted = new StackProcess(name, process, old.address(), old.log(), old.command());

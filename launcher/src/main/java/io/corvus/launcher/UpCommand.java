@@ -7,8 +7,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -46,7 +48,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("stopped");
         });
         Runtime.getRuntime().addShutdownHook(stopper);
-        stack.start(ports, LocalInventory.read(layout.inventory()), java.util.Set.of());
+        stack.start(ports, LocalInventory.read(layout.inventory()), Set.of());
         Files.writeString(runFolder.resolve("bootstrap-servers"), stack.bootstrapServers());
         printTable(out, stack, runFolder);
         out.println("API token (admin): " + stack.tokens().admin() + "   (also in " + runFolder.resolve("admin-token") + ")");
@@ -66,15 +68,15 @@ final class UpCommand implements Callable<Integer> {
                 runFolder.relativize(p.log())));
         stack.processes().stream().filter(p -> p.name().startsWith("agent-")).forEach(p -> {
             LocalStack.AgentPorts ports = stack.agentPorts(p.name().substring("agent-".length()));
-            out.printf("%-26s proxy ports: tunnel %d, https door %d, http door %d, metrics %d, health %d%n", p.name(),
-                    ports.tunnel(), ports.https(), ports.http(), ports.metrics(), ports.health());
+            out.printf("%-26s proxy ports: link %d, https door %d, http door %d, metrics %d, health %d%n", p.name(),
+                    ports.link(), ports.https(), ports.http(), ports.metrics(), ports.health());
         });
         out.println("run folder: " + runFolder + " (certificates of the local cluster CA in pki/)");
     }
 
     private static String busyPorts(LocalStack.Ports ports) {
         StringBuilder busy = new StringBuilder();
-        java.util.stream.Stream.concat(java.util.stream.Stream.concat(java.util.stream.Stream.of(ports.kafka()),
+        Stream.concat(Stream.concat(Stream.of(ports.kafka()),
                         ports.agentPorts().apply(0).all().boxed()), ports.http().values().stream())
                 .filter(port -> !free(port))
                 .forEach(port -> busy.append(busy.isEmpty() ? "" : ", ").append(port));
