@@ -3,6 +3,8 @@ package io.corvus.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -69,6 +71,6 @@ class CidrTest {
             "203.0.113.7, 2001:db8::/32, false",
             "100.100.1.2, 100.64.0.0/10, true"})
     void anAddressAsASocketReportsItIsMatchedAgainstTheNetwork(String address, String network, boolean inside) throws Exception {
-        assertThat(Cidr.parse(network).containsAddress(java.net.InetAddress.getByName(address))).isEqualTo(inside);
+        assertThat(Cidr.parse(network).containsAddress(InetAddress.getByName(address))).isEqualTo(inside);
     }
 }

@@ -2,11 +2,13 @@ package io.corvus.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.IntStream;
+
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.NumericChars;
-import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +38,7 @@ class ClusterPartitionerTest {
 
     @Test
     void clustersSpreadOverThePartitions() {
-        long used = java.util.stream.IntStream.range(0, 1000)
+        long used = IntStream.range(0, 1000)
                 .map(i -> ClusterPartitioner.partitionFor("cluster-" + i + "/node", Topic.PARTITIONS))
                 .distinct().count();
 

@@ -1,9 +1,12 @@
 package io.corvus.events;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.payload.AgentHeartbeat;
@@ -41,7 +44,7 @@ public final class ExampleEvents {
     public static NodeObserved nodeObserved() {
         return new NodeObserved("c1", "edge-node-1", "hangzhou-edge", true, true, true,
                 List.of("192.168.10.11"), List.of(), List.of("10.244.1.0/24"),
-                new java.util.TreeMap<>(Map.of("apps.openyurt.io/nodepool", "hangzhou-edge", "raven.openyurt.io/gateway-node", "true")), AT);
+                new TreeMap<>(Map.of("apps.openyurt.io/nodepool", "hangzhou-edge", "raven.openyurt.io/gateway-node", "true")), AT);
     }
 
     public static AgentHeartbeat agentHeartbeat() {
@@ -84,6 +87,6 @@ public final class ExampleEvents {
 
     /** A codec whose output is reproducible: fixed clock, fixed id. */
     public static EventCodec reproducibleCodec() {
-        return EventCodec.create(java.time.Clock.fixed(AT, java.time.ZoneOffset.UTC), () -> "00000000-0000-0000-0000-000000000001");
+        return EventCodec.create(Clock.fixed(AT, ZoneOffset.UTC), () -> "00000000-0000-0000-0000-000000000001");
     }
 }

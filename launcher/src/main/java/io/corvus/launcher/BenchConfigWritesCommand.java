@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -69,7 +70,7 @@ final class BenchConfigWritesCommand implements Callable<Integer> {
         PrintStream out = System.out;
         Path runFolder = corvus.layout().freshRunFolder("bench");
         try (LocalStack stack = new LocalStack(corvus.layout(), runFolder, new PrintStream(PrintStream.nullOutputStream()))) {
-            stack.start(LocalStack.Ports.free(), LocalInventory.read(corvus.layout().inventory()), java.util.Set.of());
+            stack.start(LocalStack.Ports.free(), LocalInventory.read(corvus.layout().inventory()), Set.of());
             ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
             run(writes / 5, apiWrites(api, "warmup"));
             Result viaApi = run(writes, apiWrites(api, "bench"));

@@ -1,5 +1,6 @@
 package io.corvus.launcher;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -74,7 +75,7 @@ public final class EventLine {
     /** {@code ready, MTU 1440, peers cloud-1 (handshake 2 s ago, answers)} */
     private static String tunnel(AgentHeartbeat.TunnelReport tunnel) {
         String peers = tunnel.peers().stream().map(p -> p.nodeName() + " (" + (p.latestHandshake() == null ? "no handshake"
-                : "handshake " + Math.max(0, java.time.Duration.between(p.latestHandshake(), Instant.now()).toSeconds()) + " s ago")
+                : "handshake " + Math.max(0, Duration.between(p.latestHandshake(), Instant.now()).toSeconds()) + " s ago")
                 + (p.probeOk() == null ? "" : p.probeOk() ? ", answers" : ", does not answer") + ")").collect(Collectors.joining(", "));
         return tunnel.state().wireName() + (tunnel.mtu() == null ? "" : ", MTU " + tunnel.mtu())
                 + (tunnel.problem() == null ? "" : ", " + tunnel.problem()) + (peers.isEmpty() ? "" : ", peers " + peers);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,7 @@ class LocalStackIT {
 
         LocalInventory inventory = LocalInventory.read(layout.inventory());
         try (LocalStack stack = new LocalStack(layout, runFolder, out)) {
-            stack.start(LocalStack.Ports.free(), inventory, java.util.Set.of());
+            stack.start(LocalStack.Ports.free(), inventory, Set.of());
             started = stack.processes();
             assertThat(started).extracting(StackProcess::name).containsExactly("kafka", "config-service", "gateway-elector",
                     "cloud-provisioner", "agent-local-cloud-1", "agent-local-edge-1", "agent-local-edge-2");

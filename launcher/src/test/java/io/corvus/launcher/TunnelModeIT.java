@@ -4,11 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 import io.corvus.events.payload.AgentHeartbeat;
@@ -109,9 +117,9 @@ class TunnelModeIT {
                 assertThat(peer.txPackets()).isPositive();
             });
         });
-        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://" + lab.node(hub).address() + ":" + stack.agentPorts(hub).metrics() + "/q/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("corvus_tunnel_ready 1.0", "corvus_tunnel_mtu_bytes 1440.0", "corvus_tunnel_peer_packets{direction=\"in\"",
                 "corvus_tunnel_peer_handshake_age_seconds{peer=\"" + tunnelEndpoint("edge-hangzhou") + "\"}");
     }
@@ -151,8 +159,8 @@ class TunnelModeIT {
         try (Background sink = Background.inPod(cloud, "socat", "-u", "TCP-LISTEN:9001,reuseaddr", "CREATE:" + received)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> lab.lab().exitCodeInPod(edge, "bash", "-c",
                     "head -c 8388608 /dev/zero | socat -u - TCP:" + cloud.podAddress() + ":9001") == 0);
-            await().atMost(Duration.ofSeconds(20)).until(() -> java.nio.file.Files.exists(received)
-                    && java.nio.file.Files.size(received) == 8_388_608);
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(received)
+                    && Files.size(received) == 8_388_608);
         }
     }
 
@@ -190,10 +198,10 @@ class TunnelModeIT {
         // WireGuard with a key of its own: the hub does not know it, so no handshake, no packet
         String hubKey = heartbeat(hub.name()).tunnelPublicKey();
         try (Background wireguard = Background.inNode(rogue, "setpriv", "--pdeathsig", "KILL", "--", "wireguard-go", "-f", lab.lab().id() + "rg")) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(Path.of("/var/run/wireguard/" + lab.lab().id()
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(Path.of("/var/run/wireguard/" + lab.lab().id()
                     + "rg.sock")));
             Path key = runFolder.resolve("rogue.key");
-            java.nio.file.Files.writeString(key, lab.lab().in(rogue, "wg", "genkey"));
+            Files.writeString(key, lab.lab().in(rogue, "wg", "genkey"));
             lab.lab().in(rogue, "wg", "set", lab.lab().id() + "rg", "private-key", key.toString(), "peer", hubKey, "endpoint",
                     hub.address() + ":4500", "allowed-ips", "10.244.0.0/16", "persistent-keepalive", "1");
             lab.lab().in(rogue, "ip", "link", "set", lab.lab().id() + "rg", "up");
@@ -272,7 +280,7 @@ class TunnelModeIT {
      * the lab's name), the routes of table 1028, the rules into it, its nftables table.
      */
     private static List<String> objects(NamespaceLab.Node node) throws Exception {
-        List<String> objects = new java.util.ArrayList<>();
+        List<String> objects = new ArrayList<>();
         String links = lab.lab().in(node, "ip", "-o", "link", "show");
         String wireguard = lab.wireguardInterface(node.name());
         links.lines().map(line -> line.split(": ")[1].split("@")[0]).filter(name -> name.equals("corvus-vx") || name.equals(wireguard))
@@ -313,22 +321,22 @@ class TunnelModeIT {
     static AgentHeartbeat heartbeat(String node) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> watcher.seen().stream()
                 .filter(e -> e instanceof AgentHeartbeat h && h.nodeName().equals(node) && h.tunnel() != null)
-                .map(e -> (AgentHeartbeat) e).reduce((a, b) -> b).orElse(null), java.util.Objects::nonNull);
+                .map(e -> (AgentHeartbeat) e).reduce((a, b) -> b).orElse(null), Objects::nonNull);
     }
 
     /** A process in a pod, stopped (with all it started) when the test is done with it. */
     private record Background(Process process) implements AutoCloseable {
 
-        static Background inPod(NamespaceLab.Node node, String... command) throws java.io.IOException {
+        static Background inPod(NamespaceLab.Node node, String... command) throws IOException {
             return in(node.podNamespace(), command);
         }
 
-        static Background inNode(NamespaceLab.Node node, String... command) throws java.io.IOException {
+        static Background inNode(NamespaceLab.Node node, String... command) throws IOException {
             return in(node.namespace(), command);
         }
 
-        private static Background in(String namespace, String... command) throws java.io.IOException {
-            List<String> all = new java.util.ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        private static Background in(String namespace, String... command) throws IOException {
+            List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
             all.addAll(List.of(command));
             return new Background(new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         }

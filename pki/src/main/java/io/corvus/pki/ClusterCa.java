@@ -5,6 +5,8 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -189,8 +191,8 @@ public final class ClusterCa {
 
         static void write(Path file, String text, boolean secret) throws IOException {
             Files.writeString(file, text);
-            if (secret && Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class) != null) {
-                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            if (secret && Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             }
         }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,6 @@ class ClusterCaTest {
 
         X509Certificate foreign = theirs.issue("edge-1", List.of(), Duration.ofDays(1)).certificate();
 
-        assertThatThrownBy(() -> foreign.verify(ours.certificate().getPublicKey())).isInstanceOf(java.security.SignatureException.class);
+        assertThatThrownBy(() -> foreign.verify(ours.certificate().getPublicKey())).isInstanceOf(SignatureException.class);
     }
 }

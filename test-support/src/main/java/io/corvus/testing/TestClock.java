@@ -1,4 +1,4 @@
-package io.corvus.provisioner;
+package io.corvus.testing;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package io.corvus.agent.proxy;
 
 import java.util.Set;
+import java.util.TreeSet;
 
 import io.corvus.events.payload.GatewayTopology;
 
@@ -43,7 +44,7 @@ public final class DialPolicy {
             return new Refused(403, "this node is not the gateway of an edge pool");
         }
         if (!allowedPorts.contains(target.port())) {
-            return new Refused(403, "port " + target.port() + " is not allowed; allowed: " + new java.util.TreeSet<>(allowedPorts));
+            return new Refused(403, "port " + target.port() + " is not allowed; allowed: " + new TreeSet<>(allowedPorts));
         }
         for (GatewayTopology.Member member : pool.members()) {
             if (member.privateIp() != null && (member.nodeName().equals(target.host()) || member.privateIp().equals(target.host()))) {

@@ -1,6 +1,7 @@
 package io.corvus.agent.proxy;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -25,7 +26,7 @@ public final class FrontTarget {
         URI parsed;
         try {
             parsed = new URI(uri);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("request target '" + Authority.printable(uri) + "' is not a URI");
         }
         if (parsed.isAbsolute() && parsed.getHost() != null) {

@@ -2,10 +2,13 @@ package io.corvus.agent.topology;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -50,7 +53,7 @@ public final class ClusterView {
         }
         Map<String, GatewayTopology> next = new TreeMap<>(gateways);
         next.put(topology.gatewayName(), topology);
-        return new ClusterView(clusterId, java.util.Collections.unmodifiableMap(next));
+        return new ClusterView(clusterId, Collections.unmodifiableMap(next));
     }
 
     /** This view without a gateway whose key was deleted from the compacted topic. */
@@ -60,7 +63,7 @@ public final class ClusterView {
         }
         Map<String, GatewayTopology> next = new TreeMap<>(gateways);
         next.remove(gatewayName);
-        return new ClusterView(clusterId, java.util.Collections.unmodifiableMap(next));
+        return new ClusterView(clusterId, Collections.unmodifiableMap(next));
     }
 
     public String clusterId() {
@@ -109,14 +112,14 @@ public final class ClusterView {
                 }
             }
         }
-        endpoints.sort(java.util.Comparator.comparing(CloudEndpoint::nodeName));
+        endpoints.sort(Comparator.comparing(CloudEndpoint::nodeName));
         return endpoints;
     }
 
     /** Where edge gateways dial in from outside (the EIP or CLB), once the cloud side is provisioned. */
     public Optional<GatewayTopology.CloudExposure> cloudExposure() {
         return gateways.values().stream().filter(g -> !g.edge()).map(GatewayTopology::cloudExposure)
-                .filter(java.util.Objects::nonNull).findFirst();
+                .filter(Objects::nonNull).findFirst();
     }
 
     /** The whitelist the link server enforces (the cluster's configuration, carried by every gateway). */

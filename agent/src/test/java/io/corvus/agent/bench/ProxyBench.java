@@ -2,6 +2,8 @@ package io.corvus.agent.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -401,7 +403,7 @@ public final class ProxyBench {
                             out.write(chunk, 0, (int) Math.min(chunk.length, left));
                         }
                         socket.shutdownOutput();
-                        long counted = new java.io.DataInputStream(socket.getInputStream()).readLong();
+                        long counted = new DataInputStream(socket.getInputStream()).readLong();
                         if (counted != each) {
                             throw new IOException("the sink counted " + counted + " bytes of " + each);
                         }
@@ -758,7 +760,7 @@ public final class ProxyBench {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     count += n;
                 }
-                new java.io.DataOutputStream(socket.getOutputStream()).writeLong(count);
+                new DataOutputStream(socket.getOutputStream()).writeLong(count);
             });
             serve(echo, socket -> {
                 socket.setTcpNoDelay(true);

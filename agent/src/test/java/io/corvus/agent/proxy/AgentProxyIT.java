@@ -12,11 +12,12 @@ import static org.hamcrest.Matchers.hasItem;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.payload.AgentHeartbeat;
@@ -91,7 +92,7 @@ class AgentProxyIT {
         }
     }
 
-    private static AgentHeartbeat awaitHeartbeat(String bootstrap, java.util.function.Predicate<AgentHeartbeat> wanted) {
+    private static AgentHeartbeat awaitHeartbeat(String bootstrap, Predicate<AgentHeartbeat> wanted) {
         EventCodec codec = EventCodec.create();
         TopicPartition partition = new TopicPartition(Topic.AGENT_STATUS.topicName(), ClusterPartitioner.partitionFor(CLUSTER, Topic.PARTITIONS));
         List<AgentHeartbeat> seen = new CopyOnWriteArrayList<>();

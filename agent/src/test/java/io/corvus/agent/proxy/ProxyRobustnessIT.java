@@ -13,11 +13,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -26,7 +28,9 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import javax.management.ObjectName;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 import io.corvus.agent.Steady;
 import io.corvus.agent.proxy.ProxyRig.Agent;
@@ -52,7 +56,7 @@ class ProxyRobustnessIT {
     private SlowTarget stalledTarget;
     private Agent cloud;
     private Agent edge;
-    private javax.net.ssl.SSLSocketFactory intruder;
+    private SSLSocketFactory intruder;
 
     @BeforeEach
     void cluster() throws Exception {
@@ -243,11 +247,11 @@ class ProxyRobustnessIT {
                 int flags = in.readUnsignedByte();
                 in.readInt();
                 byte[] payload = in.readNBytes(length);
-                if (type == 6 && (flags & 1) == 1 && java.util.Arrays.equals(payload, PING_PAYLOAD)) {
+                if (type == 6 && (flags & 1) == 1 && Arrays.equals(payload, PING_PAYLOAD)) {
                     return true;
                 }
             }
-        } catch (EOFException | SocketTimeoutException | java.net.SocketException | javax.net.ssl.SSLException ended) {
+        } catch (EOFException | SocketTimeoutException | SocketException | SSLException ended) {
             return false;
         }
     }

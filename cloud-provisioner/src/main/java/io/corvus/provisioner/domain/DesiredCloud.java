@@ -2,6 +2,8 @@ package io.corvus.provisioner.domain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.corvus.events.Raven;
 import io.corvus.events.payload.ConfigChanged;
@@ -65,8 +67,8 @@ public record DesiredCloud(
     }
 
     /** Every listener this cluster should have: port to protocol. */
-    public java.util.Map<Integer, String> listeners() {
-        java.util.Map<Integer, String> listeners = new java.util.TreeMap<>();
+    public Map<Integer, String> listeners() {
+        Map<Integer, String> listeners = new TreeMap<>();
         if (proxy) {
             Raven.PROXY_PORTS.forEach(port -> listeners.put(port, "tcp"));
         }

@@ -18,7 +18,7 @@ import io.corvus.events.payload.ProvisioningStep.Step;
 import io.corvus.events.payload.ProvisioningStep;
 import io.corvus.provisioner.ForwardingProvider;
 import io.corvus.provisioner.RecordedOutput;
-import io.corvus.provisioner.TestClock;
+import io.corvus.testing.TestClock;
 import io.corvus.provisioner.adapter.local.LocalCloud;
 import io.corvus.provisioner.adapter.local.LocalCloudProvider;
 import io.corvus.provisioner.domain.CloudAction;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -151,7 +152,7 @@ public final class ProvisioningBench {
     }
 
     private static ConfigChanged config(String cluster, long revision, boolean proxy, int aclSize) {
-        List<String> acl = new java.util.ArrayList<>(IntStream.range(0, aclSize)
+        List<String> acl = new ArrayList<>(IntStream.range(0, aclSize)
                 .mapToObj(i -> "10." + (i / 256) + "." + (i % 256) + ".0/24").toList());
         acl.add("100.64.0.0/10");
         return new ConfigChanged(cluster, revision, Instant.now(), "bench", new NetworkConfig(new NetworkConfig.ModeSettings(proxy),

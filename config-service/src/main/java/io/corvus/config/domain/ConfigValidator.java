@@ -1,7 +1,5 @@
 package io.corvus.config.domain;
 
-import io.corvus.events.Cidr;
-import io.corvus.events.Raven;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +9,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import io.corvus.events.Cidr;
+import io.corvus.events.Raven;
 import io.corvus.events.payload.NetworkConfig;
 
 /**
@@ -261,7 +262,7 @@ public final class ConfigValidator {
         }
 
         private void onlyKnownFields(Map<String, Object> object, String pointer, Set<String> known) {
-            Set<String> sortedKnown = new java.util.TreeSet<>(known);
+            Set<String> sortedKnown = new TreeSet<>(known);
             for (String key : new LinkedHashSet<>(object.keySet())) {
                 if (!known.contains(key) && !(pointer.equals("/cloud") && isCredentialLike(key))) {
                     violations.add(new Violation(pointer + "/" + Violation.segment(key),

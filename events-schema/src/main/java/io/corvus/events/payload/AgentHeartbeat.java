@@ -2,6 +2,7 @@ package io.corvus.events.payload;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -69,7 +70,7 @@ public record AgentHeartbeat(
 
         @JsonValue
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         @JsonCreator

@@ -1,5 +1,7 @@
 package io.corvus.events.payload;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,6 +53,6 @@ final class Checks {
             }
         });
         // keeps the order it was given, so an event serializes the same way every time
-        return java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(value));
+        return Collections.unmodifiableMap(new LinkedHashMap<>(value));
     }
 }

@@ -1,6 +1,7 @@
 package io.corvus.events.payload;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -32,7 +33,7 @@ public record ProvisioningStep(
         /** The name on the wire and in logs: {@code eip-allocated}. */
         @JsonValue
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         @JsonCreator

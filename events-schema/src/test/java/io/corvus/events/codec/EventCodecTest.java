@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -184,7 +185,7 @@ class EventCodecTest {
     @Test
     void anUnknownEventTypeIsRejectedWithTheKnownTypesListed() {
         byte[] value = new JsonFormat().serialize(
-                CloudEventBuilder.v1().withId("1").withSource(java.net.URI.create("/x")).withType("io.corvus.unknown.v9")
+                CloudEventBuilder.v1().withId("1").withSource(URI.create("/x")).withType("io.corvus.unknown.v9")
                         .withData("application/json", "{}".getBytes(StandardCharsets.UTF_8)).build());
 
         assertThatThrownBy(() -> codec.fromRecord("corvus.config.v1", structuredHeaders(), value))

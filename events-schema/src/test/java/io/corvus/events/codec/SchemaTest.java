@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.RecordComponent;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -49,7 +51,7 @@ class SchemaTest {
         Set<String> schemaFields = new HashSet<>();
         schema.get("properties").fieldNames().forEachRemaining(schemaFields::add);
         Set<String> recordFields = new HashSet<>(Arrays.stream(type.payloadClass().getRecordComponents())
-                .map(java.lang.reflect.RecordComponent::getName).toList());
+                .map(RecordComponent::getName).toList());
 
         assertThat(schemaFields).isEqualTo(recordFields);
         assertThat(schema.get("title").asText()).isEqualTo(type.cloudEventType());
@@ -66,7 +68,7 @@ class SchemaTest {
     @EnumSource(EventType.class)
     void everySchemaIsItselfValidDraft2020_12(EventType type) throws IOException {
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        JsonSchema metaSchema = factory.getSchema(java.net.URI.create("https://json-schema.org/draft/2020-12/schema"));
+        JsonSchema metaSchema = factory.getSchema(URI.create("https://json-schema.org/draft/2020-12/schema"));
 
         assertThat(metaSchema.validate(rawSchema(type))).isEmpty();
     }

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.GatewayTopology.EndpointType;
+import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -85,7 +86,7 @@ class ElectionPropertiesTest {
     void whenANodeLeavesOnlyTheSlotsItHeldMove(@ForAll("clusters") Election.Input input) {
         Map<String, GatewayTopology> before = Election.decide(input);
         Set<String> elected = before.values().stream().flatMap(g -> g.endpoints().stream())
-                .map(GatewayTopology.Endpoint::nodeName).collect(Collectors.toCollection(java.util.TreeSet::new));
+                .map(GatewayTopology.Endpoint::nodeName).collect(Collectors.toCollection(TreeSet::new));
         if (elected.isEmpty()) {
             return;
         }

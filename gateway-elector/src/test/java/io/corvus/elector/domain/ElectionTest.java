@@ -4,8 +4,10 @@ import static io.corvus.elector.domain.Clusters.NOW;
 import static io.corvus.elector.domain.Clusters.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.corvus.events.Raven;
 import io.corvus.events.payload.GatewayTopology;
@@ -139,8 +141,8 @@ class ElectionTest {
 
     @Test
     void theRendezvousChoiceIsStableAndSpreadsOverNodes() {
-        long distinctWinners = java.util.stream.IntStream.range(0, 200).mapToObj(pool -> {
-            List<NodeObserved> nodes = java.util.stream.IntStream.range(0, 5)
+        long distinctWinners = IntStream.range(0, 200).mapToObj(pool -> {
+            List<NodeObserved> nodes = IntStream.range(0, 5)
                     .mapToObj(i -> node("n" + i, "pool-" + pool, true, false)).toList();
             return endpoints(decide(nodes, health("n0", "n1", "n2", "n3", "n4"), Map.of()).get("pool-" + pool)).getFirst();
         }).distinct().count();
@@ -156,7 +158,7 @@ class ElectionTest {
     }
 
     private static Map<String, NodeHealth> health(String... nodes) {
-        Map<String, NodeHealth> health = new java.util.HashMap<>();
+        Map<String, NodeHealth> health = new HashMap<>();
         for (String node : nodes) {
             health.put(node, NodeHealth.heardAt(NOW));
         }

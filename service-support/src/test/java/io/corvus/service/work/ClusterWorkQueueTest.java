@@ -7,8 +7,8 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,12 +21,13 @@ import java.util.stream.IntStream;
 
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.Topic;
+import io.corvus.testing.TestClock;
 import org.junit.jupiter.api.Test;
 
 class ClusterWorkQueueTest {
 
     private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock(Instant.parse("2026-12-04T08:00:00Z"));
 
     @Test
     void aClusterMarkedDirtyTwiceBeforeItsTurnIsWorkedOnce() {
@@ -98,7 +99,7 @@ class ClusterWorkQueueTest {
         CountDownLatch hanging = new CountDownLatch(1);
         CountDownLatch letGo = new CountDownLatch(1);
         AtomicReference<Exception> afterRelease = new AtomicReference<>();
-        List<String> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> finished = Collections.synchronizedList(new ArrayList<>());
         ClusterWorkQueue queue = new ClusterWorkQueue("test", Clock.systemUTC(), (cluster, fence) -> {
             if (cluster.equals("hangs")) {
                 hanging.countDown();
@@ -191,28 +192,5 @@ class ClusterWorkQueueTest {
 
     private static int partitionOf(String clusterId) {
         return ClusterPartitioner.partitionFor(clusterId, Topic.PARTITIONS);
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-04T08:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

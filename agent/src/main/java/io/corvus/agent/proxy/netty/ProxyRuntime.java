@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.corvus.agent.proxy.CloudPolicy;
 import io.corvus.agent.proxy.DialPolicy;
@@ -187,7 +188,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         stopDialling();
         stopServing();
         if (!group.isShuttingDown()) {
-            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 }

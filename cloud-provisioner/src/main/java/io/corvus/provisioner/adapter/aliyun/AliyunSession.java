@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -369,13 +370,13 @@ final class AliyunSession {
         return body.getInstances() == null || body.getInstances().getInstance() == null ? List.of() : body.getInstances().getInstance();
     }
 
-    private static java.util.Optional<String> privateIp(DescribeInstancesResponseBody.DescribeInstancesResponseBodyInstancesInstance instance) {
+    private static Optional<String> privateIp(DescribeInstancesResponseBody.DescribeInstancesResponseBodyInstancesInstance instance) {
         var vpc = instance.getVpcAttributes();
         if (vpc == null || vpc.getPrivateIpAddress() == null || vpc.getPrivateIpAddress().getIpAddress() == null
                 || vpc.getPrivateIpAddress().getIpAddress().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(vpc.getPrivateIpAddress().getIpAddress().getFirst());
+        return Optional.of(vpc.getPrivateIpAddress().getIpAddress().getFirst());
     }
 
     // ---------------------------------------------------------------- changing

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.corvus.events.Raven;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -37,7 +38,7 @@ public class RavenCfg {
     public void write(String clusterId, Map<String, String> data) throws IOException {
         ConfigMap configMap = new ConfigMapBuilder().withNewMetadata().withName(NAME).withNamespace(NAMESPACE)
                 .addToLabels("app.kubernetes.io/managed-by", "corvus").addToAnnotations("corvus.io/cluster-id", clusterId)
-                .endMetadata().withData(new java.util.TreeMap<>(data)).build();
+                .endMetadata().withData(new TreeMap<>(data)).build();
         if (inClusterId.isPresent() && inClusterId.get().equals(clusterId)) {
             client.get().configMaps().inNamespace(NAMESPACE).resource(configMap).createOr(NonDeletingOperation::update);
         }

@@ -3,12 +3,16 @@ package io.corvus.provisioner.adapter.aliyun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.corvus.events.payload.NetworkConfig;
@@ -37,7 +41,7 @@ class AliyunCloudProviderIT {
             AliyunEmulator emulator = new AliyunEmulator(Clock.systemUTC()).withAccessKey(KEY_ID, KEY_SECRET);
             emulator.cloud().withVpc("vpc-corvus", "vsw-corvus", CLOUD_NODES);
             return emulator;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -170,7 +174,7 @@ class AliyunCloudProviderIT {
     void anAclCreateTheSdkSilentlySentTwiceAfterADroppedConnectionLeavesOneAcl() throws Exception {
         DesiredCloud desired = desired(true, false, List.of("203.0.113.0/24", "100.64.0.0/10"), List.of());
         provider.observe(desired, null); // as in a reconcile: the create goes over a pooled connection
-        java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean dropped = new AtomicBoolean();
         emulator.faults((n, action) -> action.equals("CreateAccessControlList") && dropped.compareAndSet(false, true)
                 ? Fault.DROP_AFTER : Fault.NONE);
         emulator.forgetCalls();
@@ -245,7 +249,7 @@ class AliyunCloudProviderIT {
     @Test
     void aWhitelistOfThreeHundredEntriesGoesInBatchesOfFiftyAndIsReleasedWithTheRest() throws Exception {
         List<String> acl = IntStream.range(0, 299).mapToObj(i -> "10." + (i / 256) + "." + (i % 256) + ".0/24")
-                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+                .collect(Collectors.toCollection(ArrayList::new));
         acl.add("100.64.0.0/10");
         converge(desired(true, false, acl, List.of("10.0.0.5", "10.0.0.6")));
         assertThat(emulator.cloud().acls().getFirst().entries()).hasSize(300);
@@ -288,7 +292,7 @@ class AliyunCloudProviderIT {
     static io.corvus.events.payload.CloudState recorded(ObservedCloud observed) {
         return new io.corvus.events.payload.CloudState("c1", 1, "aliyun", observed.acl() == null ? "" : observed.acl().id(), "",
                 observed.eip() == null ? "" : observed.eip().id(), "", false, true,
-                observed.loadBalancer() == null ? "" : observed.loadBalancer().id(), "", null, java.time.Instant.now());
+                observed.loadBalancer() == null ? "" : observed.loadBalancer().id(), "", null, Instant.now());
     }
 
     static DesiredCloud desired(boolean proxy, boolean tunnel, List<String> acl, List<String> backends) {

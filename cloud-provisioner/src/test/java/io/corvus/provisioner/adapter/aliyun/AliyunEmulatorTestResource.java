@@ -1,5 +1,6 @@
 package io.corvus.provisioner.adapter.aliyun;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public class AliyunEmulatorTestResource implements QuarkusTestResourceLifecycleM
     public Map<String, String> start() {
         try {
             emulator = new AliyunEmulator(Clock.systemUTC()).withAccessKey(KEY_ID, KEY_SECRET);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         emulator.cloud().withVpc("vpc-it", "vsw-it", List.of("10.0.0.5"));

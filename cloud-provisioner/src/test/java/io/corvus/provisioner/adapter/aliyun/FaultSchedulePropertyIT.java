@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +21,13 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.provisioner.RecordedOutput;
-import io.corvus.provisioner.TestClock;
 import io.corvus.events.Topic;
 import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.ProvisioningStep.Step;
+import io.corvus.provisioner.RecordedOutput;
+import io.corvus.testing.TestClock;
 import io.corvus.provisioner.adapter.aliyun.AliyunEmulator.Fault;
 import io.corvus.provisioner.app.ProvisioningLoop;
 import io.corvus.provisioner.domain.DesiredCloud;
@@ -60,7 +61,7 @@ class FaultSchedulePropertyIT {
         @Override
         public void publish(LogRecord record) {
             synchronized (logLines) {
-                logLines.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
+                logLines.add(String.valueOf(record.getMessage()) + " " + Arrays.toString(record.getParameters()));
             }
         }
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -160,7 +161,7 @@ public class ConfigMapIntake implements ResourceEventHandler<ConfigMap> {
         KubernetesClient kubernetes = client.get();
         kubernetes.configMaps().inNamespace(namespaceOfMap).withName(name).edit(current -> {
             Map<String, String> annotations = current.getMetadata().getAnnotations() == null
-                    ? new java.util.HashMap<>() : new java.util.HashMap<>(current.getMetadata().getAnnotations());
+                    ? new HashMap<>() : new HashMap<>(current.getMetadata().getAnnotations());
             annotations.put(HASH_ANNOTATION, hash);
             annotations.put(STATUS_ANNOTATION, shortStatus);
             if (revision != null) {

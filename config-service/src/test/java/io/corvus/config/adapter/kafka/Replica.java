@@ -5,11 +5,12 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.corvus.config.app.ConfigService;
 import io.corvus.config.app.ConfigStore;
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.EventPump;
@@ -37,7 +38,7 @@ final class Replica implements AutoCloseable {
     Replica(String bootstrapServers, String name) {
         EventCodec codec = EventCodec.create();
         Eventing eventing = new Eventing(bootstrapServers, "config-service");
-        admin = Admin.create(java.util.Map.of("bootstrap.servers", bootstrapServers));
+        admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
         follower = new ConfigFollower(store, admin);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumerConfig(bootstrapServers, "replica-" + name, null));

@@ -10,11 +10,12 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 
 import io.corvus.config.app.ConfigLog;
 import io.corvus.config.app.ConfigProblem;
-import io.corvus.testing.TestBrokers;
 import io.corvus.events.kafka.TopicBootstrap;
+import io.corvus.testing.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class TwoReplicasIT {
             List<ConfigTopic.Entry> published = ConfigTopic.of(TestBrokers.bootstrapServers(), cluster);
             assertThat(published).extracting(e -> e.event().revision())
                     .as("one record per accepted revision, no gap, no duplicate")
-                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, finalRevision).boxed().toList());
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, finalRevision).boxed().toList());
             assertThat(finalRevision).as("most rounds had a winner").isGreaterThan(ROUNDS / 2);
             assertThat(contested).isPositive();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
@@ -39,7 +40,7 @@ class NetworkConfigResourceIT {
     private static final String ADMIN = "admin-secret-for-tests";
     private static final String VIEWER = "viewer-secret-for-tests";
     private static final String NEVER_CREATED = "bad-inputs";
-    private static final Set<String> REFUSED_CLUSTERS = new java.util.concurrent.ConcurrentSkipListSet<>(Set.of(NEVER_CREATED));
+    private static final Set<String> REFUSED_CLUSTERS = new ConcurrentSkipListSet<>(Set.of(NEVER_CREATED));
 
     /** The validator's table, sent over HTTP, plus what only HTTP can get wrong. */
     static Stream<Arguments> badRequests() {

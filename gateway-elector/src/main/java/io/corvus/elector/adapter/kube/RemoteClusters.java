@@ -3,6 +3,7 @@ package io.corvus.elector.adapter.kube;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.corvus.elector.app.NodeReports;
@@ -114,14 +115,14 @@ public class RemoteClusters implements ResourceEventHandler<Secret> {
         }
     }
 
-    private static java.util.Optional<String> clusterIdOf(Secret secret) {
+    private static Optional<String> clusterIdOf(Secret secret) {
         var annotations = secret.getMetadata().getAnnotations();
         String clusterId = annotations == null ? null : annotations.get(CLUSTER_ID_ANNOTATION);
         if (!EventKey.isValidClusterId(clusterId)) {
             LOG.warnf("Secret %s: annotation %s must name the cluster (a DNS-1123 label), got '%s'",
                     secret.getMetadata().getName(), CLUSTER_ID_ANNOTATION, clusterId);
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(clusterId);
+        return Optional.of(clusterId);
     }
 }

@@ -1,6 +1,7 @@
 package io.corvus.agent.proxy.netty.cloud;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -247,7 +248,7 @@ public final class FrontDoor implements AutoCloseable {
 
         /** A request sent as to a proxy ({@code GET http://host:port/path}) goes to the target as {@code GET /path}. */
         private void toOriginForm(HttpRequest request) {
-            java.net.URI uri = java.net.URI.create(request.uri());
+            URI uri = URI.create(request.uri());
             if (uri.isAbsolute() && uri.getRawAuthority() != null) {
                 String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
                 request.setUri(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());

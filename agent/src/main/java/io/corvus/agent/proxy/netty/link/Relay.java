@@ -1,5 +1,8 @@
 package io.corvus.agent.proxy.netty.link;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -134,7 +137,7 @@ public final class Relay {
      * answer's headers, in the same read), then lets them through in order and steps aside.
      */
     public static final class Gate extends ChannelInboundHandlerAdapter {
-        private final java.util.List<Object> held = new java.util.ArrayList<>();
+        private final List<Object> held = new ArrayList<>();
         private ChannelHandlerContext ctx;
         private boolean open;
 
