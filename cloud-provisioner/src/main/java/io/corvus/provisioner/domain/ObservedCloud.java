@@ -7,13 +7,21 @@ import java.util.Map;
  * The cloud resources of one cluster as the provider found them. An absent resource is null.
  *
  * @param listeners by port
+ * @param strays    resources that are the cluster's too (its tag or name) but not the ones it uses:
+ *                  what a create made when its reply came too late, e.g. on a replica that had lost the
+ *                  cluster meanwhile. Each is released.
  */
-public record ObservedCloud(LoadBalancer loadBalancer, Eip eip, Acl acl, Map<Integer, Listener> listeners) {
+public record ObservedCloud(LoadBalancer loadBalancer, Eip eip, Acl acl, Map<Integer, Listener> listeners, List<ObservedCloud> strays) {
 
     public static final ObservedCloud NOTHING = new ObservedCloud(null, null, null, Map.of());
 
     public ObservedCloud {
         listeners = Map.copyOf(listeners);
+        strays = List.copyOf(strays);
+    }
+
+    public ObservedCloud(LoadBalancer loadBalancer, Eip eip, Acl acl, Map<Integer, Listener> listeners) {
+        this(loadBalancer, eip, acl, listeners, List.of());
     }
 
     /** @param backends the private addresses of the backend servers */

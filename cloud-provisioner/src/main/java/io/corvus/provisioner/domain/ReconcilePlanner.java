@@ -29,7 +29,8 @@ import io.corvus.provisioner.domain.CloudAction.UnassociateEip;
 /**
  * Reconcile as a function: the desired cloud side, what the provider observed, and the EIP
  * bandwidth Corvus itself set last go in; the calls that can be made now come out, each one's
- * prerequisites already observed. The reconciler runs them, observes again and asks again, until
+ * prerequisites already observed. Stray resources (made twice, see {@link ObservedCloud#strays})
+ * are released whatever the cluster wants. The reconciler runs them, observes again and asks again, until
  * nothing is left. An empty plan means the cloud matches the desired state.
  */
 public final class ReconcilePlanner {
@@ -45,7 +46,9 @@ public final class ReconcilePlanner {
      *                       differs from it was changed by a user and is left alone
      */
     public static List<CloudAction> plan(DesiredCloud desired, ObservedCloud observed, Integer bandwidthWeSet) {
-        return desired.enabled() ? provision(desired, observed, bandwidthWeSet) : release(observed);
+        List<CloudAction> actions = desired.enabled() ? provision(desired, observed, bandwidthWeSet) : release(observed);
+        observed.strays().forEach(stray -> actions.addAll(release(stray)));
+        return actions;
     }
 
     private static List<CloudAction> provision(DesiredCloud desired, ObservedCloud observed, Integer bandwidthWeSet) {
@@ -142,7 +145,10 @@ public final class ReconcilePlanner {
      */
     public static Optional<String> waitingFor(ObservedCloud observed) {
         ObservedCloud.Eip eip = observed.eip();
-        return eip != null && eip.inTransition() ? Optional.of("EIP " + eip.id() + " is " + eip.status()) : Optional.empty();
+        if (eip != null && eip.inTransition()) {
+            return Optional.of("EIP " + eip.id() + " is " + eip.status());
+        }
+        return observed.strays().stream().map(ReconcilePlanner::waitingFor).flatMap(Optional::stream).findFirst();
     }
 
     private static List<List<String>> batches(List<String> entries) {

@@ -150,6 +150,27 @@ class ReconcilePlannerTest {
         assertThat(plan).contains(new CloudAction.DeleteListener("lb-1", 4500, "tcp"));
     }
 
+    @Test
+    void whatALateCreateMadeTwiceIsReleasedAndTheClusterKeepsWhatItUses() {
+        LocalCloud cloud = new LocalCloud();
+        DesiredCloud desired = desired(true, false, 2, 1, 100);
+        converge(cloud, desired, 100);
+        ObservedCloud settled = cloud.observe("c1");
+        // replies that came after the cluster had its own: a replica that lost the cluster during the call
+        cloud.execute("c1", new CloudAction.CreateLoadBalancer(desired.resourceName()));
+        cloud.execute("c1", new CloudAction.AllocateEip(desired.resourceName(), 100, "PayByTraffic"));
+        cloud.execute("c1", new CloudAction.CreateAcl(desired.resourceName()));
+        assertThat(cloud.observe("c1").strays()).hasSize(3);
+
+        converge(cloud, desired, 100);
+
+        ObservedCloud after = cloud.observe("c1");
+        assertThat(after.strays()).isEmpty();
+        assertThat(after).isEqualTo(settled);
+        converge(cloud, desired(false, false, 2, 1, 100), 100);
+        assertThat(cloud.observe("c1")).as("and all of it goes on release").isEqualTo(ObservedCloud.NOTHING);
+    }
+
     private static ObservedCloud withEipStatus(ObservedCloud observed, String status) {
         ObservedCloud.Eip eip = observed.eip();
         return new ObservedCloud(observed.loadBalancer(), new ObservedCloud.Eip(eip.id(), eip.ipAddress(), eip.bandwidthMbps(),

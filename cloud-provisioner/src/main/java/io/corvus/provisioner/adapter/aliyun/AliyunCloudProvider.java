@@ -1,5 +1,7 @@
 package io.corvus.provisioner.adapter.aliyun;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,16 +66,23 @@ public final class AliyunCloudProvider implements CloudProvider {
         try {
             AliyunSession session = session(cluster, key);
             boolean ours = recorded != null && recorded.provider().equals(name());
-            ObservedCloud.LoadBalancer lb = session.loadBalancer(ours ? recorded.loadBalancerId() : null);
-            ObservedCloud.Eip eip = session.eip(ours ? recorded.eipId() : null);
-            ObservedCloud.Acl acl = session.acl(ours ? recorded.aclId() : null);
+            AliyunSession.Owned<ObservedCloud.LoadBalancer> lbs = session.loadBalancer(ours ? recorded.loadBalancerId() : null);
+            AliyunSession.Owned<ObservedCloud.Eip> eips = session.eip(ours ? recorded.eipId() : null);
+            AliyunSession.Owned<ObservedCloud.Acl> acls = session.acl(ours ? recorded.aclId() : null);
+            ObservedCloud.LoadBalancer lb = lbs.used();
             if (lb != null) {
                 creationTokens.remove(tokenKey(cluster, "lb"));
             }
-            if (eip != null) {
+            if (eips.used() != null) {
                 creationTokens.remove(tokenKey(cluster, "eip"));
             }
-            return new ObservedCloud(lb, eip, acl, lb == null ? Map.of() : session.listeners(lb.id()));
+            List<ObservedCloud> strays = new ArrayList<>();
+            for (ObservedCloud.LoadBalancer stray : lbs.strays()) {
+                strays.add(new ObservedCloud(stray, null, null, session.listeners(stray.id())));
+            }
+            eips.strays().forEach(stray -> strays.add(new ObservedCloud(null, stray, null, Map.of())));
+            acls.strays().forEach(stray -> strays.add(new ObservedCloud(null, null, stray, Map.of())));
+            return new ObservedCloud(lb, eips.used(), acls.used(), lb == null ? Map.of() : session.listeners(lb.id()), strays);
         } catch (CloudException e) {
             throw namingTheCredentials(e, key);
         }

@@ -97,12 +97,29 @@ final class AliyunSession {
 
     // ---------------------------------------------------------------- finding
 
-    private <T> T findOwned(String kind, String recordedId, Fetch<T> fetch, Ids tagged, Ids named, Adopt adopt)
+    /** The resource a cluster uses, and others carrying its tag that it does not (made twice: released as strays). */
+    record Owned<T>(T used, List<T> strays) {
+        static final Owned<?> NONE = new Owned<>(null, List.of());
+
+        @SuppressWarnings("unchecked")
+        static <T> Owned<T> none() {
+            return (Owned<T>) NONE;
+        }
+    }
+
+    private <T> Owned<T> findOwned(String kind, String recordedId, Fetch<T> fetch, Ids tagged, Ids named, Adopt adopt)
             throws CloudException {
         if (recordedId != null && !recordedId.isEmpty()) {
             T recorded = fetch.byId(recordedId);
             if (recorded != null) {
-                return recorded;
+                List<T> strays = new ArrayList<>();
+                for (String id : tagged.list()) {
+                    T stray = id.equals(recordedId) ? null : fetch.byId(id);
+                    if (stray != null) {
+                        strays.add(stray);
+                    }
+                }
+                return new Owned<>(recorded, strays);
             }
         }
         List<String> ids = tagged.list();
@@ -110,17 +127,17 @@ final class AliyunSession {
             throw twoClaim(kind, "carry the tag " + OWNER_TAG + "=" + cluster.clusterId(), ids);
         }
         if (ids.size() == 1) {
-            return fetch.byId(ids.getFirst());
+            return new Owned<>(fetch.byId(ids.getFirst()), List.of());
         }
         ids = named.list();
         if (ids.size() > 1) {
             throw twoClaim(kind, "are named " + cluster.resourceName(), ids);
         }
         if (ids.isEmpty()) {
-            return null;
+            return Owned.none();
         }
         adopt.tag(ids.getFirst()); // made by us, but the tag was never set (a crash between the two calls)
-        return fetch.byId(ids.getFirst());
+        return new Owned<>(fetch.byId(ids.getFirst()), List.of());
     }
 
     private CloudException twoClaim(String kind, String how, List<String> ids) {
@@ -128,7 +145,7 @@ final class AliyunSession {
                 + "): Corvus will not guess which one is the cluster's; delete the extra one or remove its tag");
     }
 
-    ObservedCloud.LoadBalancer loadBalancer(String recordedId) throws CloudException {
+    Owned<ObservedCloud.LoadBalancer> loadBalancer(String recordedId) throws CloudException {
         return findOwned("load balancer", recordedId, this::loadBalancerById, () -> taggedSlb("instance"),
                 this::loadBalancersByName, id -> tagSlb("instance", id));
     }
@@ -186,7 +203,7 @@ final class AliyunSession {
         return listeners;
     }
 
-    ObservedCloud.Eip eip(String recordedId) throws CloudException {
+    Owned<ObservedCloud.Eip> eip(String recordedId) throws CloudException {
         return findOwned("EIP", recordedId, this::eipById, this::taggedEips, this::eipsByName, this::tagEip);
     }
 
@@ -226,17 +243,11 @@ final class AliyunSession {
         }
     }
 
-    ObservedCloud.Acl acl(String recordedId) throws CloudException {
-        if (recordedId != null && !recordedId.isEmpty()) {
-            ObservedCloud.Acl recorded = aclById(recordedId);
-            if (recorded != null) {
-                return recorded;
-            }
-        }
-        ObservedCloud.Acl found = findOwned("ACL", null, this::aclById, () -> taggedSlb("acl"), this::aclsByNameWithoutTwins,
+    Owned<ObservedCloud.Acl> acl(String recordedId) throws CloudException {
+        Owned<ObservedCloud.Acl> found = findOwned("ACL", recordedId, this::aclById, () -> taggedSlb("acl"), this::aclsByNameWithoutTwins,
                 id -> tagSlb("acl", id));
-        if (found != null) {
-            deleteTwins(found.id());
+        if (found.used() != null && (recordedId == null || !recordedId.equals(found.used().id()))) {
+            deleteTwins(found.used().id());
         }
         return found;
     }

@@ -2,6 +2,7 @@ package io.corvus.provisioner.adapter.local;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import io.corvus.provisioner.domain.ObservedCloud;
  * The embedded cloud of the local run: no account, no network; EIPs get addresses from
  * 198.51.100.0/24 and load balancers from 192.0.2.0/24 (documentation ranges). It refuses what a
  * real cloud refuses (deleting a protected load balancer or a bound ACL, releasing an associated
- * EIP), so the reconciler is exercised the same way.
+ * EIP), and, like a real cloud, makes a second resource when asked to create one the cluster has
+ * (a late create): the cluster keeps using the first, and the second is a stray to release.
  */
 public final class LocalCloud {
 
@@ -25,6 +27,18 @@ public final class LocalCloud {
         ObservedCloud.Eip eip;
         ObservedCloud.Acl acl;
         final Map<Integer, ObservedCloud.Listener> listeners = new TreeMap<>();
+        /** Made while the cluster had one already, by id. */
+        final Map<String, ObservedCloud.LoadBalancer> strayLbs = new LinkedHashMap<>();
+        final Map<String, ObservedCloud.Eip> strayEips = new LinkedHashMap<>();
+        final Map<String, ObservedCloud.Acl> strayAcls = new LinkedHashMap<>();
+
+        ObservedCloud observed() {
+            List<ObservedCloud> strays = new ArrayList<>();
+            strayLbs.values().forEach(stray -> strays.add(new ObservedCloud(stray, null, null, Map.of())));
+            strayEips.values().forEach(stray -> strays.add(new ObservedCloud(null, stray, null, Map.of())));
+            strayAcls.values().forEach(stray -> strays.add(new ObservedCloud(null, null, stray, Map.of())));
+            return new ObservedCloud(lb, eip, acl, listeners, strays);
+        }
     }
 
     private final Map<String, Resources> clusters = new HashMap<>();
@@ -33,7 +47,7 @@ public final class LocalCloud {
 
     public synchronized ObservedCloud observe(String clusterId) {
         Resources r = clusters.get(clusterId);
-        return r == null ? ObservedCloud.NOTHING : new ObservedCloud(r.lb, r.eip, r.acl, r.listeners);
+        return r == null ? ObservedCloud.NOTHING : r.observed();
     }
 
     /**
@@ -64,16 +78,39 @@ public final class LocalCloud {
 
     public synchronized void execute(String clusterId, CloudAction action) {
         Resources r = clusters.computeIfAbsent(clusterId, id -> new Resources());
+        if (onStray(r, action)) {
+            return;
+        }
         switch (action) {
-            case CloudAction.CreateLoadBalancer create ->
-                    r.lb = new ObservedCloud.LoadBalancer(id("lb"), "192.0.2." + address(), true, List.of());
-            case CloudAction.AllocateEip allocate ->
-                    r.eip = new ObservedCloud.Eip(id("eip"), "198.51.100." + address(), allocate.bandwidthMbps(), ObservedCloud.Eip.AVAILABLE, null);
+            case CloudAction.CreateLoadBalancer create -> {
+                ObservedCloud.LoadBalancer made = new ObservedCloud.LoadBalancer(id("lb"), "192.0.2." + address(), true, List.of());
+                if (r.lb == null) {
+                    r.lb = made;
+                } else {
+                    r.strayLbs.put(made.id(), made);
+                }
+            }
+            case CloudAction.AllocateEip allocate -> {
+                ObservedCloud.Eip made = new ObservedCloud.Eip(id("eip"), "198.51.100." + address(), allocate.bandwidthMbps(),
+                        ObservedCloud.Eip.AVAILABLE, null);
+                if (r.eip == null) {
+                    r.eip = made;
+                } else {
+                    r.strayEips.put(made.id(), made);
+                }
+            }
             case CloudAction.AssociateEip associate ->
                     r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), r.eip.bandwidthMbps(), ObservedCloud.Eip.IN_USE, associate.loadBalancerId());
             case CloudAction.ModifyEipBandwidth modify ->
                     r.eip = new ObservedCloud.Eip(r.eip.id(), r.eip.ipAddress(), modify.bandwidthMbps(), r.eip.status(), r.eip.associatedWith());
-            case CloudAction.CreateAcl create -> r.acl = new ObservedCloud.Acl(id("acl"), List.of());
+            case CloudAction.CreateAcl create -> {
+                ObservedCloud.Acl made = new ObservedCloud.Acl(id("acl"), List.of());
+                if (r.acl == null) {
+                    r.acl = made;
+                } else {
+                    r.strayAcls.put(made.id(), made);
+                }
+            }
             case CloudAction.AddAclEntries add -> {
                 LinkedHashSet<String> entries = new LinkedHashSet<>(r.acl.entries());
                 entries.addAll(add.entries());
@@ -116,6 +153,27 @@ public final class LocalCloud {
                 r.listeners.clear();
             }
         }
+    }
+
+    /** Releases a stray; false when the action is not about one. */
+    private static boolean onStray(Resources r, CloudAction action) {
+        switch (action) {
+            case CloudAction.DisableDeleteProtection disable when r.strayLbs.containsKey(disable.loadBalancerId()) -> {
+                ObservedCloud.LoadBalancer lb = r.strayLbs.get(disable.loadBalancerId());
+                r.strayLbs.put(lb.id(), new ObservedCloud.LoadBalancer(lb.id(), lb.address(), false, lb.backends()));
+            }
+            case CloudAction.DeleteLoadBalancer delete when r.strayLbs.containsKey(delete.loadBalancerId()) -> {
+                refuseIf(r.strayLbs.get(delete.loadBalancerId()).deleteProtection(), "OperationDenied.DeleteProtection",
+                        "delete protection is on");
+                r.strayLbs.remove(delete.loadBalancerId());
+            }
+            case CloudAction.ReleaseEip release when r.strayEips.containsKey(release.eipId()) -> r.strayEips.remove(release.eipId());
+            case CloudAction.DeleteAcl delete when r.strayAcls.containsKey(delete.aclId()) -> r.strayAcls.remove(delete.aclId());
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void refuseIf(boolean refused, String code, String message) {
