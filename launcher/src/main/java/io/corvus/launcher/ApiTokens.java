@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+
+import io.corvus.pki.SecretFiles;
 
 /**
  * The local run's API tokens for config-service, made fresh for each start. They reach the
@@ -39,9 +40,7 @@ record ApiTokens(String admin, String viewer, Path propertiesFile) {
     private static void writePrivate(Path file, String content) {
         try {
             Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, content);
+            SecretFiles.write(file, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -3,16 +3,16 @@ package io.corvus.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
+import io.corvus.pki.SecretFiles;
 
 /**
  * The local run's cluster CA and one certificate per node, in {@code run/<stack>/pki}: what the
@@ -33,8 +33,7 @@ final class LocalPki {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             Files.createDirectories(folder);
-            Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
-                    Base64.getEncoder().encodeToString(key) + "\n");
+            SecretFiles.write(file, Base64.getEncoder().encodeToString(key) + "\n");
         }
         return file;
     }

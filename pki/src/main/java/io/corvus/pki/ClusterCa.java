@@ -5,8 +5,6 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -190,9 +188,10 @@ public final class ClusterCa {
         }
 
         static void write(Path file, String text, boolean secret) throws IOException {
-            Files.writeString(file, text);
-            if (secret && Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            if (secret) {
+                SecretFiles.write(file, text);
+            } else {
+                Files.writeString(file, text);
             }
         }
 

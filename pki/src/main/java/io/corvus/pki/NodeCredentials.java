@@ -1,9 +1,13 @@
 package io.corvus.pki;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 
 /** A node's certificate and key, with the CA that signed it. Its text form never shows the key. */
@@ -25,6 +29,22 @@ public record NodeCredentials(String nodeName, X509Certificate certificate, Priv
             ClusterCa.Pem.write(caFile, ClusterCa.Pem.certificateText(ca), false);
         }
         return new PemFiles(certFile, keyFile, caFile);
+    }
+
+    /** Writes the certificate, its CA and the key as a PKCS12 key store (owner-only), for servers that take no PEM (Kafka). */
+    public Path writeKeyStore(Path file, String password) throws IOException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(nodeName, key, password.toCharArray(), new Certificate[] {certificate, ca});
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            store.store(bytes, password.toCharArray());
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            SecretFiles.write(file, bytes.toByteArray());
+            return file;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a key store for " + nodeName + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.corvus.agent.tunnel.linux;
+package io.corvus.pki;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,18 +11,26 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
-/** Writes a secret to a file readable by its owner alone from the first byte, and replaces the old one atomically. */
-final class OwnerOnly {
+/**
+ * Writes secrets (private keys, tokens, key stores) to files readable by their owner alone from the
+ * first byte, never written first and restricted after; an old file is replaced atomically, so a
+ * reader sees the old secret or the new one, never half of one.
+ */
+public final class SecretFiles {
 
-    private OwnerOnly() {
+    private SecretFiles() {
     }
 
-    static void write(Path file, String content) throws IOException {
+    public static void write(Path file, String content) throws IOException {
+        write(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void write(Path file, byte[] content) throws IOException {
         Path fresh = file.resolveSibling(file.getFileName() + ".new");
         Files.deleteIfExists(fresh);
         try (FileChannel channel = FileChannel.open(fresh, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+            channel.write(ByteBuffer.wrap(content));
             channel.force(true);
         }
         Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

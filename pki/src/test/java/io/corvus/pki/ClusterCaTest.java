@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
 import java.security.SignatureException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -54,5 +56,21 @@ class ClusterCaTest {
         X509Certificate foreign = theirs.issue("edge-1", List.of(), Duration.ofDays(1)).certificate();
 
         assertThatThrownBy(() -> foreign.verify(ours.certificate().getPublicKey())).isInstanceOf(SignatureException.class);
+    }
+
+    @Test
+    void aKeyStoreHoldsTheKeyWithItsChainAndIsOwnerOnly(@TempDir Path folder) throws Exception {
+        ClusterCa ca = ClusterCa.create("c1", Duration.ofDays(1));
+        NodeCredentials kafka = ca.issue("kafka", List.of("127.0.0.1"), Duration.ofDays(1));
+
+        Path file = kafka.writeKeyStore(folder.resolve("kafka.p12"), "store-secret");
+
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(file)) {
+            store.load(in, "store-secret".toCharArray());
+        }
+        assertThat(store.getKey("kafka", "store-secret".toCharArray())).isEqualTo(kafka.key());
+        assertThat(store.getCertificateChain("kafka")).containsExactly(kafka.certificate(), ca.certificate());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 }

@@ -15,6 +15,8 @@ import java.util.Base64;
 import java.util.Optional;
 import javax.crypto.KeyAgreement;
 
+import io.corvus.pki.SecretFiles;
+
 /**
  * The node's WireGuard keys: an X25519 key pair made by the JDK on first start, its private half
  * kept in {@code wireguard.key} under the state folder (owner-only from the first byte), so that a
@@ -41,7 +43,7 @@ final class WireGuardKeys {
         if (!Files.exists(file)) {
             XECPrivateKey generated = (XECPrivateKey) KeyPairGenerator.getInstance("X25519").generateKeyPair().getPrivate();
             byte[] scalar = generated.getScalar().orElseThrow();
-            OwnerOnly.write(file, Base64.getEncoder().encodeToString(scalar) + "\n");
+            SecretFiles.write(file, Base64.getEncoder().encodeToString(scalar) + "\n");
         }
         byte[] scalar = decode(Files.readString(file).strip(), file);
         return new WireGuardKeys(file, Base64.getEncoder().encodeToString(publicKeyOf(scalar)));

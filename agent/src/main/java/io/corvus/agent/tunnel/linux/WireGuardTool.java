@@ -10,6 +10,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 import io.corvus.agent.tunnel.TunnelPlan;
+import io.corvus.pki.SecretFiles;
 
 /**
  * WireGuard's own configuration tool, {@code wg}, for either driver: what a link holds
@@ -87,7 +88,7 @@ final class WireGuardTool {
             }
         }
         Path file = privateKeyFile.resolveSibling(device + ".conf");
-        OwnerOnly.write(file, config.toString());
+        SecretFiles.write(file, config.toString());
         commands.run("wg", "syncconf", device, file.toString());
     }
 }
