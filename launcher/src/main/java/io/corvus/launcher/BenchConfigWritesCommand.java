@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -75,12 +74,12 @@ final class BenchConfigWritesCommand implements Callable<Integer> {
             run(writes / 5, apiWrites(api, "warmup"));
             Result viaApi = run(writes, apiWrites(api, "bench"));
 
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            try (Admin admin = Admin.create(KafkaClients.adminConfig(stack.connection(), "bench-admin"))) {
                 admin.createTopics(List.of(new NewTopic(RAW_TOPIC, Topic.PARTITIONS, (short) 1))).all().get();
             }
             Result raw;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                    KafkaClients.producerConfig(stack.bootstrapServers(), "bench-raw"))) {
+                    KafkaClients.producerConfig(stack.connection(), "bench-raw"))) {
                 run(writes / 5, rawSends(producer));
                 raw = run(writes, rawSends(producer));
             }

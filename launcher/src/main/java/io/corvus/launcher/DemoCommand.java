@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             out.println("== events on the topics (from the beginning), as they arrive");
-            try (EventWatcher watcher = new EventWatcher(stack.bootstrapServers(), out, true).start()) {
+            try (EventWatcher watcher = new EventWatcher(stack.connection(), out, true).start()) {
                 if (!arrived(expectations(inventory), watcher, runFolder)) {
                     return 1;
                 }

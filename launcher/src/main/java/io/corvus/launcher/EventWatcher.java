@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.codec.EventFormatException;
-import io.corvus.events.Topic;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.KafkaConnection;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CorvusEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,9 +38,9 @@ final class EventWatcher implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread thread;
 
-    EventWatcher(String bootstrapServers, PrintStream out, boolean fromBeginning) {
+    EventWatcher(KafkaConnection connection, PrintStream out, boolean fromBeginning) {
         this.out = out;
-        this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrapServers, "corvus-watch", null));
+        this.consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(connection, "corvus-watch", null));
         List<TopicPartition> partitions = Arrays.stream(Topic.values()).flatMap(t -> t.topicPartitions().stream()).toList();
         consumer.assign(partitions);
         if (fromBeginning) {

@@ -31,6 +31,8 @@ import java.util.stream.IntStream;
 
 import io.corvus.events.Raven;
 import io.corvus.events.kafka.BootstrapReport;
+import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.KafkaConnection;
 import io.corvus.events.kafka.TopicBootstrap;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -110,6 +112,9 @@ final class LocalStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, AgentPorts> agentPorts = new LinkedHashMap<>();
     private String bootstrapServers;
+    private boolean saslSsl;
+    /** Set when the broker takes SASL_SSL alone. */
+    private LocalKafkaSecurity kafkaSecurity;
     private ApiTokens tokens;
 
     LocalStack(Layout layout, Path runFolder, PrintStream out) {
@@ -118,8 +123,19 @@ final class LocalStack implements AutoCloseable {
         this.out = out;
     }
 
+    /** Makes the broker take SASL_SSL alone (a managed Kafka's way), and every client use it; before {@link #start}. */
+    LocalStack kafkaOverSaslSsl() {
+        saslSsl = true;
+        return this;
+    }
+
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** How the stack's clients reach the broker, the launcher's own included. */
+    KafkaConnection connection() {
+        return kafkaSecurity == null ? KafkaConnection.plain(bootstrapServers) : kafkaSecurity.connection(bootstrapServers);
     }
 
     ApiTokens tokens() {
@@ -213,10 +229,14 @@ final class LocalStack implements AutoCloseable {
     private void startBroker(int port, String host) throws IOException {
         Path log = runFolder.resolve("logs/kafka.log");
         String classpath = layout.brokerJar() + File.pathSeparator + layout.brokerLibraries().resolve("*");
-        StackProcess broker = launch("kafka", "127.0.0.1:" + port, log, List.of(
-                javaCommand(), "-Xmx512m", "-Dlog4j2.configurationFile=kraft-broker-log4j2.properties",
-                "-cp", classpath, "io.corvus.kafka.broker.KraftBrokerMain",
-                runFolder.resolve("kafka-data").toString(), String.valueOf(port), host));
+        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx512m", "-Dlog4j2.configurationFile=kraft-broker-log4j2.properties",
+                "-cp", classpath, "io.corvus.kafka.broker.KraftBrokerMain", runFolder.resolve("kafka-data").toString(), String.valueOf(port),
+                host));
+        if (saslSsl) {
+            kafkaSecurity = LocalKafkaSecurity.create(runFolder.resolve("kafka-tls"), List.copyOf(new TreeSet<>(List.of("127.0.0.1", host))));
+            command.add(kafkaSecurity.brokerFile().toString());
+        }
+        StackProcess broker = launch("kafka", "127.0.0.1:" + port, log, command, Map.of());
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (!Files.readString(log).contains("READY ")) {
             failIfDead(broker);
@@ -226,7 +246,7 @@ final class LocalStack implements AutoCloseable {
     }
 
     private void createTopics() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(KafkaClients.adminConfig(connection(), "corvus-launcher"))) {
             BootstrapReport report = new TopicBootstrap(admin).ensureTopics();
             if (!report.created().isEmpty()) {
                 out.println("created topics " + String.join(", ", report.created()));
@@ -236,14 +256,20 @@ final class LocalStack implements AutoCloseable {
     }
 
     private StackProcess startService(String name, String module, int port, Map<String, String> settings) throws IOException {
-        return launch(name, "http://127.0.0.1:" + port, runFolder.resolve("logs/" + name + ".log"), javaCommand(module, port, settings));
+        return launch(name, "http://127.0.0.1:" + port, runFolder.resolve("logs/" + name + ".log"), javaCommand(module, port, settings),
+                kafkaEnvironment());
     }
 
     private StackProcess startAgent(String node, Placement placement, int port, Map<String, String> settings) throws IOException {
         List<String> command = new ArrayList<>(placement.prefix(node));
         command.addAll(javaCommand("agent", port, settings));
         return launch("agent-" + node, "http://" + placement.agentHost(node) + ":" + port, runFolder.resolve("logs/agent-" + node + ".log"),
-                command);
+                command, kafkaEnvironment());
+    }
+
+    /** The Kafka client settings besides the bootstrap servers, as services and agents take them: from their environment. */
+    private Map<String, String> kafkaEnvironment() {
+        return kafkaSecurity == null ? Map.of() : kafkaSecurity.environment();
     }
 
     private List<String> javaCommand(String module, int port, Map<String, String> settings) {
@@ -255,8 +281,11 @@ final class LocalStack implements AutoCloseable {
         return command;
     }
 
-    private StackProcess launch(String name, String address, Path log, List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command)
+    private StackProcess launch(String name, String address, Path log, List<String> command, Map<String, String> environment)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .directory(runFolder.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -342,7 +371,9 @@ final class LocalStack implements AutoCloseable {
         StackProcess old = find(name);
         processes.remove(old);
         Files.writeString(old.log(), "\n--- restarted ---\n", StandardOpenOption.APPEND);
-        Process process = new ProcessBuilder(old.command()).directory(runFolder.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(old.command());
+        builder.environment().putAll(name.equals("kafka") ? Map.of() : kafkaEnvironment());
+        Process process = builder.directory(runFolder.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(old.log().toFile())).start();
         StackProcess restarted = new StackProcess(name, process, old.address(), old.log(), old.command());
         processes.add(restarted);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.corvus.events.kafka.KafkaConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -34,7 +35,7 @@ final class WatchCommand implements Callable<Integer> {
             servers = Files.readString(file).trim();
         }
         CountDownLatch interrupted = new CountDownLatch(1);
-        try (EventWatcher watcher = new EventWatcher(servers, System.out, fromBeginning).start()) {
+        try (EventWatcher watcher = new EventWatcher(KafkaConnection.plain(servers), System.out, fromBeginning).start()) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(interrupted::countDown));
             interrupted.await();
         }

@@ -38,7 +38,7 @@ class LocalStackIT {
                     "cloud-provisioner", "agent-local-cloud-1", "agent-local-edge-1", "agent-local-edge-2");
             assertThat(new PidFile(runFolder).read()).hasSize(7);
 
-            try (EventWatcher watcher = new EventWatcher(stack.bootstrapServers(), out, true).start()) {
+            try (EventWatcher watcher = new EventWatcher(stack.connection(), out, true).start()) {
                 ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
                 assertThat(DemoCommand.configure(api, inventory.clusterId(), out)).isTrue();
 

@@ -42,7 +42,7 @@ public class EventPumps {
     public EventPump followWholeTopic(String name, Topic topic, EventHandler handler) {
         String clientId = eventing.serviceName() + "-" + name;
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.consumerConfig(eventing.bootstrapServers(), clientId, null));
+                KafkaClients.consumerConfig(eventing.connection(), clientId, null));
         List<TopicPartition> partitions = topic.topicPartitions();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);

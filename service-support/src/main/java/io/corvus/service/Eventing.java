@@ -2,34 +2,48 @@ package io.corvus.service;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.KafkaConnection;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
-/** The Kafka-facing objects of a service, built once from {@code kafka.bootstrap.servers}. */
+/**
+ * The Kafka-facing objects of a service, built once from its {@code kafka.*} settings: the
+ * bootstrap servers and, for a managed Kafka, TLS and SASL ({@link KafkaConnection}). Other
+ * {@code kafka.*} settings are not given to the clients, and the log says which were left out.
+ */
 @Singleton
 public class Eventing {
 
-    private final String bootstrapServers;
+    private static final Logger LOG = Logger.getLogger(Eventing.class);
+
+    private final KafkaConnection connection;
     private final String serviceName;
 
-    public Eventing(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+    public Eventing(@Identifier("default-kafka-broker") Map<String, Object> kafkaSettings,
             @ConfigProperty(name = "quarkus.application.name") String serviceName) {
-        this.bootstrapServers = bootstrapServers;
+        this.connection = KafkaConnection.of(kafkaSettings);
         this.serviceName = serviceName;
+        Set<String> left = KafkaConnection.notTakenFrom(kafkaSettings);
+        if (!left.isEmpty()) {
+            LOG.warnf("not given to the Kafka clients (only kafka.bootstrap.servers, kafka.security.protocol, kafka.ssl.* and "
+                    + "kafka.sasl.* are): %s", left.stream().map(key -> "kafka." + key).toList());
+        }
     }
 
-    public String bootstrapServers() {
-        return bootstrapServers;
+    public KafkaConnection connection() {
+        return connection;
     }
 
     /** The service's name: CloudEvents source, consumer group and client id prefix. */
@@ -52,7 +66,7 @@ public class Eventing {
     @Produces
     @Singleton
     EventPublisher publisher(EventCodec codec) {
-        return new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrapServers, serviceName)),
+        return new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(connection, serviceName)),
                 codec, serviceName);
     }
 
@@ -69,9 +83,7 @@ public class Eventing {
     @Produces
     @Singleton
     Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, serviceName + "-admin"));
+        return Admin.create(KafkaClients.adminConfig(connection, serviceName + "-admin"));
     }
 
     void closeAdmin(@Disposes Admin admin) {

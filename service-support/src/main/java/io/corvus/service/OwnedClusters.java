@@ -35,7 +35,7 @@ public final class OwnedClusters {
      */
     public OwnedClusters(Eventing eventing, EventCodec codec, DeadLetters deadLetters, Clock clock, List<Topic> rebuiltFromStart,
             Map<Topic, Duration> readFromRecent, PartitionOwner owner, EventHandler handler) {
-        Map<String, Object> config = KafkaClients.consumerConfig(eventing.bootstrapServers(), eventing.serviceName(),
+        Map<String, Object> config = KafkaClients.consumerConfig(eventing.connection(), eventing.serviceName(),
                 eventing.serviceName());
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config);

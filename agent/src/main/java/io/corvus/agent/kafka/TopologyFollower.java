@@ -74,7 +74,7 @@ public class TopologyFollower implements EventHandler {
     }
 
     private void followOnceThePartitionExists(EventPumps pumps) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(eventing.bootstrapServers(),
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(eventing.connection(),
                 eventing.serviceName() + "-" + node.nodeName() + "-topology", null));
         TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(),
                 ClusterPartitioner.partitionFor(node.clusterId(), Topic.PARTITIONS));
@@ -93,7 +93,7 @@ public class TopologyFollower implements EventHandler {
             for (int attempt = 1; !exists(consumer, partition); attempt++) {
                 if (attempt == 1) {
                     LOG.infof("waiting for partition %s (the launcher or the chart creates the topics; is the broker at %s reachable?)",
-                            partition, eventing.bootstrapServers());
+                            partition, eventing.connection().bootstrapServers());
                 }
                 if (stopping.await(TOPIC_WAIT.delay(attempt, ThreadLocalRandom.current()).toMillis(), TimeUnit.MILLISECONDS)) {
                     return false;

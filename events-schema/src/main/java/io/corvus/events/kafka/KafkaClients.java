@@ -1,9 +1,9 @@
 package io.corvus.events.kafka;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.corvus.events.ClusterPartitioner;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -18,9 +18,8 @@ public final class KafkaClients {
     }
 
     /** Idempotent, {@code acks=all}, records placed by {@link ClusterPartitioner}. */
-    public static Map<String, Object> producerConfig(String bootstrapServers, String clientId) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static Map<String, Object> producerConfig(KafkaConnection connection, String clientId) {
+        Map<String, Object> config = connection.clientConfig();
         config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -37,9 +36,8 @@ public final class KafkaClients {
      *
      * @param groupId the consumer group, or null for a consumer that {@code assign()}s partitions
      */
-    public static Map<String, Object> consumerConfig(String bootstrapServers, String clientId, String groupId) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static Map<String, Object> consumerConfig(KafkaConnection connection, String clientId, String groupId) {
+        Map<String, Object> config = connection.clientConfig();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         if (groupId != null) {
             config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -51,5 +49,21 @@ public final class KafkaClients {
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return config;
+    }
+
+    public static Map<String, Object> adminConfig(KafkaConnection connection, String clientId) {
+        Map<String, Object> config = connection.clientConfig();
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        return config;
+    }
+
+    /** A producer's settings for a broker reached in the clear (the tests', the local run's). */
+    public static Map<String, Object> producerConfig(String bootstrapServers, String clientId) {
+        return producerConfig(KafkaConnection.plain(bootstrapServers), clientId);
+    }
+
+    /** A consumer's settings for a broker reached in the clear (the tests', the local run's). */
+    public static Map<String, Object> consumerConfig(String bootstrapServers, String clientId, String groupId) {
+        return consumerConfig(KafkaConnection.plain(bootstrapServers), clientId, groupId);
     }
 }

@@ -7,9 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 import kafka.server.KafkaConfig;
@@ -33,6 +37,29 @@ public final class KraftBroker implements AutoCloseable {
 
     private static final int NODE_ID = 1;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The broker's own listener when clients must use SASL_SSL: loopback, plaintext, for its readiness check alone. */
+    private static final String INTERNAL_LISTENER = "INTERNAL";
+
+    /**
+     * Clients must come over TLS and log in with SASL/PLAIN, as a managed Kafka asks of them.
+     *
+     * @param keyStore         the broker's certificate and key (PKCS12)
+     * @param keyStorePassword its password
+     * @param users            the logins the broker accepts: user name to password
+     */
+    public record SaslSsl(Path keyStore, String keyStorePassword, Map<String, String> users) {
+        public SaslSsl {
+            users = Map.copyOf(users);
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException("a SASL_SSL listener needs at least one user");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "SaslSsl[" + keyStore + ", users " + new TreeSet<>(users.keySet()) + "]";
+        }
+    }
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -58,18 +85,23 @@ public final class KraftBroker implements AutoCloseable {
      * (a bridge's address, when they run in network namespaces behind it).
      */
     public static KraftBroker start(Path dataDirectory, int brokerPort, String host) {
+        return start(dataDirectory, brokerPort, host, Optional.empty());
+    }
+
+    /** The same, with clients made to use SASL_SSL when {@code saslSsl} is given. */
+    public static KraftBroker start(Path dataDirectory, int brokerPort, String host, Optional<SaslSsl> saslSsl) {
         try {
             Files.createDirectories(dataDirectory);
-            int[] free = FreePorts.take(2);
+            int[] free = FreePorts.take(3);
             int port = brokerPort == 0 ? free[0] : brokerPort;
-            int controllerPort = brokerPort == free[1] ? free[0] : free[1];
-            Properties properties = serverProperties(dataDirectory, host, port, controllerPort);
+            int[] others = Arrays.stream(free).filter(p -> p != port).limit(2).toArray();
+            Properties properties = serverProperties(dataDirectory, host, port, others[0]);
+            saslSsl.ifPresent(secured -> secure(properties, secured, host, port, others[0], others[1]));
             formatIfNew(dataDirectory);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
             server.startup();
-            String bootstrapServers = host + ":" + port;
-            awaitReady(bootstrapServers, Duration.ofSeconds(60));
-            return new KraftBroker(server, bootstrapServers, dataDirectory);
+            awaitReady(saslSsl.isPresent() ? "127.0.0.1:" + others[1] : host + ":" + port, Duration.ofSeconds(60));
+            return new KraftBroker(server, host + ":" + port, dataDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the Kafka data directory " + dataDirectory, e);
         }
@@ -113,6 +145,26 @@ public final class KraftBroker implements AutoCloseable {
                 // Compaction must run soon enough to be observable in a local run.
                 Map.entry("log.cleaner.backoff.ms", "1000")));
         return p;
+    }
+
+    /** The client listener takes SASL_SSL alone; the broker checks its own readiness on a loopback listener. */
+    private static void secure(Properties p, SaslSsl saslSsl, String host, int port, int controllerPort, int internalPort) {
+        StringBuilder logins = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        new TreeMap<>(saslSsl.users()).forEach((user, password) -> logins.append(" user_").append(user).append("=\"").append(password)
+                .append('"'));
+        p.putAll(Map.ofEntries(
+                Map.entry("listeners", "SASL_SSL://" + host + ":" + port + "," + INTERNAL_LISTENER + "://127.0.0.1:" + internalPort + ","
+                        + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "SASL_SSL://" + host + ":" + port + "," + INTERNAL_LISTENER + "://127.0.0.1:"
+                        + internalPort),
+                Map.entry("inter.broker.listener.name", INTERNAL_LISTENER),
+                Map.entry("listener.security.protocol.map", "SASL_SSL:SASL_SSL," + INTERNAL_LISTENER + ":PLAINTEXT,"
+                        + CONTROLLER_LISTENER + ":PLAINTEXT"),
+                Map.entry("sasl.enabled.mechanisms", "PLAIN"),
+                Map.entry("listener.name.sasl_ssl.plain.sasl.jaas.config", logins.append(";").toString()),
+                Map.entry("ssl.keystore.type", "PKCS12"),
+                Map.entry("ssl.keystore.location", saslSsl.keyStore().toAbsolutePath().toString()),
+                Map.entry("ssl.keystore.password", saslSsl.keyStorePassword())));
     }
 
     private static void formatIfNew(Path dataDirectory) {

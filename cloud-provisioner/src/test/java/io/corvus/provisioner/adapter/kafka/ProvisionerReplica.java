@@ -3,6 +3,7 @@ package io.corvus.provisioner.adapter.kafka;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.corvus.events.codec.EventCodec;
@@ -31,7 +32,7 @@ public final class ProvisionerReplica implements AutoCloseable {
         RavenCfg ravenCfg = new RavenCfg(null, Optional::empty, () -> Optional.of(ravenCfgDir.toString()));
         loop = new ProvisioningLoop(List.of(provider), ProvisionerBeans.output(publisher, ravenCfg), clock);
         loop.queue().start(4);
-        events = new ProvisionerEvents(loop, new Eventing(bootstrapServers, "cloud-provisioner"), codec,
+        events = new ProvisionerEvents(loop, new Eventing(Map.of("bootstrap.servers", bootstrapServers), "cloud-provisioner"), codec,
                 new DeadLetters(publisher, "cloud-provisioner", clock), clock);
         events.consume().start();
     }

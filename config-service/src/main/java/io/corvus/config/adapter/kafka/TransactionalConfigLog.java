@@ -134,7 +134,7 @@ public class TransactionalConfigLog implements ConfigLog {
     }
 
     private KafkaProducer<String, byte[]> newProducer(int partition) {
-        Map<String, Object> config = KafkaClients.producerConfig(eventing.bootstrapServers(),
+        Map<String, Object> config = KafkaClients.producerConfig(eventing.connection(),
                 eventing.serviceName() + "-writer-p" + partition);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + partition);
         // Fail a request within seconds, not minutes, when the broker is away: the caller gets a 503.

@@ -37,7 +37,7 @@ final class Replica implements AutoCloseable {
 
     Replica(String bootstrapServers, String name) {
         EventCodec codec = EventCodec.create();
-        Eventing eventing = new Eventing(bootstrapServers, "config-service");
+        Eventing eventing = new Eventing(Map.of("bootstrap.servers", bootstrapServers), "config-service");
         admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
         follower = new ConfigFollower(store, admin);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(

@@ -2,6 +2,7 @@ package io.corvus.elector.adapter.kafka;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,7 +43,7 @@ public final class ElectorReplica implements AutoCloseable {
         loop = new ElectionLoop(settings, topology -> publisher.publish(topology).get(), clock,
                 (previous, next) -> publishedClusters.add(next.clusterId()));
         loop.queue().start(4);
-        events = new ElectorEvents(loop, settings, new Eventing(bootstrapServers, "gateway-elector"), codec,
+        events = new ElectorEvents(loop, settings, new Eventing(Map.of("bootstrap.servers", bootstrapServers), "gateway-elector"), codec,
                 new DeadLetters(publisher, "gateway-elector", clock), clock);
         events.consume().start();
     }
