@@ -1,6 +1,8 @@
 package io.corvus.events.payload;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -42,7 +44,7 @@ public record AgentHeartbeat(
 
     /** What an agent currently does on its node. */
     public enum Role {
-        /** a cloud gateway's active proxy endpoint: tunnel server and front doors */
+        /** a cloud gateway's active proxy endpoint: link server and front doors */
         PROXY_SERVER,
         /** an edge gateway's active proxy endpoint: dials the cloud and serves its pool */
         PROXY_CLIENT,
@@ -109,7 +111,8 @@ public record AgentHeartbeat(
         Checks.clusterId(clusterId);
         EventKey.of(clusterId, Checks.text(nodeName, "nodeName"));
         Checks.present(sentAt, "sentAt");
-        roles = roles == null ? Set.of() : Set.copyOf(roles);
+        // in the enum's order: Set.copyOf's order changes from one JVM to the next, and so would the event's bytes
+        roles = roles == null || roles.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(roles));
         Checks.atLeast(topologyGeneration, 0, "topologyGeneration");
         Checks.atLeast(openStreams, 0, "openStreams");
         tunnelPeers = Checks.list(tunnelPeers);
