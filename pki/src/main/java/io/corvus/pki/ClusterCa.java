@@ -1,8 +1,10 @@
 package io.corvus.pki;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,6 +12,7 @@ import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -42,7 +45,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A cluster's Corvus CA: it signs one certificate per node, which the node's agent presents on
- * both sides of the proxy tunnel (the cloud side requires it from edge gateways, the edge side
+ * both sides of the proxy's link (the cloud side requires it from edge gateways, the edge side
  * checks the cloud side's). Keys are ECDSA P-256; files are PEM (certificate) and PKCS#8 PEM
  * (key, owner-readable only).
  */
@@ -78,20 +81,40 @@ public final class ClusterCa {
 
     /** The CA kept in {@code ca.crt} and {@code ca.key} of a folder. */
     public static ClusterCa load(Path folder) throws IOException {
-        return new ClusterCa(Pem.certificate(folder.resolve("ca.crt")), Pem.privateKey(folder.resolve("ca.key")));
+        return fromPem(Files.readString(folder.resolve("ca.crt")), Files.readString(folder.resolve("ca.key")));
     }
 
     /**
-     * A certificate for a node: subject CN = the node name, which the other side checks; SANs = the
-     * node name and its addresses; usable as TLS server and client.
+     * A certificate for a node, with a key made here: subject CN = the node name, which the other
+     * side checks; SANs = the node name and its addresses; usable as TLS server and client.
      */
     public NodeCredentials issue(String nodeName, List<String> addresses, Duration validity) {
         try {
             KeyPair pair = newKeyPair();
+            return new NodeCredentials(nodeName, certify(nodeName, addresses, pair.getPublic(), validity), pair.getPrivate(), certificate);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot issue a certificate for node " + nodeName + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A certificate for the key of a node's request, the node's own key never leaving it; the
+     * request must be this cluster's (its OU), see {@link NodeRequest#parse}.
+     */
+    public X509Certificate sign(NodeRequest request, Duration validity) {
+        if (!request.clusterId().equals(clusterIdOf(certificate))) {
+            throw new IllegalArgumentException("the request is for cluster " + request.clusterId() + ", this CA signs for "
+                    + clusterIdOf(certificate));
+        }
+        return certify(request.nodeName(), List.of(), request.publicKey(), validity);
+    }
+
+    private X509Certificate certify(String nodeName, List<String> addresses, PublicKey publicKey, Duration validity) {
+        try {
             Instant now = Instant.now();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
                     Date.from(now.minusSeconds(60)), Date.from(now.plus(validity)),
-                    name(nodeName, clusterIdOf(certificate)), pair.getPublic());
+                    name(nodeName, clusterIdOf(certificate)), publicKey);
             List<GeneralName> names = new ArrayList<>();
             names.add(new GeneralName(GeneralName.dNSName, nodeName));
             for (String address : addresses) {
@@ -104,10 +127,31 @@ public final class ClusterCa {
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             builder.addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(certificate));
-            return new NodeCredentials(nodeName, sign(builder, key), pair.getPrivate(), certificate);
+            return sign(builder, key);
         } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot issue a certificate for node " + nodeName + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The CA from its PEM texts (as a Secret holds them). */
+    public static ClusterCa fromPem(String certificatePem, String keyPem) {
+        return new ClusterCa(Pem.certificate(certificatePem), Pem.privateKey(keyPem));
+    }
+
+    public String certificatePem() {
+        return Pem.certificateText(certificate);
+    }
+
+    /** The CA's private key, PKCS#8 PEM: for the Secret that keeps it, nowhere else. */
+    public String keyPem() {
+        return Pem.privateKeyText(key);
+    }
+
+    /** An ECDSA P-256 key pair, the kind every Corvus certificate has. */
+    public static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return generator.generateKeyPair();
     }
 
     public X509Certificate certificate() {
@@ -119,12 +163,6 @@ public final class ClusterCa {
         Files.createDirectories(folder);
         Pem.write(folder.resolve("ca.crt"), Pem.certificateText(certificate), false);
         Pem.write(folder.resolve("ca.key"), Pem.privateKeyText(key), true);
-    }
-
-    private static KeyPair newKeyPair() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-        return generator.generateKeyPair();
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
@@ -153,12 +191,12 @@ public final class ClusterCa {
     }
 
     /** PEM reading and writing, with no dependency beyond the JDK. */
-    static final class Pem {
+    public static final class Pem {
 
         private Pem() {
         }
 
-        static String certificateText(X509Certificate certificate) {
+        public static String certificateText(X509Certificate certificate) {
             try {
                 return block("CERTIFICATE", certificate.getEncoded());
             } catch (GeneralSecurityException e) {
@@ -166,24 +204,36 @@ public final class ClusterCa {
             }
         }
 
-        static String privateKeyText(PrivateKey key) {
+        public static String privateKeyText(PrivateKey key) {
             return block("PRIVATE KEY", key.getEncoded());
         }
 
-        static X509Certificate certificate(Path file) throws IOException {
+        /** Every certificate of a PEM text, in order (a chain: the node's first, its CA after). */
+        public static List<X509Certificate> certificates(String pem) {
             try {
-                return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(Files.newInputStream(file));
+                List<X509Certificate> certificates = new ArrayList<>();
+                CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+                        .forEach(c -> certificates.add((X509Certificate) c));
+                return certificates;
             } catch (GeneralSecurityException e) {
-                throw new IOException(file + " holds no X.509 certificate: " + e.getMessage(), e);
+                throw new IllegalArgumentException("not PEM X.509 certificates: " + e.getMessage(), e);
             }
         }
 
-        static PrivateKey privateKey(Path file) throws IOException {
-            String text = Files.readString(file).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        static X509Certificate certificate(String pem) {
+            List<X509Certificate> certificates = certificates(pem);
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("no X.509 certificate in the PEM text");
+            }
+            return certificates.getFirst();
+        }
+
+        public static PrivateKey privateKey(String pem) {
+            String text = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
             try {
                 return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(text)));
             } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new IOException(file + " holds no PKCS#8 EC private key: " + e.getMessage(), e);
+                throw new IllegalArgumentException("no PKCS#8 EC private key in the PEM text: " + e.getMessage(), e);
             }
         }
 
@@ -195,7 +245,7 @@ public final class ClusterCa {
             }
         }
 
-        private static String block(String type, byte[] der) {
+        static String block(String type, byte[] der) {
             return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
                     + "\n-----END " + type + "-----\n";
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.SignatureException;
 import java.security.cert.X509Certificate;
@@ -45,7 +46,7 @@ class ClusterCaTest {
         assertThat(Files.getPosixFilePermissions(files.key())).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
                 PosixFilePermission.OWNER_WRITE);
         assertThat(Files.getPosixFilePermissions(folder.resolve("ca.key"))).doesNotContain(PosixFilePermission.OTHERS_READ);
-        assertThat(ClusterCa.Pem.certificate(files.ca())).isEqualTo(ca.certificate());
+        assertThat(ClusterCa.Pem.certificates(Files.readString(files.ca()))).containsExactly(ca.certificate());
     }
 
     @Test
@@ -72,5 +73,33 @@ class ClusterCaTest {
         assertThat(store.getKey("kafka", "store-secret".toCharArray())).isEqualTo(kafka.key());
         assertThat(store.getCertificateChain("kafka")).containsExactly(kafka.certificate(), ca.certificate());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aNodesOwnKeyIsCertifiedFromItsRequestAndTheCertificateChainsToTheCa() throws Exception {
+        ClusterCa ca = ClusterCa.create("c1", Duration.ofDays(1));
+        KeyPair keys = ClusterCa.newKeyPair();
+
+        NodeRequest request = NodeRequest.parse(NodeRequest.create("edge-1", "c1", keys).pem());
+        X509Certificate certificate = ca.sign(request, Duration.ofDays(30));
+
+        assertThat(request.nodeName()).isEqualTo("edge-1");
+        assertThat(certificate.getPublicKey()).isEqualTo(keys.getPublic());
+        assertThat(certificate.getSubjectX500Principal().getName()).contains("CN=edge-1", "OU=c1");
+        certificate.verify(ca.certificate().getPublicKey());
+        assertThat(ClusterCa.fromPem(ca.certificatePem(), ca.keyPem()).certificate()).isEqualTo(ca.certificate());
+    }
+
+    @Test
+    void aRequestOfAnotherClusterOrNotSignedByItsKeyIsRefused() throws Exception {
+        ClusterCa ca = ClusterCa.create("c1", Duration.ofDays(1));
+        NodeRequest otherCluster = NodeRequest.create("edge-1", "c2", ClusterCa.newKeyPair());
+        String pem = NodeRequest.create("edge-1", "c1", ClusterCa.newKeyPair()).pem();
+        String tampered = pem.substring(0, pem.length() / 2) + (pem.charAt(pem.length() / 2) == 'A' ? 'B' : 'A') + pem.substring(pem.length() / 2 + 1);
+
+        assertThatThrownBy(() -> ca.sign(otherCluster, Duration.ofDays(1))).hasMessageContaining("cluster c2");
+        assertThatThrownBy(() -> NodeRequest.parse(tampered)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> NodeRequest.parse("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
