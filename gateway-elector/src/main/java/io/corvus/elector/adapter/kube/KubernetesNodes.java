@@ -2,10 +2,9 @@ package io.corvus.elector.adapter.kube;
 
 import java.util.Optional;
 
+import io.corvus.elector.app.ElectionLoop;
 import io.corvus.elector.app.NodeReports;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -15,8 +14,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The nodes of the cluster the elector runs in, through a fabric8 informer, as cluster
- * {@code corvus.elector.kubernetes.cluster-id}. Off when that is not set (the local run uses the
- * static inventory instead).
+ * {@code corvus.elector.kubernetes.cluster-id}, and its agents' certificate requests. Off when
+ * that is not set (the local run uses the static inventory instead).
  */
 @Singleton
 public class KubernetesNodes {
@@ -26,24 +25,29 @@ public class KubernetesNodes {
     private final Instance<KubernetesClient> client;
     private final Optional<String> clusterId;
     private final NodeReports sources;
-    private SharedIndexInformer<Node> informer;
+    private final ClusterAuthorities authorities;
+    private final ElectionLoop loop;
+    private FollowedCluster followed;
 
-    KubernetesNodes(Instance<KubernetesClient> client, KubernetesSettings settings, NodeReports sources) {
+    KubernetesNodes(Instance<KubernetesClient> client, KubernetesSettings settings, NodeReports sources, ClusterAuthorities authorities,
+            ElectionLoop loop) {
         this.client = client;
         this.clusterId = settings.clusterId();
         this.sources = sources;
+        this.authorities = authorities;
+        this.loop = loop;
     }
 
     void start(@Observes StartupEvent startup) {
         clusterId.ifPresent(id -> {
-            informer = client.get().nodes().inform(new NodeHandler(id, sources), 60_000);
-            LOG.infof("following the Nodes of this Kubernetes cluster as cluster %s", id);
+            followed = FollowedCluster.start(id, client.get(), sources, authorities, loop.queue()::owns);
+            LOG.infof("following the Nodes and the agents' certificate requests of this Kubernetes cluster as cluster %s", id);
         });
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        if (informer != null) {
-            informer.close();
+        if (followed != null) {
+            followed.close();
         }
     }
 }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.corvus.elector.app.ElectionLoop;
 import io.corvus.elector.app.NodeReports;
 import io.corvus.events.EventKey;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,8 +25,8 @@ import org.jboss.logging.Logger;
 /**
  * One control plane, many clusters: each Secret labelled {@code corvus.io/kubeconfig=true} in the
  * elector's namespace holds a kubeconfig (data key {@code kubeconfig}) for the cluster named by its
- * annotation {@code corvus.io/cluster-id}. The elector follows that cluster's Nodes with an
- * informer of its own, and stops when the Secret goes away.
+ * annotation {@code corvus.io/cluster-id}. The elector follows that cluster's Nodes and answers
+ * its agents' certificate requests, with informers of its own, and stops when the Secret goes away.
  */
 @Singleton
 public class RemoteClusters implements ResourceEventHandler<Secret> {
@@ -36,19 +36,24 @@ public class RemoteClusters implements ResourceEventHandler<Secret> {
     static final String DATA_KEY = "kubeconfig";
     private static final Logger LOG = Logger.getLogger(RemoteClusters.class);
 
-    private record Followed(String resourceVersion, KubernetesClient client, SharedIndexInformer<Node> informer) {
+    private record Followed(String resourceVersion, KubernetesClient client, FollowedCluster cluster) {
     }
 
     private final Instance<KubernetesClient> client;
     private final KubernetesSettings settings;
     private final NodeReports sources;
+    private final ClusterAuthorities authorities;
+    private final ElectionLoop loop;
     private final Map<String, Followed> followed = new ConcurrentHashMap<>();
     private SharedIndexInformer<Secret> secrets;
 
-    RemoteClusters(Instance<KubernetesClient> client, KubernetesSettings settings, NodeReports sources) {
+    RemoteClusters(Instance<KubernetesClient> client, KubernetesSettings settings, NodeReports sources, ClusterAuthorities authorities,
+            ElectionLoop loop) {
         this.client = client;
         this.settings = settings;
         this.sources = sources;
+        this.authorities = authorities;
+        this.loop = loop;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -99,9 +104,10 @@ public class RemoteClusters implements ResourceEventHandler<Secret> {
             Config config = Config.fromKubeconfig(new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8));
             KubernetesClient remote = new KubernetesClientBuilder().withConfig(config).build();
             String id = clusterId.get();
-            SharedIndexInformer<Node> informer = remote.nodes().inform(new NodeHandler(id, sources), 60_000);
-            followed.put(id, new Followed(secret.getMetadata().getResourceVersion(), remote, informer));
-            LOG.infof("following the Nodes of cluster %s (kubeconfig from Secret %s)", id, secret.getMetadata().getName());
+            followed.put(id, new Followed(secret.getMetadata().getResourceVersion(), remote,
+                    FollowedCluster.start(id, remote, sources, authorities, loop.queue()::owns)));
+            LOG.infof("following the Nodes and the agents' certificate requests of cluster %s (kubeconfig from Secret %s)", id,
+                    secret.getMetadata().getName());
         } catch (RuntimeException e) {
             LOG.warnf("cannot follow cluster %s from Secret %s: %s", clusterId.get(), secret.getMetadata().getName(), e.getMessage());
         }
@@ -110,7 +116,7 @@ public class RemoteClusters implements ResourceEventHandler<Secret> {
     private void unfollow(String clusterId) {
         Followed gone = followed.remove(clusterId);
         if (gone != null) {
-            gone.informer().close();
+            gone.cluster().close();
             gone.client().close();
         }
     }
