@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-    private static final List<String> ADAPTERS = List.of("proxy.netty..", "tunnel.linux..", "kafka..", "health..");
+    private static final List<String> ADAPTERS = List.of("proxy.netty..", "tunnel.linux..", "kafka..", "health..", "kube..");
 
     @Test
     void topologyProxyAndTunnelRulesArePureAndTheAdaptersImportNoneOfEachOther() {

@@ -1,5 +1,6 @@
 package io.corvus.agent.boot;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,6 +29,35 @@ public interface AgentSettings {
     Proxy proxy();
 
     Tunnel tunnel();
+
+    Certificates certificates();
+
+    /** Where the proxy's TLS files come from when they are not given: the cluster's CertificateSigningRequest API. */
+    interface Certificates {
+
+        /**
+         * Obtains the files named by corvus.agent.proxy.certificate, .key and .ca through a
+         * CertificateSigningRequest (signer corvus.io/agent) when they are missing or past two
+         * thirds of their life: how the DaemonSet's agents get theirs.
+         */
+        @WithDefault("false")
+        boolean request();
+
+        @WithDefault("https://kubernetes.default.svc")
+        URI apiServer();
+
+        /** The service account's token; without the file, requests carry none. */
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
+        Path tokenFile();
+
+        /** The API server's CA; without the file, the JDK's trusted CAs. */
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt")
+        Path caFile();
+
+        /** How often a request waiting for its signature is looked at. */
+        @WithDefault("2s")
+        Duration pollInterval();
+    }
 
     /** Tunnel mode: where WireGuard runs, where the keys are, and the names of Corvus's objects on the node. */
     interface Tunnel {

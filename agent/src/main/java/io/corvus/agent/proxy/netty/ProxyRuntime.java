@@ -107,6 +107,11 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         roles = wanted;
     }
 
+    /** Applies the current topology again: after what it lacked (the node's certificate) arrived. */
+    public synchronized void retry() {
+        apply(view);
+    }
+
     private void serve() throws InterruptedException {
         if (server != null) {
             return;

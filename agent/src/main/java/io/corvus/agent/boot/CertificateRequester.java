@@ -1,0 +1,72 @@
+package io.corvus.agent.boot;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.corvus.agent.kube.NodeCertificates;
+import io.corvus.agent.proxy.TlsFiles;
+import io.corvus.agent.proxy.netty.ProxyRuntime;
+import io.corvus.service.work.Backoff;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/**
+ * With corvus.agent.certificates.request, makes sure the proxy's TLS files hold the node's
+ * certificate: on a thread of its own, so the agent serves its health and heartbeats while the
+ * request waits for the platform's signature; the proxy takes its roles once the files are there.
+ */
+@Singleton
+class CertificateRequester {
+
+    private static final Logger LOG = Logger.getLogger(CertificateRequester.class);
+    private static final Backoff RETRY = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(2));
+
+    private final AgentSettings settings;
+    private final ProxyRuntime proxy;
+    private final Clock clock;
+
+    CertificateRequester(AgentSettings settings, ProxyRuntime proxy, Clock clock) {
+        this.settings = settings;
+        this.proxy = proxy;
+        this.clock = clock;
+    }
+
+    void start(@Observes StartupEvent startup) throws Exception {
+        AgentSettings.Certificates certificates = settings.certificates();
+        if (!certificates.request()) {
+            return;
+        }
+        AgentSettings.Proxy files = settings.proxy();
+        if (files.certificate().isEmpty() || files.key().isEmpty() || files.ca().isEmpty()) {
+            throw new IllegalStateException("corvus.agent.certificates.request needs corvus.agent.proxy.certificate, .key and .ca: "
+                    + "the files to write the node's certificate, key and CA to");
+        }
+        NodeCertificates node = new NodeCertificates(certificates.apiServer(), Optional.of(certificates.tokenFile()),
+                Optional.of(certificates.caFile()), new TlsFiles(files.certificate().get(), files.key().get(), files.ca().get()),
+                settings.nodeName(), settings.clusterId(), clock);
+        Thread.ofVirtual().name("node-certificate").start(() -> {
+            for (int attempt = 1; !node.current(); attempt++) {
+                try {
+                    node.obtain(certificates.pollInterval());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (Exception e) {
+                    var wait = RETRY.delay(attempt, ThreadLocalRandom.current());
+                    LOG.warnf("the node's certificate: %s; asking again in %d s", e.getMessage(), wait.toSeconds());
+                    try {
+                        Thread.sleep(wait.toMillis());
+                    } catch (InterruptedException stopped) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            proxy.retry();
+        });
+    }
+}
