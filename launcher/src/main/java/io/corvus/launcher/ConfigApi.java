@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corvus.events.Json;
 
-/** A small client of config-service's API, for the demo and the benchmark. */
+/** A small client of config-service's API, for the demo, the benchmark and {@code corvus check-api}. */
 final class ConfigApi {
 
     /** A response: its status, its ETag (if any) and its JSON body. */
@@ -28,8 +28,6 @@ final class ConfigApi {
             return (List<String>) body.getOrDefault("warnings", List.of());
         }
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
@@ -59,6 +57,17 @@ final class ConfigApi {
         return send(request(clusterId).GET().build());
     }
 
+    /** Publishes a last revision with both modes off, then removes the configuration. */
+    Reply delete(String clusterId, String ifMatch) throws IOException, InterruptedException {
+        return send(request(clusterId).header("If-Match", ifMatch).DELETE().build());
+    }
+
+    /** The status of {@code /q/health/ready}: 200 once the service can answer. */
+    int readiness() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready")).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private HttpRequest.Builder request(String clusterId) {
         return HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/clusters/" + clusterId + "/network-config"))
                 .timeout(Duration.ofSeconds(30))
@@ -68,7 +77,7 @@ final class ConfigApi {
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         Map<String, Object> body = response.body().isBlank() ? Map.of()
-                : JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() { });
+                : Json.mapper().readValue(response.body(), new TypeReference<Map<String, Object>>() { });
         return new Reply(response.statusCode(), response.headers().firstValue("ETag").orElse(null), body);
     }
 }

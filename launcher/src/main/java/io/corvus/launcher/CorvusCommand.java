@@ -2,15 +2,15 @@ package io.corvus.launcher;
 
 import java.nio.file.Path;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code ./corvus}: run Corvus locally, with a real Kafka broker and no Docker. */
 @Command(name = "corvus", mixinStandardHelpOptions = true, version = Layout.VERSION,
         description = "Runs Corvus locally: a real Kafka broker process, the services and the local agents.",
         subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, WatchCommand.class,
-                BenchConfigWritesCommand.class})
+                BenchConfigWritesCommand.class, SecretsCommand.class, KubeletStubCommand.class, CheckApiCommand.class})
 public final class CorvusCommand {
 
     @Option(names = "--home", description = "The Corvus repository root (default: the current directory).",

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A stand-in for a kubelet on the local run's edge nodes (they all live on 127.0.0.1): it answers
- * {@code GET /pods} with the Host it was asked for, so the demo shows which node the request was
- * routed to through the tunnel.
+ * A stand-in for a kubelet on the local run's edge nodes (they all live on 127.0.0.1, or in the
+ * Compose stack beside an edge agent): it answers {@code GET /pods} with the Host it was asked for,
+ * so the demo shows which node the request was routed to through the proxy's link.
  */
 final class DemoKubelet implements AutoCloseable {
 
@@ -21,8 +21,13 @@ final class DemoKubelet implements AutoCloseable {
         this.server = server;
     }
 
+    /** On a free loopback port. */
     static DemoKubelet start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    static DemoKubelet start(InetSocketAddress address) throws IOException {
+        HttpServer server = HttpServer.create(address, 16);
         server.createContext("/", exchange -> {
             byte[] body = ("{\"kind\":\"PodList\",\"servedFor\":\"" + exchange.getRequestHeaders().getFirst("Host")
                     + "\",\"items\":[]}\n").getBytes(StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * What {@code ./corvus demo} does, on the artifacts this build just packaged: the broker process,
@@ -50,6 +51,8 @@ class LocalStackIT {
                 assertThat(DemoCommand.configRevisions(watcher)).as("the refused input published nothing").containsExactly(1L);
                 assertThat(new ConfigApi(stack.address("config-service"), stack.tokens().viewer()).put("demo", "{}", "\"1\"")
                         .status()).as("the viewer token may not write").isEqualTo(403);
+                assertThat(new CommandLine(new CheckApiCommand()).execute("--server", stack.address("config-service"),
+                        "--tokens", stack.tokens().propertiesFile().toString())).as("the chart's helm test, against this stack").isZero();
             }
         }
 

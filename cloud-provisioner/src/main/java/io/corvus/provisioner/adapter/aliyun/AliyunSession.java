@@ -46,7 +46,7 @@ import com.aliyun.vpc20160428.models.ModifyEipAddressAttributeRequest;
 import com.aliyun.vpc20160428.models.ReleaseEipAddressRequest;
 import com.aliyun.vpc20160428.models.UnassociateEipAddressRequest;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.corvus.events.Json;
 import io.corvus.provisioner.adapter.aliyun.AliyunClients.Clients;
 import io.corvus.provisioner.app.CloudException;
 import io.corvus.provisioner.domain.DesiredCloud;
@@ -63,7 +63,6 @@ final class AliyunSession {
     static final String OWNER_TAG = "corvus.io/cluster-id";
     private static final int PAGE = 100;
     private static final int BACKENDS_PER_CALL = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Fetches one resource by id; null when it does not exist. */
     @FunctionalInterface
@@ -601,7 +600,7 @@ final class AliyunSession {
 
     private static String json(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + value + " as JSON", e);
         }
