@@ -14,7 +14,7 @@ import io.corvus.kafka.broker.KraftBroker;
  * every class loader of the JVM.
  *
  * <p>By default it is the in-JVM {@link KraftBroker}; with {@code -Dcorvus.test.broker=docker}
- * (Maven profile {@code docker-kafka}) it is the official Kafka image run by Testcontainers.
+ * (Maven profile {@code docker-kafka}) it is the Kafka image run by Testcontainers.
  */
 public final class TestBrokers {
 
