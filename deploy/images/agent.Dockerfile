@@ -1,0 +1,23 @@
+# The agent, run on every node (a DaemonSet in a cluster). It carries what tunnel mode drives:
+# iproute2 (ip, bridge), nftables, wireguard-tools (wg) and wireguard-go for nodes without kernel
+# WireGuard. It runs as root so that its one capability, NET_ADMIN, applies; the chart drops every
+# other one.
+ARG BASE_IMAGE=eclipse-temurin:25-jre
+FROM ${BASE_IMAGE}
+ARG VERSION
+LABEL org.opencontainers.image.title="corvus-agent" \
+      org.opencontainers.image.description="Corvus agent: proxy and tunnel data planes of a node" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.vendor="Corvus" \
+      org.opencontainers.image.base.name="${BASE_IMAGE}"
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iproute2 nftables wireguard-tools wireguard-go iputils-ping \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY lib/ /app/lib/
+COPY quarkus/ /app/quarkus/
+COPY quarkus-run.jar jvm.options /app/
+COPY app/ /app/app/
+ENV HOME=/tmp
+EXPOSE 10280 10281 10282 10283 10284
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/quarkus-run.jar"]
