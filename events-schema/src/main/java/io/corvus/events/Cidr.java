@@ -1,6 +1,7 @@
 package io.corvus.events;
 
 import java.math.BigInteger;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -9,7 +10,8 @@ import java.util.Locale;
 /**
  * An IPv4 or IPv6 network in CIDR notation, parsed strictly: a prefix length is required, IPv4 is
  * four decimal octets (no shorthand like {@code 1.2.3}, no leading zeros), and host bits must be
- * zero. Parsing never resolves names. Failures are {@link IllegalArgumentException}s whose message
+ * zero, and an IPv4-mapped IPv6 form ({@code ::ffff:10.0.0.0/104}) is refused with its IPv4
+ * equivalent. Parsing never resolves names. Failures are {@link IllegalArgumentException}s whose message
  * says how to fix the entry.
  *
  * @param canonical the RFC 5952 form for IPv6, dotted decimal for IPv4
@@ -37,7 +39,7 @@ public record Cidr(String canonical, boolean ipv6, BigInteger network, int prefi
             throw new IllegalArgumentException("'" + text + "' has prefix length '" + prefix + "'; it must be 0 to " + maxPrefix);
         }
         int prefixLength = Integer.parseInt(prefix);
-        BigInteger value = ipv6 ? ipv6Value(text, address) : ipv4Value(text, address);
+        BigInteger value = ipv6 ? ipv6Value(text, address, prefixLength) : ipv4Value(text, address);
         BigInteger hostMask = BigInteger.ONE.shiftLeft(maxPrefix - prefixLength).subtract(BigInteger.ONE);
         BigInteger network = value.andNot(hostMask);
         String canonicalNetwork = (ipv6 ? ipv6Text(network) : ipv4Text(network)) + "/" + prefixLength;
@@ -89,15 +91,25 @@ public record Cidr(String canonical, boolean ipv6, BigInteger network, int prefi
         return BigInteger.valueOf(value);
     }
 
-    private static BigInteger ipv6Value(String text, String address) {
+    private static BigInteger ipv6Value(String text, String address, int prefixLength) {
         if (!address.matches("[0-9A-Fa-f:.]+")) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv6 address (hex digits and ':' only; no zone, no brackets)");
         }
+        InetAddress parsed;
         try {
-            return new BigInteger(1, Inet6Address.ofLiteral(address).getAddress());
+            parsed = Inet6Address.ofLiteral(address);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not a valid IPv6 address");
         }
+        if (parsed instanceof Inet4Address mapped) {
+            // ::ffff:a.b.c.d is an IPv4 address in IPv6 clothes; stored either way, it would change meaning
+            if (prefixLength >= 96) {
+                throw new IllegalArgumentException("'" + text + "' is an IPv4-mapped IPv6 address; write it as IPv4: "
+                        + mapped.getHostAddress() + "/" + (prefixLength - 96));
+            }
+            return BigInteger.valueOf(0xffffL).shiftLeft(32).or(new BigInteger(1, mapped.getAddress()));
+        }
+        return new BigInteger(1, parsed.getAddress());
     }
 
     private static String ipv4Text(BigInteger value) {

@@ -44,6 +44,9 @@ class CidrTest {
             "fe80::1%eth0/64  | not an IPv6 address",
             "2001:db8:::/48   | not a valid IPv6 address",
             "example.com/24   | not an IPv4 address",
+            "::ffff:10.0.0.0/104 | is an IPv4-mapped IPv6 address; write it as IPv4: 10.0.0.0/8",
+            "::FFFF:a00:0/104 | write it as IPv4: 10.0.0.0/8",
+            "::ffff:0:0/80    | has host bits set; the network is ::/80",
     })
     void anInvalidNetworkIsRejectedWithAFix(String text, String message) {
         assertThatThrownBy(() -> Cidr.parse(text)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
