@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.corvus.elector.domain.Election;
 import io.corvus.elector.domain.ElectionSettings;
@@ -77,6 +78,11 @@ final class ClusterModel {
         }
         NodeHealth after = before.heard(sent, heartbeat).recoveredAt(recoveredAt);
         health.put(heartbeat.nodeName(), after);
+        // the agents this one holds a proxy link with are there, whatever their own heartbeats say: a
+        // link closes at once when its process dies, and within the link's keepalive when its node freezes
+        for (String peer : heartbeat.linkedPeers()) {
+            health.put(peer, health.getOrDefault(peer, NodeHealth.UNKNOWN).vouchedAt(sent));
+        }
         return !wasFresh || !before.sameDetails(after);
     }
 
@@ -102,12 +108,18 @@ final class ClusterModel {
         return false;
     }
 
-    /** When the first active endpoint's heartbeat goes stale, unless one comes first: the next look. */
-    Optional<Instant> nextExpiry(ElectionSettings settings) {
+    /**
+     * The next moment an active endpoint's own heartbeat or a peer's word for it goes stale, unless
+     * a heartbeat comes first: when the election must look again.
+     */
+    Optional<Instant> nextExpiry(Instant now, ElectionSettings settings) {
         return published.values().stream().flatMap(gateway -> gateway.endpoints().stream())
                 .map(endpoint -> health.get(endpoint.nodeName()))
-                .filter(h -> h != null && h.lastHeartbeat() != null)
-                .map(h -> h.lastHeartbeat().plus(settings.freshness()).plusMillis(1))
+                .filter(Objects::nonNull)
+                .flatMap(h -> Stream.of(h.lastHeartbeat(), h.vouchedAt()))
+                .filter(Objects::nonNull)
+                .map(at -> at.plus(settings.freshness()).plusMillis(1))
+                .filter(at -> at.isAfter(now))
                 .min(Instant::compareTo);
     }
 

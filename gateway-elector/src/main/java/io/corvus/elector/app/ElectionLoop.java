@@ -115,7 +115,7 @@ public final class ElectionLoop implements ClusterWorkQueue.Reconciler, Partitio
             onPublished.published(before.get(topology.gatewayName()), topology);
         }
         synchronized (model) {
-            return model.nextExpiry(settings);
+            return model.nextExpiry(clock.instant(), settings);
         }
     }
 

@@ -30,8 +30,14 @@ import io.corvus.events.payload.NodeObserved;
  * ({@link NodeClass}). Per pool and per mode: candidates are Ready nodes with a fresh heartbeat; if any candidate is
  * pinned ({@code raven.openyurt.io/gateway-node=true}) only pinned ones count. Active endpoints
  * stay while they remain candidates; free slots go to the candidates with the highest rendezvous
- * score, steady nodes before nodes still in their hold-down after a failure. A pool without
- * candidates gets an empty endpoint set, never a stale one. Every change bumps the generation.
+ * score, steady nodes before nodes still in their hold-down after a failure. Every change bumps
+ * the generation.
+ *
+ * <p>Late heartbeats alone are weak evidence (a busy node, a long pause): an active endpoint whose
+ * heartbeat went stale but whose Node is still Ready stays while another agent reports a working
+ * link or tunnel to it within the freshness window ({@link NodeHealth#vouchedAt()}), or while no
+ * candidate is free to take its place, since there is nowhere better to go. It goes when its Node
+ * is NotReady or gone, or when it is silent, unvouched and a candidate can replace it.
  */
 public final class Election {
 
@@ -93,12 +99,13 @@ public final class Election {
             eligible = eligible.stream().filter(member -> member.nodeClass().pinned()).toList();
         }
         List<NodeObserved> candidates = eligible.stream().map(Classified::node).toList();
+        Map<String, Classified> byName = members.stream().collect(Collectors.toMap(m -> m.node().nodeName(), m -> m, (a, b) -> a));
         List<Endpoint> endpoints = new ArrayList<>();
-        endpoints.addAll(choose(input, pool, EndpointType.PROXY, proxyReplicas, candidates, previous));
+        endpoints.addAll(choose(input, pool, EndpointType.PROXY, proxyReplicas, candidates, previous, byName));
         // a tunnel endpoint needs the WireGuard public key its agent reports (none without the cluster's preshared key)
         List<NodeObserved> withKeys = candidates.stream().filter(node -> input.health().get(node.nodeName()).tunnelPublicKey() != null)
                 .toList();
-        endpoints.addAll(choose(input, pool, EndpointType.TUNNEL, tunnelReplicas, withKeys, previous));
+        endpoints.addAll(choose(input, pool, EndpointType.TUNNEL, tunnelReplicas, withKeys, previous, byName));
         endpoints.sort(Comparator.comparing(Endpoint::type).thenComparing(Endpoint::nodeName));
 
         List<GatewayTopology.Member> memberList = members.stream().map(Classified::node)
@@ -113,35 +120,64 @@ public final class Election {
     }
 
     private static List<Endpoint> choose(Input input, String pool, EndpointType type, int replicas,
-            List<NodeObserved> candidates, GatewayTopology previous) {
+            List<NodeObserved> candidates, GatewayTopology previous, Map<String, Classified> members) {
         if (replicas == 0) {
             return List.of();
         }
         Map<String, NodeObserved> byName = candidates.stream()
                 .collect(Collectors.toMap(NodeObserved::nodeName, n -> n, (a, b) -> a, TreeMap::new));
-        List<NodeObserved> chosen = new ArrayList<>();
-        if (previous != null) {
-            for (Endpoint endpoint : previous.endpoints()) {
-                NodeObserved stillCandidate = byName.get(endpoint.nodeName());
-                if (endpoint.type() == type && stillCandidate != null && chosen.size() < replicas) {
-                    chosen.add(stillCandidate);
+        List<Endpoint> held = previous == null ? List.of()
+                : previous.endpoints().stream().filter(endpoint -> endpoint.type() == type).toList();
+        long spare = byName.keySet().stream().filter(name -> held.stream().noneMatch(e -> e.nodeName().equals(name))).count();
+        boolean pinnedCandidates = candidates.stream().anyMatch(node -> members.get(node.nodeName()).nodeClass().pinned());
+        List<Endpoint> chosen = new ArrayList<>();
+        for (Endpoint endpoint : held) {
+            NodeObserved stillCandidate = byName.get(endpoint.nodeName());
+            if (chosen.size() >= replicas) {
+                break;
+            }
+            if (stillCandidate != null) {
+                chosen.add(endpoint(stillCandidate, type, input.health().getOrDefault(stillCandidate.nodeName(), NodeHealth.UNKNOWN)));
+            } else if (holdsThroughSilence(members.get(endpoint.nodeName()), pinnedCandidates, input)) {
+                if (vouched(endpoint.nodeName(), input)) {
+                    chosen.add(endpoint);
+                } else if (spare == 0) {
+                    chosen.add(endpoint); // no candidate to take its place: keep what may still work
+                } else {
+                    spare--;
                 }
             }
         }
         if (chosen.size() < replicas) {
             List<Ranked> free = new ArrayList<>();
             for (NodeObserved node : byName.values()) {
-                if (!chosen.contains(node)) {
+                if (chosen.stream().noneMatch(e -> e.nodeName().equals(node.nodeName()))) {
                     free.add(new Ranked(node, inHoldDown(node, input), Rendezvous.score(input.clusterId(), pool, node.nodeName())));
                 }
             }
             free.sort(Ranked.ORDER);
             for (int i = 0; i < free.size() && chosen.size() < replicas; i++) {
-                chosen.add(free.get(i).node());
+                NodeObserved node = free.get(i).node();
+                chosen.add(endpoint(node, type, input.health().getOrDefault(node.nodeName(), NodeHealth.UNKNOWN)));
             }
         }
-        return chosen.stream().map(node -> endpoint(node, type, input.health().getOrDefault(node.nodeName(), NodeHealth.UNKNOWN)))
-                .toList();
+        return chosen;
+    }
+
+    /**
+     * Whether an active endpoint that is no candidate any more (its heartbeat is late) may stay: its
+     * Node is still in the pool and Ready, and a pinned candidate does not outrank it.
+     */
+    private static boolean holdsThroughSilence(Classified member, boolean pinnedCandidates, Input input) {
+        return member != null && member.node().ready() && (!pinnedCandidates || member.nodeClass().pinned())
+                && !input.settings().isFresh(input.health().getOrDefault(member.node().nodeName(), NodeHealth.UNKNOWN).lastHeartbeat(),
+                        input.now());
+    }
+
+    /** Another agent reported a working link or tunnel to the node within the freshness window. */
+    public static boolean vouched(String nodeName, Input input) {
+        NodeHealth health = input.health().get(nodeName);
+        return health != null && input.settings().isFresh(health.vouchedAt(), input.now());
     }
 
     /** A free candidate with its rank, computed once: steady before recovering, then highest score, then name. */

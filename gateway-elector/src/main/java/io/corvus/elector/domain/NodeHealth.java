@@ -15,31 +15,40 @@ import io.corvus.events.payload.AgentHeartbeat;
  * @param observedPublicIp the public address the agent reported, if any
  * @param tunnelPublicKey  the agent's tunnel-mode public key, if any
  * @param proxyServerPort  the port of the agent's proxy link server when it is not the default
+ * @param vouchedAt        when another agent last reported a working link or tunnel to this node
+ *                         (its heartbeat's proxy or tunnel peers), or null: the data path's word
+ *                         that the node is there, whatever its own heartbeats say
  */
 public record NodeHealth(Instant lastHeartbeat, Instant recoveredAt, String observedPublicIp, String tunnelPublicKey,
-        Integer proxyServerPort) {
+        Integer proxyServerPort, Instant vouchedAt) {
 
     /** A node whose agent was never heard from. */
-    public static final NodeHealth UNKNOWN = new NodeHealth(null, null, null, null, null);
+    public static final NodeHealth UNKNOWN = new NodeHealth(null, null, null, null, null, null);
 
     /** A node whose agent was last heard at {@code at}, which never failed and reported no details. */
     public static NodeHealth heardAt(Instant at) {
-        return new NodeHealth(at, null, null, null, null);
+        return new NodeHealth(at, null, null, null, null, null);
     }
 
     /** This health after a heartbeat sent at {@code sent}: its details are the heartbeat's. */
     public NodeHealth heard(Instant sent, AgentHeartbeat heartbeat) {
         return new NodeHealth(sent, recoveredAt, heartbeat.observedPublicIp(), heartbeat.tunnelPublicKey(),
-                heartbeat.proxyServerPort());
+                heartbeat.proxyServerPort(), vouchedAt);
     }
 
     /** This health with the agent's WireGuard public key. */
     public NodeHealth withTunnelKey(String key) {
-        return new NodeHealth(lastHeartbeat, recoveredAt, observedPublicIp, key, proxyServerPort);
+        return new NodeHealth(lastHeartbeat, recoveredAt, observedPublicIp, key, proxyServerPort, vouchedAt);
     }
 
     public NodeHealth recoveredAt(Instant at) {
-        return new NodeHealth(lastHeartbeat, at, observedPublicIp, tunnelPublicKey, proxyServerPort);
+        return new NodeHealth(lastHeartbeat, at, observedPublicIp, tunnelPublicKey, proxyServerPort, vouchedAt);
+    }
+
+    /** This health with a peer's report, sent at {@code at}, of a working link or tunnel to the node. */
+    public NodeHealth vouchedAt(Instant at) {
+        return vouchedAt != null && !at.isAfter(vouchedAt) ? this
+                : new NodeHealth(lastHeartbeat, recoveredAt, observedPublicIp, tunnelPublicKey, proxyServerPort, at);
     }
 
     /** Same address, key and port: nothing a topology shows changed. */

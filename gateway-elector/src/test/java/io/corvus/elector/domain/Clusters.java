@@ -87,7 +87,7 @@ final class Clusters {
                 input.cloudExposure(), input.now(), input.settings());
     }
 
-    /** The same cluster with every heartbeat gone stale: every endpoint must go. */
+    /** The same cluster with every heartbeat gone stale (never heard, even). */
     static Election.Input inputsWithAllStale(Election.Input input) {
         return new Election.Input(input.clusterId(), input.config(), input.nodes(), Map.of(), input.previous(),
                 input.cloudExposure(), input.now(), input.settings());

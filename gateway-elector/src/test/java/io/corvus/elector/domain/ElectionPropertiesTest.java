@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ class ElectionPropertiesTest {
         assertThat(Election.decide(input)).isEqualTo(Election.decide(input));
     }
 
+    /** A first election (nothing held before): only candidates. */
     @Property
     void onlyReadyNodesWithAFreshHeartbeatAreElected(@ForAll("clusters") Election.Input input) {
         Map<String, NodeObserved> nodes = byName(input);
@@ -112,6 +114,56 @@ class ElectionPropertiesTest {
 
         Election.decide(later).forEach((gateway, next) ->
                 assertThat(next.generation()).isEqualTo(first.get(gateway).generation() + 1));
+    }
+
+    @Property
+    void lateHeartbeatsAloneNeverEmptyAPoolWhoseNodesAreReady(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> before = Election.decide(input);
+        Map<String, NodeObserved> nodes = byName(input);
+
+        Map<String, GatewayTopology> after = Election.decide(Clusters.withPrevious(Clusters.inputsWithAllStale(input), before));
+        for (GatewayTopology old : before.values()) {
+            GatewayTopology now = after.getOrDefault(old.gatewayName(), old);
+            assertThat(now.endpoints()).as("pool %s", old.gatewayName())
+                    .containsExactlyElementsOf(old.endpoints().stream().filter(e -> nodes.get(e.nodeName()).ready()).toList());
+        }
+    }
+
+    @Property
+    void aSilentEndpointAPeerVouchesForIsNeverMoved(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> before = Election.decide(input);
+        Map<String, NodeHealth> silentButVouched = new HashMap<>();
+        input.health().forEach((name, health) -> silentButVouched.put(name, health));
+        Set<String> elected = before.values().stream().flatMap(g -> g.endpoints().stream()).map(GatewayTopology.Endpoint::nodeName)
+                .collect(Collectors.toSet());
+        elected.forEach(name -> silentButVouched.put(name, NodeHealth.heardAt(Clusters.NOW.minusSeconds(60))
+                .withTunnelKey(input.health().get(name).tunnelPublicKey()).vouchedAt(Clusters.NOW)));
+        Election.Input later = new Election.Input(input.clusterId(), input.config(), input.nodes(), silentButVouched, before,
+                input.cloudExposure(), input.now(), input.settings());
+
+        Map<String, GatewayTopology> after = Election.decide(later);
+        for (GatewayTopology old : before.values()) {
+            assertThat(after.getOrDefault(old.gatewayName(), old).endpoints()).as("pool %s keeps its endpoints", old.gatewayName())
+                    .containsAll(old.endpoints());
+        }
+    }
+
+    @Property
+    void anEndpointWhoseNodeIsNotReadyAlwaysGoes(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> before = Election.decide(input);
+        Set<String> elected = before.values().stream().flatMap(g -> g.endpoints().stream()).map(GatewayTopology.Endpoint::nodeName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (elected.isEmpty()) {
+            return;
+        }
+        String failing = elected.iterator().next();
+        List<NodeObserved> nodes = input.nodes().stream().map(n -> n.nodeName().equals(failing)
+                ? Clusters.node(failing, n.nodePool(), false, n.gatewayPinned()) : n).toList();
+        Election.Input later = new Election.Input(input.clusterId(), input.config(), nodes, input.health(), before,
+                input.cloudExposure(), input.now(), input.settings());
+
+        Election.decide(later).values().forEach(gateway ->
+                assertThat(gateway.endpoints()).noneMatch(e -> e.nodeName().equals(failing)));
     }
 
     private static Map<String, NodeObserved> byName(Election.Input input) {

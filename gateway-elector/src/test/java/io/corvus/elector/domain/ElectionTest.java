@@ -62,14 +62,30 @@ class ElectionTest {
     }
 
     @Test
-    void aPoolThatLosesItsLastCandidatePublishesAnEmptyEndpointSet() {
+    void aPoolsLastCandidateFallenSilentStaysUntilItsNodeIsNotReady() {
         List<NodeObserved> nodes = List.of(node("a", "edge", true, false));
         Map<String, GatewayTopology> first = decide(nodes, health("a"), Map.of());
 
-        Map<String, GatewayTopology> stale = decide(nodes, Map.of(), first);
+        assertThat(decide(nodes, Map.of(), first)).as("late heartbeats alone: nowhere better to go").isEmpty();
 
-        assertThat(stale.get("edge").endpoints()).isEmpty();
-        assertThat(stale.get("edge").members()).extracting(GatewayTopology.Member::nodeName).containsExactly("a");
+        Map<String, GatewayTopology> notReady = decide(List.of(node("a", "edge", false, false)), Map.of(), first);
+        assertThat(notReady.get("edge").endpoints()).isEmpty();
+        assertThat(notReady.get("edge").members()).extracting(GatewayTopology.Member::nodeName).containsExactly("a");
+    }
+
+    @Test
+    void aSilentEndpointMovesToAFreeCandidateUnlessAPeerVouchesForIt() {
+        List<NodeObserved> nodes = List.of(node("a", "edge", true, false), node("b", "edge", true, false));
+        Map<String, GatewayTopology> first = decide(nodes, health("a", "b"), Map.of());
+        String elected = endpoints(first.get("edge")).getFirst();
+        String other = elected.equals("a") ? "b" : "a";
+        Map<String, NodeHealth> silent = new HashMap<>(health(other));
+        silent.put(elected, NodeHealth.heardAt(NOW.minusSeconds(30)));
+
+        assertThat(endpoints(decide(nodes, silent, first).get("edge"))).containsExactly(other);
+
+        silent.put(elected, NodeHealth.heardAt(NOW.minusSeconds(30)).vouchedAt(NOW.minusMillis(500)));
+        assertThat(decide(nodes, silent, first)).as("its link still works: it stays").isEmpty();
     }
 
     @Test
@@ -124,7 +140,7 @@ class ElectionTest {
 
     @Test
     void anEndpointCarriesTheAgentsPublicAddressTunnelKeyAndProxyPort() {
-        Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key", 10290));
+        Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key", 10290, null));
         Election.Input input = new Election.Input("c1", Clusters.config(true, true, 1, 1), List.of(node("a", "edge", true, false)),
                 health, Map.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), NOW, Clusters.SETTINGS);
 
