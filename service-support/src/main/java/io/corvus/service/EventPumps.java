@@ -3,6 +3,7 @@ package io.corvus.service;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
@@ -10,6 +11,9 @@ import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -27,12 +31,15 @@ public class EventPumps {
     private final Eventing eventing;
     private final EventCodec codec;
     private final DeadLetters deadLetters;
+    private final MeterRegistry registry;
     private final Map<String, EventPump> pumps = new ConcurrentHashMap<>();
+    private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
 
-    EventPumps(Eventing eventing, EventCodec codec, DeadLetters deadLetters) {
+    EventPumps(Eventing eventing, EventCodec codec, DeadLetters deadLetters, MeterRegistry registry) {
         this.eventing = eventing;
         this.codec = codec;
         this.deadLetters = deadLetters;
+        this.registry = registry;
     }
 
     /**
@@ -49,12 +56,23 @@ public class EventPumps {
         return register(name, new EventPump(clientId, consumer, codec, handler, deadLetters, false));
     }
 
-    /** Starts a pump the service built itself (its own consumer settings), and watches it like the others. */
+    /**
+     * Starts a pump the service built itself (its own consumer settings), and watches it like the
+     * others: on /q/metrics its consumer's Kafka client metrics (kafka_consumer_*) and what it
+     * handled and set aside (corvus_events_handled_total, corvus_events_dead_lettered_total).
+     */
     public EventPump register(String name, EventPump pump) {
         if (pumps.putIfAbsent(name, pump) != null) {
             pump.close();
             throw new IllegalStateException("a pump named " + name + " is already running");
         }
+        KafkaClientMetrics metrics = new KafkaClientMetrics(pump.metricsSource());
+        metrics.bindTo(registry);
+        clientMetrics.add(metrics);
+        FunctionCounter.builder("corvus.events.handled", pump, EventPump::handledCount).tag("pump", name)
+                .description("records the pump's handler took").register(registry);
+        FunctionCounter.builder("corvus.events.dead.lettered", pump, EventPump::deadLetteredCount).tag("pump", name)
+                .description("records the pump set aside on corvus.dlq.v1").register(registry);
         return pump.start();
     }
 
@@ -68,6 +86,7 @@ public class EventPumps {
     }
 
     void closeAll(@Observes ShutdownEvent shutdown) {
+        clientMetrics.forEach(KafkaClientMetrics::close);
         pumps.values().forEach(EventPump::close);
     }
 }

@@ -9,6 +9,8 @@ import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.KafkaConnection;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -30,6 +32,7 @@ public class Eventing {
 
     private final KafkaConnection connection;
     private final String serviceName;
+    private KafkaClientMetrics publisherMetrics;
 
     public Eventing(@Identifier("default-kafka-broker") Map<String, Object> kafkaSettings,
             @ConfigProperty(name = "quarkus.application.name") String serviceName) {
@@ -65,12 +68,15 @@ public class Eventing {
 
     @Produces
     @Singleton
-    EventPublisher publisher(EventCodec codec) {
-        return new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(connection, serviceName)),
-                codec, serviceName);
+    EventPublisher publisher(EventCodec codec, MeterRegistry registry) {
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producerConfig(connection, serviceName));
+        publisherMetrics = new KafkaClientMetrics(producer); // kafka_producer_* on /q/metrics
+        publisherMetrics.bindTo(registry);
+        return new EventPublisher(producer, codec, serviceName);
     }
 
     void closePublisher(@Disposes EventPublisher publisher) {
+        publisherMetrics.close();
         publisher.close();
     }
 

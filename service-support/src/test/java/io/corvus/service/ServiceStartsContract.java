@@ -1,6 +1,7 @@
 package io.corvus.service;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -9,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every Corvus service does before its own logic: it starts, answers {@code /q/health}, reaches
- * the broker, finds the catalog's topics, and exposes Prometheus metrics. Each service runs this
+ * the broker, finds the catalog's topics, and exposes Prometheus metrics, its Kafka clients' and
+ * its consuming loops' among them. Each service runs this
  * contract as a {@code @QuarkusTest} against the real broker.
  */
 public abstract class ServiceStartsContract {
@@ -45,6 +47,8 @@ public abstract class ServiceStartsContract {
     void itExposesPrometheusMetrics() {
         given().when().get(metricsUrl()).then()
                 .statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("jvm_threads_live_threads"));
+                .body(containsString("jvm_threads_live_threads"))
+                .body(containsString("kafka_producer_"), containsString("kafka_consumer_"))
+                .body(containsString("corvus_events_handled_total{"), containsString("corvus_events_dead_lettered_total{"));
     }
 }

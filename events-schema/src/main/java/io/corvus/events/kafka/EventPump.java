@@ -7,10 +7,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
+import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.codec.EventFormatException;
-import io.corvus.events.Topic;
 import io.corvus.events.payload.CorvusEvent;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +42,8 @@ public final class EventPump implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private final LongAdder handled = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
     private volatile Runnable afterEachPoll = () -> { };
 
     /**
@@ -109,7 +112,7 @@ public final class EventPump implements AutoCloseable {
     private void dispatch(ConsumerRecord<String, byte[]> record) {
         Optional<Topic> topic = Topic.byName(record.topic());
         if (topic.isEmpty()) {
-            deadLetters.route(record, "topic " + record.topic() + " is not in the Corvus catalog");
+            setAside(record, "topic " + record.topic() + " is not in the Corvus catalog");
             return;
         }
         if (record.value() == null) {
@@ -121,11 +124,11 @@ public final class EventPump implements AutoCloseable {
             payload = codec.fromRecord(record.topic(), record.headers(), record.value());
         } catch (EventFormatException e) {
             LOG.warnf("pump %s: cannot parse %s: %s", name, DeadLetters.describe(record), e.getMessage());
-            deadLetters.route(record, "cannot parse: " + e.getMessage());
+            setAside(record, "cannot parse: " + e.getMessage());
             return;
         }
         if (record.key() == null || !record.key().equals(payload.recordKey())) {
-            deadLetters.route(record, "cannot parse: key '" + record.key() + "' does not match the event's key '"
+            setAside(record, "cannot parse: key '" + record.key() + "' does not match the event's key '"
                     + payload.recordKey() + "'");
             return;
         }
@@ -136,10 +139,31 @@ public final class EventPump implements AutoCloseable {
     private void apply(ConsumerRecord<String, byte[]> record, HandlerCall call) {
         try {
             call.run();
+            handled.increment();
         } catch (Exception e) {
             LOG.warnf("pump %s: cannot apply %s: %s", name, DeadLetters.describe(record), e.getMessage());
-            deadLetters.route(record, "cannot apply: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            setAside(record, "cannot apply: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
+    }
+
+    private void setAside(ConsumerRecord<String, byte[]> record, String reason) {
+        deadLetters.route(record, reason);
+        deadLettered.increment();
+    }
+
+    /** Records handled so far: events and tombstones the handler took. */
+    public long handledCount() {
+        return handled.sum();
+    }
+
+    /** Records set aside so far on the dead-letter topic. */
+    public long deadLetteredCount() {
+        return deadLettered.sum();
+    }
+
+    /** The pump's consumer, for its client metrics only ({@code metrics()} is safe from any thread; nothing else is). */
+    public Consumer<String, byte[]> metricsSource() {
+        return consumer;
     }
 
     /** Remembers how far each assigned partition has been read and handled, and wakes waiters. */
