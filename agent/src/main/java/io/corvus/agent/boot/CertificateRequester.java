@@ -1,14 +1,18 @@
 package io.corvus.agent.boot;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import io.corvus.agent.kube.NodeCertificates;
 import io.corvus.agent.proxy.TlsFiles;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.service.work.Backoff;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -28,6 +32,7 @@ class CertificateRequester {
     private final AgentSettings settings;
     private final ProxyRuntime proxy;
     private final Clock clock;
+    private final CountDownLatch stopping = new CountDownLatch(1);
 
     CertificateRequester(AgentSettings settings, ProxyRuntime proxy, Clock clock) {
         this.settings = settings;
@@ -49,24 +54,26 @@ class CertificateRequester {
                 Optional.of(certificates.caFile()), new TlsFiles(files.certificate().get(), files.key().get(), files.ca().get()),
                 settings.nodeName(), settings.clusterId(), clock);
         Thread.ofVirtual().name("node-certificate").start(() -> {
-            for (int attempt = 1; !node.current(); attempt++) {
-                try {
-                    node.obtain(certificates.pollInterval());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (Exception e) {
-                    var wait = RETRY.delay(attempt, ThreadLocalRandom.current());
-                    LOG.warnf("the node's certificate: %s; asking again in %d s", e.getMessage(), wait.toSeconds());
+            try {
+                for (int attempt = 1; !node.current(); attempt++) {
                     try {
-                        Thread.sleep(wait.toMillis());
-                    } catch (InterruptedException stopped) {
-                        Thread.currentThread().interrupt();
-                        return;
+                        node.obtain(certificates.pollInterval(), stopping);
+                    } catch (IOException | RuntimeException e) {
+                        Duration wait = RETRY.delay(attempt, ThreadLocalRandom.current());
+                        LOG.warnf("the node's certificate: %s; asking again in %d s", e.getMessage(), wait.toSeconds());
+                        if (stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                            return;
+                        }
                     }
                 }
+                proxy.retry();
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
             }
-            proxy.retry();
         });
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        stopping.countDown();
     }
 }

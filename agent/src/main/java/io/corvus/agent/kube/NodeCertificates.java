@@ -17,6 +17,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,11 +73,12 @@ public final class NodeCertificates {
     }
 
     /**
-     * Asks for a certificate for a new key and waits until it is issued.
+     * Asks for a certificate for a new key and waits until it is issued, looking every
+     * {@code pollEvery}, or until {@code stopping} is counted down.
      *
      * @throws IOException when the request is denied or fails (the reason is the cluster's), or the API cannot be reached
      */
-    public void obtain(Duration pollEvery) throws IOException, InterruptedException {
+    public void obtain(Duration pollEvery, CountDownLatch stopping) throws IOException, InterruptedException {
         KeyPair keys;
         try {
             keys = ClusterCa.newKeyPair();
@@ -102,7 +105,9 @@ public final class NodeCertificates {
                 write(keys, new String(Base64.getDecoder().decode(issued), StandardCharsets.US_ASCII), name);
                 return;
             }
-            Thread.sleep(pollEvery.toMillis());
+            if (stopping.await(pollEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new InterruptedException("the agent is stopping");
+            }
         }
     }
 

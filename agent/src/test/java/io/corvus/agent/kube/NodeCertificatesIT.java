@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -62,7 +63,7 @@ class NodeCertificatesIT {
             client.certificates().v1().certificateSigningRequests().resource(approved).updateStatus();
             return request.getSpec().getSignerName();
         }));
-        node.obtain(Duration.ofMillis(100));
+        node.obtain(Duration.ofMillis(100), new CountDownLatch(1));
 
         assertThat(signed.get(10, TimeUnit.SECONDS)).isEqualTo(NodeCertificates.SIGNER);
         assertThat(node.current()).isTrue();
@@ -85,7 +86,7 @@ class NodeCertificatesIT {
             return client.certificates().v1().certificateSigningRequests().resource(request).updateStatus();
         }));
 
-        assertThatThrownBy(() -> node.obtain(Duration.ofMillis(100))).hasMessageContaining("denied")
+        assertThatThrownBy(() -> node.obtain(Duration.ofMillis(100), new CountDownLatch(1))).hasMessageContaining("denied")
                 .hasMessageContaining("UnknownNode: cluster c1 has no node intruder");
         assertThat(tls.resolve("node.key")).doesNotExist();
     }
