@@ -3,6 +3,9 @@ package io.corvus.deploy;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.corvus.events.Json;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
 /**
@@ -30,34 +33,39 @@ final class KubernetesDiscovery {
     }
 
     static void serve(KubernetesMockServer server) {
-        answer(server, "/api", "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
-                + "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1:443\"}]}");
-        StringBuilder groups = new StringBuilder("{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[");
+        ObjectNode versions = Json.mapper().createObjectNode().put("kind", "APIVersions");
+        versions.putArray("versions").add("v1");
+        versions.putArray("serverAddressByClientCIDRs").addObject().put("clientCIDR", "0.0.0.0/0").put("serverAddress", "127.0.0.1:443");
+        answer(server, "/api", versions);
+
+        ObjectNode groups = Json.mapper().createObjectNode().put("kind", "APIGroupList").put("apiVersion", "v1");
+        ArrayNode groupList = groups.putArray("groups");
         RESOURCES.keySet().stream().filter(groupVersion -> groupVersion.contains("/")).forEach(groupVersion -> {
-            String group = groupVersion.substring(0, groupVersion.indexOf('/'));
-            String version = groupVersion.substring(groupVersion.indexOf('/') + 1);
-            groups.append(groups.charAt(groups.length() - 1) == '[' ? "" : ",").append("{\"name\":\"").append(group)
-                    .append("\",\"versions\":[{\"groupVersion\":\"").append(groupVersion).append("\",\"version\":\"").append(version)
-                    .append("\"}],\"preferredVersion\":{\"groupVersion\":\"").append(groupVersion).append("\",\"version\":\"")
-                    .append(version).append("\"}}");
+            ObjectNode version = Json.mapper().createObjectNode().put("groupVersion", groupVersion)
+                    .put("version", groupVersion.substring(groupVersion.indexOf('/') + 1));
+            ObjectNode group = groupList.addObject().put("name", groupVersion.substring(0, groupVersion.indexOf('/')));
+            group.putArray("versions").add(version);
+            group.set("preferredVersion", version);
         });
-        answer(server, "/apis", groups.append("]}").toString());
+        answer(server, "/apis", groups);
+
         RESOURCES.forEach((groupVersion, resources) -> {
-            StringBuilder list = new StringBuilder("{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"")
-                    .append(groupVersion).append("\",\"resources\":[");
+            ObjectNode list = Json.mapper().createObjectNode().put("kind", "APIResourceList").put("apiVersion", "v1")
+                    .put("groupVersion", groupVersion);
+            ArrayNode items = list.putArray("resources");
             for (String[] resource : resources) {
-                list.append(list.charAt(list.length() - 1) == '[' ? "" : ",").append("{\"name\":\"").append(resource[0])
-                        .append("\",\"singularName\":\"\",\"namespaced\":").append(resource[2]).append(",\"kind\":\"").append(resource[1])
-                        .append("\",\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"update\",\"watch\"]}");
+                ObjectNode item = items.addObject().put("name", resource[0]).put("singularName", "")
+                        .put("namespaced", Boolean.parseBoolean(resource[2])).put("kind", resource[1]);
+                item.putArray("verbs").add("create").add("delete").add("get").add("list").add("patch").add("update").add("watch");
             }
-            answer(server, (groupVersion.equals("v1") ? "/api/" : "/apis/") + groupVersion, list.append("]}").toString());
+            answer(server, (groupVersion.equals("v1") ? "/api/" : "/apis/") + groupVersion, list);
         });
     }
 
     /** The test server matches the query too: Helm's client asks with a timeout. */
-    private static void answer(KubernetesMockServer server, String path, String body) {
+    private static void answer(KubernetesMockServer server, String path, ObjectNode body) {
         for (String asked : new String[] {path, path + "?timeout=32s"}) {
-            server.expect().get().withPath(asked).andReturn(200, body).always();
+            server.expect().get().withPath(asked).andReturn(200, body.toString()).always();
         }
     }
 }
