@@ -8,8 +8,16 @@ import java.util.function.Predicate;
 
 import io.corvus.events.payload.CorvusEvent;
 
-/** An event the demo waits for, described the way the demo reports it when it does not arrive. */
-record Expectation(String description, Predicate<CorvusEvent> matches) {
+/**
+ * What the demo waits for, described the way the demo reports it when it does not arrive: a
+ * condition on every event seen so far, checked once per look.
+ */
+record Expectation(String description, Predicate<List<CorvusEvent>> metBy) {
+
+    /** Met once any event seen matches. */
+    static Expectation event(String description, Predicate<CorvusEvent> matches) {
+        return new Expectation(description, seen -> seen.stream().anyMatch(matches));
+    }
 
     /** Waits until each expectation has a matching event; returns those still unmet at the deadline. */
     static List<Expectation> awaitAll(List<Expectation> expectations, EventWatcher watcher, Duration timeout)
@@ -25,6 +33,6 @@ record Expectation(String description, Predicate<CorvusEvent> matches) {
 
     private static List<Expectation> unmet(List<Expectation> expectations, EventWatcher watcher) {
         List<CorvusEvent> seen = watcher.seen();
-        return expectations.stream().filter(e -> seen.stream().noneMatch(e.matches())).toList();
+        return expectations.stream().filter(e -> !e.metBy().test(seen)).toList();
     }
 }

@@ -117,7 +117,7 @@ final class TunnelDemo {
     }
 
     private String tunnelEndpoint(EventWatcher watcher, String pool) throws InterruptedException {
-        Expectation elected = new Expectation("a tunnel endpoint of pool " + pool, event -> endpointOf(event, pool).isPresent());
+        Expectation elected = Expectation.event("a tunnel endpoint of pool " + pool, event -> endpointOf(event, pool).isPresent());
         if (!Expectation.awaitAll(List.of(elected), watcher, timeout).isEmpty()) {
             throw new IllegalStateException("no tunnel endpoint of pool " + pool + " within " + timeout.toSeconds() + " s");
         }
@@ -125,7 +125,7 @@ final class TunnelDemo {
     }
 
     private Optional<String> awaitNewEndpoint(EventWatcher watcher, String gone) throws InterruptedException {
-        Expectation moved = new Expectation("a new tunnel endpoint of " + EDGE_POOL, event -> endpointOf(event, EDGE_POOL)
+        Expectation moved = Expectation.event("a new tunnel endpoint of " + EDGE_POOL, event -> endpointOf(event, EDGE_POOL)
                 .filter(node -> !node.equals(gone)).isPresent());
         return Expectation.awaitAll(List.of(moved), watcher, timeout).isEmpty() ? Optional.of(tunnelEndpoint(watcher, EDGE_POOL))
                 : Optional.empty();

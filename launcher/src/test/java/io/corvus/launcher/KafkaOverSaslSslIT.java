@@ -49,7 +49,7 @@ class KafkaOverSaslSslIT {
                         .isEqualTo(201);
                 assertThat(Expectation.awaitAll(DemoCommand.expectations(inventory), watcher, Duration.ofSeconds(90))).isEmpty();
                 // whichever nodes the elector chose: the cloud node's heartbeat names an edge node as the peer of its link
-                Expectation linked = new Expectation("a proxy link from the edge pool to the cloud gateway", event ->
+                Expectation linked = Expectation.event("a proxy link from the edge pool to the cloud gateway", event ->
                         event instanceof AgentHeartbeat h && h.nodeName().equals("local-cloud-1") && !h.linkedPeers().isEmpty());
                 assertThat(Expectation.awaitAll(List.of(linked), watcher, Duration.ofSeconds(60)))
                         .as("agents read their topology and heartbeat over SASL_SSL").isEmpty();

@@ -46,7 +46,7 @@ class LocalStackIT {
                 assertThat(Expectation.awaitAll(DemoCommand.expectations(inventory), watcher, Duration.ofSeconds(60))).isEmpty();
                 String elected = DemoCommand.electedEdgeGateway(watcher.seen(), inventory.clusterId()).orElseThrow();
                 stack.stop("agent-" + elected);
-                assertThat(Expectation.awaitAll(List.of(DemoCommand.failover(watcher, inventory.clusterId(), elected)), watcher,
+                assertThat(Expectation.awaitAll(List.of(DemoCommand.failover(inventory.clusterId(), elected)), watcher,
                         Duration.ofSeconds(60))).as("the other edge node takes over").isEmpty();
                 assertThat(DemoCommand.configRevisions(watcher)).as("the refused input published nothing").containsExactly(1L);
                 assertThat(new ConfigApi(stack.address("config-service"), stack.tokens().viewer()).put("demo", "{}", "\"1\"")
