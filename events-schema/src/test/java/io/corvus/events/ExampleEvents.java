@@ -52,7 +52,7 @@ public final class ExampleEvents {
                 7, 3, List.of("cloud-node-1"), 1024, 2048, "203.0.113.9", "xTIaH1hT0UQAe1+lkuiPBUv05ut0kM1VTiTjM+3FkyY=", 10290,
                 List.of("cloud-node-1"), new AgentHeartbeat.TunnelReport(AgentHeartbeat.TunnelState.READY, null, 1440, "wireguard-go",
                         List.of(new AgentHeartbeat.TunnelPeer("cloud-node-1", "198.51.100.20:4500", AT.minusSeconds(12), 4096, 8192, 31, 62,
-                                true, 0.42))));
+                                true, 0.42))), AT.minusSeconds(3600), false);
     }
 
     public static GatewayTopology gatewayTopology() {
@@ -62,7 +62,11 @@ public final class ExampleEvents {
                 List.of(new GatewayTopology.Member("edge-node-1", "192.168.10.11", List.of("10.244.1.0/24")),
                         new GatewayTopology.Member("edge-node-2", "192.168.10.12", List.of("10.244.2.0/24"))),
                 new GatewayTopology.CloudExposure("198.51.100.20", 10280), List.of("203.0.113.0/24", "100.64.0.0/10"), AT,
-                new GatewayTopology.TunnelNetwork(1028, false));
+                new GatewayTopology.TunnelNetwork(1028, false),
+                List.of(new GatewayTopology.EndpointChange("edge-node-2", GatewayTopology.EndpointType.PROXY, false,
+                                GatewayTopology.Cause.HEARTBEAT_STALE, "heartbeat 3.4 s old (window 3 s), no peer reports a link to it", 3400L),
+                        new GatewayTopology.EndpointChange("edge-node-1", GatewayTopology.EndpointType.PROXY, true,
+                                GatewayTopology.Cause.REPLACEMENT, "takes the place of edge-node-2", null)));
     }
 
     public static ProvisioningStep provisioningStep() {

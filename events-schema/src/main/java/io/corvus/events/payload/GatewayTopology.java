@@ -18,6 +18,8 @@ import io.corvus.events.EventKey;
  *                      empty accepts every source
  * @param tunnelNetwork how the tunnel overlay is laid out while tunnel mode is on; null otherwise
  *                      (and in events written before tunnel mode)
+ * @param changes       why endpoints came or went since the previous generation, one entry per
+ *                      endpoint; empty when none did (and in events written before reasons)
  */
 public record GatewayTopology(
         String clusterId,
@@ -32,9 +34,50 @@ public record GatewayTopology(
         CloudExposure cloudExposure,
         List<String> accessControlList,
         Instant publishedAt,
-        TunnelNetwork tunnelNetwork) implements CorvusEvent {
+        TunnelNetwork tunnelNetwork,
+        List<EndpointChange> changes) implements CorvusEvent {
 
     public enum EndpointType { PROXY, TUNNEL }
+
+    /** The signal that made the elector add or remove an endpoint. */
+    public enum Cause {
+        /** the mode was switched on or off, or the pool's replicas changed */
+        CONFIGURATION,
+        /** the node left the pool: deleted, or its labels moved it */
+        NODE_GONE,
+        /** Kubernetes reports the node NotReady */
+        NODE_NOT_READY,
+        /** its agent said, in its last heartbeat, that it was shutting down */
+        AGENT_STOPPING,
+        /** the agent at the other end of its proxy link saw the link close, and it sent nothing since */
+        LINK_LOST,
+        /** its heartbeats stopped for longer than the window, no peer reports a working link to it, and a candidate could take its place */
+        HEARTBEAT_STALE,
+        /** its agent reports no WireGuard key, which a tunnel endpoint needs */
+        NO_TUNNEL_KEY,
+        /** a node pinned with {@code raven.openyurt.io/gateway-node=true} takes precedence */
+        PINNED,
+        /** it takes the place of an endpoint removed in the same change */
+        REPLACEMENT,
+        /** a slot was free and it is the best candidate (the pool's first election, or a candidate came back) */
+        CANDIDATE_AVAILABLE
+    }
+
+    /**
+     * Why one endpoint came or went.
+     *
+     * @param added          true when the node became an endpoint, false when it stopped being one
+     * @param detail         the same in words, with the ages and nodes involved
+     * @param signalAgeMillis how old the deciding signal was (the heartbeat's age, the link loss's), when it has an age
+     */
+    public record EndpointChange(String nodeName, EndpointType type, boolean added, Cause cause, String detail, Long signalAgeMillis) {
+        public EndpointChange {
+            Checks.text(nodeName, "changes[].nodeName");
+            Checks.present(type, "changes[].type");
+            Checks.present(cause, "changes[].cause");
+            Checks.text(detail, "changes[].detail");
+        }
+    }
 
     /**
      * @param publicIp        the endpoint's public address when known
@@ -83,6 +126,15 @@ public record GatewayTopology(
         members = Checks.list(members);
         accessControlList = Checks.list(accessControlList);
         Checks.present(publishedAt, "publishedAt");
+        changes = Checks.list(changes);
+    }
+
+    /** A topology whose endpoints did not change, or whose changes need no explanation (tests, tools). */
+    public GatewayTopology(String clusterId, String gatewayName, long generation, String nodePool, boolean edge, boolean proxyEnabled,
+            boolean tunnelEnabled, List<Endpoint> endpoints, List<Member> members, CloudExposure cloudExposure,
+            List<String> accessControlList, Instant publishedAt, TunnelNetwork tunnelNetwork) {
+        this(clusterId, gatewayName, generation, nodePool, edge, proxyEnabled, tunnelEnabled, endpoints, members, cloudExposure,
+                accessControlList, publishedAt, tunnelNetwork, List.of());
     }
 
     @Override

@@ -124,6 +124,19 @@ class EventCodecTest {
     }
 
     @Test
+    void eventsWrittenBeforeReasonsAndStoppingStillReadWithNoChangesAndARunningAgent() throws IOException {
+        GatewayTopology topology = (GatewayTopology) codec.fromRecord("corvus.topology.v1", structuredHeaders(),
+                Files.readAllBytes(GOLDEN.resolve("io.corvus.topology.changed.v1.before-changes.json")));
+        AgentHeartbeat heartbeat = (AgentHeartbeat) codec.fromRecord("corvus.agent-status.v1", structuredHeaders(),
+                Files.readAllBytes(GOLDEN.resolve("io.corvus.agent.heartbeat.v1.before-stopping.json")));
+
+        assertThat(topology.changes()).isEmpty();
+        assertThat(topology.endpoints()).isEqualTo(ExampleEvents.gatewayTopology().endpoints());
+        assertThat(heartbeat.stopping()).isFalse();
+        assertThat(heartbeat.startedAt()).isNull();
+    }
+
+    @Test
     void eventsWrittenBeforeTunnelModeStillReadWithItsDefaults() throws IOException {
         AgentHeartbeat heartbeat = (AgentHeartbeat) codec.fromRecord("corvus.agent-status.v1", structuredHeaders(),
                 Files.readAllBytes(GOLDEN.resolve("io.corvus.agent.heartbeat.v1.before-tunnel-mode.json")));
