@@ -1,10 +1,14 @@
 package io.corvus.elector.app;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.corvus.elector.domain.Election;
@@ -30,6 +34,8 @@ final class ClusterModel {
     private final Map<String, NodeObserved> nodes = new HashMap<>();
     private final Map<String, NodeHealth> health = new HashMap<>();
     private final Map<String, GatewayTopology> published = new HashMap<>();
+    /** Per reporting agent: the process that reported and the peers its proxy links reached. */
+    private final Map<String, LinkReport> linkReports = new HashMap<>();
     private GatewayTopology.CloudExposure exposure;
 
     ClusterModel(String clusterId) {
@@ -78,12 +84,47 @@ final class ClusterModel {
         }
         NodeHealth after = before.heard(sent, heartbeat).recoveredAt(recoveredAt);
         health.put(heartbeat.nodeName(), after);
-        // the agents this one holds a proxy link with are there, whatever their own heartbeats say: a
-        // link closes at once when its process dies, and within the link's keepalive when its node freezes
-        for (String peer : heartbeat.linkedPeers()) {
+        // the agents this one holds a proxy link with, or whose probes answer through its tunnel, are
+        // there whatever their own heartbeats say: a link closes at once when its process dies, and
+        // within the link's keepalive when its node freezes
+        for (String peer : vouchedFor(heartbeat)) {
             health.put(peer, health.getOrDefault(peer, NodeHealth.UNKNOWN).vouchedAt(sent));
         }
-        return !wasFresh || !before.sameDetails(after);
+        boolean lostAPeer = false;
+        for (String peer : linksLost(heartbeat)) {
+            NodeHealth peerHealth = health.getOrDefault(peer, NodeHealth.UNKNOWN);
+            health.put(peer, peerHealth.linkLostAt(heartbeat.nodeName(), sent));
+            lostAPeer |= !peerHealth.equals(health.get(peer));
+        }
+        return !wasFresh || !before.sameDetails(after) || before.stopping() != after.stopping() || lostAPeer;
+    }
+
+    /** The peers whose proxy link or tunnel probe works, by this heartbeat. */
+    private static Set<String> vouchedFor(AgentHeartbeat heartbeat) {
+        Set<String> peers = new HashSet<>(heartbeat.linkedPeers());
+        if (heartbeat.tunnel() != null) {
+            heartbeat.tunnel().peers().stream().filter(peer -> Boolean.TRUE.equals(peer.probeOk()))
+                    .forEach(peer -> peers.add(peer.nodeName()));
+        }
+        return peers;
+    }
+
+    /**
+     * The peers this agent held a proxy link with in its previous heartbeat and no longer does.
+     * Only between heartbeats of one running process: a restarted agent, or one shutting down,
+     * closed its links itself and says nothing about its peers.
+     */
+    private List<String> linksLost(AgentHeartbeat heartbeat) {
+        LinkReport previous = linkReports.put(heartbeat.nodeName(), new LinkReport(heartbeat.startedAt(), heartbeat.linkedPeers()));
+        if (previous == null || heartbeat.startedAt() == null || !heartbeat.startedAt().equals(previous.startedAt())
+                || heartbeat.stopping()) {
+            return List.of();
+        }
+        return previous.peers().stream().filter(peer -> !heartbeat.linkedPeers().contains(peer)).toList();
+    }
+
+    /** What one agent process last said about its proxy links. */
+    private record LinkReport(Instant startedAt, List<String> peers) {
     }
 
     private void recovered(String nodeName, Instant now) {
@@ -109,18 +150,23 @@ final class ClusterModel {
     }
 
     /**
-     * The next moment an active endpoint's own heartbeat or a peer's word for it goes stale, unless
-     * a heartbeat comes first: when the election must look again.
+     * The next moment an active endpoint's own heartbeat or a peer's word for it goes stale, or the
+     * grace after its lost link ends, unless a heartbeat comes first: when the election must look
+     * again.
      */
     Optional<Instant> nextExpiry(Instant now, ElectionSettings settings) {
         return published.values().stream().flatMap(gateway -> gateway.endpoints().stream())
                 .map(endpoint -> health.get(endpoint.nodeName()))
                 .filter(Objects::nonNull)
-                .flatMap(h -> Stream.of(h.lastHeartbeat(), h.vouchedAt()))
+                .flatMap(h -> Stream.of(expiry(h.lastHeartbeat(), settings.freshness()), expiry(h.vouchedAt(), settings.freshness()),
+                        h.linkLost() == null ? null : expiry(h.linkLost().at(), settings.linkLossGrace())))
                 .filter(Objects::nonNull)
-                .map(at -> at.plus(settings.freshness()).plusMillis(1))
                 .filter(at -> at.isAfter(now))
                 .min(Instant::compareTo);
+    }
+
+    private static Instant expiry(Instant at, Duration after) {
+        return at == null ? null : at.plus(after).plusMillis(1);
     }
 
     Map<String, GatewayTopology> elect(Instant now, ElectionSettings settings) {

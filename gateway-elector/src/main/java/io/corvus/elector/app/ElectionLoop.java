@@ -3,6 +3,7 @@ package io.corvus.elector.app;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,17 +19,21 @@ import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
 import io.corvus.service.work.ClusterWorkQueue;
 import io.corvus.service.work.PartitionOwner;
+import org.jboss.logging.Logger;
 
 /**
  * The elector of one replica. Events update the models of their clusters and mark a cluster dirty
  * when its election may come out differently; the work queue elects dirty clusters of the
  * partitions this replica owns, one cluster per worker, and publishes what changed. A cluster is
  * also looked at again when the heartbeat of one of its active endpoints is about to go stale.
+ * Every endpoint that comes or goes is logged at INFO with the reason the topology carries.
  * Publishing is fenced: after {@link #release} returns, this replica publishes nothing more for
  * those clusters, and the next owner, which rebuilds from the topic first, continues the
  * generations.
  */
 public final class ElectionLoop implements ClusterWorkQueue.Reconciler, PartitionOwner {
+
+    private static final Logger LOG = Logger.getLogger(ElectionLoop.class);
 
     private final ElectionSettings settings;
     private final TopologyPublisher publisher;
@@ -112,11 +117,19 @@ public final class ElectionLoop implements ClusterWorkQueue.Reconciler, Partitio
             synchronized (model) {
                 model.apply(topology);
             }
+            topology.changes().forEach(change -> LOG.infof("cluster %s, gateway %s, generation %d: %s", clusterId,
+                    topology.gatewayName(), topology.generation(), describe(change)));
             onPublished.published(before.get(topology.gatewayName()), topology);
         }
         synchronized (model) {
             return model.nextExpiry(clock.instant(), settings);
         }
+    }
+
+    /** "edge-1 is now a proxy endpoint (REPLACEMENT: takes the place of edge-2, ...)": one line per change, for logs and Events. */
+    public static String describe(GatewayTopology.EndpointChange change) {
+        return change.nodeName() + (change.added() ? " is now a " : " is no longer a ") + change.type().name().toLowerCase(Locale.ROOT)
+                + " endpoint (" + change.cause() + ": " + change.detail() + ")";
     }
 
     /** The topologies this replica holds for a cluster (for tests and diagnostics). */

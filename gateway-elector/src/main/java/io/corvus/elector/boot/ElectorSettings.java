@@ -22,11 +22,18 @@ public interface ElectorSettings {
     @WithDefault("30s")
     Duration holdDown();
 
+    /**
+     * How long a node whose proxy link a peer saw close may still speak up before its endpoints
+     * move (a live agent reports its own link loss at once).
+     */
+    @WithDefault("300ms")
+    Duration linkLossGrace();
+
     /** Clusters elected at the same time (each by one worker; a cluster never by two). */
     @WithDefault("4")
     int workers();
 
     default ElectionSettings election() {
-        return new ElectionSettings(heartbeatInterval(), missedBeats(), holdDown());
+        return new ElectionSettings(heartbeatInterval(), missedBeats(), holdDown(), linkLossGrace());
     }
 }

@@ -43,6 +43,53 @@ class ClusterModelTest {
     }
 
     @Test
+    void anEdgeGatewayWhoseLinkTheCloudAgentSawCloseMovesOnceTheGraceEndsUnlessItSpeaks() {
+        ClusterModel model = cluster();
+        heartbeat(model, "edge-1", START, List.of());
+        heartbeat(model, "edge-2", START, List.of());
+        String elected = publish(model, START).endpoints().getFirst().nodeName();
+        String other = elected.equals("edge-1") ? "edge-2" : "edge-1";
+        heartbeat(model, "cloud-1", START.plusMillis(100), List.of(elected));
+
+        Instant closed = START.plusMillis(700);
+        assertThat(heartbeat(model, "cloud-1", closed, List.of(), START)).as("a lost peer asks for an election").isTrue();
+        assertThat(model.nextExpiry(closed, SETTINGS)).contains(closed.plus(SETTINGS.linkLossGrace()).plusMillis(1));
+        assertThat(model.elect(closed, SETTINGS)).as("within the grace").doesNotContainKey("edge");
+
+        Instant graceOver = closed.plus(SETTINGS.linkLossGrace());
+        heartbeat(model, other, graceOver, List.of());
+        assertThat(model.elect(graceOver, SETTINGS).get("edge").endpoints()).extracting(GatewayTopology.Endpoint::nodeName)
+                .containsExactly(other);
+    }
+
+    @Test
+    void aLiveGatewayThatReportsAfterItsLinkClosedStays() {
+        ClusterModel model = cluster();
+        heartbeat(model, "edge-1", START, List.of());
+        heartbeat(model, "edge-2", START, List.of());
+        String elected = publish(model, START).endpoints().getFirst().nodeName();
+        heartbeat(model, "cloud-1", START.plusMillis(100), List.of(elected));
+        heartbeat(model, "cloud-1", START.plusMillis(700), List.of(), START);
+
+        heartbeat(model, elected, START.plusMillis(720), List.of());
+
+        assertThat(model.elect(START.plusSeconds(1), SETTINGS)).doesNotContainKey("edge");
+    }
+
+    @Test
+    void aRestartedAgentsFirstHeartbeatSaysNothingAboutThePeersItsOldProcessWasLinkedTo() {
+        ClusterModel model = cluster();
+        heartbeat(model, "edge-1", START, List.of());
+        heartbeat(model, "edge-2", START, List.of());
+        String elected = publish(model, START).endpoints().getFirst().nodeName();
+        heartbeat(model, "cloud-1", START.plusMillis(100), List.of(elected));
+
+        heartbeat(model, "cloud-1", START.plusMillis(1500), List.of(), START.plusMillis(1200));
+
+        assertThat(model.elect(START.plusSeconds(2), SETTINGS)).doesNotContainKey("edge");
+    }
+
+    @Test
     void theNextLookIsWhenAnEndpointsHeartbeatOrVouchGoesStaleNeverInThePast() {
         ClusterModel model = cluster();
         heartbeat(model, "edge-1", START, List.of());
@@ -73,8 +120,13 @@ class ClusterModelTest {
     }
 
     private static void heartbeat(ClusterModel model, String node, Instant at, List<String> linkedPeers) {
-        model.apply(new AgentHeartbeat("c1", node, at, Set.of(), 0, 0, linkedPeers, 0, 0, null, null, null, linkedPeers, null), at,
-                SETTINGS);
+        heartbeat(model, node, at, linkedPeers, START);
+    }
+
+    /** A heartbeat of the agent process started at {@code startedAt}. */
+    private static boolean heartbeat(ClusterModel model, String node, Instant at, List<String> linkedPeers, Instant startedAt) {
+        return model.apply(new AgentHeartbeat("c1", node, at, Set.of(), 0, 0, linkedPeers, 0, 0, null, null, null, linkedPeers, null,
+                startedAt, false), at, SETTINGS);
     }
 
     /** Elects and takes the edge pool's topology as published. */

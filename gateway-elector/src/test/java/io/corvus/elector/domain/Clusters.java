@@ -1,6 +1,5 @@
 package io.corvus.elector.domain;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +18,7 @@ import net.jqwik.api.Combinators;
 final class Clusters {
 
     static final Instant NOW = Instant.parse("2026-11-26T08:00:00Z");
-    static final ElectionSettings SETTINGS = new ElectionSettings(Duration.ofSeconds(1), 3, Duration.ofSeconds(30));
+    static final ElectionSettings SETTINGS = ElectionSettings.DEFAULTS;
 
     /** One node as generated: its pool, and how alive it is. */
     record GeneratedNode(int pool, boolean ready, int heartbeatAgeMillis, boolean pinned, boolean recovering, boolean tunnelKey) {

@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
+import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.GatewayTopology.EndpointType;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
@@ -164,6 +166,74 @@ class ElectionPropertiesTest {
 
         Election.decide(later).values().forEach(gateway ->
                 assertThat(gateway.endpoints()).noneMatch(e -> e.nodeName().equals(failing)));
+    }
+
+    @Property
+    void everyEndpointThatComesOrGoesIsExplainedOnceAndNothingElseIs(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> first = Election.decide(input);
+        assertExplained(Map.of(), first);
+        Set<String> elected = first.values().stream().flatMap(g -> g.endpoints().stream()).map(GatewayTopology.Endpoint::nodeName)
+                .collect(Collectors.toCollection(TreeSet::new));
+        List<Election.Input> laterOnes = new ArrayList<>(List.of(Clusters.withPrevious(Clusters.inputsWithAllStale(input), first),
+                withHealthOf(Clusters.withPrevious(input, first), elected, health -> health.heard(Clusters.NOW, AgentHeartbeat.idle("c1", "any", Clusters.NOW).lastWord()))));
+        laterOnes.add(withHealthOf(Clusters.withPrevious(input, first), elected,
+                health -> health.linkLostAt("cloud-node", Clusters.NOW.minusSeconds(1))));
+        if (!elected.isEmpty()) {
+            laterOnes.add(Clusters.withoutNode(Clusters.withPrevious(input, first), elected.iterator().next()));
+        }
+        for (Election.Input later : laterOnes) {
+            assertExplained(first, Election.decide(later));
+        }
+    }
+
+    @Property
+    void anEndpointWhoseAgentIsStoppingAlwaysGoesAndALostLinkGoesWhenACandidateCanReplaceIt(@ForAll("clusters") Election.Input input) {
+        Map<String, GatewayTopology> before = Election.decide(input);
+        Set<String> elected = before.values().stream().flatMap(g -> g.endpoints().stream()).map(GatewayTopology.Endpoint::nodeName)
+                .collect(Collectors.toSet());
+
+        Map<String, GatewayTopology> stopped = Election.decide(withHealthOf(Clusters.withPrevious(input, before), elected,
+                health -> health.heard(Clusters.NOW.minusMillis(100), AgentHeartbeat.idle("c1", "any", Clusters.NOW).lastWord())));
+        Map<String, GatewayTopology> lost = Election.decide(withHealthOf(Clusters.withPrevious(input, before), elected,
+                health -> health.linkLostAt("cloud-node", Clusters.NOW.minusMillis(400))));
+        for (GatewayTopology old : before.values()) {
+            assertThat(stopped.getOrDefault(old.gatewayName(), old).endpoints()).as("pool %s", old.gatewayName())
+                    .noneMatch(e -> elected.contains(e.nodeName()));
+            GatewayTopology afterLoss = lost.getOrDefault(old.gatewayName(), old);
+            for (GatewayTopology.Endpoint endpoint : old.endpoints()) {
+                boolean replaced = afterLoss.endpoints().stream().noneMatch(e -> e.nodeName().equals(endpoint.nodeName()));
+                assertThat(!replaced || count(afterLoss, endpoint.type()) >= count(old, endpoint.type()))
+                        .as("a lost link in pool %s goes only for a replacement", old.gatewayName()).isTrue();
+            }
+        }
+    }
+
+    /** Each changed gateway's changes name exactly the endpoints that came and went since {@code before}. */
+    private static void assertExplained(Map<String, GatewayTopology> before, Map<String, GatewayTopology> changed) {
+        changed.forEach((name, next) -> {
+            GatewayTopology old = before.get(name);
+            Set<String> was = old == null ? Set.of() : keys(old.endpoints());
+            Set<String> is = keys(next.endpoints());
+            Set<String> came = new TreeSet<>(is);
+            came.removeAll(was);
+            Set<String> went = new TreeSet<>(was);
+            went.removeAll(is);
+            assertThat(next.changes().stream().filter(GatewayTopology.EndpointChange::added).map(c -> c.type() + "/" + c.nodeName()))
+                    .as("came to %s", name).containsExactlyInAnyOrderElementsOf(came);
+            assertThat(next.changes().stream().filter(c -> !c.added()).map(c -> c.type() + "/" + c.nodeName()))
+                    .as("went from %s", name).containsExactlyInAnyOrderElementsOf(went);
+        });
+    }
+
+    private static Set<String> keys(List<GatewayTopology.Endpoint> endpoints) {
+        return endpoints.stream().map(e -> e.type() + "/" + e.nodeName()).collect(Collectors.toSet());
+    }
+
+    private static Election.Input withHealthOf(Election.Input input, Set<String> nodes, UnaryOperator<NodeHealth> change) {
+        Map<String, NodeHealth> health = new HashMap<>(input.health());
+        nodes.forEach(node -> health.computeIfPresent(node, (name, h) -> change.apply(h)));
+        return new Election.Input(input.clusterId(), input.config(), input.nodes(), health, input.previous(), input.cloudExposure(),
+                input.now(), input.settings());
     }
 
     private static Map<String, NodeObserved> byName(Election.Input input) {

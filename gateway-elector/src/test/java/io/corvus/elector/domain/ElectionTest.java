@@ -3,6 +3,7 @@ package io.corvus.elector.domain;
 import static io.corvus.elector.domain.Clusters.NOW;
 import static io.corvus.elector.domain.Clusters.node;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import io.corvus.events.Raven;
+import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
@@ -89,6 +91,65 @@ class ElectionTest {
     }
 
     @Test
+    void aGatewayChangeSaysWhichNodeWentWhyAndHowOldTheSignalWasAndWhoTookItsPlace() {
+        List<NodeObserved> nodes = List.of(node("a", "edge", true, false), node("b", "edge", true, false));
+        Map<String, GatewayTopology> first = decide(nodes, health("a", "b"), Map.of());
+        String elected = endpoints(first.get("edge")).getFirst();
+        String other = elected.equals("a") ? "b" : "a";
+        Map<String, NodeHealth> silent = new HashMap<>(health(other));
+        silent.put(elected, NodeHealth.heardAt(NOW.minusMillis(3400)));
+
+        GatewayTopology moved = decide(nodes, silent, first).get("edge");
+
+        assertThat(first.get("edge").changes()).singleElement().satisfies(change -> {
+            assertThat(change.cause()).isEqualTo(GatewayTopology.Cause.CONFIGURATION);
+            assertThat(change.detail()).isEqualTo("the pool's first election");
+        });
+        assertThat(moved.changes()).extracting(GatewayTopology.EndpointChange::nodeName, GatewayTopology.EndpointChange::added,
+                GatewayTopology.EndpointChange::cause, GatewayTopology.EndpointChange::signalAgeMillis).containsExactly(
+                tuple(elected, false, GatewayTopology.Cause.HEARTBEAT_STALE, 3400L),
+                tuple(other, true, GatewayTopology.Cause.REPLACEMENT, null));
+        assertThat(moved.changes().getFirst().detail()).isEqualTo("heartbeat 3.4 s old (window 3.0 s), no peer reports a working link to it");
+        assertThat(moved.changes().getLast().detail()).isEqualTo("takes the place of " + elected + ", the best of 1 free candidate(s)");
+    }
+
+    @Test
+    void anEndpointWhosePeerSawItsLinkCloseGoesAfterTheGraceUnlessItSpokeSince() {
+        List<NodeObserved> nodes = List.of(node("a", "edge", true, false), node("b", "edge", true, false));
+        Map<String, GatewayTopology> first = decide(nodes, health("a", "b"), Map.of());
+        String elected = endpoints(first.get("edge")).getFirst();
+        Map<String, NodeHealth> lost = new HashMap<>(health("a", "b"));
+        lost.put(elected, NodeHealth.heardAt(NOW.minusMillis(900)).linkLostAt("cloud-1", NOW.minusMillis(100)));
+        Map<String, NodeHealth> lostLongerAgo = new HashMap<>(lost);
+        lostLongerAgo.put(elected, NodeHealth.heardAt(NOW.minusMillis(900)).linkLostAt("cloud-1", NOW.minusMillis(400)));
+        Map<String, NodeHealth> spokeSince = new HashMap<>(lost);
+        spokeSince.put(elected, lostLongerAgo.get(elected).heard(NOW.minusMillis(50), AgentHeartbeat.idle("c1", elected, NOW)));
+
+        assertThat(decide(nodes, lost, first)).as("within the grace").isEmpty();
+        assertThat(decide(nodes, lostLongerAgo, first).get("edge").changes().getFirst()).satisfies(change -> {
+            assertThat(change.cause()).isEqualTo(GatewayTopology.Cause.LINK_LOST);
+            assertThat(change.detail()).isEqualTo("cloud-1 saw its proxy link close 0.4 s ago and it sent nothing since (last heartbeat 0.9 s old)");
+        });
+        assertThat(decide(nodes, spokeSince, first)).as("a live agent whose link dropped").isEmpty();
+    }
+
+    @Test
+    void anAgentThatSaysItIsStoppingLosesItsEndpointsAtOnceEvenWithNoOneToTakeOver() {
+        List<NodeObserved> nodes = List.of(node("a", "edge", true, false));
+        Map<String, GatewayTopology> first = decide(nodes, health("a"), Map.of());
+        AgentHeartbeat idle = AgentHeartbeat.idle("c1", "a", NOW);
+        AgentHeartbeat lastWord = idle.lastWord();
+
+        GatewayTopology after = decide(nodes, Map.of("a", NodeHealth.heardAt(NOW).heard(NOW, lastWord)), first).get("edge");
+
+        assertThat(after.endpoints()).isEmpty();
+        assertThat(after.changes()).singleElement().extracting(GatewayTopology.EndpointChange::cause)
+                .isEqualTo(GatewayTopology.Cause.AGENT_STOPPING);
+        assertThat(decide(nodes, Map.of("a", NodeHealth.heardAt(NOW).heard(NOW, lastWord).heard(NOW.plusMillis(1), idle)),
+                Map.of("edge", after)).get("edge").endpoints()).as("back after a restart").hasSize(1);
+    }
+
+    @Test
     void aPoolWhoseNodesAreAllGoneKeepsItsGatewayWithNoEndpointsAndNoMembers() {
         Map<String, GatewayTopology> first = decide(List.of(node("a", "edge", true, false)), health("a"), Map.of());
 
@@ -140,7 +201,7 @@ class ElectionTest {
 
     @Test
     void anEndpointCarriesTheAgentsPublicAddressTunnelKeyAndProxyPort() {
-        Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key", 10290, null));
+        Map<String, NodeHealth> health = Map.of("a", new NodeHealth(NOW, null, "203.0.113.9", "a-public-key", 10290, null, null, null));
         Election.Input input = new Election.Input("c1", Clusters.config(true, true, 1, 1), List.of(node("a", "edge", true, false)),
                 health, Map.of(), new GatewayTopology.CloudExposure("198.51.100.20", 10280), NOW, Clusters.SETTINGS);
 

@@ -2,9 +2,8 @@ package io.corvus.elector.adapter.kube;
 
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
+import io.corvus.elector.app.ElectionLoop;
 import io.corvus.elector.app.TopologyListener;
 import io.corvus.events.payload.GatewayTopology;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -18,7 +17,7 @@ import org.jboss.logging.Logger;
 /**
  * Makes elections visible in Kubernetes: an Event on the Node when it becomes an active endpoint
  * ({@code ActiveEndpointElected}) or stops being one ({@code ActiveEndpointLost}), as Raven names
- * them. Only for the cluster the elector runs in ({@code corvus.elector.kubernetes.cluster-id}).
+ * them, with the reason the topology gives. Only for the cluster the elector runs in ({@code corvus.elector.kubernetes.cluster-id}).
  */
 @Singleton
 public class NodeRoleEvents implements TopologyListener {
@@ -38,30 +37,19 @@ public class NodeRoleEvents implements TopologyListener {
         if (clusterId.isEmpty() || !clusterId.get().equals(next.clusterId())) {
             return;
         }
-        Set<String> before = roles(previous);
-        Set<String> after = roles(next);
-        after.stream().filter(role -> !before.contains(role)).forEach(role -> event(role, "ActiveEndpointElected", "Normal",
-                "elected " + role.substring(role.indexOf(' ') + 1) + " endpoint of gateway " + next.gatewayName()
-                        + " (generation " + next.generation() + ")"));
-        before.stream().filter(role -> !after.contains(role)).forEach(role -> event(role, "ActiveEndpointLost", "Normal",
-                "no longer the " + role.substring(role.indexOf(' ') + 1) + " endpoint of gateway " + next.gatewayName()
-                        + " (generation " + next.generation() + ")"));
+        for (GatewayTopology.EndpointChange change : next.changes()) {
+            event(change.nodeName(), change.added() ? "ActiveEndpointElected" : "ActiveEndpointLost",
+                    ElectionLoop.describe(change) + " of gateway " + next.gatewayName() + " (generation " + next.generation() + ")");
+        }
     }
 
-    /** "node proxy", "node tunnel": one entry per role a node holds. */
-    private static Set<String> roles(GatewayTopology topology) {
-        return topology == null ? Set.of() : topology.endpoints().stream()
-                .map(e -> e.nodeName() + " " + e.type().name().toLowerCase()).collect(Collectors.toSet());
-    }
-
-    private void event(String role, String reason, String type, String message) {
-        String node = role.substring(0, role.indexOf(' '));
+    private void event(String node, String reason, String message) {
         String now = Instant.now().toString();
         try {
             client.get().v1().events().inNamespace("default").resource(new EventBuilder()
                     .withNewMetadata().withGenerateName(node + "-").withNamespace("default").endMetadata()
                     .withInvolvedObject(new ObjectReferenceBuilder().withKind("Node").withApiVersion("v1").withName(node).build())
-                    .withReason(reason).withType(type).withMessage(message)
+                    .withReason(reason).withType("Normal").withMessage(message)
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .withNewSource().withComponent("corvus-gateway-elector").endSource()
                     .build()).create();

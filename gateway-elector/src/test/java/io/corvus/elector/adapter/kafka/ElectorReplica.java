@@ -21,9 +21,9 @@ public final class ElectorReplica implements AutoCloseable {
     /** Heartbeats every 200 ms, stale after three missed, 30 s hold-down. */
     static final ElectionSettings SETTINGS = settings(Duration.ofMillis(200));
 
-    /** Settings with a heartbeat interval of one's choice, three missed beats, 30 s hold-down. */
+    /** Settings with a heartbeat interval of one's choice, the rest the defaults (three missed beats, 30 s hold-down). */
     public static ElectionSettings settings(Duration heartbeatInterval) {
-        return new ElectionSettings(heartbeatInterval, 3, Duration.ofSeconds(30));
+        return ElectionSettings.DEFAULTS.withHeartbeatInterval(heartbeatInterval);
     }
 
     public final Set<String> publishedClusters = ConcurrentHashMap.newKeySet();

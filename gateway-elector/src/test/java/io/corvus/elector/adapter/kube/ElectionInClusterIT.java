@@ -1,6 +1,7 @@
 package io.corvus.elector.adapter.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -80,7 +81,11 @@ class ElectionInClusterIT {
             System.out.printf("failover: new topology %d ms after the last heartbeat of %s (window %d ms)%n",
                     Duration.between(silenced, Instant.now()).toMillis(), elected, WINDOW.toMillis());
             assertThat(failover.generation()).isGreaterThan(first.generation());
+            assertThat(failover.changes()).extracting(GatewayTopology.EndpointChange::nodeName, GatewayTopology.EndpointChange::cause)
+                    .as("the topology says who went, why, and who came").containsExactly(
+                            tuple(elected, GatewayTopology.Cause.HEARTBEAT_STALE), tuple(other, GatewayTopology.Cause.REPLACEMENT));
             await().atMost(Duration.ofSeconds(10)).until(() -> hasEvent(elected, "ActiveEndpointLost"));
+            assertThat(eventMessages(elected)).anyMatch(message -> message.contains("HEARTBEAT_STALE: heartbeat "));
 
             agents.silence("k1", other);
             // late heartbeats alone keep a pool's last candidate: several windows pass with nothing published
@@ -93,6 +98,7 @@ class ElectionInClusterIT {
             GatewayTopology none = await().atMost(Duration.ofSeconds(30)).until(() -> latest(bootstrap),
                     t -> t != null && t.generation() > failover.generation());
             assertThat(none.endpoints()).as("its Node NotReady: an empty set, never a stale one").isEmpty();
+            assertThat(none.changes()).extracting(GatewayTopology.EndpointChange::cause).containsExactly(GatewayTopology.Cause.NODE_NOT_READY);
 
             kubernetes.nodes().withName("edge-2").delete();
             await().atMost(Duration.ofSeconds(30)).until(() -> TopicSnapshot.read(bootstrap, Topic.NODES, "k1/edge-2")
@@ -106,6 +112,11 @@ class ElectionInClusterIT {
     private static GatewayTopology latest(String bootstrap) {
         List<TopicSnapshot.Entry> entries = TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, "k1/edge-a");
         return entries.isEmpty() ? null : (GatewayTopology) entries.getLast().event();
+    }
+
+    private List<String> eventMessages(String node) {
+        return kubernetes.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> node.equals(e.getInvolvedObject().getName())).map(Event::getMessage).toList();
     }
 
     private boolean hasEvent(String node, String reason) {
