@@ -1,8 +1,15 @@
 package io.corvus.agent.kafka;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.corvus.agent.proxy.ProxyState;
@@ -14,8 +21,10 @@ import io.corvus.events.Raven;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.AgentHeartbeat;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
@@ -25,12 +34,19 @@ import org.jboss.logging.Logger;
  * address the cloud side sees it from, its link server's port when that is not the default, its
  * WireGuard public key, and its tunnel (peers, handshakes, probes, MTU, or why it cannot run). A
  * heartbeat that cannot be delivered is dropped, not queued: the next one carries fresher news.
+ *
+ * <p>Two heartbeats do not wait for the interval, because the elector fails over on them: one as
+ * soon as a proxy link comes up or goes down (the peer at the other end of a lost link may be a
+ * dead gateway, or this agent may be the live one whose link dropped), and the last, which says
+ * the agent is stopping. Each carries the process's start, so the elector never takes the empty
+ * links of a restarted agent for links it lost.
  */
 @Startup
 @Singleton
 public class Heartbeats {
 
     private static final Logger LOG = Logger.getLogger(Heartbeats.class);
+    private static final Duration LAST_WORD_WAIT = Duration.ofSeconds(2);
 
     private final NodeIdentity node;
     private final EventPublisher publisher;
@@ -39,6 +55,9 @@ public class Heartbeats {
     private final TunnelState tunnel;
     private final TopologyFollower topology;
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
+    private final AtomicBoolean beatPending = new AtomicBoolean();
+    private final Instant startedAt;
+    private volatile boolean stopping;
 
     Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TunnelState tunnel, TopologyFollower topology) {
         this.node = node;
@@ -47,10 +66,40 @@ public class Heartbeats {
         this.proxy = proxy;
         this.tunnel = tunnel;
         this.topology = topology;
+        this.startedAt = clock.instant();
+        proxy.onLinksChanged(this::beatSoon);
     }
 
     @Scheduled(every = "${corvus.agent.heartbeat-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void beat() {
+        if (!stopping) {
+            publish(heartbeat());
+        }
+    }
+
+    /** A heartbeat now, off the caller's thread (a link's event loop); one at a time however many links change together. */
+    private void beatSoon() {
+        if (beatPending.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("heartbeat-now").start(() -> {
+                beatPending.set(false);
+                beat();
+            });
+        }
+    }
+
+    /** The last heartbeat, saying this agent stops, sent before the proxy closes its links; waits a moment for the broker. */
+    void stop(@Observes ShutdownEvent shutdown) {
+        stopping = true;
+        try {
+            publish(heartbeat().lastWord()).get(LAST_WORD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("the stopping heartbeat was not delivered (%s): the elector notices the silence instead", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private AgentHeartbeat heartbeat() {
         ProxyStatus links = proxy.status();
         TunnelStatus tunnelStatus = tunnel.status();
         Set<Role> roles = EnumSet.noneOf(Role.class);
@@ -59,11 +108,14 @@ public class Heartbeats {
             roles.add(Role.TUNNEL_ENDPOINT);
         }
         int port = links.linkPort();
-        AgentHeartbeat heartbeat = new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), roles,
+        return new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), roles,
                 topology.view().generation(), links.openStreams(), links.peers(), links.bytesIn(), links.bytesOut(),
                 links.observedAddress(), tunnelStatus.publicKey(), port == Raven.PROXY_LINK_PORT || port == 0 ? null : port,
-                links.peers(), report(tunnelStatus));
-        publisher.publish(heartbeat).whenComplete((metadata, error) -> {
+                links.peers(), report(tunnelStatus), startedAt, false);
+    }
+
+    private CompletableFuture<?> publish(AgentHeartbeat heartbeat) {
+        return publisher.publish(heartbeat).whenComplete((metadata, error) -> {
             String failure = error == null ? null : error.getMessage();
             String previous = lastFailure.getAndSet(failure);
             if (failure != null && !failure.equals(previous)) {

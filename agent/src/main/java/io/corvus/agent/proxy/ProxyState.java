@@ -4,4 +4,7 @@ package io.corvus.agent.proxy;
 public interface ProxyState {
 
     ProxyStatus status();
+
+    /** Runs {@code listener} whenever a proxy link comes up or goes down; it must return at once (it runs on an event loop). */
+    void onLinksChanged(Runnable listener);
 }

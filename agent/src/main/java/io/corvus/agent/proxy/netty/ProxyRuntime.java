@@ -179,6 +179,11 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
                 settings.linkPort());
     }
 
+    @Override
+    public void onLinksChanged(Runnable listener) {
+        stats.onLinkChange(listener);
+    }
+
     public ClusterView view() {
         return view;
     }

@@ -14,7 +14,7 @@ import io.micrometer.core.instrument.Timer;
  * What the proxy data plane counts, for the heartbeat and for Prometheus: open streams, bytes each
  * way, connected links, dial errors by reason, link connect latency, reconnects, streams shed
  * to keep a link within its receive budget, what the relays hold to send and how often they
- * stopped reading for it.
+ * stopped reading for it. Tells its listener each time a link comes up or goes down.
  */
 public final class ProxyStats {
 
@@ -29,6 +29,7 @@ public final class ProxyStats {
     private final Counter readsPaused;
     private final Timer connectLatency;
     private final LongAdder heldForSockets = new LongAdder();
+    private volatile Runnable linkListener = () -> { };
 
     public ProxyStats(MeterRegistry registry) {
         this.registry = registry;
@@ -67,10 +68,17 @@ public final class ProxyStats {
 
     public void linkUp() {
         links.incrementAndGet();
+        linkListener.run();
     }
 
     public void linkDown() {
         links.decrementAndGet();
+        linkListener.run();
+    }
+
+    /** Runs {@code listener}, on the link's event loop, whenever a link comes up or goes down: it must not block. */
+    public void onLinkChange(Runnable listener) {
+        linkListener = listener;
     }
 
     public void received(long bytes) {
