@@ -87,15 +87,15 @@ final class DemoCommand implements Callable<Integer> {
                         kubelet.port(), true, out)) {
                     return 1;
                 }
-                out.println("== stopping the agent of " + elected + ", the elected gateway of " + EDGE_POOL
-                        + "; its heartbeats stop");
+                out.println("== killing the agent of " + elected + " (SIGKILL), the elected gateway of " + EDGE_POOL
+                        + ": its link to the cloud closes, its heartbeats stop");
                 Instant stopped = Instant.now();
-                stack.stop("agent-" + elected);
+                stack.kill("agent-" + elected);
                 if (!arrived(List.of(failover(clusterId, elected)), watcher, runFolder)) {
                     return 1;
                 }
                 out.println("== failover: " + electedEdgeGateway(watcher.seen(), clusterId).orElseThrow() + " took over "
-                        + Duration.between(stopped, Instant.now()).toMillis() + " ms after " + elected + " stopped");
+                        + Duration.between(stopped, Instant.now()).toMillis() + " ms after " + elected + " was killed");
                 if (!arrived(List.of(linkUpToTheElected(clusterId)), watcher, runFolder)) {
                     return 1;
                 }
@@ -104,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
                                 false, out)) {
                     return 1;
                 }
+                out.println("== traffic flowed again " + Duration.between(stopped, Instant.now()).toMillis() + " ms after the kill");
                 out.println("== raven-cfg as the provisioner wrote it (" + runFolder.resolve("raven-cfg") + "):");
                 Files.readAllLines(runFolder.resolve("raven-cfg/" + clusterId + "-raven-cfg.yaml"))
                         .forEach(line -> out.println("   " + line));

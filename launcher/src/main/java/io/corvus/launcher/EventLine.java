@@ -54,13 +54,15 @@ public final class EventLine {
             case NodeObserved n -> "pool " + n.nodePool() + ", " + (n.edge() ? "edge" : "cloud") + ", "
                     + (n.ready() ? "Ready" : "NotReady") + (n.gatewayPinned() ? ", pinned gateway" : "")
                     + ", ips " + n.internalIps();
+            case AgentHeartbeat h when h.stopping() -> "stopping: its roles end now";
             case AgentHeartbeat h -> "alive; roles " + (h.roles().isEmpty() ? "none" : h.roles().stream().map(Enum::name).sorted()
                     .collect(Collectors.joining(","))) + ", topology generation " + h.topologyGeneration()
                     + ", " + h.openStreams() + " streams" + (h.linkedPeers().isEmpty() ? "" : ", link peers " + h.linkedPeers())
                     + (h.tunnel() == null ? "" : ", tunnel " + tunnel(h.tunnel()));
             case GatewayTopology t -> "generation " + t.generation() + ", " + (t.edge() ? "edge" : "cloud")
                     + " pool " + t.nodePool() + ", endpoints " + endpoints(t.endpoints()) + ", " + t.members().size() + " members"
-                    + (t.cloudExposure() == null ? "" : ", cloud entry " + t.cloudExposure().address() + ":" + t.cloudExposure().port());
+                    + (t.cloudExposure() == null ? "" : ", cloud entry " + t.cloudExposure().address() + ":" + t.cloudExposure().port())
+                    + changes(t.changes());
             case ProvisioningStep p -> p.step().wireName() + " (revision " + p.configRevision() + "): " + p.message()
                     + (p.reason() == null ? "" : "; reason " + p.reason())
                     + (p.nextRetryAt() == null ? "" : "; retry at " + TIME.format(p.nextRetryAt()));
@@ -79,6 +81,12 @@ public final class EventLine {
                 + (p.probeOk() == null ? "" : p.probeOk() ? ", answers" : ", does not answer") + ")").collect(Collectors.joining(", "));
         return tunnel.state().wireName() + (tunnel.mtu() == null ? "" : ", MTU " + tunnel.mtu())
                 + (tunnel.problem() == null ? "" : ", " + tunnel.problem()) + (peers.isEmpty() ? "" : ", peers " + peers);
+    }
+
+    /** "; edge-1 went (LINK_LOST: ...), edge-2 came (REPLACEMENT: ...)". */
+    private static String changes(List<GatewayTopology.EndpointChange> changes) {
+        return changes.isEmpty() ? "" : "; " + changes.stream().map(c -> c.type().name().toLowerCase() + ":" + c.nodeName()
+                + (c.added() ? " came (" : " went (") + c.cause() + ": " + c.detail() + ")").collect(Collectors.joining(", "));
     }
 
     private static String endpoints(List<GatewayTopology.Endpoint> endpoints) {

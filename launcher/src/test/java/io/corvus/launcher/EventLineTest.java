@@ -34,9 +34,11 @@ class EventLineTest {
     @Test
     void aHeartbeatLineSaysTheRoles() {
         var heartbeat = new AgentHeartbeat("demo", "n1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 4, 2, List.of("c1"), 0, 0,
-                "203.0.113.7", null, null, List.of("c1"), null);
+                "203.0.113.7", null, null, List.of("c1"), null, AT.minusSeconds(60), false);
 
         assertThat(EventLine.summary(heartbeat)).isEqualTo("alive; roles PROXY_CLIENT, topology generation 4, 2 streams, link peers [c1]");
+        assertThat(EventLine.summary(AgentHeartbeat.idle("demo", "n1", AT).lastWord()))
+                .isEqualTo("stopping: its roles end now");
     }
 
     @Test
@@ -47,6 +49,20 @@ class EventLineTest {
 
         assertThat(EventLine.summary(topology))
                 .isEqualTo("generation 3, edge pool pool-a, endpoints proxy:n1, 0 members, cloud entry 198.51.100.20:10280");
+    }
+
+    @Test
+    void aTopologyLineSaysWhichEndpointWentAndCameAndWhy() {
+        var topology = new GatewayTopology("demo", "pool-a", 4, "pool-a", true, true, false,
+                List.of(GatewayTopology.Endpoint.proxy("n2", "10.0.0.2")), List.of(), null, List.of(), AT, null,
+                List.of(new GatewayTopology.EndpointChange("n1", GatewayTopology.EndpointType.PROXY, false, GatewayTopology.Cause.LINK_LOST,
+                                "c1 saw its proxy link close 0.3 s ago and it sent nothing since (last heartbeat 0.8 s old)", 300L),
+                        new GatewayTopology.EndpointChange("n2", GatewayTopology.EndpointType.PROXY, true, GatewayTopology.Cause.REPLACEMENT,
+                                "takes the place of n1, the best of 1 free candidate(s)", null)));
+
+        assertThat(EventLine.summary(topology)).isEqualTo("generation 4, edge pool pool-a, endpoints proxy:n2, 0 members; "
+                + "proxy:n1 went (LINK_LOST: c1 saw its proxy link close 0.3 s ago and it sent nothing since (last heartbeat 0.8 s old)), "
+                + "proxy:n2 came (REPLACEMENT: takes the place of n1, the best of 1 free candidate(s))");
     }
 
     @Test
