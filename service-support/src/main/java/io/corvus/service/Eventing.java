@@ -83,7 +83,11 @@ public class Eventing {
     @Produces
     @Singleton
     DeadLetters deadLetters(EventPublisher publisher, Clock clock) {
-        return new DeadLetters(publisher, serviceName, clock);
+        return DeadLetters.connect(publisher, connection, serviceName, clock);
+    }
+
+    void closeDeadLetters(@Disposes DeadLetters deadLetters) {
+        deadLetters.close();
     }
 
     @Produces

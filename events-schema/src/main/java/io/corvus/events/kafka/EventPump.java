@@ -147,8 +147,9 @@ public final class EventPump implements AutoCloseable {
     }
 
     private void setAside(ConsumerRecord<String, byte[]> record, String reason) {
-        deadLetters.route(record, reason);
-        deadLettered.increment();
+        if (deadLetters.route(record, reason)) {
+            deadLettered.increment();
+        }
     }
 
     /** Records handled so far: events and tombstones the handler took. */

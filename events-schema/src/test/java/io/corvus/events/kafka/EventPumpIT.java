@@ -60,6 +60,34 @@ class EventPumpIT {
     }
 
     @Test
+    void aPoisonRecordIsSetAsideOnceThoughEveryRestartReadsItAgain() throws Exception {
+        String clusterId = "poison-once-" + System.nanoTime();
+        List<Long> applied = new CopyOnWriteArrayList<>();
+        List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+
+        try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer");
+                KafkaProducer<String, byte[]> rawProducer = new KafkaProducer<>(
+                        KafkaClients.producerConfig(KafkaTestSupport.bootstrapServers(), "raw-writer"));
+                EventPump dlqPump = dlqPump(clusterId, deadLetters)) {
+            rawProducer.send(new ProducerRecord<>(Topic.CONFIG.topicName(), clusterId, "not json".getBytes(StandardCharsets.UTF_8))).get();
+            publisher.publish(config(clusterId, 1)).get();
+            for (int start = 1; start <= 3; start++) { // each a new process of the same service, reading from offset 0
+                try (EventPump restarted = configPump(clusterId, applied)) {
+                    int expected = start;
+                    await().atMost(Duration.ofSeconds(30)).until(() -> applied.size() == expected);
+                    assertThat(restarted.deadLetteredCount()).as("start %d", start).isEqualTo(start == 1 ? 1 : 0);
+                }
+            }
+            publisher.publish(config(clusterId, 2)).get();
+            try (EventPump another = configPump(clusterId, applied)) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> applied.contains(2L));
+            }
+        }
+
+        assertThat(deadLetters).as("one letter, though four processes met the record").hasSize(1);
+    }
+
+    @Test
     void recordsOfOneClusterLandInThePartitionThePartitionerNames() throws Exception {
         try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer")) {
             RecordMetadata a = publisher.publish(node("c1", "a")).get();

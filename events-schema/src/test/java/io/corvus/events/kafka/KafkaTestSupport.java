@@ -40,6 +40,6 @@ final class KafkaTestSupport {
     }
 
     static DeadLetters deadLetters(EventPublisher publisher, String service) {
-        return new DeadLetters(publisher, service, Clock.systemUTC());
+        return DeadLetters.connect(publisher, KafkaConnection.plain(bootstrapServers()), service, Clock.systemUTC());
     }
 }

@@ -10,6 +10,7 @@ import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.KafkaConnection;
 import io.corvus.provisioner.adapter.kube.RavenCfg;
 import io.corvus.provisioner.app.CloudProvider;
 import io.corvus.provisioner.app.ProvisioningLoop;
@@ -23,6 +24,7 @@ public final class ProvisionerReplica implements AutoCloseable {
     private final ProvisionerEvents events;
     private final ProvisioningLoop loop;
     private final EventPublisher publisher;
+    private final DeadLetters deadLetters;
 
     public ProvisionerReplica(String bootstrapServers, CloudProvider provider, Path ravenCfgDir) {
         EventCodec codec = EventCodec.create();
@@ -32,8 +34,9 @@ public final class ProvisionerReplica implements AutoCloseable {
         RavenCfg ravenCfg = new RavenCfg(null, Optional::empty, () -> Optional.of(ravenCfgDir.toString()));
         loop = new ProvisioningLoop(List.of(provider), ProvisionerBeans.output(publisher, ravenCfg), clock);
         loop.queue().start(4);
+        deadLetters = DeadLetters.connect(publisher, KafkaConnection.plain(bootstrapServers), "cloud-provisioner", clock);
         events = new ProvisionerEvents(loop, new Eventing(Map.of("bootstrap.servers", bootstrapServers), "cloud-provisioner"), codec,
-                new DeadLetters(publisher, "cloud-provisioner", clock), clock);
+                deadLetters, clock);
         events.consume().start();
     }
 
@@ -45,6 +48,7 @@ public final class ProvisionerReplica implements AutoCloseable {
     public void close() {
         events.close();
         loop.queue().close();
+        deadLetters.close();
         publisher.close();
     }
 }

@@ -15,6 +15,7 @@ import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.KafkaConnection;
 import io.corvus.service.Eventing;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,6 +35,7 @@ final class Replica implements AutoCloseable {
     private final EventPump pump;
     private final Admin admin;
     private final EventPublisher deadLetterPublisher;
+    private final DeadLetters deadLetters;
 
     Replica(String bootstrapServers, String name) {
         EventCodec codec = EventCodec.create();
@@ -47,8 +49,10 @@ final class Replica implements AutoCloseable {
         consumer.seekToBeginning(partitions);
         deadLetterPublisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrapServers, name)),
                 codec, "config-service");
+        deadLetters = DeadLetters.connect(deadLetterPublisher, KafkaConnection.plain(bootstrapServers), "config-service",
+                Clock.systemUTC());
         pump = new EventPump("replica-" + name, consumer, codec, follower,
-                new DeadLetters(deadLetterPublisher, "config-service", Clock.systemUTC()), false).start();
+                deadLetters, false).start();
         follower.follow(pump);
         log = new TransactionalConfigLog(eventing, codec, store, follower);
         service = new ConfigService(log, store, Clock.systemUTC());
@@ -59,6 +63,7 @@ final class Replica implements AutoCloseable {
     public void close() {
         log.closeAll(null);
         pump.close();
+        deadLetters.close();
         deadLetterPublisher.close();
         admin.close();
     }

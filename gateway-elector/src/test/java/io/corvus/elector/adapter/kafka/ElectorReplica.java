@@ -12,6 +12,7 @@ import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.KafkaConnection;
 import io.corvus.service.Eventing;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -30,6 +31,7 @@ public final class ElectorReplica implements AutoCloseable {
     private final ElectorEvents events;
     private final ElectionLoop loop;
     private final EventPublisher publisher;
+    private final DeadLetters deadLetters;
 
     ElectorReplica(String bootstrapServers) {
         this(bootstrapServers, SETTINGS);
@@ -43,8 +45,9 @@ public final class ElectorReplica implements AutoCloseable {
         loop = new ElectionLoop(settings, topology -> publisher.publish(topology).get(), clock,
                 (previous, next) -> publishedClusters.add(next.clusterId()));
         loop.queue().start(4);
+        deadLetters = DeadLetters.connect(publisher, KafkaConnection.plain(bootstrapServers), "gateway-elector", clock);
         events = new ElectorEvents(loop, settings, new Eventing(Map.of("bootstrap.servers", bootstrapServers), "gateway-elector"), codec,
-                new DeadLetters(publisher, "gateway-elector", clock), clock);
+                deadLetters, clock);
         events.consume().start();
     }
 
@@ -60,6 +63,7 @@ public final class ElectorReplica implements AutoCloseable {
     public void close() {
         events.close();
         loop.queue().close();
+        deadLetters.close();
         publisher.close();
     }
 }
