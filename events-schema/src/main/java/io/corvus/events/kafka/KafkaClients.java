@@ -30,6 +30,21 @@ public final class KafkaClients {
     }
 
     /**
+     * A producer holding {@code transactionalId}: the writer of one partition that only one
+     * replica may write at a time. Its {@code initTransactions()} fences every earlier producer
+     * with the same id. It fails within seconds, not minutes, when the broker is away.
+     */
+    public static Map<String, Object> transactionalProducerConfig(KafkaConnection connection, String clientId, String transactionalId) {
+        Map<String, Object> config = producerConfig(connection, clientId);
+        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000);
+        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15_000);
+        return config;
+    }
+
+    /**
      * Values are read as raw bytes and decoded by {@link io.corvus.events.codec.EventCodec}, so that a
      * record that cannot be decoded reaches the dead-letter topic whole instead of stalling the
      * consumer. Offsets are committed by {@link EventPump} after each record is handled.

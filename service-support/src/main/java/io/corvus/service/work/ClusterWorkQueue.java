@@ -67,9 +67,9 @@ public final class ClusterWorkQueue implements AutoCloseable {
         void run() throws Exception;
     }
 
-    /** The cluster's partition went to another replica while its reconcile ran. */
+    /** The cluster's partition went to another replica while its reconcile ran (an adapter that finds out first may throw it too). */
     public static final class Fenced extends RuntimeException {
-        Fenced(String clusterId) {
+        public Fenced(String clusterId) {
             super("cluster " + clusterId + " is no longer owned by this replica", null, false, false);
         }
     }

@@ -14,4 +14,21 @@ public interface PartitionOwner {
      * blocks in a rebalance stalls the whole group).
      */
     void release(Collection<Integer> partitions);
+
+    /** Both: {@code first} is told of partitions gained before {@code then}, and of partitions lost after it. */
+    static PartitionOwner inOrder(PartitionOwner first, PartitionOwner then) {
+        return new PartitionOwner() {
+            @Override
+            public void own(Collection<Integer> partitions) {
+                first.own(partitions);
+                then.own(partitions);
+            }
+
+            @Override
+            public void release(Collection<Integer> partitions) {
+                then.release(partitions);
+                first.release(partitions);
+            }
+        };
+    }
 }

@@ -3,7 +3,6 @@ package io.corvus.config.adapter.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -20,7 +19,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -134,15 +132,9 @@ public class TransactionalConfigLog implements ConfigLog {
     }
 
     private KafkaProducer<String, byte[]> newProducer(int partition) {
-        Map<String, Object> config = KafkaClients.producerConfig(eventing.connection(),
-                eventing.serviceName() + "-writer-p" + partition);
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + partition);
-        // Fail a request within seconds, not minutes, when the broker is away: the caller gets a 503.
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
-        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 8_000);
-        config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 15_000);
-        return new KafkaProducer<>(config);
+        // fails within seconds, not minutes, when the broker is away: the caller gets a 503
+        return new KafkaProducer<>(KafkaClients.transactionalProducerConfig(eventing.connection(),
+                eventing.serviceName() + "-writer-p" + partition, TRANSACTIONAL_ID_PREFIX + partition));
     }
 
     private static void abortQuietly(Slot slot) {

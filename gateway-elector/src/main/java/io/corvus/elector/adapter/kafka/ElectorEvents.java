@@ -6,9 +6,9 @@ import java.util.Map;
 
 import io.corvus.elector.app.ElectionLoop;
 import io.corvus.elector.domain.ElectionSettings;
-import io.corvus.events.codec.EventCodec;
 import io.corvus.events.EventKey;
 import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.EventPump;
@@ -21,6 +21,7 @@ import io.corvus.events.payload.NodeObserved;
 import io.corvus.service.EventPumps;
 import io.corvus.service.Eventing;
 import io.corvus.service.OwnedClusters;
+import io.corvus.service.work.PartitionOwner;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -30,7 +31,9 @@ import jakarta.inject.Singleton;
  * nodes, heartbeats, cloud state and topology topics; {@link io.corvus.service.PartitionOwnership}
  * gives this replica whole clusters and rebuilds them from the topics (heartbeats from two windows
  * back) before they are elected, so a new owner continues the generations it finds on the topic.
- * Each event only updates its cluster's model; the loop's work queue does the electing.
+ * Each event only updates its cluster's model; the loop's work queue does the electing. A
+ * partition's transactional id is taken ({@link FencedTopologyPublisher}) before its clusters are
+ * elected, and given up after.
  */
 @Singleton
 public class ElectorEvents implements EventHandler {
@@ -40,11 +43,11 @@ public class ElectorEvents implements EventHandler {
     private final ElectionLoop loop;
     private final OwnedClusters owned;
 
-    ElectorEvents(ElectionLoop loop, ElectionSettings settings, Eventing eventing, EventCodec codec, DeadLetters deadLetters,
-            Clock clock) {
+    ElectorEvents(ElectionLoop loop, FencedTopologyPublisher publisher, ElectionSettings settings, Eventing eventing, EventCodec codec,
+            DeadLetters deadLetters, Clock clock) {
         this.loop = loop;
         this.owned = new OwnedClusters(eventing, codec, deadLetters, clock, REBUILT_FROM_START,
-                Map.of(Topic.AGENT_STATUS, settings.freshness().multipliedBy(2)), loop, this);
+                Map.of(Topic.AGENT_STATUS, settings.freshness().multipliedBy(2)), PartitionOwner.inOrder(publisher, loop), this);
     }
 
     void start(@Observes StartupEvent startup, EventPumps pumps) {

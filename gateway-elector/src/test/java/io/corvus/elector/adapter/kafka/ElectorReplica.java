@@ -32,6 +32,7 @@ public final class ElectorReplica implements AutoCloseable {
     private final ElectionLoop loop;
     private final EventPublisher publisher;
     private final DeadLetters deadLetters;
+    private final FencedTopologyPublisher topologies;
 
     ElectorReplica(String bootstrapServers) {
         this(bootstrapServers, SETTINGS);
@@ -42,11 +43,11 @@ public final class ElectorReplica implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrapServers, "gateway-elector")),
                 codec, "gateway-elector");
-        loop = new ElectionLoop(settings, topology -> publisher.publish(topology).get(), clock,
-                (previous, next) -> publishedClusters.add(next.clusterId()));
+        topologies = new FencedTopologyPublisher(KafkaConnection.plain(bootstrapServers), codec, "gateway-elector");
+        loop = new ElectionLoop(settings, topologies, clock, (previous, next) -> publishedClusters.add(next.clusterId()));
         loop.queue().start(4);
         deadLetters = DeadLetters.connect(publisher, KafkaConnection.plain(bootstrapServers), "gateway-elector", clock);
-        events = new ElectorEvents(loop, settings, new Eventing(Map.of("bootstrap.servers", bootstrapServers), "gateway-elector"), codec,
+        events = new ElectorEvents(loop, topologies, settings, new Eventing(Map.of("bootstrap.servers", bootstrapServers), "gateway-elector"), codec,
                 deadLetters, clock);
         events.consume().start();
     }
@@ -64,6 +65,7 @@ public final class ElectorReplica implements AutoCloseable {
         events.close();
         loop.queue().close();
         deadLetters.close();
+        topologies.close();
         publisher.close();
     }
 }
