@@ -52,6 +52,11 @@ public final class ElectorReplica implements AutoCloseable {
         events.consume().start();
     }
 
+    /** Its topology publisher, fenced by partition (what a replica paused mid-publication would call on waking). */
+    public FencedTopologyPublisher topologies() {
+        return topologies;
+    }
+
     public ElectionLoop loop() {
         return loop;
     }

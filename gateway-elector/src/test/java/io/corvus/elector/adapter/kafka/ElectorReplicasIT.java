@@ -170,7 +170,7 @@ class ElectorReplicasIT {
                 List.of("192.168.0.1"), List.of(), List.of("10.244.0.0/24"), Instant.now());
     }
 
-    private static NetworkConfig config() {
+    static NetworkConfig config() {
         return config(NetworkConfig.NodeLabels.DEFAULTS);
     }
 
