@@ -2,7 +2,6 @@ package io.corvus.agent.kafka;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +37,8 @@ import org.jboss.logging.Logger;
  * <p>Two heartbeats do not wait for the interval, because the elector fails over on them: one as
  * soon as a proxy link comes up or goes down (the peer at the other end of a lost link may be a
  * dead gateway, or this agent may be the live one whose link dropped), and the last, which says
- * the agent is stopping. Each carries the process's start, so the elector never takes the empty
- * links of a restarted agent for links it lost.
+ * the agent is stopping. A heartbeat names the peers whose links closed while they were still
+ * talking since the one before: the elector takes that as the sign of a dead process.
  */
 @Startup
 @Singleton
@@ -56,7 +55,6 @@ public class Heartbeats {
     private final TopologyFollower topology;
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private final AtomicBoolean beatPending = new AtomicBoolean();
-    private final Instant startedAt;
     private volatile boolean stopping;
 
     Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TunnelState tunnel, TopologyFollower topology) {
@@ -66,7 +64,6 @@ public class Heartbeats {
         this.proxy = proxy;
         this.tunnel = tunnel;
         this.topology = topology;
-        this.startedAt = clock.instant();
         proxy.onLinksChanged(this::beatSoon);
     }
 
@@ -111,7 +108,7 @@ public class Heartbeats {
         return new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), roles,
                 topology.view().generation(), links.openStreams(), links.peers(), links.bytesIn(), links.bytesOut(),
                 links.observedAddress(), tunnelStatus.publicKey(), port == Raven.PROXY_LINK_PORT || port == 0 ? null : port,
-                links.peers(), report(tunnelStatus), startedAt, false);
+                links.peers(), report(tunnelStatus), proxy.drainLostPeers(), false);
     }
 
     private CompletableFuture<?> publish(AgentHeartbeat heartbeat) {

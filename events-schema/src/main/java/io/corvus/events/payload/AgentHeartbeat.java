@@ -25,9 +25,10 @@ import io.corvus.events.EventKey;
  * @param proxyPeers         the nodes at the other end of its proxy links (null from writers of
  *                           before tunnel mode: read {@code tunnelPeers} then)
  * @param tunnel             its tunnel mode, when tunnel mode is on for its cluster
- * @param startedAt          when this agent process started (null from writers of before): a
- *                           peer missing from its links counts as lost only between heartbeats of
- *                           one process, never because the reporter itself restarted
+ * @param lostPeers          the peers whose proxy link closed since the last heartbeat while they
+ *                           were still talking: the sign of a process that died (its kernel closed
+ *                           the connection at once); a link given up after silence is not listed
+ *                           (empty from writers of before)
  * @param stopping           the agent's last word before it shuts down: its roles end now (never
  *                           null: absent, from writers of before, reads as false)
  */
@@ -46,7 +47,7 @@ public record AgentHeartbeat(
         Integer proxyServerPort,
         List<String> proxyPeers,
         TunnelReport tunnel,
-        Instant startedAt,
+        List<String> lostPeers,
         Boolean stopping) implements CorvusEvent {
 
     /** What an agent currently does on its node. */
@@ -123,6 +124,7 @@ public record AgentHeartbeat(
         Checks.atLeast(topologyGeneration, 0, "topologyGeneration");
         Checks.atLeast(openStreams, 0, "openStreams");
         tunnelPeers = Checks.list(tunnelPeers);
+        lostPeers = Checks.list(lostPeers);
         stopping = Boolean.TRUE.equals(stopping);
         proxyPeers = proxyPeers == null ? null : List.copyOf(proxyPeers);
         Checks.atLeast(bytesIn, 0, "bytesIn");
@@ -134,14 +136,14 @@ public record AgentHeartbeat(
 
     /** The heartbeat of an agent that does nothing yet: no role, no topology, no traffic. */
     public static AgentHeartbeat idle(String clusterId, String nodeName, Instant sentAt) {
-        return new AgentHeartbeat(clusterId, nodeName, sentAt, Set.of(), 0, 0, List.of(), 0, 0, null, null, null, List.of(), null, null,
+        return new AgentHeartbeat(clusterId, nodeName, sentAt, Set.of(), 0, 0, List.of(), 0, 0, null, null, null, List.of(), null, List.of(),
                 false);
     }
 
     /** This heartbeat as the agent's last word: it is stopping, its roles end now. */
     public AgentHeartbeat lastWord() {
         return new AgentHeartbeat(clusterId, nodeName, sentAt, roles, topologyGeneration, openStreams, tunnelPeers, bytesIn, bytesOut,
-                observedPublicIp, tunnelPublicKey, proxyServerPort, proxyPeers, tunnel, startedAt, true);
+                observedPublicIp, tunnelPublicKey, proxyServerPort, proxyPeers, tunnel, lostPeers, true);
     }
 
     /** The nodes at the other end of its proxy links, from this writer or one of before tunnel mode. */

@@ -133,7 +133,7 @@ class EventCodecTest {
         assertThat(topology.changes()).isEmpty();
         assertThat(topology.endpoints()).isEqualTo(ExampleEvents.gatewayTopology().endpoints());
         assertThat(heartbeat.stopping()).isFalse();
-        assertThat(heartbeat.startedAt()).isNull();
+        assertThat(heartbeat.lostPeers()).isEmpty();
     }
 
     @Test

@@ -34,8 +34,6 @@ final class ClusterModel {
     private final Map<String, NodeObserved> nodes = new HashMap<>();
     private final Map<String, NodeHealth> health = new HashMap<>();
     private final Map<String, GatewayTopology> published = new HashMap<>();
-    /** Per reporting agent: the process that reported and the peers its proxy links reached. */
-    private final Map<String, LinkReport> linkReports = new HashMap<>();
     private GatewayTopology.CloudExposure exposure;
 
     ClusterModel(String clusterId) {
@@ -91,7 +89,8 @@ final class ClusterModel {
             health.put(peer, health.getOrDefault(peer, NodeHealth.UNKNOWN).vouchedAt(sent));
         }
         boolean lostAPeer = false;
-        for (String peer : linksLost(heartbeat)) {
+        // a stopping agent closes its links itself: that says nothing about its peers
+        for (String peer : heartbeat.stopping() ? List.<String>of() : heartbeat.lostPeers()) {
             NodeHealth peerHealth = health.getOrDefault(peer, NodeHealth.UNKNOWN);
             health.put(peer, peerHealth.linkLostAt(heartbeat.nodeName(), sent));
             lostAPeer |= !peerHealth.equals(health.get(peer));
@@ -107,24 +106,6 @@ final class ClusterModel {
                     .forEach(peer -> peers.add(peer.nodeName()));
         }
         return peers;
-    }
-
-    /**
-     * The peers this agent held a proxy link with in its previous heartbeat and no longer does.
-     * Only between heartbeats of one running process: a restarted agent, or one shutting down,
-     * closed its links itself and says nothing about its peers.
-     */
-    private List<String> linksLost(AgentHeartbeat heartbeat) {
-        LinkReport previous = linkReports.put(heartbeat.nodeName(), new LinkReport(heartbeat.startedAt(), heartbeat.linkedPeers()));
-        if (previous == null || heartbeat.startedAt() == null || !heartbeat.startedAt().equals(previous.startedAt())
-                || heartbeat.stopping()) {
-            return List.of();
-        }
-        return previous.peers().stream().filter(peer -> !heartbeat.linkedPeers().contains(peer)).toList();
-    }
-
-    /** What one agent process last said about its proxy links. */
-    private record LinkReport(Instant startedAt, List<String> peers) {
     }
 
     private void recovered(String nodeName, Instant now) {

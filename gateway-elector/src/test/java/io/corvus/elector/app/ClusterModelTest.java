@@ -52,7 +52,7 @@ class ClusterModelTest {
         heartbeat(model, "cloud-1", START.plusMillis(100), List.of(elected));
 
         Instant closed = START.plusMillis(700);
-        assertThat(heartbeat(model, "cloud-1", closed, List.of(), START)).as("a lost peer asks for an election").isTrue();
+        assertThat(heartbeat(model, "cloud-1", closed, List.of(), List.of(elected), false)).as("a lost peer asks for an election").isTrue();
         assertThat(model.nextExpiry(closed, SETTINGS)).contains(closed.plus(SETTINGS.linkLossGrace()).plusMillis(1));
         assertThat(model.elect(closed, SETTINGS)).as("within the grace").doesNotContainKey("edge");
 
@@ -69,7 +69,7 @@ class ClusterModelTest {
         heartbeat(model, "edge-2", START, List.of());
         String elected = publish(model, START).endpoints().getFirst().nodeName();
         heartbeat(model, "cloud-1", START.plusMillis(100), List.of(elected));
-        heartbeat(model, "cloud-1", START.plusMillis(700), List.of(), START);
+        heartbeat(model, "cloud-1", START.plusMillis(700), List.of(), List.of(elected), false);
 
         heartbeat(model, elected, START.plusMillis(720), List.of());
 
@@ -77,14 +77,15 @@ class ClusterModelTest {
     }
 
     @Test
-    void aRestartedAgentsFirstHeartbeatSaysNothingAboutThePeersItsOldProcessWasLinkedTo() {
+    void aLinkGivenUpAfterSilenceOrClosedByAStoppingAgentIsNoSignOfDeath() {
         ClusterModel model = cluster();
         heartbeat(model, "edge-1", START, List.of());
         heartbeat(model, "edge-2", START, List.of());
         String elected = publish(model, START).endpoints().getFirst().nodeName();
         heartbeat(model, "cloud-1", START.plusMillis(100), List.of(elected));
 
-        heartbeat(model, "cloud-1", START.plusMillis(1500), List.of(), START.plusMillis(1200));
+        heartbeat(model, "cloud-1", START.plusMillis(1500), List.of(), List.of(), false);
+        heartbeat(model, "cloud-1", START.plusMillis(1600), List.of(), List.of(elected), true);
 
         assertThat(model.elect(START.plusSeconds(2), SETTINGS)).doesNotContainKey("edge");
     }
@@ -120,13 +121,14 @@ class ClusterModelTest {
     }
 
     private static void heartbeat(ClusterModel model, String node, Instant at, List<String> linkedPeers) {
-        heartbeat(model, node, at, linkedPeers, START);
+        heartbeat(model, node, at, linkedPeers, List.of(), false);
     }
 
-    /** A heartbeat of the agent process started at {@code startedAt}. */
-    private static boolean heartbeat(ClusterModel model, String node, Instant at, List<String> linkedPeers, Instant startedAt) {
+    /** A heartbeat reporting the peers whose links closed while they were talking, perhaps the agent's last. */
+    private static boolean heartbeat(ClusterModel model, String node, Instant at, List<String> linkedPeers, List<String> lostPeers,
+            boolean stopping) {
         return model.apply(new AgentHeartbeat("c1", node, at, Set.of(), 0, 0, linkedPeers, 0, 0, null, null, null, linkedPeers, null,
-                startedAt, false), at, SETTINGS);
+                lostPeers, stopping), at, SETTINGS);
     }
 
     /** Elects and takes the edge pool's topology as published. */

@@ -20,6 +20,7 @@ import io.corvus.agent.proxy.netty.cloud.LinkServer;
 import io.corvus.agent.proxy.netty.edge.LinkClient;
 import io.corvus.agent.proxy.netty.link.HeldAcrossLinks;
 import io.corvus.agent.proxy.netty.link.HeldToSend;
+import io.corvus.agent.proxy.netty.link.LostPeers;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.proxy.netty.link.ProxyTls;
 import io.corvus.agent.proxy.netty.link.Transport;
@@ -49,7 +50,8 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     private final HeldAcrossLinks held;
     private final HeldToSend sends;
     private final EventLoopGroup group;
-    private final EdgeSessions sessions = new EdgeSessions();
+    private final LostPeers lost = new LostPeers();
+    private final EdgeSessions sessions = new EdgeSessions(lost);
     private volatile ClusterView view;
     private volatile CloudPolicy cloudPolicy;
     private volatile DialPolicy dialPolicy;
@@ -141,7 +143,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         if (client == null) {
             client = new LinkClient(settings.node(), group, ProxyTls.client(tlsFiles()), () -> dialPolicy, stats, held, sends,
                     settings.reconnect(), settings.dialMode(), settings.keepalive(), settings.deadAfter(), settings.dialTimeout(),
-                    address -> observedAddress = address);
+                    address -> observedAddress = address, lost);
         }
         return client;
     }
@@ -177,6 +179,11 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         }
         return new ProxyStatus(now, peers, up, problem, observedAddress, stats.openStreams(), stats.bytesIn(), stats.bytesOut(),
                 settings.linkPort());
+    }
+
+    @Override
+    public List<String> drainLostPeers() {
+        return lost.drain();
     }
 
     @Override

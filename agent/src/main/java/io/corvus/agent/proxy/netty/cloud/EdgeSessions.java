@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.corvus.agent.proxy.SourceWhitelist;
+import io.corvus.agent.proxy.netty.link.LostPeers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -33,8 +34,14 @@ public final class EdgeSessions {
 
     private final Map<String, EdgeSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger turn = new AtomicInteger();
+    private final LostPeers lost;
+
+    public EdgeSessions(LostPeers lost) {
+        this.lost = lost;
+    }
 
     void add(EdgeSession session) {
+        lost.linked(session.node());
         EdgeSession previous = sessions.put(session.node(), session);
         if (previous != null && previous != session) {
             previous.connection().close(); // the node reconnected; its old link is stale
@@ -42,7 +49,9 @@ public final class EdgeSessions {
     }
 
     void remove(EdgeSession session) {
-        sessions.remove(session.node(), session);
+        if (sessions.remove(session.node(), session)) {
+            lost.closed(session.node(), session.connection());
+        }
     }
 
     /** A link to one of the nodes (a pool's active proxy endpoints), taking turns among them. */

@@ -19,6 +19,7 @@ import io.corvus.agent.proxy.DialPolicy;
 import io.corvus.agent.proxy.netty.link.Admission;
 import io.corvus.agent.proxy.netty.link.HeldAcrossLinks;
 import io.corvus.agent.proxy.netty.link.HeldToSend;
+import io.corvus.agent.proxy.netty.link.LostPeers;
 import io.corvus.agent.proxy.netty.link.ProxyLink;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.proxy.netty.link.Transport;
@@ -63,6 +64,7 @@ public final class LinkClient implements AutoCloseable {
     private final Duration deadAfter;
     private final Duration connectTimeout;
     private final Consumer<String> observedAddress;
+    private final LostPeers lost;
     private final Map<String, Slot> slots = new LinkedHashMap<>();
     private final Map<String, Channel> connected = new ConcurrentHashMap<>();
     private volatile Set<String> cloudNodes = Set.of();
@@ -70,7 +72,7 @@ public final class LinkClient implements AutoCloseable {
 
     public LinkClient(String self, EventLoopGroup group, SslContext tls, Supplier<DialPolicy> policy, ProxyStats stats,
             HeldAcrossLinks held, HeldToSend sends, Backoff backoff, DialMode mode, Duration keepalive, Duration deadAfter, Duration connectTimeout,
-            Consumer<String> observedAddress) {
+            Consumer<String> observedAddress, LostPeers lost) {
         this.self = self;
         this.group = group;
         this.tls = tls;
@@ -84,6 +86,7 @@ public final class LinkClient implements AutoCloseable {
         this.deadAfter = deadAfter;
         this.connectTimeout = connectTimeout;
         this.observedAddress = observedAddress;
+        this.lost = lost;
     }
 
     /** Dials what the topology names and lets go of what it no longer does. */
@@ -184,6 +187,7 @@ public final class LinkClient implements AutoCloseable {
             channel = ch;
             failures = 0;
             connected.put(node, ch);
+            lost.linked(node);
             stats.linkUp();
             stats.connected(Duration.ofNanos(System.nanoTime() - started));
             LOG.infof("link to cloud gateway %s (%s:%d) is up", node, target.address(), target.port());
@@ -191,6 +195,7 @@ public final class LinkClient implements AutoCloseable {
 
         void down(String node, Channel ch) {
             if (node != null && connected.remove(node, ch)) {
+                lost.closed(node, ch);
                 stats.linkDown();
                 LOG.infof("link to cloud gateway %s is down", node);
             }
