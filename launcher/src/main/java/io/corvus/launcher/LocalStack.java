@@ -366,6 +366,18 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes one process (SIGSTOP) or wakes it (SIGCONT), as a long pause of a busy or throttled
+     * node: it keeps its sockets and says nothing meanwhile.
+     */
+    void signal(String name, String signal) throws IOException, InterruptedException {
+        StackProcess process = find(name);
+        int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.process().pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + name + " failed (exit " + exit + ")");
+        }
+    }
+
     /** Starts a process that was killed or stopped again, as it was started the first time, and waits until it is ready. */
     void restart(String name) throws IOException {
         StackProcess old = find(name);
