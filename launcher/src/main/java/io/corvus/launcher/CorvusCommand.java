@@ -10,7 +10,8 @@ import picocli.CommandLine;
 @Command(name = "corvus", mixinStandardHelpOptions = true, version = Layout.VERSION,
         description = "Runs Corvus locally: a real Kafka broker process, the services and the local agents.",
         subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, WatchCommand.class,
-                BenchConfigWritesCommand.class, BenchStarvationCommand.class, SecretsCommand.class, KubeletStubCommand.class, CheckApiCommand.class})
+                BenchConfigWritesCommand.class, BenchStarvationCommand.class, BenchBrokerKillCommand.class,
+                SecretsCommand.class, KubeletStubCommand.class, CheckApiCommand.class})
 public final class CorvusCommand {
 
     @Option(names = "--home", description = "The Corvus repository root (default: the current directory).",

@@ -418,6 +418,7 @@ final class LocalStack implements AutoCloseable {
             process.onExit().get(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception stillRunning) {
             process.destroyForcibly();
+            process.onExit().join(); // SIGKILL cannot be refused: whoever called stop may count on it being gone
         }
     }
 

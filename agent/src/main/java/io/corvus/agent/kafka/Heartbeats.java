@@ -84,11 +84,15 @@ public class Heartbeats {
         }
     }
 
-    /** The last heartbeat, saying this agent stops, sent before the proxy closes its links; waits a moment for the broker. */
+    /**
+     * The last heartbeat, saying this agent stops, sent before the proxy closes its links. Waits a
+     * moment for the broker, never longer: a producer that cannot reach it blocks in send itself.
+     */
     void stop(@Observes ShutdownEvent shutdown) {
         stopping = true;
         try {
-            publish(heartbeat().lastWord()).get(LAST_WORD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.supplyAsync(() -> publish(heartbeat().lastWord()), task -> Thread.ofVirtual().name("last-heartbeat").start(task))
+                    .thenCompose(delivered -> delivered).get(LAST_WORD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             LOG.warnf("the stopping heartbeat was not delivered (%s): the elector notices the silence instead", e.getMessage());
         } catch (InterruptedException e) {

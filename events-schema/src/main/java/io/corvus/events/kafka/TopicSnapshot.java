@@ -26,11 +26,16 @@ public final class TopicSnapshot {
     }
 
     public static List<Entry> read(String bootstrapServers, Topic topic) {
+        return read(KafkaConnection.plain(bootstrapServers), topic);
+    }
+
+    /** Every record of the topic, on a broker that may need TLS or SASL. */
+    public static List<Entry> read(KafkaConnection connection, Topic topic) {
         EventCodec codec = EventCodec.create();
         List<TopicPartition> partitions = topic.topicPartitions();
         List<Entry> entries = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.consumerConfig(bootstrapServers, "topic-snapshot", null))) {
+                KafkaClients.consumerConfig(connection, "topic-snapshot", null))) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -44,6 +49,10 @@ public final class TopicSnapshot {
 
     /** The records whose key starts with {@code keyPrefix} (a cluster, or a cluster's gateway). */
     public static List<Entry> read(String bootstrapServers, Topic topic, String keyPrefix) {
-        return read(bootstrapServers, topic).stream().filter(e -> e.key() != null && e.key().startsWith(keyPrefix)).toList();
+        return read(KafkaConnection.plain(bootstrapServers), topic, keyPrefix);
+    }
+
+    public static List<Entry> read(KafkaConnection connection, Topic topic, String keyPrefix) {
+        return read(connection, topic).stream().filter(e -> e.key() != null && e.key().startsWith(keyPrefix)).toList();
     }
 }
