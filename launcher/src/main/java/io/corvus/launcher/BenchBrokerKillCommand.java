@@ -100,22 +100,16 @@ final class BenchBrokerKillCommand implements Callable<Integer> {
             Tally tally = new Tally();
             List<Future<?>> work = new ArrayList<>();
             try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int client = 0; client < clients; client++) {
-                    String cluster = "storm-" + client;
-                    work.add(executor.submit(() -> storm(api, cluster, tally)));
+                try {
+                    for (int client = 0; client < clients; client++) {
+                        String cluster = "storm-" + client;
+                        work.add(executor.submit(() -> storm(api, cluster, tally)));
+                    }
+                    work.add(executor.submit(() -> forward(door, target, tally)));
+                    outage(stack, tally, out);
+                } finally {
+                    tally.running.set(false); // the executor's close waits for every task
                 }
-                work.add(executor.submit(() -> forward(door, target, tally)));
-                out.printf(Locale.ROOT, "# %d writers storming; the broker is killed in %d s%n", clients, before.toSeconds());
-                TimeUnit.MILLISECONDS.sleep(before.toMillis()); // the storm's phases are the point of the bench
-                tally.outage.set(true);
-                stack.kill("kafka");
-                Instant killed = Instant.now();
-                TimeUnit.MILLISECONDS.sleep(outage.toMillis());
-                stack.restart("kafka");
-                tally.outage.set(false);
-                out.printf(Locale.ROOT, "# the broker is back after %d ms%n", Duration.between(killed, Instant.now()).toMillis());
-                TimeUnit.MILLISECONDS.sleep(after.toMillis());
-                tally.running.set(false);
                 for (Future<?> done : work) {
                     done.get();
                 }
@@ -141,6 +135,20 @@ final class BenchBrokerKillCommand implements Callable<Integer> {
                     tally.notForwardedDuringOutage.get(), recoveredMs);
             return lost == 0 && recoveredMs >= 0 && tally.notForwardedDuringOutage.get() == 0 ? 0 : 1;
         }
+    }
+
+    /** The storm's phases, which are the point of the bench: before, the broker dead, after. */
+    private void outage(LocalStack stack, Tally tally, PrintStream out) throws IOException, InterruptedException {
+        out.printf(Locale.ROOT, "# %d writers storming; the broker is killed in %d s%n", clients, before.toSeconds());
+        TimeUnit.MILLISECONDS.sleep(before.toMillis());
+        tally.outage.set(true);
+        stack.kill("kafka");
+        Instant killed = Instant.now();
+        TimeUnit.MILLISECONDS.sleep(outage.toMillis());
+        stack.restart("kafka");
+        tally.outage.set(false);
+        out.printf(Locale.ROOT, "# the broker is back after %d ms%n", Duration.between(killed, Instant.now()).toMillis());
+        TimeUnit.MILLISECONDS.sleep(after.toMillis());
     }
 
     /** One writer: changes its cluster again and again, with If-Match; notes every acknowledged revision. */

@@ -237,12 +237,17 @@ final class LocalStack implements AutoCloseable {
             command.add(kafkaSecurity.brokerFile().toString());
         }
         StackProcess broker = launch("kafka", "127.0.0.1:" + port, log, command, Map.of());
+        awaitBrokerReady(broker, 0);
+        bootstrapServers = host + ":" + port;
+    }
+
+    /** Waits until the broker says READY in its log, after the first {@code logCharsBefore} characters (an earlier run's). */
+    private static void awaitBrokerReady(StackProcess broker, int logCharsBefore) throws IOException {
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        while (!Files.readString(log).contains("READY ")) {
+        while (!Files.readString(broker.log()).substring(logCharsBefore).contains("READY ")) {
             failIfDead(broker);
             pause(deadline, broker);
         }
-        bootstrapServers = host + ":" + port;
     }
 
     private void createTopics() {
@@ -383,6 +388,7 @@ final class LocalStack implements AutoCloseable {
         StackProcess old = find(name);
         processes.remove(old);
         Files.writeString(old.log(), "\n--- restarted ---\n", StandardOpenOption.APPEND);
+        int logCharsBefore = Files.readString(old.log()).length();
         ProcessBuilder builder = new ProcessBuilder(old.command());
         builder.environment().putAll(name.equals("kafka") ? Map.of() : kafkaEnvironment());
         Process process = builder.directory(runFolder.toFile()).redirectErrorStream(true)
@@ -390,7 +396,11 @@ final class LocalStack implements AutoCloseable {
         StackProcess restarted = new StackProcess(name, process, old.address(), old.log(), old.command());
         processes.add(restarted);
         new PidFile(runFolder).write(processes());
-        awaitHealthy(restarted);
+        if (name.equals("kafka")) {
+            awaitBrokerReady(restarted, logCharsBefore);
+        } else {
+            awaitHealthy(restarted);
+        }
     }
 
     private StackProcess find(String name) {
