@@ -15,6 +15,8 @@ import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.service.Eventing;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -46,6 +48,8 @@ public class TransactionalConfigLog implements ConfigLog {
     private static final class Slot {
         final ReentrantLock lock = new ReentrantLock();
         KafkaProducer<String, byte[]> producer;
+        /** The producer's kafka_producer_* meters on /q/metrics, removed with it. */
+        KafkaClientMetrics metrics;
     }
 
     private final Eventing eventing;
@@ -53,9 +57,11 @@ public class TransactionalConfigLog implements ConfigLog {
     private final ConfigStore store;
     private final ConfigFollower follower;
     private final Slot[] slots = new Slot[Topic.PARTITIONS];
+    private final MeterRegistry registry;
 
-    TransactionalConfigLog(Eventing eventing, EventCodec codec, ConfigStore store, ConfigFollower follower) {
+    TransactionalConfigLog(Eventing eventing, EventCodec codec, ConfigStore store, ConfigFollower follower, MeterRegistry registry) {
         this.eventing = eventing;
+        this.registry = registry;
         this.codec = codec;
         this.store = store;
         this.follower = follower;
@@ -98,6 +104,8 @@ public class TransactionalConfigLog implements ConfigLog {
     private Entries commitHoldingLock(Slot slot, int partition, String clusterId, Function<ClusterState, Entries> decide) {
         if (slot.producer == null) {
             slot.producer = newProducer(partition);
+            slot.metrics = new KafkaClientMetrics(slot.producer);
+            slot.metrics.bindTo(registry);
             slot.producer.initTransactions();
             if (!follower.caughtUp(partition, CATCH_UP_TIMEOUT)) {
                 discard(slot);
@@ -148,8 +156,10 @@ public class TransactionalConfigLog implements ConfigLog {
 
     private static void discard(Slot slot) {
         if (slot.producer != null) {
+            slot.metrics.close();
             slot.producer.close(Duration.ZERO);
             slot.producer = null;
+            slot.metrics = null;
         }
     }
 

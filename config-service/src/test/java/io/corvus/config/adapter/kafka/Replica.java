@@ -17,6 +17,7 @@ import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.KafkaConnection;
 import io.corvus.service.Eventing;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,7 +55,7 @@ final class Replica implements AutoCloseable {
         pump = new EventPump("replica-" + name, consumer, codec, follower,
                 deadLetters, false).start();
         follower.follow(pump);
-        log = new TransactionalConfigLog(eventing, codec, store, follower);
+        log = new TransactionalConfigLog(eventing, codec, store, follower, new SimpleMeterRegistry());
         service = new ConfigService(log, store, Clock.systemUTC());
         await().atMost(Duration.ofSeconds(60)).until(follower::rebuilt);
     }

@@ -124,6 +124,8 @@ class NetworkConfigResourceIT {
         });
 
         as(VIEWER).get("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(200).header("ETag", "\"1\"");
+        // the transactional writer's Kafka client metrics
+        given().get("/q/metrics").then().statusCode(200).body(containsString("client_id=\"config-service-writer-p"));
         as(ADMIN).body("{}").put("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(428);
         as(ADMIN).header("If-Match", "\"7\"").body("{}").put("/api/v1/clusters/{id}/network-config", cluster).then()
                 .statusCode(412).body("detail", containsString("is at revision 1, not 7"));
