@@ -10,7 +10,7 @@ import picocli.CommandLine;
 @Command(name = "corvus", mixinStandardHelpOptions = true, version = Layout.VERSION,
         description = "Runs Corvus locally: a real Kafka broker process, the services and the local agents.",
         subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, WatchCommand.class,
-                BenchConfigWritesCommand.class, BenchStarvationCommand.class, BenchBrokerKillCommand.class,
+                BenchConfigWritesCommand.class, BenchStarvationCommand.class, BenchBrokerKillCommand.class, BenchSoakCommand.class,
                 SecretsCommand.class, KubeletStubCommand.class, CheckApiCommand.class})
 public final class CorvusCommand {
 

@@ -371,6 +371,11 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The process id of one of the stack's processes. */
+    long pid(String name) {
+        return find(name).process().pid();
+    }
+
     /**
      * Freezes one process (SIGSTOP) or wakes it (SIGCONT), as a long pause of a busy or throttled
      * node: it keeps its sockets and says nothing meanwhile.
