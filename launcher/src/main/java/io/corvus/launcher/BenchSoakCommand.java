@@ -50,7 +50,7 @@ import picocli.CommandLine.ParentCommand;
 final class BenchSoakCommand implements Callable<Integer> {
 
     private static final String BASE_ACL = "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8";
-    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*(?:garbage-first heap|DefNew|Tenured)\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*(?:garbage-first heap|DefNew|Tenured)\\b.*?, used (\\d+)K");
     private static final Set<ProvisioningStep.Step> OUTCOMES = Set.of(ProvisioningStep.Step.READY, ProvisioningStep.Step.DEGRADED,
             ProvisioningStep.Step.FAILED);
 
@@ -223,7 +223,8 @@ final class BenchSoakCommand implements Callable<Integer> {
         Map<String, String> status = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.contains(":"))
                 .collect(Collectors.toMap(l -> l.substring(0, l.indexOf(':')), l -> l.substring(l.indexOf(':') + 1).strip(), (a, b) -> a));
         jcmd(pid, "GC.run");
-        // the heap's generations as G1 ("garbage-first heap") and Serial ("DefNew", "Tenured") print them
+        // the heap's generations as G1 ("garbage-first heap   total reserved …, committed …, used …K") and Serial
+        // ("DefNew", "Tenured": "total …K, used …K") print them
         Matcher used = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
         long heapKb = 0;
         while (used.find()) {
