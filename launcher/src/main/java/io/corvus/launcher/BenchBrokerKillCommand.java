@@ -40,9 +40,6 @@ import picocli.CommandLine.ParentCommand;
                 + "was lost (prints name=value lines; exit 1 on a loss).")
 final class BenchBrokerKillCommand implements Callable<Integer> {
 
-    private static final String CONFIG = """
-            {"proxy": {"enabled": true}, "tunnel": {"enabled": false},
-             "accessControlList": "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8"}""";
     private static final String RECOVERY_CIDR = "192.0.2.0/24";
 
     @ParentCommand
@@ -81,15 +78,14 @@ final class BenchBrokerKillCommand implements Callable<Integer> {
             out.println("# starting a fresh stack (" + runFolder + ")");
             stack.start(LocalStack.Ports.free(), inventory, Set.of(kubelet.port()));
             ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
-            if (api.put(clusterId, CONFIG, null).status() / 100 != 2) {
+            if (api.put(clusterId, DemoCommand.LOCAL_PROXY_CONFIG, null).status() / 100 != 2) {
                 out.println("# the configuration was refused");
                 return 1;
             }
             int door;
             String target;
             try (EventWatcher watcher = new EventWatcher(stack.connection(), quiet, true).start()) {
-                if (!Expectation.awaitAll(List.of(DemoCommand.linkUpToTheElected(clusterId)), watcher, Duration.ofSeconds(120)).isEmpty()) {
-                    out.println("# the proxy link never came up");
+                if (!DemoCommand.awaitLinkUp(watcher, clusterId, out)) {
                     return 1;
                 }
                 door = stack.agentPorts(DemoCommand.electedGateway(watcher.seen(), clusterId, "cloud").orElseThrow()).http();
@@ -157,7 +153,7 @@ final class BenchBrokerKillCommand implements Callable<Integer> {
         int n = 0;
         while (tally.running.get()) {
             try {
-                ConfigApi.Reply reply = etag == null ? api.put(cluster, CONFIG, null)
+                ConfigApi.Reply reply = etag == null ? api.put(cluster, DemoCommand.LOCAL_PROXY_CONFIG, null)
                         : api.patch(cluster, "{\"cloud\": {\"eipBandwidthMbps\": " + (1 + n++ % 900) + "}}", etag);
                 if (reply.status() / 100 == 2) {
                     etag = reply.etag();
@@ -196,8 +192,7 @@ final class BenchBrokerKillCommand implements Callable<Integer> {
         Instant start = Instant.now();
         Instant deadline = start.plusSeconds(120);
         AtomicReference<String> etag = new AtomicReference<>(api.get(clusterId).etag());
-        while (api.patch(clusterId, "{\"accessControlList\": \"203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8,"
-                + RECOVERY_CIDR + "\"}", etag.get()).status() / 100 != 2) {
+        while (api.patch(clusterId, "{\"accessControlList\": \"" + DemoCommand.LOCAL_ACL + "," + RECOVERY_CIDR + "\"}", etag.get()).status() / 100 != 2) {
             if (Instant.now().isAfter(deadline)) {
                 return -1;
             }

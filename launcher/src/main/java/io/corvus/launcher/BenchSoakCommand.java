@@ -49,7 +49,6 @@ import picocli.CommandLine.ParentCommand;
                 + "(prints name=value lines; exit 1 on a loss or a leak).")
 final class BenchSoakCommand implements Callable<Integer> {
 
-    private static final String BASE_ACL = "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8";
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*(?:garbage-first heap|DefNew|Tenured)\\b.*?, used (\\d+)K");
     private static final Set<ProvisioningStep.Step> OUTCOMES = Set.of(ProvisioningStep.Step.READY, ProvisioningStep.Step.DEGRADED,
             ProvisioningStep.Step.FAILED);
@@ -139,10 +138,9 @@ final class BenchSoakCommand implements Callable<Integer> {
         out.println("# starting a fresh stack");
         stack.start(LocalStack.Ports.free(), inventory, Set.of(kubelet.port()));
         ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
-        api.put(inventory.clusterId(), "{\"proxy\": {\"enabled\": true}, \"accessControlList\": \"" + BASE_ACL + "\"}", null);
+        api.put(inventory.clusterId(), DemoCommand.LOCAL_PROXY_CONFIG, null);
         EventWatcher watcher = new EventWatcher(stack.connection(), new PrintStream(PrintStream.nullOutputStream()), true).start();
-        if (!Expectation.awaitAll(List.of(DemoCommand.linkUpToTheElected(inventory.clusterId())), watcher, Duration.ofSeconds(120))
-                .isEmpty()) {
+        if (!DemoCommand.awaitLinkUp(watcher, inventory.clusterId(), out)) {
             watcher.close();
             throw new IllegalStateException("the proxy link never came up");
         }
@@ -152,7 +150,7 @@ final class BenchSoakCommand implements Callable<Integer> {
     /** A whitelist with an entry that names the next revision, so its topology can be recognised. */
     private static String write(ConfigApi api, String clusterId, String etag, Set<Long> acknowledged) throws IOException, InterruptedException {
         long next = Long.parseLong(etag.replace("\"", "")) + 1;
-        ConfigApi.Reply reply = api.patch(clusterId, "{\"accessControlList\": \"" + BASE_ACL + "," + marker(next) + "\"}", etag);
+        ConfigApi.Reply reply = api.patch(clusterId, "{\"accessControlList\": \"" + DemoCommand.LOCAL_ACL + "," + marker(next) + "\"}", etag);
         if (reply.status() / 100 == 2) {
             acknowledged.add(Long.parseLong(reply.etag().replace("\"", "")));
             return reply.etag();

@@ -31,11 +31,6 @@ import picocli.CommandLine.ParentCommand;
                 + "(prints name=value lines; exit 1 on a false failover).")
 final class BenchStarvationCommand implements Callable<Integer> {
 
-    /** The sample's whitelist with the local nodes, which all dial from 127.0.0.1. */
-    private static final String CONFIG = """
-            {"proxy": {"enabled": true}, "tunnel": {"enabled": false},
-             "accessControlList": "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8"}""";
-
     @ParentCommand
     CorvusCommand corvus;
 
@@ -65,13 +60,13 @@ final class BenchStarvationCommand implements Callable<Integer> {
         try (LocalStack stack = new LocalStack(corvus.layout(), runFolder, quiet)) {
             out.println("# starting a fresh stack (" + runFolder + ")");
             stack.start(LocalStack.Ports.free(), inventory, Set.of());
-            ConfigApi.Reply configured = new ConfigApi(stack.address("config-service"), stack.tokens().admin()).put(clusterId, CONFIG, null);
+            ConfigApi.Reply configured = new ConfigApi(stack.address("config-service"), stack.tokens().admin()).put(clusterId, DemoCommand.LOCAL_PROXY_CONFIG, null);
             if (configured.status() != 201 && configured.status() != 200) {
                 out.println("# the configuration was refused: " + configured.body());
                 return 1;
             }
             try (EventWatcher watcher = new EventWatcher(stack.connection(), quiet, true).start()) {
-                if (!linkUp(watcher, clusterId, out)) {
+                if (!DemoCommand.awaitLinkUp(watcher, clusterId, out)) {
                     return 1;
                 }
                 int burnerCount = busy != null ? busy : Runtime.getRuntime().availableProcessors() + 1;
@@ -88,7 +83,7 @@ final class BenchStarvationCommand implements Callable<Integer> {
                 List<Integer> longChanges = new ArrayList<>();
                 for (int i = 0; i < longPauses; i++) {
                     longChanges.add(pause(stack, watcher, clusterId, longPause, Duration.ofSeconds(5)));
-                    if (!linkUp(watcher, clusterId, out)) {
+                    if (!DemoCommand.awaitLinkUp(watcher, clusterId, out)) {
                         return 1;
                     }
                 }
@@ -144,12 +139,6 @@ final class BenchStarvationCommand implements Callable<Integer> {
 
     private static List<String> names(GatewayTopology topology) {
         return topology.endpoints().stream().map(GatewayTopology.Endpoint::nodeName).toList();
-    }
-
-    private static boolean linkUp(EventWatcher watcher, String clusterId, PrintStream out) throws InterruptedException {
-        List<Expectation> unmet = Expectation.awaitAll(List.of(DemoCommand.linkUpToTheElected(clusterId)), watcher, Duration.ofSeconds(120));
-        unmet.forEach(expectation -> out.println("# never came: " + expectation.description()));
-        return unmet.isEmpty();
     }
 
     private static double loadAverage() {

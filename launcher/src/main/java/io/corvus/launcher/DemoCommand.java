@@ -42,8 +42,11 @@ final class DemoCommand implements Callable<Integer> {
             {"proxy": {"enabled": true}, "tunnel": {"enabled": false},
              "accessControlList": "203.0.113.0/24,198.51.100.7/32"}""";
     /** The sample's whitelist plus the local run's nodes, which all dial from 127.0.0.1. */
-    static final String LOCAL_WHITELIST = """
-            {"accessControlList": "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8"}""";
+    static final String LOCAL_ACL = "203.0.113.0/24,198.51.100.7/32,100.64.0.0/10,127.0.0.0/8";
+    static final String LOCAL_WHITELIST = "{\"accessControlList\": \"" + LOCAL_ACL + "\"}";
+    /** Proxy mode with the local whitelist in one step: the benchmarks' configuration. */
+    static final String LOCAL_PROXY_CONFIG = "{\"proxy\": {\"enabled\": true}, \"tunnel\": {\"enabled\": false}, \"accessControlList\": \""
+            + LOCAL_ACL + "\"}";
     /** Host bits set, and a shorthand address: refused, and nothing is published. */
     static final String BAD = """
             {"accessControlList": "10.0.0.1/24,1.2.3/24"}""";
@@ -267,6 +270,13 @@ final class DemoCommand implements Callable<Integer> {
      * elected cloud gateway names the elected edge gateway as a link peer. Both are read afresh at
      * each look, so a gateway the elector moves is followed, never assumed.
      */
+    /** Waits (2 min at most) for {@link #linkUpToTheElected}; says on {@code out} when it never came. */
+    static boolean awaitLinkUp(EventWatcher watcher, String clusterId, PrintStream out) throws InterruptedException {
+        List<Expectation> unmet = Expectation.awaitAll(List.of(linkUpToTheElected(clusterId)), watcher, Duration.ofSeconds(120));
+        unmet.forEach(expectation -> out.println("# never came: " + expectation.description()));
+        return unmet.isEmpty();
+    }
+
     static Expectation linkUpToTheElected(String clusterId) {
         return new Expectation("the proxy link from the elected " + EDGE_POOL + " gateway to the elected cloud gateway", seen -> {
             Optional<String> edge = electedEdgeGateway(seen, clusterId);
