@@ -101,8 +101,7 @@ public final class DeadLetters implements AutoCloseable {
      * than never.
      */
     private void catchUp() {
-        List<TopicPartition> partitions = ledgerReader.partitionsFor(Topic.DLQ.topicName()).stream()
-                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        List<TopicPartition> partitions = Topic.DLQ.topicPartitions(); // the catalog's, no metadata request per letter
         if (!assigned) {
             ledgerReader.assign(partitions);
             ledgerReader.seekToBeginning(partitions);
