@@ -88,6 +88,8 @@ final class BenchSoakCommand implements Callable<Integer> {
             ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
             String cloudGateway = DemoCommand.electedGateway(watcher.seen(), clusterId, "cloud").orElseThrow();
             int door = stack.agentPorts(cloudGateway).http();
+            // the pool's members do not change during the soak: the streams' target is chosen once
+            String target = DemoCommand.edgeNodes(watcher.seen(), clusterId).getFirst() + ":" + kubelet.port();
             List<String> watched = Stream.concat(Stream.of("kafka", "config-service", "gateway-elector", "cloud-provisioner"),
                     Stream.of("agent-" + cloudGateway)).toList();
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
@@ -124,7 +126,7 @@ final class BenchSoakCommand implements Callable<Integer> {
                         stack.restart("agent-" + gateway);
                         nextKill = Instant.now().plus(killEvery);
                     }
-                    keepStreamsOpen(held, door, watcher, clusterId, kubelet.port(), reopened);
+                    keepStreamsOpen(held, door, target, reopened);
                     TimeUnit.MILLISECONDS.sleep(500); // the soak's pace
                 }
             } finally {
@@ -163,10 +165,8 @@ final class BenchSoakCommand implements Callable<Integer> {
     }
 
     /** Keeps the streams open: checks each with a request and opens again what the last kill closed. */
-    private void keepStreamsOpen(List<HeldStream> held, int door, EventWatcher watcher, String clusterId, int kubeletPort,
-            AtomicInteger reopened) {
+    private void keepStreamsOpen(List<HeldStream> held, int door, String target, AtomicInteger reopened) {
         held.removeIf(stream -> !stream.answers());
-        String target = DemoCommand.edgeNodes(watcher.seen(), clusterId).getFirst() + ":" + kubeletPort;
         while (held.size() < streams) {
             try {
                 held.add(HeldStream.open(door, target));
