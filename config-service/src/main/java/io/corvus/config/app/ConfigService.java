@@ -77,6 +77,19 @@ public final class ConfigService {
         return published.getFirst();
     }
 
+    /** What {@link #replace} would make of the document (normalized, with its warnings), without publishing anything. */
+    public Validation.Accepted previewReplace(String clusterId, Object document) {
+        requireClusterId(clusterId);
+        return accept(document);
+    }
+
+    /** What {@link #patch} would make of the current document, without publishing anything. */
+    public Validation.Accepted previewPatch(String clusterId, Object mergePatch) {
+        requireClusterId(clusterId);
+        ConfigChanged current = store.current(clusterId).orElseThrow(() -> new ConfigProblem.NotFound(clusterId));
+        return accept(MergePatch.apply(ConfigDocument.of(current.config()), mergePatch));
+    }
+
     public Optional<ConfigChanged> get(String clusterId) {
         requireClusterId(clusterId);
         return store.current(clusterId);

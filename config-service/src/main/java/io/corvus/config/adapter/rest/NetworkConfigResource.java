@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,6 +18,8 @@ import io.corvus.config.app.ConfigLog;
 import io.corvus.config.app.ConfigProblem;
 import io.corvus.config.app.ConfigService;
 import io.corvus.config.app.ConfigStore;
+import io.corvus.config.domain.ConfigDocument;
+import io.corvus.config.domain.Validation;
 import io.corvus.config.domain.Violation;
 import io.corvus.events.payload.ConfigChanged;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +32,7 @@ import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -60,6 +64,7 @@ public class NetworkConfigResource {
     /** Larger bodies are refused before they are parsed; 300 ACL entries need about 6 KiB. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     static final String MERGE_PATCH = "application/merge-patch+json";
+    static final String DRY_RUN = "true: validate and answer with the document the change would publish (200), publishing nothing";
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -114,8 +119,8 @@ public class NetworkConfigResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Revision")))
     @ChangeRefusals
     public Response put(@PathParam("clusterId") String clusterId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            @Parameter(hidden = true) InputStream body) {
-        return change(clusterId, ifMatch, body, service::replace);
+            @QueryParam("dryRun") @Parameter(description = DRY_RUN) boolean dryRun, @Parameter(hidden = true) InputStream body) {
+        return dryRun ? preview(clusterId, body, service::previewReplace) : change(clusterId, ifMatch, body, service::replace);
     }
 
     @PATCH
@@ -127,8 +132,8 @@ public class NetworkConfigResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Revision")))
     @ChangeRefusals
     public Response patch(@PathParam("clusterId") String clusterId, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
-            @Parameter(hidden = true) InputStream body) {
-        return change(clusterId, ifMatch, body, service::patch);
+            @QueryParam("dryRun") @Parameter(description = DRY_RUN) boolean dryRun, @Parameter(hidden = true) InputStream body) {
+        return dryRun ? preview(clusterId, body, service::previewPatch) : change(clusterId, ifMatch, body, service::patch);
     }
 
     @DELETE
@@ -152,6 +157,18 @@ public class NetworkConfigResource {
     /** A PUT or a PATCH: the same checks, the same answer, a different use case. */
     private interface Change {
         ConfigService.Outcome apply(String clusterId, Object body, OptionalLong ifMatch, String actor);
+    }
+
+    /** A dry run: validated and normalized as the change would be, and answered with the document it would publish. */
+    private Response preview(String clusterId, InputStream body, BiFunction<String, Object, Validation.Accepted> preview) {
+        requireRebuilt();
+        Validation.Accepted accepted = preview.apply(clusterId, parse(body));
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("clusterId", clusterId);
+        view.put("dryRun", true);
+        view.put("config", ConfigDocument.of(accepted.config()));
+        view.put("warnings", accepted.warnings());
+        return Response.ok(view).build();
     }
 
     private Response change(String clusterId, String ifMatch, InputStream body, Change change) {

@@ -159,6 +159,26 @@ class NetworkConfigResourceIT {
     }
 
     @Test
+    void aDryRunAnswersWithTheDocumentTheChangeWouldPublishAndPublishesNothing() {
+        String cluster = "dry-run";
+        as(ADMIN).queryParam("dryRun", true).body("{\"accessControlList\":\"203.0.113.0/24\"}")
+                .put("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(200)
+                .body("dryRun", equalTo(true))
+                .body("config.accessControlList", contains("203.0.113.0/24", "100.64.0.0/10"))
+                .body("warnings[0]", startsWith("added 100.64.0.0/10"));
+        as(ADMIN).queryParam("dryRun", true).contentType("application/merge-patch+json").body("{}")
+                .patch("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(404);
+        as(ADMIN).body("{}").put("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(201);
+        as(ADMIN).queryParam("dryRun", true).contentType("application/merge-patch+json").body("{\"tunnel\":{\"vni\":0}}")
+                .patch("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(400)
+                .body("errors.pointer", hasItem("/tunnel/vni"));
+        as(VIEWER).queryParam("dryRun", true).body("{}").put("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(403);
+
+        assertThat(ConfigTopic.of(TestBrokers.bootstrapServers(), cluster)).extracting(e -> e.event().revision())
+                .as("only the real PUT was published").containsExactly(1L);
+    }
+
+    @Test
     void ofConcurrentWritersWithTheSameIfMatchExactlyOneWins() throws Exception {
         String cluster = "contended";
         as(ADMIN).body("{}").put("/api/v1/clusters/{id}/network-config", cluster).then().statusCode(201);
