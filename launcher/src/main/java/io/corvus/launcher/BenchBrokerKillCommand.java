@@ -84,7 +84,7 @@ final class BenchBrokerKillCommand implements Callable<Integer> {
             }
             int door;
             String target;
-            try (EventWatcher watcher = new EventWatcher(stack.connection(), quiet, true).start()) {
+            try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), quiet).start()) {
                 if (!DemoCommand.awaitLinkUp(watcher, clusterId, out)) {
                     return 1;
                 }

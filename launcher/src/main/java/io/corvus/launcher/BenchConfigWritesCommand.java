@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
  * next to plain idempotent {@code acks=all} producer sends of a record of the same size to the same
  * broker (the floor any API on Kafka stands on). Prints {@code name=value} lines.
  */
-@Command(name = "bench-config-writes", description = "Benchmarks config-service writes against raw Kafka sends (prints name=value lines).")
+@Command(name = "bench-config-writes", mixinStandardHelpOptions = true, description = "Benchmarks config-service writes against raw Kafka sends (prints name=value lines).")
 final class BenchConfigWritesCommand implements Callable<Integer> {
 
     private static final String RAW_TOPIC = "bench.raw-sends";

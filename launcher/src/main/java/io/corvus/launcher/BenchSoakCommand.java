@@ -141,7 +141,7 @@ final class BenchSoakCommand implements Callable<Integer> {
         stack.start(LocalStack.Ports.free(), inventory, Set.of(kubelet.port()));
         ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
         api.put(inventory.clusterId(), DemoCommand.LOCAL_PROXY_CONFIG, null);
-        EventWatcher watcher = new EventWatcher(stack.connection(), new PrintStream(PrintStream.nullOutputStream()), true).start();
+        EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), new PrintStream(PrintStream.nullOutputStream())).start();
         if (!DemoCommand.awaitLinkUp(watcher, inventory.clusterId(), out)) {
             watcher.close();
             throw new IllegalStateException("the proxy link never came up");

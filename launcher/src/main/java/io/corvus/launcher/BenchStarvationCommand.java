@@ -65,7 +65,7 @@ final class BenchStarvationCommand implements Callable<Integer> {
                 out.println("# the configuration was refused: " + configured.body());
                 return 1;
             }
-            try (EventWatcher watcher = new EventWatcher(stack.connection(), quiet, true).start()) {
+            try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), quiet).start()) {
                 if (!DemoCommand.awaitLinkUp(watcher, clusterId, out)) {
                     return 1;
                 }

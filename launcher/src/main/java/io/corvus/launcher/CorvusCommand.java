@@ -8,8 +8,10 @@ import picocli.CommandLine;
 
 /** {@code ./corvus}: run Corvus locally, with a real Kafka broker and no Docker. */
 @Command(name = "corvus", mixinStandardHelpOptions = true, version = Layout.VERSION,
-        description = "Runs Corvus locally: a real Kafka broker process, the services and the local agents.",
-        subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, WatchCommand.class,
+        description = {"Runs Corvus locally (a real Kafka broker process, the services and the local agents), and operates any Corvus:",
+                "its configuration, its events, what its topics say. Exit codes: 0 done, 1 failed or refused, 2 bad command line,",
+                "3 not found, 4 conflict (changed meanwhile), 5 token not allowed, 6 server or broker unreachable."},
+        subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, ConfigCommand.class, EventsCommand.class, ShowCommand.class,
                 BenchConfigWritesCommand.class, BenchStarvationCommand.class, BenchBrokerKillCommand.class, BenchSoakCommand.class,
                 SecretsCommand.class, KubeletStubCommand.class, CheckApiCommand.class})
 public final class CorvusCommand {
@@ -23,11 +25,14 @@ public final class CorvusCommand {
     }
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new CorvusCommand())
-                .setExecutionExceptionHandler((error, command, parsed) -> {
-                    command.getErr().println("corvus: " + error.getMessage());
-                    return 1;
-                });
-        System.exit(commandLine.execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Corvus's error handling: a {@link CliFailure} is its message and its exit code. */
+    static CommandLine commandLine() {
+        return new CommandLine(new CorvusCommand()).setExecutionExceptionHandler((error, command, parsed) -> {
+            command.getErr().println("corvus: " + error.getMessage());
+            return error instanceof CliFailure failure ? failure.exitCode() : 1;
+        });
     }
 }

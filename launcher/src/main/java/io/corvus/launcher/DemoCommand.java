@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
  * agent, waits for the failover and sends the request again. Exits 1 when an expected event does
  * not arrive in time or a request is not answered as it should be.
  */
-@Command(name = "demo", description = "Starts a fresh stack, configures a cluster, shows the election, a request through the proxy link, a failover; then tunnel mode in network namespaces (as root); then stops.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Starts a fresh stack, configures a cluster, shows the election, a request through the proxy link, a failover; then tunnel mode in network namespaces (as root); then stops.")
 final class DemoCommand implements Callable<Integer> {
 
     static final String STACK = "demo";
@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             out.println("== events on the topics (from the beginning), as they arrive");
-            try (EventWatcher watcher = new EventWatcher(stack.connection(), out, true).start()) {
+            try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), out).start()) {
                 if (!arrived(expectations(inventory), watcher, runFolder)) {
                     return 1;
                 }
@@ -265,11 +265,6 @@ final class DemoCommand implements Callable<Integer> {
         return seen.stream().filter(e -> isTopology(e, clusterId, pool)).map(e -> (GatewayTopology) e).reduce((first, second) -> second);
     }
 
-    /**
-     * The link between the gateways the elector has chosen by now: the newest heartbeat of the
-     * elected cloud gateway names the elected edge gateway as a link peer. Both are read afresh at
-     * each look, so a gateway the elector moves is followed, never assumed.
-     */
     /** Waits (2 min at most) for {@link #linkUpToTheElected}; says on {@code out} when it never came. */
     static boolean awaitLinkUp(EventWatcher watcher, String clusterId, PrintStream out) throws InterruptedException {
         List<Expectation> unmet = Expectation.awaitAll(List.of(linkUpToTheElected(clusterId)), watcher, Duration.ofSeconds(120));
@@ -277,6 +272,11 @@ final class DemoCommand implements Callable<Integer> {
         return unmet.isEmpty();
     }
 
+    /**
+     * The link between the gateways the elector has chosen by now: the newest heartbeat of the
+     * elected cloud gateway names the elected edge gateway as a link peer. Both are read afresh at
+     * each look, so a gateway the elector moves is followed, never assumed.
+     */
     static Expectation linkUpToTheElected(String clusterId) {
         return new Expectation("the proxy link from the elected " + EDGE_POOL + " gateway to the elected cloud gateway", seen -> {
             Optional<String> edge = electedEdgeGateway(seen, clusterId);

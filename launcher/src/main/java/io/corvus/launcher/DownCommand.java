@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code ./corvus down}: stops a stack left running (by another terminal, or a killed launcher). */
-@Command(name = "down", description = "Stops the processes of a stack left running, by the pids in its run folder.")
+@Command(name = "down", mixinStandardHelpOptions = true, description = "Stops the processes of a stack left running, by the pids in its run folder.")
 final class DownCommand implements Callable<Integer> {
 
     @ParentCommand

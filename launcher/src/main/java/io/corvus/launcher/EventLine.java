@@ -26,16 +26,22 @@ public final class EventLine {
     }
 
     public static String of(Instant at, String topic, String key, CorvusEvent event) {
-        String type = EventType.of(event).cloudEventType().replaceFirst("^io\\.corvus\\.", "").replaceFirst("\\.v1$", "");
-        return line(at, topic, key, type, summary(event));
+        return line(at, topic, key, type(event), summary(event));
     }
 
-    public static String tombstone(Instant at, String topic, String key) {
-        return line(at, topic, key, "tombstone", "deleted");
+    /** The line of a record as the watcher read it: an event, a tombstone, or one it could not read. */
+    static String of(EventWatcher.Seen seen) {
+        return seen.event() != null ? of(seen.at(), seen.topic(), seen.key(), seen.event())
+                : line(seen.at(), seen.topic(), seen.key(), seen.type(), seen.problem() == null ? "deleted" : seen.problem());
     }
 
-    public static String unreadable(Instant at, String topic, String key, String reason) {
-        return line(at, topic, key, "UNREADABLE", reason);
+    /** The short type of an event: {@code topology.changed} for {@code io.corvus.topology.changed.v1}. */
+    public static String type(CorvusEvent event) {
+        return shortType(EventType.of(event));
+    }
+
+    static String shortType(EventType type) {
+        return type.cloudEventType().replaceFirst("^io\\.corvus\\.", "").replaceFirst("\\.v1$", "");
     }
 
     private static String line(Instant at, String topic, String key, String type, String summary) {

@@ -61,7 +61,7 @@ final class TunnelDemo {
                 System.err.println("DEMO FAILED: tunnel mode was not accepted: " + put.body());
                 return false;
             }
-            try (EventWatcher watcher = new EventWatcher(stack.connection(), out, true).start();
+            try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), out).start();
                     PodServer server = PodServer.start(lab, member(lab, watcher, "cloud"))) {
                 NamespaceLab.Node client = member(lab, watcher, EDGE_POOL);
                 String gateway = tunnelEndpoint(watcher, EDGE_POOL);

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code ./corvus up}: starts the stack and stays in the foreground until Ctrl-C. */
-@Command(name = "up", description = "Starts the broker, creates the topics, starts the services and the local agents; Ctrl-C stops them all.")
+@Command(name = "up", mixinStandardHelpOptions = true, description = "Starts the broker, creates the topics, starts the services and the local agents; Ctrl-C stops them all.")
 final class UpCommand implements Callable<Integer> {
 
     static final String STACK = "stack";
@@ -49,12 +49,16 @@ final class UpCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(stopper);
         stack.start(ports, LocalInventory.read(layout.inventory()), Set.of());
+        // what the user commands (corvus config, show, events) read when no --server or --bootstrap is given
         Files.writeString(runFolder.resolve("bootstrap-servers"), stack.bootstrapServers());
+        Files.writeString(runFolder.resolve("server"), stack.address("config-service"));
         printTable(out, stack, runFolder);
         out.println("API token (admin): " + stack.tokens().admin() + "   (also in " + runFolder.resolve("admin-token") + ")");
         out.println("  e.g. curl -H \"Authorization: Bearer $(cat " + runFolder.resolve("admin-token") + ")\" "
                 + stack.address("config-service") + "/api/v1/clusters");
-        out.println("Corvus is up. Watch the events with ./corvus watch; press Ctrl-C to stop everything.");
+        out.println("topology page: " + stack.address("config-service") + "/ (sign in with the token)");
+        out.println("Corvus is up. Try ./corvus show gateways, ./corvus events watch, ./corvus config get --cluster "
+                + LocalInventory.read(layout.inventory()).clusterId() + "; press Ctrl-C to stop everything.");
         CompletableFuture.allOf(stack.processes().stream()
                 .map(p -> p.process().onExit().thenAccept(exited -> out.println(
                         p.name() + " exited with status " + exited.exitValue() + "; see " + p.log())))

@@ -43,7 +43,7 @@ class KafkaOverSaslSslIT {
             KafkaConnection connection = stack.connection();
             assertThat(connection.security()).containsEntry("security.protocol", "SASL_SSL");
 
-            try (EventWatcher watcher = new EventWatcher(connection, out, true).start()) {
+            try (EventWatcher watcher = EventWatcher.fromBeginning(connection, out).start()) {
                 ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
                 assertThat(api.put(clusterId, "{\"proxy\": {\"enabled\": true}, \"accessControlList\": \"127.0.0.0/8\"}", null).status())
                         .isEqualTo(201);

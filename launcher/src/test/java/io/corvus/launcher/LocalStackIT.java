@@ -39,7 +39,7 @@ class LocalStackIT {
                     "cloud-provisioner", "agent-local-cloud-1", "agent-local-edge-1", "agent-local-edge-2");
             assertThat(new PidFile(runFolder).read()).hasSize(7);
 
-            try (EventWatcher watcher = new EventWatcher(stack.connection(), out, true).start()) {
+            try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), out).start()) {
                 ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
                 assertThat(DemoCommand.configure(api, inventory.clusterId(), out)).isTrue();
 

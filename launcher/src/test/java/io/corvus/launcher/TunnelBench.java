@@ -59,7 +59,7 @@ public final class TunnelBench {
         try (TunnelLab lab = TunnelLab.create(layout.home(), run, CLUSTER, List.of(new TunnelLab.Pool("cloud", false, 2),
                 new TunnelLab.Pool("edge", true, 2))); LocalStack stack = new LocalStack(layout, run, quiet)) {
             stack.start(LocalStack.Ports.free(), lab.inventory(), Set.of(), lab);
-            try (EventWatcher watcher = new EventWatcher(stack.connection(), quiet, true).start()) {
+            try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), quiet).start()) {
                 new TunnelBench(lab, stack, watcher).measure(rounds);
             }
         }

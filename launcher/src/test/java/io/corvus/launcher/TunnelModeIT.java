@@ -59,7 +59,7 @@ class TunnelModeIT {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         stack = new LocalStack(layout, runFolder, out);
         stack.start(LocalStack.Ports.free(), lab.inventory(), Set.of(), lab);
-        watcher = new EventWatcher(stack.connection(), out, true).start();
+        watcher = EventWatcher.fromBeginning(stack.connection(), out).start();
         api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
         ConfigApi.Reply put = api.put(CLUSTER, "{\"proxy\": {\"enabled\": false}, \"tunnel\": {\"enabled\": true, \"flatNetwork\": true}}",
                 null);
