@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The user commands ({@code corvus config|show|events}) as a user runs them: each in its own
@@ -156,6 +157,35 @@ class OperatorCommandsIT {
                 "--type", "config.changed,topology.changed", "--for", "3s");
         assertThat(events.exit()).isZero();
         assertThat(events.out()).contains("config.changed", "topology.changed").doesNotContain("agent.heartbeat");
+    }
+
+    @Test
+    void theTopologyPageShowsAGatewayChangeLiveWhenTheGatewaysAgentStops() throws Exception {
+        Process install = new ProcessBuilder("bash", Path.of("../tools/host-packages.sh").toString(), "chromium", "chromedriver")
+                .inheritIO().start();
+        assertThat(install.waitFor()).as("Debian's chromium and chromedriver (tools/host-packages.sh needs root to install them)")
+                .isZero();
+        assertThat(config("apply", "-p", DemoCommand.LOCAL_PROXY_CONFIG, "--cluster", cluster).exit()).isZero();
+        ChromeDriver browser = TopologyPage.openBrowser();
+        try {
+            TopologyPage page = new TopologyPage(browser, stack.address("config-service"));
+            page.signIn("not-a-token");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(page.status()).isEqualTo("refused"));
+            assertThat(page.signInProblem()).contains("refused the token");
+
+            page.signIn(stack.tokens().viewer());
+            String elected = await().atMost(Duration.ofSeconds(90)).until(() -> page.endpoints("edge-hangzhou"), e -> !e.isEmpty());
+            assertThat(page.status()).isEqualTo("live");
+            stack.stop("agent-" + elected);
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(page.endpoints("edge-hangzhou")).isNotEmpty().isNotEqualTo(elected);
+                assertThat(page.lastChange("edge-hangzhou")).contains(elected + " went");
+            });
+            page.screenshot(Path.of("target/topology-page.png"));
+        } finally {
+            browser.quit();
+        }
     }
 
     private static Run config(String... args) {

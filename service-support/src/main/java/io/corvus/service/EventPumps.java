@@ -1,5 +1,6 @@
 package io.corvus.service;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,6 +12,7 @@ import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.Positions;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -47,12 +49,20 @@ public class EventPumps {
      * service that must hold the whole topic (each replica its own copy) rather than a share of it.
      */
     public EventPump followWholeTopic(String name, Topic topic, EventHandler handler) {
+        return follow(name, handler, Map.of(topic, Instant.EPOCH));
+    }
+
+    /**
+     * Reads every partition of several topics outside any consumer group, each from its own
+     * starting point ({@link Positions#seek}: {@link Instant#EPOCH} for the beginning).
+     */
+    public EventPump follow(String name, EventHandler handler, Map<Topic, Instant> startAt) {
         String clientId = eventing.serviceName() + "-" + name;
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumerConfig(eventing.connection(), clientId, null));
-        List<TopicPartition> partitions = topic.topicPartitions();
+        List<TopicPartition> partitions = startAt.keySet().stream().flatMap(topic -> topic.topicPartitions().stream()).toList();
         consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        startAt.forEach((topic, since) -> Positions.seek(consumer, topic.topicPartitions(), since));
         return register(name, new EventPump(clientId, consumer, codec, handler, deadLetters, false));
     }
 
