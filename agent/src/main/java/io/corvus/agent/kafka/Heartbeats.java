@@ -6,6 +6,8 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,14 +19,17 @@ import io.corvus.agent.topology.NodeIdentity;
 import io.corvus.agent.tunnel.TunnelState;
 import io.corvus.agent.tunnel.TunnelStatus;
 import io.corvus.events.Raven;
+import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,9 +60,14 @@ public class Heartbeats {
     private final TopologyFollower topology;
     private final AtomicReference<String> lastFailure = new AtomicReference<>();
     private final AtomicBoolean beatPending = new AtomicBoolean();
+    private final Duration interval;
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("heartbeats").factory());
     private volatile boolean stopping;
 
-    Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TunnelState tunnel, TopologyFollower topology) {
+    Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TunnelState tunnel, TopologyFollower topology,
+            @ConfigProperty(name = "corvus.agent.heartbeat-interval", defaultValue = "1s") Duration interval) {
+        this.interval = interval;
         this.node = node;
         this.publisher = publisher;
         this.clock = clock;
@@ -67,10 +77,34 @@ public class Heartbeats {
         proxy.onLinksChanged(this::beatSoon);
     }
 
-    @Scheduled(every = "${corvus.agent.heartbeat-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /**
+     * Beats from a thread of its own once every other startup observer has run and the producer
+     * knows the topic. A heartbeat makes this node a candidate, and the first beats of a booting
+     * agent came 3-9 s apart on a busy machine (made, then held up behind start-up and the
+     * producer's first metadata request): the elector took the new gateway for dead and moved it.
+     */
+    void start(@Observes @Priority(Integer.MAX_VALUE) StartupEvent startup) {
+        ticker.execute(this::awaitBroker);
+        ticker.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The producer's first send would wait for the topic's metadata: wait before the first heartbeat is made, not after. */
+    private void awaitBroker() {
+        try {
+            publisher.awaitMetadata(Topic.AGENT_STATUS);
+        } catch (RuntimeException e) {
+            LOG.warnf("the broker has not answered yet (%s); heartbeats start anyway", e.getMessage());
+        }
+    }
+
     void beat() {
-        if (!stopping) {
+        if (stopping) {
+            return;
+        }
+        try {
             publish(heartbeat());
+        } catch (RuntimeException e) { // never let one failure end the ticker's schedule
+            LOG.errorf(e, "the heartbeat could not be made");
         }
     }
 
@@ -90,6 +124,7 @@ public class Heartbeats {
      */
     void stop(@Observes ShutdownEvent shutdown) {
         stopping = true;
+        ticker.shutdown();
         try {
             CompletableFuture.supplyAsync(() -> publish(heartbeat().lastWord()), task -> Thread.ofVirtual().name("last-heartbeat").start(task))
                     .thenCompose(delivered -> delivered).get(LAST_WORD_WAIT.toMillis(), TimeUnit.MILLISECONDS);

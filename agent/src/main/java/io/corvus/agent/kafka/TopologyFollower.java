@@ -40,6 +40,10 @@ import org.jboss.logging.Logger;
  * rebalance), from the beginning of the compacted topic, keeps the newest generation of each of
  * its cluster's gateways, and hands each new view to the agent's listeners (the proxy; tunnel mode). The agent creates no topics:
  * until the partition exists (or while the broker is out of reach) it asks again, with backoff.
+ *
+ * <p>Listeners get the newest view once per poll, not each generation read: a starting agent reads
+ * every generation the compacted topic still holds, and handing each on made it take up and drop
+ * its roles dozens of times in a second, opening and closing links that the elector then saw lost.
  */
 @Singleton
 public class TopologyFollower implements EventHandler {
@@ -52,7 +56,9 @@ public class TopologyFollower implements EventHandler {
     private final EventCodec codec;
     private final DeadLetters deadLetters;
     private final List<ViewListener> listeners;
-    private volatile ClusterView view;
+    /** The newest view read, and the newest the listeners were given (what the agent applied). */
+    private ClusterView view;
+    private volatile ClusterView handedOn;
     /** Counted down at shutdown: ends the wait for the partition at once. */
     private final CountDownLatch stopping = new CountDownLatch(1);
 
@@ -63,6 +69,7 @@ public class TopologyFollower implements EventHandler {
         this.deadLetters = deadLetters;
         this.listeners = List.copyOf(listeners);
         this.view = ClusterView.empty(node.clusterId());
+        this.handedOn = view;
     }
 
     void start(@Observes StartupEvent startup, EventPumps pumps) {
@@ -84,7 +91,8 @@ public class TopologyFollower implements EventHandler {
         }
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
-        pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false));
+        pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false)
+                .afterEachPoll(this::handOnNewest));
     }
 
     /** False if the agent stops first. */
@@ -122,7 +130,7 @@ public class TopologyFollower implements EventHandler {
     @Override
     public void onEvent(ReceivedEvent event) {
         if (event.payload() instanceof GatewayTopology topology && topology.clusterId().equals(node.clusterId())) {
-            apply(view.with(topology));
+            read(topology);
         }
     }
 
@@ -130,18 +138,28 @@ public class TopologyFollower implements EventHandler {
     public void onTombstone(Topic topic, String key) {
         EventKey parsed = EventKey.parse(key);
         if (topic == Topic.TOPOLOGY && parsed.clusterId().equals(node.clusterId()) && parsed.name().isPresent()) {
-            apply(view.without(parsed.name().get()));
+            forget(parsed.name().get());
         }
     }
 
-    private synchronized void apply(ClusterView next) {
-        if (next != view) {
-            view = next;
-            listeners.forEach(listener -> listener.apply(next));
+    private synchronized void read(GatewayTopology topology) {
+        view = view.with(topology);
+    }
+
+    private synchronized void forget(String gatewayName) {
+        view = view.without(gatewayName);
+    }
+
+    /** On the pump's thread after each poll: the newest view to the listeners, if it changed. */
+    synchronized void handOnNewest() {
+        if (view != handedOn) {
+            handedOn = view;
+            listeners.forEach(listener -> listener.apply(handedOn));
         }
     }
 
+    /** The view the agent applied last. */
     public ClusterView view() {
-        return view;
+        return handedOn;
     }
 }

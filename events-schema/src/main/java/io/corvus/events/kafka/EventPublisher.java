@@ -44,6 +44,17 @@ public final class EventPublisher implements AutoCloseable {
         return send(new ProducerRecord<>(topic.topicName(), key, null));
     }
 
+    /**
+     * Waits until the producer knows where the topic's partitions are. The first send of a new
+     * producer waits for that inside {@code send}; a caller whose events carry the time they were
+     * made (a heartbeat) waits here first, so that its first event does not leave seconds old.
+     *
+     * @throws org.apache.kafka.common.errors.TimeoutException when the broker did not answer within the producer's max.block.ms
+     */
+    public void awaitMetadata(Topic topic) {
+        producer.partitionsFor(topic.topicName());
+    }
+
     private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
         try {

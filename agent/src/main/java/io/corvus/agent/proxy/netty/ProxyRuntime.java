@@ -58,10 +58,11 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     private volatile Set<Role> roles = Set.of();
     private volatile String problem;
     private volatile String observedAddress;
-    private LinkServer server;
+    // written under this object's lock by apply, read without it by status: a heartbeat never waits for a role to start
+    private volatile LinkServer server;
     private FrontDoor https;
     private FrontDoor http;
-    private LinkClient client;
+    private volatile LinkClient client;
 
     public ProxyRuntime(ProxySettings settings, ProxyStats stats, String clusterId) {
         this.settings = settings;
@@ -168,15 +169,16 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         return files;
     }
 
+    /**
+     * What the proxy does now, read without waiting: starting a role (TLS, sockets) can take seconds
+     * on a starved machine, and the heartbeat that reads this must not be late for it.
+     */
     @Override
     public ProxyStatus status() {
         Set<Role> now = roles;
-        List<String> peers;
-        boolean up;
-        synchronized (this) {
-            peers = client != null ? client.peers() : server != null ? sessions.nodes() : List.of();
-            up = client == null || !client.peers().isEmpty();
-        }
+        LinkClient dialling = client;
+        List<String> peers = dialling != null ? dialling.peers() : server != null ? sessions.nodes() : List.of();
+        boolean up = dialling == null || !peers.isEmpty();
         return new ProxyStatus(now, peers, up, problem, observedAddress, stats.openStreams(), stats.bytesIn(), stats.bytesOut(),
                 settings.linkPort());
     }
