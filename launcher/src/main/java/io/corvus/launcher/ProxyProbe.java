@@ -2,6 +2,7 @@ package io.corvus.launcher;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -12,7 +13,12 @@ import java.nio.charset.StandardCharsets;
 record ProxyProbe(int status, String firstLine, String body) {
 
     static ProxyProbe send(int doorPort, String request) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), doorPort)) {
+        return send(new InetSocketAddress(InetAddress.getLoopbackAddress(), doorPort), request);
+    }
+
+    static ProxyProbe send(InetSocketAddress door, String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(door, 5_000);
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
@@ -26,6 +32,11 @@ record ProxyProbe(int status, String firstLine, String body) {
 
     static ProxyProbe get(int doorPort, String host, String path) throws IOException {
         return send(doorPort, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    }
+
+    /** A GET that closes the connection after the answer, so that reading to the end returns. */
+    static ProxyProbe get(InetSocketAddress door, String host, String path) throws IOException {
+        return send(door, "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
     }
 
     static ProxyProbe connect(int doorPort, String target) throws IOException {

@@ -18,9 +18,17 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.corvus.events.Json;
+import io.corvus.events.Topic;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -28,6 +36,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * The user commands ({@code corvus config|show|events}) as a user runs them: each in its own
  * process, against the real broker and services of one local stack, with their exit codes.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the page's test stops an agent: it comes last
 class OperatorCommandsIT {
 
     private static final Duration PROCESS_LIMIT = Duration.ofSeconds(90);
@@ -36,6 +45,7 @@ class OperatorCommandsIT {
     static Path runFolder;
 
     static LocalStack stack;
+    static DemoKubelet kubelet;
     static LocalInventory inventory;
     static String cluster;
 
@@ -49,13 +59,17 @@ class OperatorCommandsIT {
         inventory = LocalInventory.read(layout.inventory());
         cluster = inventory.clusterId();
         stack = new LocalStack(layout, runFolder, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        stack.start(LocalStack.Ports.free(), inventory, Set.of());
+        kubelet = DemoKubelet.start();
+        stack.start(LocalStack.Ports.free(), inventory, Set.of(kubelet.port()));
     }
 
     @AfterAll
     static void stopTheStack() {
         if (stack != null) {
             stack.close();
+        }
+        if (kubelet != null) {
+            kubelet.close();
         }
     }
 
@@ -160,6 +174,45 @@ class OperatorCommandsIT {
     }
 
     @Test
+    @Order(1)
+    void verifyPassesOnAWorkingClusterAndDiagnoseFindsTheProblemsMadeOnPurpose() throws Exception {
+        assertThat(config("apply", "-p", DemoCommand.LOCAL_PROXY_CONFIG, "--cluster", cluster).exit()).isZero();
+        String cloudNode = "local-cloud-1";
+        String door = "127.0.0.1:" + stack.agentPorts(cloudNode).http();
+        String link = "127.0.0.1:" + stack.agentPorts(cloudNode).link();
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Run verify = checks("verify", "--door", door, "--target-port", String.valueOf(kubelet.port()));
+            assertThat(verify.exit()).as(verify.out()).isZero();
+            assertThat(verify.out()).contains("PASS    proxy link", "PASS    request through the proxy");
+        });
+        Run healthy = checks("diagnose", "--link", link);
+        assertThat(healthy.exit()).as(healthy.out()).isZero();
+        assertThat(healthy.out()).contains("0 failed");
+
+        String elected = edgeEndpoint(show("gateways", "--cluster", cluster, "-o", "json").out());
+        String quiet = inventory.nodeNames().stream().filter(n -> n.startsWith("local-edge") && !n.equals(elected)).findFirst().orElseThrow();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+            ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, "corvus.dlq.v1");
+            admin.incrementalAlterConfigs(Map.of(dlq, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "60000"),
+                    AlterConfigOp.OpType.SET)))).all().get();
+            stack.signal("agent-" + quiet, "STOP");
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                    Run sick = checks("diagnose", "--link", link, "--listen", "1s");
+                    assertThat(sick.exit()).isEqualTo(1);
+                    assertThat(sick.out()).contains("FAIL    heartbeats", quiet, "topic corvus.dlq.v1: retention.ms is 60000");
+                });
+            } finally {
+                stack.signal("agent-" + quiet, "CONT");
+                admin.incrementalAlterConfigs(Map.of(dlq, List.of(new AlterConfigOp(new ConfigEntry("retention.ms",
+                        Topic.DLQ.kafkaConfigs().get("retention.ms")), AlterConfigOp.OpType.SET)))).all().get();
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
     void theTopologyPageShowsAGatewayChangeLiveWhenTheGatewaysAgentStops() throws Exception {
         Process install = new ProcessBuilder("bash", Path.of("../tools/host-packages.sh").toString(), "chromium", "chromedriver")
                 .inheritIO().start();
@@ -193,6 +246,20 @@ class OperatorCommandsIT {
         command.addAll(List.of(args));
         command.addAll(List.of("--server", stack.address("config-service"), "--token", stack.tokens().admin()));
         return corvus(command.toArray(String[]::new));
+    }
+
+    /** The elected edge gateway, from {@code corvus show gateways -o json}. */
+    @SuppressWarnings("unchecked")
+    private static String edgeEndpoint(String json) throws IOException {
+        List<Map<String, Object>> rows = Json.mapper().readValue(json, new TypeReference<>() { });
+        return rows.stream().map(row -> (Map<String, Object>) row.get("gateway")).filter(g -> Boolean.TRUE.equals(g.get("edge")))
+                .map(g -> ((List<Map<String, Object>>) g.get("endpoints")).getFirst().get("nodeName").toString()).findFirst().orElseThrow();
+    }
+
+    private static Run checks(String command, String... args) {
+        List<String> line = new ArrayList<>(List.of(command, "--cluster", cluster, "--bootstrap", stack.bootstrapServers()));
+        line.addAll(List.of(args));
+        return corvus(line.toArray(String[]::new));
     }
 
     private static Run show(String... args) {

@@ -3,7 +3,6 @@ package io.corvus.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -12,7 +11,11 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
-/** config-service's topology page in a real browser, as the tests look at it. */
+/**
+ * config-service's topology page in a real browser, as the tests look at it. The page redraws
+ * itself with every update, so values are read in one script each, never through an element
+ * found before (which the next update replaces).
+ */
 final class TopologyPage {
 
     private final ChromeDriver browser;
@@ -43,23 +46,26 @@ final class TopologyPage {
 
     /** {@code live}, {@code reconnecting}, {@code refused} or {@code signed-out}. */
     String status() {
-        return browser.findElement(By.id("status")).getAttribute("data-state");
+        return read("document.getElementById('status').dataset.state");
     }
 
     String signInProblem() {
-        return browser.findElement(By.id("sign-in-problem")).getText();
+        return read("document.getElementById('sign-in-problem').textContent");
     }
 
     /** The active endpoints of a gateway as the page shows them (comma-separated node names), empty when none or not shown. */
     String endpoints(String gateway) {
-        List<WebElement> cards = browser.findElements(By.cssSelector("[data-gateway='" + gateway + "']"));
-        return cards.isEmpty() ? "" : cards.getFirst().getAttribute("data-endpoints");
+        return read("document.querySelector(\"[data-gateway='" + gateway + "']\")?.dataset.endpoints");
     }
 
     /** The sentence of the gateway's last change, empty when there is none. */
     String lastChange(String gateway) {
-        List<WebElement> reasons = browser.findElements(By.cssSelector("[data-gateway='" + gateway + "'] .reason"));
-        return reasons.isEmpty() ? "" : reasons.getFirst().getText();
+        return read("document.querySelector(\"[data-gateway='" + gateway + "'] .reason\")?.textContent");
+    }
+
+    private String read(String expression) {
+        Object value = browser.executeScript("return " + expression + " ?? '';");
+        return value == null ? "" : value.toString();
     }
 
     void screenshot(Path file) throws IOException {

@@ -21,6 +21,10 @@ public record BootstrapReport(List<String> created, List<String> unchanged, List
 
         /** A sentence that says what differs and how an operator can fix it. */
         public String explain() {
+            if ("exists".equals(setting)) {
+                return "topic " + topic + " does not exist; restart a service with corvus.topics.bootstrap=true (the default), "
+                        + "which creates the catalog's topics";
+            }
             String fix = "partitions".equals(setting)
                     ? "the partition count cannot be changed in place without moving clusters between partitions: "
                             + "recreate the topic with " + expected + " partitions"

@@ -61,6 +61,32 @@ public final class TopicBootstrap {
         }
     }
 
+    /**
+     * How the topics on the broker differ from the catalog, changing nothing: a missing topic is
+     * a drift of its setting {@code exists}. For {@code corvus diagnose}.
+     */
+    public List<BootstrapReport.Drift> inspect() {
+        try {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<BootstrapReport.Drift> drifts = new ArrayList<>();
+            List<Topic> present = new ArrayList<>();
+            for (Topic topic : Topic.values()) {
+                if (existing.contains(topic.topicName())) {
+                    present.add(topic);
+                } else {
+                    drifts.add(new BootstrapReport.Drift(topic.topicName(), "exists", "no", "yes"));
+                }
+            }
+            drifts.addAll(compare(present));
+            return drifts;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the Corvus topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the Corvus topics: " + e.getMessage(), e);
+        }
+    }
+
     /** @return false when someone else created the topic first */
     private boolean create(Topic topic) throws InterruptedException, ExecutionException, TimeoutException {
         NewTopic newTopic = new NewTopic(topic.topicName(), Optional.of(topic.partitions()), Optional.empty())
