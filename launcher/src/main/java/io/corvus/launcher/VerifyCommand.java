@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import io.corvus.events.Raven;
@@ -46,31 +45,16 @@ final class VerifyCommand implements Callable<Integer> {
         OverviewSnapshot.Cluster state = Findings.cluster(target, cluster);
         List<ClusterChecks.ProxyAnswer> answers = new ArrayList<>();
         if (state.config() != null && state.config().proxyEnabled()) {
-            doorAddress(state).ifPresent(address -> state.gateways().stream().filter(OverviewSnapshot.Gateway::edge)
+            ProxyDoor.address(state, door).ifPresent(address -> state.gateways().stream().filter(OverviewSnapshot.Gateway::edge)
                     .filter(g -> g.endpoints().stream().anyMatch(e -> e.type() == EndpointType.PROXY))
                     .forEach(gateway -> answers.add(request(address, gateway))));
         }
         return Findings.print(output, ClusterChecks.verify(state, answers));
     }
 
-    private Optional<InetSocketAddress> doorAddress(OverviewSnapshot.Cluster state) {
-        if (door != null) {
-            int colon = door.lastIndexOf(':');
-            if (colon < 0) {
-                throw new CliFailure(CliFailure.Exit.FAILED, "--door " + door + " is not HOST:PORT");
-            }
-            return Optional.of(new InetSocketAddress(door.substring(0, colon), Integer.parseInt(door.substring(colon + 1))));
-        }
-        return state.gateways().stream().filter(g -> !g.edge()).flatMap(g -> g.endpoints().stream())
-                .filter(e -> e.type() == EndpointType.PROXY && e.privateIp() != null).findFirst()
-                .map(e -> new InetSocketAddress(e.privateIp(), Raven.PROXY_HTTP_PORT));
-    }
-
-    /** GET / for a member of the pool other than its gateway when it has one: the request crosses the pool too. */
+    /** GET / through the door for a node of the pool. */
     private ClusterChecks.ProxyAnswer request(InetSocketAddress address, OverviewSnapshot.Gateway gateway) {
-        List<String> gatewayNodes = gateway.endpoints().stream().map(OverviewSnapshot.Endpoint::nodeName).toList();
-        String node = gateway.members().stream().filter(m -> !gatewayNodes.contains(m)).findFirst().orElse(gatewayNodes.getFirst());
-        String host = node + ":" + targetPort;
+        String host = ProxyDoor.target(gateway, targetPort);
         try {
             ProxyProbe answer = ProxyProbe.get(address, host, "/");
             return new ClusterChecks.ProxyAnswer(gateway.gatewayName(), host, answer.status(), answer.firstLine(), answer.body());

@@ -212,6 +212,23 @@ class OperatorCommandsIT {
     }
 
     @Test
+    @Order(1)
+    void theProxyBenchmarkMeasuresRequestsThroughTheRunningSystem() throws IOException {
+        assertThat(config("apply", "-p", DemoCommand.LOCAL_PROXY_CONFIG, "--cluster", cluster).exit()).isZero();
+        String door = "127.0.0.1:" + stack.agentPorts("local-cloud-1").http();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(
+                checks("verify", "--door", door, "--target-port", String.valueOf(kubelet.port())).exit()).isZero());
+
+        Run bench = checks("benchmark", "--door", door, "--target", "local-edge-1:" + kubelet.port(), "--requests", "100", "-o", "json");
+
+        assertThat(bench.exit()).as(bench.err()).isZero();
+        Map<String, Object> result = Json.mapper().readValue(bench.out(), new TypeReference<>() { });
+        assertThat(result).containsEntry("requests", 100).containsEntry("failed", 0).containsKeys("latencyP99Ms", "requestsPerSecond");
+        assertThat(checks("benchmark", "--door", door, "--target", "local-edge-1:22", "--requests", "5").exit())
+                .as("a port the edge may not dial: every request refused").isEqualTo(1);
+    }
+
+    @Test
     @Order(2)
     void theTopologyPageShowsAGatewayChangeLiveWhenTheGatewaysAgentStops() throws Exception {
         Process install = new ProcessBuilder("bash", Path.of("../tools/host-packages.sh").toString(), "chromium", "chromedriver")
@@ -257,7 +274,8 @@ class OperatorCommandsIT {
     }
 
     private static Run checks(String command, String... args) {
-        List<String> line = new ArrayList<>(List.of(command, "--cluster", cluster, "--bootstrap", stack.bootstrapServers()));
+        List<String> line = new ArrayList<>(command.equals("benchmark") ? List.of(command, "proxy") : List.of(command));
+        line.addAll(List.of("--cluster", cluster, "--bootstrap", stack.bootstrapServers()));
         line.addAll(List.of(args));
         return corvus(line.toArray(String[]::new));
     }

@@ -1,0 +1,166 @@
+package io.corvus.launcher;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.corvus.events.Raven;
+import io.corvus.events.view.OverviewSnapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code corvus benchmark proxy}: requests through the running system's proxy, their rate, latency and bytes. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, description = "Measures the running system.",
+        subcommands = BenchmarkCommand.Proxy.class)
+final class BenchmarkCommand {
+
+    @Command(name = "proxy", mixinStandardHelpOptions = true,
+            description = {"Sends requests through the cloud gateway's HTTP door to a node of an edge pool, each on a new stream (as "
+                    + "kubectl logs and exec open them), and prints requests per second, latency percentiles and the bytes received."})
+    static final class Proxy implements Callable<Integer> {
+
+        private static final Duration PROGRESS = Duration.ofSeconds(1);
+
+        @Mixin
+        Target target;
+
+        @Mixin
+        Output output;
+
+        @Option(names = "--cluster", required = true, description = "The cluster's id.")
+        String cluster;
+
+        @Option(names = "--door", paramLabel = "HOST:PORT",
+                description = "The cloud gateway's HTTP door (default: the cloud proxy endpoint's address, port " + Raven.PROXY_HTTP_PORT + ").")
+        String door;
+
+        @Option(names = "--target", paramLabel = "NODE:PORT",
+                description = "What the requests ask for (default: a node of the first edge pool that is not its gateway, port 10250).")
+        String requestTarget;
+
+        @Option(names = "--path", defaultValue = "/", description = "The path requested (default: ${DEFAULT-VALUE}).")
+        String path;
+
+        @Option(names = "--requests", defaultValue = "500", description = "How many requests (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--concurrency", defaultValue = "8", description = "How many at a time (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @Override
+        public Integer call() throws Exception {
+            if (requests < 1 || concurrency < 1) {
+                throw new CliFailure(CliFailure.Exit.FAILED, "--requests and --concurrency must be at least 1");
+            }
+            OverviewSnapshot.Cluster state = Findings.cluster(target, cluster);
+            InetSocketAddress address = ProxyDoor.address(state, door).orElseThrow(() -> new CliFailure(CliFailure.Exit.FAILED,
+                    "cluster " + cluster + " has no cloud proxy endpoint to send through; name the door with --door HOST:PORT"));
+            String host = requestTarget != null ? requestTarget : state.gateways().stream().filter(OverviewSnapshot.Gateway::edge)
+                    .findFirst().map(g -> ProxyDoor.target(g, 10250)).orElseThrow(() -> new CliFailure(CliFailure.Exit.FAILED,
+                            "cluster " + cluster + " has no edge pool; name what to request with --target NODE:PORT"));
+            Map<String, Object> result = run(address, host);
+            output.print(System.out, result, () -> {
+                Output.Table table = new Output.Table("", "MEASURE", "VALUE");
+                result.forEach(table::row);
+                return table;
+            });
+            return ((Number) result.get("failed")).intValue() == requests ? CliFailure.Exit.FAILED.code() : 0;
+        }
+
+        private Map<String, Object> run(InetSocketAddress address, String host) throws Exception {
+            System.err.printf("sending %d requests for %s%s through %s, %d at a time ...%n", requests, host, path, address, concurrency);
+            long[] latencies = new long[requests];
+            AtomicInteger next = new AtomicInteger();
+            AtomicInteger done = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            AtomicLong bytes = new AtomicLong();
+            List<String> firstFailure = new ArrayList<>();
+            long started = System.nanoTime();
+            try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> running = new ArrayList<>();
+                for (int worker = 0; worker < concurrency; worker++) {
+                    running.add(workers.submit(() -> {
+                        for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                            long begin = System.nanoTime();
+                            String failure = request(address, host, bytes);
+                            latencies[i] = System.nanoTime() - begin;
+                            if (failure != null) {
+                                failed.incrementAndGet();
+                                synchronized (firstFailure) {
+                                    if (firstFailure.isEmpty()) {
+                                        firstFailure.add(failure);
+                                    }
+                                }
+                            }
+                            done.incrementAndGet();
+                        }
+                        return null;
+                    }));
+                }
+                long nextReport = started + PROGRESS.toNanos();
+                while (!running.stream().allMatch(Future::isDone)) {
+                    Thread.sleep(100);
+                    if (System.nanoTime() >= nextReport) {
+                        System.err.printf("  %d/%d done, %d failed%n", done.get(), requests, failed.get());
+                        nextReport += PROGRESS.toNanos();
+                    }
+                }
+                for (Future<?> future : running) {
+                    future.get();
+                }
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Arrays.sort(latencies);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("door", address.toString());
+            result.put("target", host + path);
+            result.put("requests", requests);
+            result.put("concurrency", concurrency);
+            result.put("failed", failed.get());
+            if (!firstFailure.isEmpty()) {
+                result.put("firstFailure", firstFailure.getFirst());
+            }
+            result.put("seconds", round(seconds));
+            result.put("requestsPerSecond", round(requests / seconds));
+            result.put("latencyP50Ms", millis(latencies, 0.50));
+            result.put("latencyP90Ms", millis(latencies, 0.90));
+            result.put("latencyP99Ms", millis(latencies, 0.99));
+            result.put("latencyMaxMs", millis(latencies, 1.0));
+            result.put("receivedBytesPerSecond", Math.round(bytes.get() / seconds));
+            return result;
+        }
+
+        /** One request on a new connection; null when the target answered, else what went wrong. */
+        private String request(InetSocketAddress address, String host, AtomicLong bytes) {
+            try {
+                ProxyProbe answer = ProxyProbe.get(address, host, path);
+                bytes.addAndGet(answer.body().length());
+                boolean fromTheDoor = answer.status() == 0 || answer.status() == 403 || answer.status() == 502 || answer.status() == 503;
+                return fromTheDoor ? answer.firstLine() + " " + answer.body() : null;
+            } catch (IOException e) {
+                return e.toString();
+            }
+        }
+
+        private static double millis(long[] sorted, double quantile) {
+            int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
+            return round(sorted[Math.max(0, index)] / 1e6);
+        }
+
+        private static double round(double value) {
+            return Math.round(value * 100) / 100.0;
+        }
+    }
+}
