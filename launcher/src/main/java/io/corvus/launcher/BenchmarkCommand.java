@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.corvus.events.Raven;
 import io.corvus.events.view.OverviewSnapshot;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code corvus benchmark proxy}: requests through the running system's proxy, their rate, latency and bytes. */
@@ -29,18 +28,10 @@ final class BenchmarkCommand {
     @Command(name = "proxy", mixinStandardHelpOptions = true,
             description = {"Sends requests through the cloud gateway's HTTP door to a node of an edge pool, each on a new stream (as "
                     + "kubectl logs and exec open them), and prints requests per second, latency percentiles and the bytes received."})
-    static final class Proxy implements Callable<Integer> {
+    static final class Proxy extends ClusterCommand implements Callable<Integer> {
 
         private static final Duration PROGRESS = Duration.ofSeconds(1);
 
-        @Mixin
-        Target target;
-
-        @Mixin
-        Output output;
-
-        @Option(names = "--cluster", required = true, description = "The cluster's id.")
-        String cluster;
 
         @Option(names = "--door", paramLabel = "HOST:PORT",
                 description = "The cloud gateway's HTTP door (default: the cloud proxy endpoint's address, port " + Raven.PROXY_HTTP_PORT + ").")

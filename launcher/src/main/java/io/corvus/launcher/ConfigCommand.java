@@ -29,20 +29,8 @@ final class ConfigCommand {
 
     private static final PrintStream OUT = System.out;
 
-    /** The options every config subcommand takes. */
-    static class Common {
-        @Mixin
-        Target target;
-
-        @Mixin
-        Output output;
-    }
-
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Prints a cluster's configuration and its revision.")
-    static final class Get extends Common implements Callable<Integer> {
-        @Option(names = "--cluster", required = true, description = "The cluster's id.")
-        String cluster;
-
+    static final class Get extends ClusterCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Map<String, Object> body = required(target.api().get(cluster), "cluster " + cluster).body();
@@ -95,10 +83,7 @@ final class ConfigCommand {
     }
 
     /** Shows the diff of a change against the current revision, then makes it based on that revision. */
-    abstract static class Change extends Common implements Callable<Integer> {
-        @Option(names = "--cluster", required = true, description = "The cluster's id.")
-        String cluster;
-
+    abstract static class Change extends ClusterCommand implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Source source;
 
@@ -178,10 +163,7 @@ final class ConfigCommand {
 
     @Command(name = "history", mixinStandardHelpOptions = true,
             description = "Every revision of a cluster's configuration still on the topic: when, by whom, what changed.")
-    static final class History extends Common implements Callable<Integer> {
-        @Option(names = "--cluster", required = true, description = "The cluster's id.")
-        String cluster;
-
+    static final class History extends ClusterCommand implements Callable<Integer> {
         @Override
         @SuppressWarnings("unchecked")
         public Integer call() throws Exception {
@@ -199,10 +181,7 @@ final class ConfigCommand {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Switches both modes off (so that every cloud resource is released), then deletes the configuration.")
-    static final class Delete extends Common implements Callable<Integer> {
-        @Option(names = "--cluster", required = true, description = "The cluster's id.")
-        String cluster;
-
+    static final class Delete extends ClusterCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ConfigApi api = target.api();
@@ -215,7 +194,13 @@ final class ConfigCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "The clusters that have a configuration.")
-    static final class ListClusters extends Common implements Callable<Integer> {
+    static final class ListClusters implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Mixin
+        Output output;
+
         @Override
         @SuppressWarnings("unchecked")
         public Integer call() throws Exception {

@@ -35,7 +35,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,16 +45,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "diagnose", mixinStandardHelpOptions = true,
         description = {"Looks for the usual problems of a cluster and says how to fix each. Exit 1 when one is found."})
-final class DiagnoseCommand implements Callable<Integer> {
+final class DiagnoseCommand extends ClusterCommand implements Callable<Integer> {
 
-    @Mixin
-    Target target;
-
-    @Mixin
-    Output output;
-
-    @Option(names = "--cluster", required = true, description = "The cluster's id.")
-    String cluster;
 
     @Option(names = "--listen", defaultValue = "3s", paramLabel = "DURATION",
             description = "How long to listen to heartbeats to compare the agents' clocks with this machine's (default: ${DEFAULT-VALUE}).")

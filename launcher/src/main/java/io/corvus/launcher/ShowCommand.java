@@ -119,10 +119,7 @@ final class ShowCommand {
                             .map(OverviewSnapshot.Node::heartbeatAgeMillis).orElse(null);
                     table.row(c.clusterId(), g.gatewayName(), e.type().name().toLowerCase(), e.nodeName(), e.privateIp(), e.publicIp(),
                             e.port(), heartbeatAge == null ? "never heard" : age(heartbeatAge));
-                    Map<String, Object> row = row(c, "gateway", g.gatewayName());
-                    row.put("endpoint", e);
-                    row.put("heartbeatAgeMillis", heartbeatAge);
-                    rows.add(row);
+                    rows.add(row(c, "gateway", g.gatewayName(), "endpoint", e, "heartbeatAgeMillis", heartbeatAge));
                 }
             }
             return rows;
@@ -145,9 +142,7 @@ final class ShowCommand {
                     table.row(when(change.at()), c.clusterId(), g.gatewayName(), change.generation(),
                             change.type().name().toLowerCase() + ":" + change.nodeName() + (change.added() ? " came" : " went"),
                             change.cause(), change.detail());
-                    Map<String, Object> row = row(c, "gateway", g.gatewayName());
-                    row.put("change", change);
-                    rows.add(row);
+                    rows.add(row(c, "gateway", g.gatewayName(), "change", change));
                 }
             }
             return rows;
@@ -194,16 +189,17 @@ final class ShowCommand {
                 table.row(when(c.cloudUpdatedAt()), c.clusterId(), "-", "raven-cfg", c.ravenConfig().entrySet().stream().sorted(Map.Entry.comparingByKey())
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")), "-");
             }
-            Map<String, Object> row = row(c, "steps", c.provisioning());
-            row.put("ravenConfig", c.ravenConfig());
-            return List.of(row);
+            return List.of(row(c, "steps", c.provisioning(), "ravenConfig", c.ravenConfig()));
         }
     }
 
-    private static Map<String, Object> row(OverviewSnapshot.Cluster cluster, String name, Object value) {
+    /** A row for JSON and YAML: the cluster's id, then the given names and values in turn. */
+    private static Map<String, Object> row(OverviewSnapshot.Cluster cluster, Object... namesAndValues) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("clusterId", cluster.clusterId());
-        row.put(name, value);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            row.put((String) namesAndValues[i], namesAndValues[i + 1]);
+        }
         return row;
     }
 

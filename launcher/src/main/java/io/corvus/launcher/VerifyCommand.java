@@ -10,7 +10,6 @@ import io.corvus.events.Raven;
 import io.corvus.events.payload.GatewayTopology.EndpointType;
 import io.corvus.events.view.OverviewSnapshot;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,16 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks end to end what a cluster has enabled: endpoints in every pool, proxy links, a request through the proxy "
                 + "to every edge pool, and in tunnel mode the probes between pools. Exit 1 when a check fails."})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand extends ClusterCommand implements Callable<Integer> {
 
-    @Mixin
-    Target target;
-
-    @Mixin
-    Output output;
-
-    @Option(names = "--cluster", required = true, description = "The cluster's id.")
-    String cluster;
 
     @Option(names = "--door", paramLabel = "HOST:PORT",
             description = "The cloud gateway's HTTP door (default: the cloud proxy endpoint's address, port " + Raven.PROXY_HTTP_PORT + ").")
