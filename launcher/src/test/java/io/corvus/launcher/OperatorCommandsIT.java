@@ -131,6 +131,13 @@ class OperatorCommandsIT {
             assertThat(run.exit()).isEqualTo(6);
             assertThat(run.err()).contains("the broker at 127.0.0.1:9 did not answer");
         });
+        Path notKafkaSecurity = runFolder.resolve("kafka.properties");
+        Files.writeString(notKafkaSecurity, "acks=0\n");
+        assertThat(corvus("show", "gateways", "--bootstrap", stack.bootstrapServers(), "--kafka-config", notKafkaSecurity.toString()))
+                .satisfies(run -> {
+                    assertThat(run.exit()).isEqualTo(1);
+                    assertThat(run.err()).contains("kafka.acks is not a TLS or SASL setting");
+                });
         assertThat(corvus("show", "nodes").exit()).as("an unknown command is a usage error").isEqualTo(2);
         assertThat(corvus("demo", "--help")).satisfies(run -> {
             assertThat(run.exit()).isZero();
