@@ -117,7 +117,7 @@ final class BenchStarvationCommand implements Callable<Integer> {
     }
 
     /** How many edge-pool topologies among {@code events} changed the endpoints from the ones before. */
-    private static int changes(List<CorvusEvent> events, List<String> endpoints, String clusterId) {
+    static int changes(List<CorvusEvent> events, List<String> endpoints, String clusterId) {
         int changes = 0;
         List<String> current = endpoints;
         for (CorvusEvent event : events) {

@@ -13,7 +13,7 @@ import picocli.CommandLine;
                 "3 not found, 4 conflict (changed meanwhile), 5 token not allowed, 6 server or broker unreachable."},
         subcommands = {UpCommand.class, DownCommand.class, DemoCommand.class, ConfigCommand.class, EventsCommand.class, ShowCommand.class,
                 VerifyCommand.class, DiagnoseCommand.class, BenchmarkCommand.class,
-                BenchConfigWritesCommand.class, BenchStarvationCommand.class, BenchBrokerKillCommand.class, BenchSoakCommand.class,
+                BenchConfigWritesCommand.class, BenchStarvationCommand.class, BenchStartupCommand.class, BenchBrokerKillCommand.class, BenchSoakCommand.class,
                 SecretsCommand.class, KubeletStubCommand.class, CheckApiCommand.class})
 public final class CorvusCommand {
 

@@ -1,5 +1,6 @@
 package io.corvus.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +55,21 @@ public class EventPumps {
 
     /**
      * Reads every partition of several topics outside any consumer group, each from its own
-     * starting point ({@link Positions#seek}: {@link Instant#EPOCH} for the beginning).
+     * starting point ({@link Positions#seek}: {@link Instant#EPOCH} for the beginning). A point in
+     * time asks the broker first, and throws Kafka's {@code TimeoutException} when it does not answer.
      */
     public EventPump follow(String name, EventHandler handler, Map<Topic, Instant> startAt) {
         String clientId = eventing.serviceName() + "-" + name;
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 KafkaClients.consumerConfig(eventing.connection(), clientId, null));
         List<TopicPartition> partitions = startAt.keySet().stream().flatMap(topic -> topic.topicPartitions().stream()).toList();
-        consumer.assign(partitions);
-        startAt.forEach((topic, since) -> Positions.seek(consumer, topic.topicPartitions(), since));
+        try {
+            consumer.assign(partitions);
+            startAt.forEach((topic, since) -> Positions.seek(consumer, topic.topicPartitions(), since));
+        } catch (RuntimeException e) { // a starting point in time needs the broker's answer
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
         return register(name, new EventPump(clientId, consumer, codec, handler, deadLetters, false));
     }
 

@@ -3,7 +3,7 @@ package io.corvus.config.adapter.rest;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.corvus.config.adapter.kafka.OverviewFollower;
+import io.corvus.config.app.OverviewFeed;
 import io.corvus.events.view.OverviewSnapshot;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -30,9 +30,9 @@ public class OverviewResource {
     static final Duration TICK = Duration.ofMillis(500);
     static final Duration REFRESH = Duration.ofSeconds(5);
 
-    private final OverviewFollower follower;
+    private final OverviewFeed follower;
 
-    OverviewResource(OverviewFollower follower) {
+    OverviewResource(OverviewFeed follower) {
         this.follower = follower;
     }
 
