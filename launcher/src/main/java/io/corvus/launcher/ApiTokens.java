@@ -28,6 +28,7 @@ record ApiTokens(String admin, String viewer, Path propertiesFile) {
                 + "corvus.auth.tokens." + VIEWER_NAME + ".secret=" + tokens.viewer() + "\n";
         writePrivate(tokens.propertiesFile(), properties);
         writePrivate(runFolder.resolve("admin-token"), tokens.admin() + "\n");
+        writePrivate(runFolder.resolve("viewer-token"), tokens.viewer() + "\n");
         return tokens;
     }
 

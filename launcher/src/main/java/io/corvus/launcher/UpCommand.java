@@ -53,7 +53,9 @@ final class UpCommand implements Callable<Integer> {
         Files.writeString(runFolder.resolve("bootstrap-servers"), stack.bootstrapServers());
         Files.writeString(runFolder.resolve("server"), stack.address("config-service"));
         printTable(out, stack, runFolder);
-        out.println("API token (admin): " + stack.tokens().admin() + "   (also in " + runFolder.resolve("admin-token") + ")");
+        // tokens stay in their owner-only files, never on the terminal (or in whatever records it)
+        out.println("API tokens: " + runFolder.resolve("admin-token") + " (admin), " + runFolder.resolve("viewer-token")
+                + " (viewer, enough for the topology page)");
         out.println("  e.g. curl -H \"Authorization: Bearer $(cat " + runFolder.resolve("admin-token") + ")\" "
                 + stack.address("config-service") + "/api/v1/clusters");
         out.println("topology page: " + stack.address("config-service") + "/ (sign in with the token)");

@@ -65,8 +65,9 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
 
         // The reconcile's own memory; only the cluster's one worker touches it.
         Integer bandwidthWeSet;
-        long requestedRevision = -1;
-        long reconciledRevision = -1;
+        /** the goals whose "requested" and whose "ready" or "released" step went out: a revision, to enable or to release */
+        Goal requested;
+        Goal reconciled;
         long failingRevision = -1;
         int failures;
 
@@ -79,6 +80,10 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
                 recorded = state;
             }
         }
+    }
+
+    /** What one reconcile works towards: a deleted configuration's release has the number of its last revision. */
+    private record Goal(long revision, boolean enabled) {
     }
 
     /** The inputs of one reconcile, taken together so the events that come meanwhile change none of them. */
@@ -120,14 +125,18 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
         });
     }
 
-    /** The configuration was deleted: release the cluster's cloud side. */
+    /**
+     * The configuration was deleted: release the cluster's cloud side. The release keeps the last
+     * revision's number: config-service numbers a configuration created again after it, and a
+     * number made up here would be taken for that one (which was then ignored as not newer).
+     */
     public void removeConfig(String clusterId) {
         update(clusterId, c -> {
             if (c.config == null) {
                 return false;
             }
             NetworkConfig old = c.config.config();
-            c.config = new ConfigChanged(clusterId, c.config.revision() + 1, clock.instant(), c.config.actor(),
+            c.config = new ConfigChanged(clusterId, c.config.revision(), clock.instant(), c.config.actor(),
                     new NetworkConfig(new NetworkConfig.ModeSettings(false), old.tunnel().enabled(false),
                             List.of(), old.nodePools(), old.nodeLabels(), old.cloud()));
             return true;
@@ -210,10 +219,11 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
             boolean changedSomething = false;
             try {
                 provider = provider(desired, c.recorded());
-                if (c.requestedRevision != config.revision()) {
+                Goal goal = new Goal(config.revision(), desired.enabled());
+                if (!goal.equals(c.requested)) {
                     progressed(Step.REQUESTED, (desired.enabled() ? "provisioning" : "releasing") + " the cloud side for revision "
                             + config.revision(), ObservedCloud.NOTHING);
-                    c.requestedRevision = config.revision();
+                    c.requested = goal;
                 }
                 ObservedCloud observed = provider.observe(desired, c.recorded());
                 for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -243,11 +253,11 @@ public final class ProvisioningLoop implements ClusterWorkQueue.Reconciler, Part
                     return Optional.of(clock.instant().plus(POLL));
                 }
                 c.failures = 0;
-                if (c.reconciledRevision != config.revision()) {
+                if (!goal.equals(c.reconciled)) {
                     progressed(desired.enabled() ? Step.READY : Step.RELEASED, desired.enabled()
                             ? "the cloud side is ready" + (observed.eip() == null ? "" : " at " + observed.eip().ipAddress())
                             : "every cloud resource of the cluster is released", observed);
-                    c.reconciledRevision = config.revision();
+                    c.reconciled = goal;
                 }
                 return Optional.empty();
             } catch (ClusterWorkQueue.Fenced fenced) {

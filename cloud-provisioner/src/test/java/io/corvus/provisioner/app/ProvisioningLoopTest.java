@@ -74,6 +74,24 @@ class ProvisioningLoopTest {
     }
 
     @Test
+    void aConfigurationCreatedAgainAfterADeleteIsProvisionedAgain() {
+        owned("c1");
+        loop.apply(config("c1", 1, true, "local", List.of("203.0.113.0/24", "100.64.0.0/10")));
+        loop.reconcileOwned();
+        loop.apply(config("c1", 2, false, "local", List.of("203.0.113.0/24", "100.64.0.0/10"))); // DELETE: both modes off,
+        loop.removeConfig("c1");                                                                // then the tombstone
+        loop.reconcileOwned();
+        int before = recorded.steps.size();
+
+        loop.apply(config("c1", 3, true, "local", List.of("203.0.113.0/24", "100.64.0.0/10"))); // config-service's next revision
+        loop.reconcileOwned();
+
+        assertThat(recorded.steps.subList(before, recorded.steps.size())).extracting(p -> p.step() + "@" + p.configRevision())
+                .startsWith("REQUESTED@3").endsWith("READY@3");
+        assertThat(cloud.observe("c1").loadBalancer()).as("the cloud side exists again").isNotNull();
+    }
+
+    @Test
     void aFailedStepIsDegradedWithTheReasonAndRetriedAfterAJitteredBackoff() {
         owned("c1");
         FlakyProvider flaky = new FlakyProvider(new LocalCloudProvider(cloud));
