@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -79,37 +81,37 @@ final class BenchmarkCommand {
             AtomicLong bytes = new AtomicLong();
             List<String> firstFailure = new ArrayList<>();
             long started = System.nanoTime();
+            CountDownLatch finished = new CountDownLatch(concurrency);
             try (ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<?>> running = new ArrayList<>();
                 for (int worker = 0; worker < concurrency; worker++) {
                     running.add(workers.submit(() -> {
-                        for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-                            long begin = System.nanoTime();
-                            String failure = request(address, host, bytes);
-                            latencies[i] = System.nanoTime() - begin;
-                            if (failure != null) {
-                                failed.incrementAndGet();
-                                synchronized (firstFailure) {
-                                    if (firstFailure.isEmpty()) {
-                                        firstFailure.add(failure);
+                        try {
+                            for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                                long begin = System.nanoTime();
+                                String failure = request(address, host, bytes);
+                                latencies[i] = System.nanoTime() - begin;
+                                if (failure != null) {
+                                    failed.incrementAndGet();
+                                    synchronized (firstFailure) {
+                                        if (firstFailure.isEmpty()) {
+                                            firstFailure.add(failure);
+                                        }
                                     }
                                 }
+                                done.incrementAndGet();
                             }
-                            done.incrementAndGet();
+                        } finally {
+                            finished.countDown();
                         }
                         return null;
                     }));
                 }
-                long nextReport = started + PROGRESS.toNanos();
-                while (!running.stream().allMatch(Future::isDone)) {
-                    Thread.sleep(100);
-                    if (System.nanoTime() >= nextReport) {
-                        System.err.printf("  %d/%d done, %d failed%n", done.get(), requests, failed.get());
-                        nextReport += PROGRESS.toNanos();
-                    }
+                while (!finished.await(PROGRESS.toMillis(), TimeUnit.MILLISECONDS)) {
+                    System.err.printf("  %d/%d done, %d failed%n", done.get(), requests, failed.get());
                 }
                 for (Future<?> future : running) {
-                    future.get();
+                    future.get(); // a worker's failure, if any, ends the benchmark with it
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -3,6 +3,7 @@ package io.corvus.launcher;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -122,8 +123,8 @@ final class DiagnoseCommand extends ClusterCommand implements Callable<Integer> 
         AtomicReference<X509Certificate> seen = new AtomicReference<>();
         TrustManager recorder = new X509TrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                throw new UnsupportedOperationException("only a client here");
+            public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                throw new CertificateException("this connection only reads a server's certificate; it trusts no client");
             }
 
             @Override
