@@ -4,7 +4,8 @@
 # docker-compose.yml up, publishes a configuration through config-service's API, finds the
 # provisioning steps and a topology on the topics, fetches /pods from a container through the cloud
 # agent's proxy front door to a kubelet-like server on an edge node, then `down -v` and checks that
-# nothing of the stack is left. Prints what failed and the services' logs, and exits 1, on any
+# nothing of the stack is left, its images included (the engine here stores layers on vfs, full
+# copies each: images left by every run filled the disk). Prints what failed and the services' logs, and exits 1, on any
 # failure; exits 0 only after all of it ran.
 #   deploy/compose/test.sh
 # With a registry: BASE_IMAGE=eclipse-temurin:25-jre KAFKA_IMAGE=apache/kafka:4.1.2 deploy/compose/test.sh
@@ -22,7 +23,13 @@ fail() {
   "${compose[@]}" ps >&2 || true
   "${compose[@]}" logs --no-color --tail 60 >&2 || true
   "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
+  remove_images
   exit 1
+}
+remove_images() { # the images this test built (the local base images stay: they take minutes to make)
+  local built
+  built=$(docker images -q --filter "reference=corvus/*:$CORVUS_VERSION")
+  [ -z "$built" ] || docker rmi -f $built >/dev/null
 }
 await() { # SECONDS WHAT COMMAND...: until COMMAND succeeds
   local seconds=$1 what=$2; shift 2
@@ -44,6 +51,7 @@ say "the Docker engine answers"
 if [ "$base" = corvus-local/jre:25 ] || [ "$KAFKA_IMAGE" = corvus-local/kafka:4.1.2 ]; then
   deploy/images/local/build.sh
 fi
+remove_images # left by an interrupted run: building over their tags would leave them dangling
 deploy/images/build.sh --base-image "$base" --tag "$CORVUS_VERSION" --host-network
 "${compose[@]}" down -v --remove-orphans >/dev/null 2>&1 || true
 say "starting the stack"
@@ -76,5 +84,7 @@ say "stopping the stack (down -v)"
 "${compose[@]}" down -v --remove-orphans 2>&1 | tail -3
 left=$(docker ps -a -q --filter "label=com.docker.compose.project=$project"; docker volume ls -q --filter "label=com.docker.compose.project=$project";
   docker network ls -q --filter "label=com.docker.compose.project=$project")
-[ -z "$left" ] || { echo "COMPOSE TEST FAILED: left behind: $left" >&2; exit 1; }
-say "passed: nothing of the stack is left"
+[ -z "$left" ] || { echo "COMPOSE TEST FAILED: left behind: $left" >&2; remove_images; exit 1; }
+remove_images
+[ -z "$(docker images -q --filter "reference=corvus/*:$CORVUS_VERSION")" ] || { echo "COMPOSE TEST FAILED: its images are left" >&2; exit 1; }
+say "passed: nothing of the stack is left, its images neither"
