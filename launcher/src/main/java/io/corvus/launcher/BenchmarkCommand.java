@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +18,17 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.corvus.events.Raven;
 import io.corvus.events.view.OverviewSnapshot;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code corvus benchmark proxy}: requests through the running system's proxy, their rate, latency and bytes. */
+/**
+ * {@code corvus benchmark proxy}: requests through the running system's proxy, their rate, latency and bytes;
+ * {@code corvus benchmark tunnel}: traffic between pods of two pools.
+ */
 @Command(name = "benchmark", mixinStandardHelpOptions = true, description = "Measures the running system.",
-        subcommands = BenchmarkCommand.Proxy.class)
+        subcommands = {BenchmarkCommand.Proxy.class, BenchmarkCommand.Tunnel.class})
 final class BenchmarkCommand {
 
     @Command(name = "proxy", mixinStandardHelpOptions = true,
@@ -115,7 +119,6 @@ final class BenchmarkCommand {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            Arrays.sort(latencies);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("door", address.toString());
             result.put("target", host + path);
@@ -125,12 +128,9 @@ final class BenchmarkCommand {
             if (!firstFailure.isEmpty()) {
                 result.put("firstFailure", firstFailure.getFirst());
             }
-            result.put("seconds", round(seconds));
-            result.put("requestsPerSecond", round(requests / seconds));
-            result.put("latencyP50Ms", millis(latencies, 0.50));
-            result.put("latencyP90Ms", millis(latencies, 0.90));
-            result.put("latencyP99Ms", millis(latencies, 0.99));
-            result.put("latencyMaxMs", millis(latencies, 1.0));
+            result.put("seconds", LatencySummary.round(seconds));
+            result.put("requestsPerSecond", LatencySummary.round(requests / seconds));
+            result.putAll(LatencySummary.ofNanos(latencies).figures("latency"));
             result.put("receivedBytesPerSecond", Math.round(bytes.get() / seconds));
             return result;
         }
@@ -146,14 +146,90 @@ final class BenchmarkCommand {
                 return e.toString();
             }
         }
+    }
 
-        private static double millis(long[] sorted, double quantile) {
-            int index = (int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1);
-            return round(sorted[Math.max(0, index)] / 1e6);
+    @Command(name = "tunnel", mixinStandardHelpOptions = true,
+            description = {"Measures the path between two pods of different pools, which tunnel mode carries: run it with --serve in "
+                    + "a pod of one pool (kubectl run --image corvus/cli ... -- benchmark tunnel --serve), then with --to that pod's "
+                    + "address in a pod of another pool. Prints throughput with one stream and with several, the latency of 1 KiB "
+                    + "requests on a kept connection, and new connections per second."})
+    static final class Tunnel implements Callable<Integer> {
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Role role;
+
+        static final class Role {
+            @Option(names = "--serve", description = "Answer the measurements of another pod until stopped (Ctrl-C).")
+            boolean serve;
+
+            @Option(names = "--to", paramLabel = "ADDRESS[:PORT]",
+                    description = "The pod running --serve (port " + PodTraffic.DEFAULT_PORT + " unless given).")
+            String to;
         }
 
-        private static double round(double value) {
-            return Math.round(value * 100) / 100.0;
+        @Option(names = "--listen", paramLabel = "ADDRESS[:PORT]", defaultValue = "0.0.0.0:" + PodTraffic.DEFAULT_PORT,
+                description = "With --serve: where to listen (default: ${DEFAULT-VALUE}).")
+        String listen;
+
+        @Option(names = "--seconds", defaultValue = "5", description = "How long each throughput measurement sends (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--streams", defaultValue = "8", description = "The connections of the second throughput measurement (default: ${DEFAULT-VALUE}).")
+        int streams;
+
+        @Option(names = "--requests", defaultValue = "2000", description = "How many 1 KiB requests on one connection (default: ${DEFAULT-VALUE}).")
+        int requests;
+
+        @Option(names = "--connections", defaultValue = "200", description = "How many new connections, one after the other (default: ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Mixin
+        Output output;
+
+        @Override
+        public Integer call() throws Exception {
+            if (role.serve) {
+                return serve();
+            }
+            if (seconds < 1 || streams < 1 || requests < 1 || connections < 1) {
+                throw new CliFailure(CliFailure.Exit.FAILED, "--seconds, --streams, --requests and --connections must be at least 1");
+            }
+            PodTraffic.Client client = new PodTraffic.Client(HostPort.parse(role.to, "--to", PodTraffic.DEFAULT_PORT));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("to", client.server().getHostString() + ":" + client.server().getPort());
+            Duration each = Duration.ofSeconds(seconds);
+            System.err.printf("one stream to %s for %d s ...%n", client.server(), seconds);
+            PodTraffic.Throughput one = client.throughput(1, each);
+            result.put("oneStreamMbitPerSecond", one.megabitsPerSecond());
+            result.put("oneStreamBytes", one.bytes());
+            System.err.printf("%d streams for %d s ...%n", streams, seconds);
+            PodTraffic.Throughput many = client.throughput(streams, each);
+            result.put("streams", streams);
+            result.put("streamsMbitPerSecond", many.megabitsPerSecond());
+            result.put("streamsBytes", many.bytes());
+            System.err.printf("%d requests of %d bytes on one connection ...%n", requests, PodTraffic.REQUEST_BYTES);
+            result.put("requests", requests);
+            result.putAll(client.requestResponse(requests).figures("request"));
+            System.err.printf("%d new connections ...%n", connections);
+            long started = System.nanoTime();
+            LatencySummary connecting = client.connections(connections);
+            result.put("connections", connections);
+            result.put("newConnectionsPerSecond", LatencySummary.round(connections / ((System.nanoTime() - started) / 1e9)));
+            result.putAll(connecting.figures("connect"));
+            output.print(System.out, result, () -> {
+                Output.Table table = new Output.Table("", "MEASURE", "VALUE");
+                result.forEach(table::row);
+                return table;
+            });
+            return 0;
+        }
+
+        private int serve() throws Exception {
+            try (PodTraffic.Server server = new PodTraffic.Server(HostPort.parse(listen, "--listen", PodTraffic.DEFAULT_PORT))) {
+                System.err.println("answering corvus benchmark tunnel --to on " + server.address() + "; Ctrl-C stops");
+                server.serve();
+            }
+            return 0;
         }
     }
 }

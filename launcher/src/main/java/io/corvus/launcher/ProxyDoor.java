@@ -17,11 +17,7 @@ final class ProxyDoor {
     /** {@code door} (HOST:PORT) when given, else the cloud proxy endpoint's address at the default door port. */
     static Optional<InetSocketAddress> address(OverviewSnapshot.Cluster state, String door) {
         if (door != null) {
-            int colon = door.lastIndexOf(':');
-            if (colon < 0 || !door.substring(colon + 1).matches("\\d{1,5}")) {
-                throw new CliFailure(CliFailure.Exit.FAILED, "--door " + door + " is not HOST:PORT");
-            }
-            return Optional.of(new InetSocketAddress(door.substring(0, colon), Integer.parseInt(door.substring(colon + 1))));
+            return Optional.of(HostPort.parse(door, "--door", 0));
         }
         return state.gateways().stream().filter(g -> !g.edge()).flatMap(g -> g.endpoints().stream())
                 .filter(e -> e.type() == EndpointType.PROXY && e.privateIp() != null).findFirst()

@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.corvus.events.Json;
 import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CorvusEvent;
 import io.corvus.events.payload.GatewayTopology;
@@ -166,6 +169,45 @@ class TunnelModeIT {
 
     @Test
     @Order(6)
+    void corvusBenchmarkTunnelMeasuresTheWayBetweenPodsOfTwoPoolsThroughTheTunnel() throws Exception {
+        NamespaceLab.Node edge = memberOf("edge-hangzhou");
+        NamespaceLab.Node cloud = memberOf("cloud");
+        String hub = tunnelEndpoint("cloud");
+        String edgeGateway = tunnelEndpoint("edge-hangzhou");
+        long receivedBefore = receivedBy(hub, edgeGateway);
+        Path serverLog = runFolder.resolve("benchmark-serve.log");
+        Process server = new ProcessBuilder(inPod(cloud, corvus("benchmark", "tunnel", "--serve", "--listen", cloud.podAddress())))
+                .redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
+        try {
+            await("corvus benchmark tunnel --serve in " + cloud.podNamespace() + " (its output: " + serverLog + ")")
+                    .atMost(Duration.ofSeconds(120)).until(() -> lab.lab().exitCodeInPod(edge, "bash", "-c",
+                            "exec 3<>/dev/tcp/" + cloud.podAddress() + "/" + PodTraffic.DEFAULT_PORT) == 0);
+            Path out = runFolder.resolve("benchmark-out.json");
+            Process client = new ProcessBuilder(inPod(edge, corvus("benchmark", "tunnel", "--to", cloud.podAddress(), "--seconds", "1",
+                    "--requests", "200", "--connections", "50", "-o", "json"))).redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            assertThat(client.waitFor(180, TimeUnit.SECONDS)).as("the benchmark ended").isTrue();
+            assertThat(client.exitValue()).as(Files.readString(out)).isZero();
+
+            JsonNode result = Json.mapper().readTree(out.toFile());
+            System.out.println("corvus benchmark tunnel from a pod of edge-hangzhou to a pod of cloud: " + result);
+            assertThat(result.path("to").asText()).isEqualTo(cloud.podAddress() + ":" + PodTraffic.DEFAULT_PORT);
+            assertThat(result.path("oneStreamMbitPerSecond").asDouble()).isPositive();
+            assertThat(result.path("streamsMbitPerSecond").asDouble()).isPositive();
+            assertThat(result.path("requestP50Ms").asDouble()).isPositive();
+            assertThat(result.path("newConnectionsPerSecond").asDouble()).isPositive();
+            long sent = result.path("oneStreamBytes").asLong() + result.path("streamsBytes").asLong();
+            // the hub's WireGuard peer counters: the bytes went through the tunnel, with its overhead on top
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(receivedBy(hub, edgeGateway) - receivedBefore).isGreaterThanOrEqualTo(sent));
+        } finally {
+            server.descendants().forEach(ProcessHandle::destroyForcibly);
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Order(7)
     void trafficToAddressesOutsideThePodCidrsIsNotDrawnIntoTheTunnel() throws Exception {
         NamespaceLab.Node edge = memberOf("edge-hangzhou");
         NamespaceLab.Node cloud = memberOf("cloud");
@@ -176,7 +218,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aNodeWithoutTheClustersKeysCannotInjectPackets() throws Exception {
         NamespaceLab.Node rogue = lab.lab().add("rogue", "10.244.99.0/24");
         NamespaceLab.Node cloud = memberOf("cloud");
@@ -212,7 +254,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aKilledGatewaysPoolReachesTheOthersAgainThroughItsNewGatewayWithinTheHeartbeatWindow() throws Exception {
         String killed = tunnelEndpoint("edge-hangzhou");
         NamespaceLab.Node survivor = memberOf("edge-hangzhou");
@@ -231,7 +273,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aGatewayRestartedAfterSigkillHoldsExactlyTheObjectsOfAMember() throws Exception {
         NamespaceLab.Node restarted = lab.pool("edge-hangzhou").stream()
                 .filter(node -> !node.name().equals(tunnelEndpoint("edge-hangzhou"))).findFirst().orElseThrow();
@@ -250,7 +292,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void disablingTunnelModeLeavesNoCorvusObjectOnAnyNode() throws Exception {
         ConfigApi.Reply current = api.get(CLUSTER);
         ConfigApi.Reply off = api.patch(CLUSTER, "{\"tunnel\": {\"enabled\": false}}", current.etag());
@@ -262,7 +304,7 @@ class TunnelModeIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void anAgentStoppedCleanlyTakesItsObjectsAway() throws Exception {
         ConfigApi.Reply current = api.get(CLUSTER);
         assertThat(api.patch(CLUSTER, "{\"tunnel\": {\"enabled\": true}}", current.etag()).status()).isEqualTo(200);
@@ -315,6 +357,26 @@ class TunnelModeIT {
     private static void awaitReachable(NamespaceLab.Node from, NamespaceLab.Node to, Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() ->
                 lab.lab().exitCodeInPod(from, "ping", "-n", "-c", "1", "-W", "1", to.podAddress()) == 0);
+    }
+
+    /** What the hub's heartbeat says it received from {@code peer} through the tunnel, in bytes. */
+    private static long receivedBy(String hub, String peer) {
+        return heartbeat(hub).tunnel().peers().stream().filter(p -> p.nodeName().equals(peer)).findFirst()
+                .map(AgentHeartbeat.TunnelPeer::rxBytes).orElse(0L);
+    }
+
+    /** {@code corvus ARGS} as a command line, in a JVM of its own like the script runs it. */
+    private static List<String> corvus(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), CorvusCommand.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static List<String> inPod(NamespaceLab.Node node, List<String> command) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", node.podNamespace()));
+        all.addAll(command);
+        return all;
     }
 
     /** The newest heartbeat of the node that reports its tunnel. */
