@@ -104,12 +104,17 @@ final class DiagnoseCommand extends ClusterCommand implements Callable<Integer> 
         }
     }
 
-    /** The link servers' certificates, read in a TLS handshake that goes no further (a link needs a node's certificate). */
+    /**
+     * Every node's certificate as its heartbeat reports it, and the link servers' as they serve them,
+     * read in a TLS handshake that goes no further (a link needs a node's certificate).
+     */
     private Map<String, Instant> certificates(OverviewSnapshot.Cluster state) {
         List<String> servers = !links.isEmpty() ? links : state.gateways().stream().filter(g -> !g.edge())
                 .flatMap(g -> g.endpoints().stream()).filter(e -> e.type() == EndpointType.PROXY && e.privateIp() != null)
                 .map(e -> e.privateIp() + ":" + (e.port() == null ? Raven.PROXY_LINK_PORT : e.port())).toList();
         Map<String, Instant> notAfter = new LinkedHashMap<>();
+        state.nodes().stream().filter(node -> node.certificateNotAfter() != null)
+                .forEach(node -> notAfter.put("node " + node.nodeName(), node.certificateNotAfter()));
         for (String server : servers) {
             serverCertificate(server).ifPresentOrElse(cert -> notAfter.put("link server " + server + " (" + cert.getSubjectX500Principal()
                     .getName() + ")", cert.getNotAfter().toInstant()),

@@ -113,7 +113,7 @@ class ClusterChecksTest {
 
     private static AgentHeartbeat heartbeat(String node, Instant sentAt, Set<AgentHeartbeat.Role> roles, List<String> peers,
             AgentHeartbeat.TunnelReport tunnel) {
-        return new AgentHeartbeat("c1", node, sentAt, roles, 1, 0, peers, 0, 0, null, null, null, peers, tunnel, List.of(), false);
+        return new AgentHeartbeat("c1", node, sentAt, roles, 1, 0, peers, 0, 0, null, null, null, peers, tunnel, List.of(), false, null);
     }
 
     private static OverviewSnapshot.Cluster cluster(List<CorvusEvent> events) {

@@ -34,7 +34,7 @@ class EventLineTest {
     @Test
     void aHeartbeatLineSaysTheRoles() {
         var heartbeat = new AgentHeartbeat("demo", "n1", AT, Set.of(AgentHeartbeat.Role.PROXY_CLIENT), 4, 2, List.of("c1"), 0, 0,
-                "203.0.113.7", null, null, List.of("c1"), null, List.of(), false);
+                "203.0.113.7", null, null, List.of("c1"), null, List.of(), false, null);
 
         assertThat(EventLine.summary(heartbeat)).isEqualTo("alive; roles PROXY_CLIENT, topology generation 4, 2 streams, link peers [c1]");
         assertThat(EventLine.summary(AgentHeartbeat.idle("demo", "n1", AT).lastWord()))

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.corvus.events.Json;
 import io.corvus.events.Topic;
+import io.corvus.pki.ClusterCa;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -204,13 +205,18 @@ class OperatorCommandsIT {
             admin.incrementalAlterConfigs(Map.of(dlq, List.of(new AlterConfigOp(new ConfigEntry("retention.ms", "60000"),
                     AlterConfigOp.OpType.SET)))).all().get();
             stack.signal("agent-" + quiet, "STOP");
+            // a certificate renewed in place with 3 days left: the agent's heartbeat tells diagnose
+            ClusterCa ca = ClusterCa.load(runFolder.resolve("pki"));
+            ca.issue(elected, List.of("127.0.0.1"), Duration.ofDays(3)).writeTo(runFolder.resolve("pki"));
             try {
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
                     Run sick = checks("diagnose", "--link", link, "--listen", "1s");
                     assertThat(sick.exit()).isEqualTo(1);
-                    assertThat(sick.out()).contains("FAIL    heartbeats", quiet, "topic corvus.dlq.v1: retention.ms is 60000");
+                    assertThat(sick.out()).contains("FAIL    heartbeats", quiet, "topic corvus.dlq.v1: retention.ms is 60000")
+                            .containsPattern("WARN    certificates +node " + elected + " +expires in 2 days");
                 });
             } finally {
+                ca.issue(elected, List.of("127.0.0.1"), Duration.ofDays(30)).writeTo(runFolder.resolve("pki"));
                 stack.signal("agent-" + quiet, "CONT");
                 admin.incrementalAlterConfigs(Map.of(dlq, List.of(new AlterConfigOp(new ConfigEntry("retention.ms",
                         Topic.DLQ.kafkaConfigs().get("retention.ms")), AlterConfigOp.OpType.SET)))).all().get();

@@ -147,7 +147,7 @@ public class Heartbeats {
         return new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), roles,
                 topology.view().generation(), links.openStreams(), links.peers(), links.bytesIn(), links.bytesOut(),
                 links.observedAddress(), tunnelStatus.publicKey(), port == Raven.PROXY_LINK_PORT || port == 0 ? null : port,
-                links.peers(), report(tunnelStatus), proxy.drainLostPeers(), false);
+                links.peers(), report(tunnelStatus), proxy.drainLostPeers(), false, links.certificateNotAfter());
     }
 
     private CompletableFuture<?> publish(AgentHeartbeat heartbeat) {

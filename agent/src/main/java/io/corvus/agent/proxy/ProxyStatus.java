@@ -1,5 +1,6 @@
 package io.corvus.agent.proxy;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -13,9 +14,10 @@ import io.corvus.events.payload.AgentHeartbeat.Role;
  * @param problem         why a role the topology asks for cannot run, or null
  * @param observedAddress the address the cloud side sees this edge gateway coming from, when known
  * @param linkPort        the port this agent's link server listens on (or would, once elected)
+ * @param certificateNotAfter when the node's certificate expires, null without one
  */
 public record ProxyStatus(Set<Role> roles, List<String> peers, boolean linkUp, String problem, String observedAddress,
-        int openStreams, long bytesIn, long bytesOut, int linkPort) {
+        int openStreams, long bytesIn, long bytesOut, int linkPort, Instant certificateNotAfter) {
 
     public ProxyStatus {
         roles = Set.copyOf(roles);

@@ -31,6 +31,8 @@ import io.corvus.events.EventKey;
  *                           (empty from writers of before)
  * @param stopping           the agent's last word before it shuts down: its roles end now (never
  *                           null: absent, from writers of before, reads as false)
+ * @param certificateNotAfter when the node's certificate for proxy links expires, while it has one
+ *                           (null from writers of before, and on nodes without one)
  */
 public record AgentHeartbeat(
         String clusterId,
@@ -48,7 +50,8 @@ public record AgentHeartbeat(
         List<String> proxyPeers,
         TunnelReport tunnel,
         List<String> lostPeers,
-        Boolean stopping) implements CorvusEvent {
+        Boolean stopping,
+        Instant certificateNotAfter) implements CorvusEvent {
 
     /** What an agent currently does on its node. */
     public enum Role {
@@ -137,13 +140,13 @@ public record AgentHeartbeat(
     /** The heartbeat of an agent that does nothing yet: no role, no topology, no traffic. */
     public static AgentHeartbeat idle(String clusterId, String nodeName, Instant sentAt) {
         return new AgentHeartbeat(clusterId, nodeName, sentAt, Set.of(), 0, 0, List.of(), 0, 0, null, null, null, List.of(), null, List.of(),
-                false);
+                false, null);
     }
 
     /** This heartbeat as the agent's last word: it is stopping, its roles end now. */
     public AgentHeartbeat lastWord() {
         return new AgentHeartbeat(clusterId, nodeName, sentAt, roles, topologyGeneration, openStreams, tunnelPeers, bytesIn, bytesOut,
-                observedPublicIp, tunnelPublicKey, proxyServerPort, proxyPeers, tunnel, lostPeers, true);
+                observedPublicIp, tunnelPublicKey, proxyServerPort, proxyPeers, tunnel, lostPeers, true, certificateNotAfter);
     }
 
     /** The nodes at the other end of its proxy links, from this writer or one of before tunnel mode. */

@@ -164,7 +164,7 @@ public final class Overview {
                 beat == null ? List.of() : List.copyOf(beat.roles()), beat == null ? List.of() : beat.linkedPeers(),
                 beat == null ? 0 : beat.openStreams(), beat != null && beat.stopping(),
                 tunnel == null ? null : tunnel.state().wireName(), tunnel == null ? null : tunnel.problem(),
-                tunnel == null ? null : tunnel.mtu(), peers);
+                tunnel == null ? null : tunnel.mtu(), peers, beat == null ? null : beat.certificateNotAfter());
     }
 
     private static long ageMillis(Instant at, Instant now) {

@@ -80,14 +80,15 @@ public record OverviewSnapshot(Instant at, List<Cluster> clusters) {
     /**
      * A node as Kubernetes and its agent report it; either may be missing (null fields).
      *
-     * @param roles       what its agent does, in the enum's order
-     *
-     * @param ready       Kubernetes' Ready condition, null when the node was not observed
-     * @param tunnelState {@code off}, {@code ready} or {@code not-ready}, null outside tunnel mode
+     * @param roles               what its agent does, in the enum's order
+     * @param ready               Kubernetes' Ready condition, null when the node was not observed
+     * @param tunnelState         {@code off}, {@code ready} or {@code not-ready}, null outside tunnel mode
+     * @param certificateNotAfter when its agent's certificate expires, as its heartbeat says
      */
     public record Node(String nodeName, String nodePool, boolean edge, Boolean ready, boolean pinned, List<String> internalIps,
             Instant lastHeartbeat, Long heartbeatAgeMillis, List<AgentHeartbeat.Role> roles, List<String> linkPeers, int openStreams,
-            boolean stopping, String tunnelState, String tunnelProblem, Integer tunnelMtu, List<TunnelPeer> tunnelPeers) {
+            boolean stopping, String tunnelState, String tunnelProblem, Integer tunnelMtu, List<TunnelPeer> tunnelPeers,
+            Instant certificateNotAfter) {
 
         public Node {
             internalIps = List.copyOf(internalIps);

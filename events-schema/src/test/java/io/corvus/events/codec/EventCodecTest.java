@@ -124,6 +124,16 @@ class EventCodecTest {
     }
 
     @Test
+    void aHeartbeatWrittenBeforeCertificateExpiryStillReadsWithNoCertificate() throws IOException {
+        byte[] older = Files.readAllBytes(GOLDEN.resolve("io.corvus.agent.heartbeat.v1.before-certificate-expiry.json"));
+
+        AgentHeartbeat read = (AgentHeartbeat) codec.fromRecord("corvus.agent-status.v1", structuredHeaders(), older);
+
+        assertThat(read.certificateNotAfter()).isNull();
+        assertThat(read.lostPeers()).isEqualTo(ExampleEvents.agentHeartbeat().lostPeers());
+    }
+
+    @Test
     void eventsWrittenBeforeReasonsAndStoppingStillReadWithNoChangesAndARunningAgent() throws IOException {
         GatewayTopology topology = (GatewayTopology) codec.fromRecord("corvus.topology.v1", structuredHeaders(),
                 Files.readAllBytes(GOLDEN.resolve("io.corvus.topology.changed.v1.before-changes.json")));

@@ -128,7 +128,7 @@ class ClusterModelTest {
     private static boolean heartbeat(ClusterModel model, String node, Instant at, List<String> linkedPeers, List<String> lostPeers,
             boolean stopping) {
         return model.apply(new AgentHeartbeat("c1", node, at, Set.of(), 0, 0, linkedPeers, 0, 0, null, null, null, linkedPeers, null,
-                lostPeers, stopping), at, SETTINGS);
+                lostPeers, stopping, null), at, SETTINGS);
     }
 
     /** Elects and takes the edge pool's topology as published. */

@@ -18,6 +18,7 @@ import io.corvus.agent.proxy.netty.cloud.EdgeSessions;
 import io.corvus.agent.proxy.netty.cloud.FrontDoor;
 import io.corvus.agent.proxy.netty.cloud.LinkServer;
 import io.corvus.agent.proxy.netty.edge.LinkClient;
+import io.corvus.agent.proxy.netty.link.CertificateExpiry;
 import io.corvus.agent.proxy.netty.link.HeldAcrossLinks;
 import io.corvus.agent.proxy.netty.link.HeldToSend;
 import io.corvus.agent.proxy.netty.link.LostPeers;
@@ -52,6 +53,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     private final EventLoopGroup group;
     private final LostPeers lost = new LostPeers();
     private final EdgeSessions sessions = new EdgeSessions(lost);
+    private final CertificateExpiry certificateExpiry;
     private volatile ClusterView view;
     private volatile CloudPolicy cloudPolicy;
     private volatile DialPolicy dialPolicy;
@@ -66,6 +68,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
 
     public ProxyRuntime(ProxySettings settings, ProxyStats stats, String clusterId) {
         this.settings = settings;
+        this.certificateExpiry = new CertificateExpiry(settings.tls().map(TlsFiles::certificate).orElse(null));
         this.stats = stats;
         this.held = new HeldAcrossLinks(stats, settings.stallTimeout());
         this.sends = new HeldToSend(settings.sendBudget(), stats);
@@ -180,7 +183,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         List<String> peers = dialling != null ? dialling.peers() : server != null ? sessions.nodes() : List.of();
         boolean up = dialling == null || !peers.isEmpty();
         return new ProxyStatus(now, peers, up, problem, observedAddress, stats.openStreams(), stats.bytesIn(), stats.bytesOut(),
-                settings.linkPort());
+                settings.linkPort(), certificateExpiry.notAfter());
     }
 
     @Override
