@@ -31,6 +31,15 @@ import picocli.CommandLine.Option;
         subcommands = {BenchmarkCommand.Proxy.class, BenchmarkCommand.Tunnel.class})
 final class BenchmarkCommand {
 
+    /** The figures as a MEASURE/VALUE table, or as one JSON or YAML object. */
+    static void printMeasures(Output output, Map<String, Object> figures) {
+        output.print(System.out, figures, () -> {
+            Output.Table table = new Output.Table("", "MEASURE", "VALUE");
+            figures.forEach(table::row);
+            return table;
+        });
+    }
+
     @Command(name = "proxy", mixinStandardHelpOptions = true,
             description = {"Sends requests through the cloud gateway's HTTP door to a node of an edge pool, each on a new stream (as "
                     + "kubectl logs and exec open them), and prints requests per second, latency percentiles and the bytes received."})
@@ -68,11 +77,7 @@ final class BenchmarkCommand {
                     .findFirst().map(g -> ProxyDoor.target(g, 10250)).orElseThrow(() -> new CliFailure(CliFailure.Exit.FAILED,
                             "cluster " + cluster + " has no edge pool; name what to request with --target NODE:PORT"));
             Map<String, Object> result = run(address, host);
-            output.print(System.out, result, () -> {
-                Output.Table table = new Output.Table("", "MEASURE", "VALUE");
-                result.forEach(table::row);
-                return table;
-            });
+            printMeasures(output, result);
             return ((Number) result.get("failed")).intValue() == requests ? CliFailure.Exit.FAILED.code() : 0;
         }
 
@@ -216,11 +221,7 @@ final class BenchmarkCommand {
             result.put("connections", connections);
             result.put("newConnectionsPerSecond", LatencySummary.round(connections / ((System.nanoTime() - started) / 1e9)));
             result.putAll(connecting.figures("connect"));
-            output.print(System.out, result, () -> {
-                Output.Table table = new Output.Table("", "MEASURE", "VALUE");
-                result.forEach(table::row);
-                return table;
-            });
+            printMeasures(output, result);
             return 0;
         }
 
