@@ -152,6 +152,10 @@ public final class ProxyBench {
             figures.putAll(rounds.pairedRatios("ratio_vs_ssh_rps", "corvus_newstream_rps", "ssh_newstream_rps"));
             figures.putAll(rounds.pairedRatios("ratio_vs_raw_bulk1", "corvus_bulk1_gbit_s", "raw_bulk1_gbit_s"));
             figures.putAll(rounds.pairedRatios("ratio_vs_raw_bulk64", "corvus_bulk64_gbit_s", "raw_bulk64_gbit_s"));
+            // the steadier figures on a shared machine: CPU per unit of work, the agents' against ssh's
+            figures.putAll(rounds.pairedRatios("cpu_per_gb_vs_ssh", "corvus_cpu_s_per_gb_bulk64", "ssh_cpu_s_per_gb_bulk64"));
+            figures.putAll(rounds.pairedRatios("cpu_per_gb_vs_ssh_bulk1", "corvus_cpu_s_per_gb_bulk1", "ssh_cpu_s_per_gb_bulk1"));
+            figures.putAll(rounds.pairedRatios("cpu_per_stream_vs_ssh", "corvus_cpu_ms_per_newstream", "ssh_cpu_ms_per_newstream"));
             figures.forEach((name, value) -> System.out.println(name + "=" + value));
         } finally {
             for (String state : sshStates) {
@@ -260,7 +264,7 @@ public final class ProxyBench {
     }
 
     /** A cloud and an edge gateway of one build, given their roles by topology events for their own cluster. */
-    private record Gateways(Process cloud, Process edge, Dialer dialer, List<Integer> metricsPorts) {
+    record Gateways(Process cloud, Process edge, Dialer dialer, List<Integer> metricsPorts, ClusterCa ca) {
         static Gateways start(Path build, String cluster, Path work, String bootstrap, Targets targets, List<String> extraJvm)
                 throws Exception {
             ClusterCa ca = ClusterCa.create(cluster, Duration.ofDays(1));
@@ -281,7 +285,7 @@ public final class ProxyBench {
             }
             int door = cloudPorts[2];
             Gateways gateways = new Gateways(cloud, edge, port -> connectThrough(door, "edge-1:" + port),
-                    List.of(cloudPorts[3], edgePorts[3])); // quarkus.management.port serves /q/metrics
+                    List.of(cloudPorts[3], edgePorts[3]), ca); // quarkus.management.port serves /q/metrics
             awaitLink(gateways.dialer(), targets.echoPort());
             return gateways;
         }
@@ -512,7 +516,7 @@ public final class ProxyBench {
     }
 
     /** One agent of the build checked out at {@code build} (its quarkus-run.jar, and its jvm.options unless CORVUS_AGENT_JVM says). */
-    private static Process startAgent(Path build, Path work, String bootstrap, String cluster, ClusterCa ca, String node, int[] ports,
+    static Process startAgent(Path build, Path work, String bootstrap, String cluster, ClusterCa ca, String node, int[] ports,
             Targets targets, List<String> extraJvm) throws IOException {
         NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -529,7 +533,7 @@ public final class ProxyBench {
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(node + ".log").toFile()).start();
     }
 
-    private static void stop(List<Process> agents) throws InterruptedException {
+    static void stop(List<Process> agents) throws InterruptedException {
         agents.forEach(Process::destroy);
         for (Process agent : agents) {
             if (!agent.waitFor(20, TimeUnit.SECONDS)) {
@@ -748,7 +752,7 @@ public final class ProxyBench {
     // ------------------------------------------------------------------ targets and helpers
 
     /** A sink (counts what it gets, answers the count) and an echo, behind the edge. */
-    private static final class Targets implements AutoCloseable {
+    static final class Targets implements AutoCloseable {
         private final ServerSocket sink = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
         private final ServerSocket echo = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
 
@@ -827,7 +831,7 @@ public final class ProxyBench {
         return new double[] {sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6};
     }
 
-    private static String mb(long kb) {
+    static String mb(long kb) {
         return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
     }
 

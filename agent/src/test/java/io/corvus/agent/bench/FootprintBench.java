@@ -1,0 +1,182 @@
+package io.corvus.agent.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import io.corvus.events.Topic;
+import io.corvus.events.codec.EventCodec;
+import io.corvus.events.kafka.EventPublisher;
+import io.corvus.events.kafka.KafkaClients;
+import io.corvus.events.kafka.TopicBootstrap;
+import io.corvus.events.payload.GatewayTopology;
+import io.corvus.kafka.broker.FreePorts;
+import io.corvus.kafka.broker.KraftBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What an agent costs a node (bench/footprint.sh): a cloud gateway, an edge gateway and a member of
+ * the edge pool with no gateway role, real agent processes on a real broker. Prints, as name=value
+ * lines: the member's time from process start to its first heartbeat; each agent's RSS and PSS
+ * once idle and again after {@code --idle-minutes}, and its loaded classes; the gateways' RSS with
+ * 1,000 open streams (each carried one 1 KiB echo, then held open). Agent JVM options as in
+ * bench/proxy.sh: CORVUS_AGENT_JVM="..." (default: the agent's jvm.options).
+ */
+public final class FootprintBench {
+
+    private static final int STREAMS = 1000;
+    /** Settled: the first seconds' class loading, JIT and heap growth are over. */
+    private static final Duration SETTLE = Duration.ofSeconds(20);
+
+    private FootprintBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> arguments = Arrays.asList(args);
+        int idleMinutes = arguments.stream().filter(a -> a.startsWith("--idle-minutes=")).findFirst()
+                .map(a -> Integer.parseInt(a.substring("--idle-minutes=".length()))).orElse(1);
+        Path root = Path.of("").toAbsolutePath();
+        Path work = Files.createTempDirectory("corvus-footprint-bench");
+        Map<String, String> figures = new LinkedHashMap<>();
+        List<Process> agents = new ArrayList<>();
+        KraftBroker broker = KraftBroker.start(work.resolve("kafka"), 0);
+        try (ProxyBench.Targets targets = new ProxyBench.Targets()) {
+            String bootstrap = broker.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                new TopicBootstrap(admin).ensureTopics();
+            }
+            ProxyBench.Gateways gateways = ProxyBench.Gateways.start(root, "bench", work, bootstrap, targets, List.of());
+            agents.addAll(gateways.agents());
+            Process member;
+            try (KafkaConsumer<String, byte[]> heartbeats = heartbeatsFromNow(bootstrap)) {
+                Instant started = Instant.now();
+                member = ProxyBench.startAgent(root, work.resolve("bench"), bootstrap, "bench", gateways.ca(),
+                        "edge-2", FreePorts.take(5), targets, List.of());
+                agents.add(member);
+                Instant first = firstHeartbeat(heartbeats, "bench/edge-2", member);
+                figures.put("startup_first_heartbeat_ms_nongateway", String.valueOf(Duration.between(started, first).toMillis()));
+            }
+            joinEdgePool(bootstrap);
+            Thread.sleep(SETTLE.toMillis()); // a measured settling time, not a wait for a state: nothing changes state here
+            idle(figures, "", gateways, member);
+            Thread.sleep(Duration.ofMinutes(idleMinutes).toMillis());
+            idle(figures, "_after_" + idleMinutes + "min", gateways, member);
+            figures.put("classes_loaded_nongateway", String.valueOf(classesLoaded(member)));
+            figures.put("classes_loaded_gateway_edge", String.valueOf(classesLoaded(gateways.edge())));
+
+            List<Socket> streams = new ArrayList<>();
+            try {
+                byte[] request = new byte[1024];
+                for (int i = 0; i < STREAMS; i++) {
+                    Socket stream = gateways.dialer().dial(targets.echoPort());
+                    streams.add(stream);
+                    OutputStream out = stream.getOutputStream();
+                    out.write(request);
+                    out.flush();
+                    InputStream in = stream.getInputStream();
+                    if (in.readNBytes(1024).length != 1024) {
+                        throw new IOException("stream " + i + " closed before its echo");
+                    }
+                }
+                figures.put("rss_" + STREAMS + "_streams_mb_cloud", ProxyBench.mb(ProxyBench.rssKb(gateways.cloud())));
+                figures.put("rss_" + STREAMS + "_streams_mb_edge", ProxyBench.mb(ProxyBench.rssKb(gateways.edge())));
+                figures.put("rss_1000_streams_mb", ProxyBench.mb(Math.max(ProxyBench.rssKb(gateways.cloud()), ProxyBench.rssKb(gateways.edge()))));
+            } finally {
+                for (Socket stream : streams) {
+                    stream.close();
+                }
+            }
+            figures.put("agent_jvm", System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@agent/jvm.options"));
+            figures.forEach((name, value) -> System.out.println(name + "=" + value));
+        } finally {
+            ProxyBench.stop(agents);
+            broker.close();
+        }
+        System.exit(0);
+    }
+
+    private static void idle(Map<String, String> figures, String suffix, ProxyBench.Gateways gateways, Process member) throws IOException {
+        figures.put("rss_idle_mb_nongateway" + suffix, ProxyBench.mb(ProxyBench.rssKb(member)));
+        figures.put("pss_idle_mb_nongateway" + suffix, ProxyBench.mb(pssKb(member)));
+        figures.put("rss_idle_mb_gateway_cloud" + suffix, ProxyBench.mb(ProxyBench.rssKb(gateways.cloud())));
+        figures.put("rss_idle_mb_gateway_edge" + suffix, ProxyBench.mb(ProxyBench.rssKb(gateways.edge())));
+        figures.put("pss_idle_mb_gateway_edge" + suffix, ProxyBench.mb(pssKb(gateways.edge())));
+        figures.put("rss_idle_mb_gateway" + suffix, ProxyBench.mb(Math.max(ProxyBench.rssKb(gateways.cloud()), ProxyBench.rssKb(gateways.edge()))));
+    }
+
+    /** The member joins the edge pool: the topology names it, with edge-1 still the gateway. */
+    private static void joinEdgePool(String bootstrap) throws Exception {
+        try (EventPublisher publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "footprint")),
+                EventCodec.create(), "footprint")) {
+            publisher.publish(new GatewayTopology("bench", "edge", 2, "edge", true, true, false,
+                    List.of(GatewayTopology.Endpoint.proxy("edge-1", "127.0.0.1")),
+                    List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of()), new GatewayTopology.Member("edge-2", "127.0.0.1", List.of())),
+                    null, List.of(), Instant.now(), null)).get();
+        }
+    }
+
+    private static KafkaConsumer<String, byte[]> heartbeatsFromNow(String bootstrap) {
+        Properties settings = new Properties();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topic.AGENT_STATUS.topicName()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // resolves "the end" now, before the agent starts
+        return consumer;
+    }
+
+    /** When the broker took the node's first heartbeat (its log-append or create time). */
+    private static Instant firstHeartbeat(KafkaConsumer<String, byte[]> heartbeats, String key, Process agent) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline && agent.isAlive()) {
+            for (ConsumerRecord<String, byte[]> record : heartbeats.poll(Duration.ofMillis(50))) {
+                if (key.equals(record.key())) {
+                    return Instant.ofEpochMilli(record.timestamp());
+                }
+            }
+        }
+        throw new IllegalStateException("no heartbeat from " + key + " (alive: " + agent.isAlive() + ")");
+    }
+
+    private static long pssKb(Process process) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "smaps_rollup"))) {
+            if (line.startsWith("Pss:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no Pss in /proc/" + process.pid() + "/smaps_rollup");
+    }
+
+    /** Classes the JVM has loaded ({@code jstat -class}). */
+    private static long classesLoaded(Process process) throws IOException, InterruptedException {
+        Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-class",
+                String.valueOf(process.pid())).redirectErrorStream(true).start();
+        List<String> lines = new String(jstat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        if (jstat.waitFor() != 0 || lines.size() < 2) {
+            throw new IllegalStateException("jstat -class " + process.pid() + " said: " + String.join(" / ", lines));
+        }
+        return Long.parseLong(lines.get(1).trim().split("\\s+")[0]);
+    }
+}
