@@ -7,6 +7,8 @@ const TOKEN_KEY = "corvus.token";
 const RETRY_MS = 2000;
 const HEARTBEAT_LATE_MS = 1500;
 const HEARTBEAT_STALE_MS = 3000;
+const CERTIFICATE_WARNING_DAYS = 7; // as corvus diagnose warns
+const DAY_MS = 86400000;
 
 const statusLine = document.getElementById("status");
 const signIn = document.getElementById("sign-in");
@@ -83,7 +85,7 @@ function table(headers, rows, whenEmpty) {
 }
 
 function nodesTable(cluster) {
-  return table(["node", "pool", "ready", "roles", "heartbeat", "link peers", "streams", "tunnel", "tunnel peers"],
+  return table(["node", "pool", "ready", "roles", "heartbeat", "link peers", "streams", "tunnel", "tunnel peers", "certificate until"],
     cluster.nodes.map(n => el("tr", { "data-node": n.nodeName },
       el("td", {}, n.nodeName + (n.pinned ? " (pinned)" : "")),
       el("td", {}, n.nodePool || "-"),
@@ -95,8 +97,17 @@ function nodesTable(cluster) {
       el("td", {}, n.tunnelState ? n.tunnelState + (n.tunnelProblem ? ": " + n.tunnelProblem : "") : "-"),
       el("td", {}, n.tunnelPeers.map(p => p.nodeName + " (" + (p.handshakeAgeMillis === null ? "no handshake"
         : "handshake " + age(p.handshakeAgeMillis)) + (p.probeOk === null ? "" : p.probeOk ? ", answers" : ", does not answer") + ")")
-        .join("; ") || "-"))),
+        .join("; ") || "-"),
+      certificateCell(n.certificateNotAfter))),
     "no node known yet");
+}
+
+function certificateCell(notAfter) {
+  if (!notAfter) return el("td", {}, "-");
+  const days = Math.floor((new Date(notAfter) - Date.now()) / DAY_MS);
+  const state = days < 0 ? "expired" : days < CERTIFICATE_WARNING_DAYS ? "soon" : "valid";
+  return el("td", { class: "certificate " + state },
+    new Date(notAfter).toISOString().slice(0, 10) + (days < 0 ? " (expired)" : " (" + days + " days)"));
 }
 
 function changesTable(cluster) {

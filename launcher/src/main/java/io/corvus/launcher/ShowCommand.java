@@ -150,12 +150,13 @@ final class ShowCommand {
     }
 
     @Command(name = "connections", mixinStandardHelpOptions = true,
-            description = "Each node: Kubernetes' view, its agent's roles and heartbeat age, its proxy links and tunnel peers.")
+            description = "Each node: Kubernetes' view, its agent's roles and heartbeat age, its proxy links and tunnel peers, "
+                    + "when its certificate expires.")
     static final class Connections extends View {
         @Override
         Output.Table table() {
             return new Output.Table("no node known", "CLUSTER", "NODE", "POOL", "READY", "ROLES", "HEARTBEAT", "LINK PEERS", "STREAMS",
-                    "TUNNEL", "TUNNEL PEERS");
+                    "TUNNEL", "TUNNEL PEERS", "CERTIFICATE UNTIL");
         }
 
         @Override
@@ -167,7 +168,8 @@ final class ShowCommand {
                         n.heartbeatAgeMillis() == null ? "never heard" : age(n.heartbeatAgeMillis()) + (n.stopping() ? " (stopping)" : ""),
                         n.linkPeers().isEmpty() ? "-" : String.join(",", n.linkPeers()), n.openStreams(),
                         n.tunnelState() == null ? "-" : n.tunnelState() + (n.tunnelProblem() == null ? "" : ": " + n.tunnelProblem()),
-                        n.tunnelPeers().isEmpty() ? "-" : n.tunnelPeers().stream().map(ShowCommand::peer).collect(Collectors.joining(", ")));
+                        n.tunnelPeers().isEmpty() ? "-" : n.tunnelPeers().stream().map(ShowCommand::peer).collect(Collectors.joining(", ")),
+                        when(n.certificateNotAfter()));
                 return row(c, "node", n);
             }).toList();
         }

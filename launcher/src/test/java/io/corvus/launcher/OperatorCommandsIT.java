@@ -259,6 +259,8 @@ class OperatorCommandsIT {
             page.signIn(stack.tokens().viewer());
             String elected = await().atMost(Duration.ofSeconds(90)).until(() -> page.endpoints("edge-hangzhou"), e -> !e.isEmpty());
             assertThat(page.status()).isEqualTo("live");
+            assertThat(page.certificate(elected)).as("the stack's node certificates are valid for 30 days").matches(
+                    "\\d{4}-\\d{2}-\\d{2} \\((29|30) days\\)");
             stack.stop("agent-" + elected);
 
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

@@ -63,6 +63,11 @@ final class TopologyPage {
         return read("document.querySelector(\"[data-gateway='" + gateway + "'] .reason\")?.textContent");
     }
 
+    /** When the node's certificate expires as the page shows it ("2026-12-31 (27 days)"), empty when not shown. */
+    String certificate(String node) {
+        return read("document.querySelector(\"[data-node='" + node + "'] td.certificate\")?.textContent");
+    }
+
     private String read(String expression) {
         Object value = browser.executeScript("return " + expression + " ?? '';");
         return value == null ? "" : value.toString();
