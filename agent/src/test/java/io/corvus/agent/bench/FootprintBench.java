@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.TopicBootstrap;
+import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.kafka.broker.FreePorts;
 import io.corvus.kafka.broker.KraftBroker;
@@ -39,12 +41,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * the edge pool with no gateway role, real agent processes on a real broker. Prints, as name=value
  * lines: the member's time from process start to its first heartbeat; each agent's RSS and PSS
  * once idle and again after {@code --idle-minutes}, and its loaded classes; the gateways' RSS with
- * 1,000 open streams (each carried one 1 KiB echo, then held open). Agent JVM options as in
+ * 1,000 open streams (each carried one 1 KiB echo, then held open); once the edge gateway's role
+ * moved to the member, what the old gateway keeps and the new one takes. Agent JVM options as in
  * bench/proxy.sh: CORVUS_AGENT_JVM="..." (default: the agent's jvm.options).
  */
 public final class FootprintBench {
 
     private static final int STREAMS = 1000;
+    private static final EventCodec CODEC = EventCodec.create();
     /** Settled: the first seconds' class loading, JIT and heap growth are over. */
     private static final Duration SETTLE = Duration.ofSeconds(20);
 
@@ -67,16 +71,14 @@ public final class FootprintBench {
             }
             ProxyBench.Gateways gateways = ProxyBench.Gateways.start(root, "bench", work, bootstrap, targets, List.of());
             agents.addAll(gateways.agents());
-            Process member;
-            try (KafkaConsumer<String, byte[]> heartbeats = heartbeatsFromNow(bootstrap)) {
-                Instant started = Instant.now();
-                member = ProxyBench.startAgent(root, work.resolve("bench"), bootstrap, "bench", gateways.ca(),
-                        "edge-2", FreePorts.take(5), targets, List.of());
-                agents.add(member);
-                Instant first = firstHeartbeat(heartbeats, "bench/edge-2", member);
-                figures.put("startup_first_heartbeat_ms_nongateway", String.valueOf(Duration.between(started, first).toMillis()));
-            }
-            joinEdgePool(bootstrap);
+            KafkaConsumer<String, byte[]> heartbeats = heartbeatsFromNow(bootstrap);
+            Instant started = Instant.now();
+            Process member = ProxyBench.startAgent(root, work.resolve("bench"), bootstrap, "bench", gateways.ca(),
+                    "edge-2", FreePorts.take(5), targets, List.of());
+            agents.add(member);
+            Instant first = firstHeartbeat(heartbeats, "bench/edge-2", member, heartbeat -> true);
+            figures.put("startup_first_heartbeat_ms_nongateway", String.valueOf(Duration.between(started, first).toMillis()));
+            publishEdgePool(bootstrap, 2, "edge-1");
             Thread.sleep(SETTLE.toMillis()); // a measured settling time, not a wait for a state: nothing changes state here
             idle(figures, "", gateways, member);
             Thread.sleep(Duration.ofMinutes(idleMinutes).toMillis());
@@ -106,6 +108,13 @@ public final class FootprintBench {
                     stream.close();
                 }
             }
+            // the role goes: edge-2 becomes the pool's gateway; what edge-1 keeps once it is a member again
+            publishEdgePool(bootstrap, 3, "edge-2");
+            firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), heartbeat -> heartbeat.roles().isEmpty());
+            Thread.sleep(SETTLE.toMillis());
+            figures.put("rss_mb_after_gateway_role_gone", ProxyBench.mb(ProxyBench.rssKb(gateways.edge())));
+            figures.put("rss_mb_new_gateway", ProxyBench.mb(ProxyBench.rssKb(member)));
+            heartbeats.close();
             figures.put("agent_jvm", System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@agent/jvm.options"));
             figures.forEach((name, value) -> System.out.println(name + "=" + value));
         } finally {
@@ -124,12 +133,12 @@ public final class FootprintBench {
         figures.put("rss_idle_mb_gateway" + suffix, ProxyBench.mb(Math.max(ProxyBench.rssKb(gateways.cloud()), ProxyBench.rssKb(gateways.edge()))));
     }
 
-    /** The member joins the edge pool: the topology names it, with edge-1 still the gateway. */
-    private static void joinEdgePool(String bootstrap) throws Exception {
+    /** The edge pool with both nodes as members and {@code gateway} its proxy endpoint. */
+    private static void publishEdgePool(String bootstrap, long generation, String gateway) throws Exception {
         try (EventPublisher publisher = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "footprint")),
                 EventCodec.create(), "footprint")) {
-            publisher.publish(new GatewayTopology("bench", "edge", 2, "edge", true, true, false,
-                    List.of(GatewayTopology.Endpoint.proxy("edge-1", "127.0.0.1")),
+            publisher.publish(new GatewayTopology("bench", "edge", generation, "edge", true, true, false,
+                    List.of(GatewayTopology.Endpoint.proxy(gateway, "127.0.0.1")),
                     List.of(new GatewayTopology.Member("edge-1", "127.0.0.1", List.of()), new GatewayTopology.Member("edge-2", "127.0.0.1", List.of())),
                     null, List.of(), Instant.now(), null)).get();
         }
@@ -147,17 +156,19 @@ public final class FootprintBench {
         return consumer;
     }
 
-    /** When the broker took the node's first heartbeat (its log-append or create time). */
-    private static Instant firstHeartbeat(KafkaConsumer<String, byte[]> heartbeats, String key, Process agent) {
+    /** When the broker took the node's first heartbeat that {@code matches} (its log-append or create time). */
+    private static Instant firstHeartbeat(KafkaConsumer<String, byte[]> heartbeats, String key, Process agent,
+            Predicate<AgentHeartbeat> matches) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (System.nanoTime() < deadline && agent.isAlive()) {
             for (ConsumerRecord<String, byte[]> record : heartbeats.poll(Duration.ofMillis(50))) {
-                if (key.equals(record.key())) {
+                if (key.equals(record.key())
+                        && matches.test((AgentHeartbeat) CODEC.fromRecord(record.topic(), record.headers(), record.value()))) {
                     return Instant.ofEpochMilli(record.timestamp());
                 }
             }
         }
-        throw new IllegalStateException("no heartbeat from " + key + " (alive: " + agent.isAlive() + ")");
+        throw new IllegalStateException("no such heartbeat from " + key + " (alive: " + agent.isAlive() + ")");
     }
 
     private static long pssKb(Process process) throws IOException {
