@@ -1,8 +1,11 @@
 package io.corvus.agent.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +21,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import io.corvus.agent.Steady;
 import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
@@ -40,8 +44,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * What an agent costs a node (bench/footprint.sh): a cloud gateway, an edge gateway and a member of
  * the edge pool with no gateway role, real agent processes on a real broker. Prints, as name=value
  * lines: the member's time from process start to its first heartbeat; each agent's RSS and PSS
- * once idle and again after {@code --idle-minutes}, and its loaded classes; the gateways' RSS with
- * 1,000 open streams (each carried one 1 KiB echo, then held open); once the edge gateway's role
+ * once their RSS stopped moving and again after {@code --idle-minutes}, and its loaded classes;
+ * the gateways' RSS with 1,000 open streams (each carried one 1 KiB echo, then held open); once the edge gateway's role
  * moved to the member, what the old gateway keeps and the new one takes. Agent JVM options as in
  * bench/proxy.sh: CORVUS_AGENT_JVM="..." (default: the agent's jvm.options).
  */
@@ -49,8 +53,8 @@ public final class FootprintBench {
 
     private static final int STREAMS = 1000;
     private static final EventCodec CODEC = EventCodec.create();
-    /** Settled: the first seconds' class loading, JIT and heap growth are over. */
-    private static final Duration SETTLE = Duration.ofSeconds(20);
+    /** Settled: the agents' RSS together moved by at most this between two readings 2 s apart. */
+    private static final long STEADY_KB = 1024;
 
     private FootprintBench() {
     }
@@ -79,8 +83,9 @@ public final class FootprintBench {
             Instant first = firstHeartbeat(heartbeats, "bench/edge-2", member, heartbeat -> true);
             figures.put("startup_first_heartbeat_ms_nongateway", String.valueOf(Duration.between(started, first).toMillis()));
             publishEdgePool(bootstrap, 2, "edge-1");
-            Thread.sleep(SETTLE.toMillis()); // a measured settling time, not a wait for a state: nothing changes state here
+            awaitSteadyRss(agents);
             idle(figures, "", gateways, member);
+            // the measured span itself ("after an hour of heartbeats"), not a wait for something to happen
             Thread.sleep(Duration.ofMinutes(idleMinutes).toMillis());
             idle(figures, "_after_" + idleMinutes + "min", gateways, member);
             figures.put("classes_loaded_nongateway", String.valueOf(classesLoaded(member)));
@@ -111,7 +116,7 @@ public final class FootprintBench {
             // the role goes: edge-2 becomes the pool's gateway; what edge-1 keeps once it is a member again
             publishEdgePool(bootstrap, 3, "edge-2");
             firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), heartbeat -> heartbeat.roles().isEmpty());
-            Thread.sleep(SETTLE.toMillis());
+            awaitSteadyRss(agents);
             figures.put("rss_mb_after_gateway_role_gone", ProxyBench.mb(ProxyBench.rssKb(gateways.edge())));
             figures.put("rss_mb_new_gateway", ProxyBench.mb(ProxyBench.rssKb(member)));
             heartbeats.close();
@@ -122,6 +127,21 @@ public final class FootprintBench {
             broker.close();
         }
         System.exit(0);
+    }
+
+    /** Until start-up's (or the role change's) class loading, JIT and heap growth are over: the RSS stopped moving. */
+    private static void awaitSteadyRss(List<Process> agents) {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(Steady.within(STEADY_KB, () -> {
+            long total = 0;
+            for (Process agent : agents) {
+                try {
+                    total += ProxyBench.rssKb(agent);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return total;
+        }));
     }
 
     private static void idle(Map<String, String> figures, String suffix, ProxyBench.Gateways gateways, Process member) throws IOException {
