@@ -19,5 +19,5 @@ COPY quarkus/ /app/quarkus/
 COPY quarkus-run.jar jvm.options /app/
 COPY app/ /app/app/
 ENV HOME=/tmp
-EXPOSE 10280 10281 10282 10283 10284
+EXPOSE 10280 10281 10282 10283 10284 10285
 ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/quarkus-run.jar"]

@@ -25,6 +25,11 @@ public final class Raven {
 
     /** Tunnel mode, UDP: the encrypted tunnel between gateway nodes of different pools. */
     public static final int TUNNEL_PORT = 4500;
+    /**
+     * Tunnel mode, TCP, Corvus's own (Raven has none): every other gateway holds a mutual-TLS
+     * connection to the hub, whose close tells at once that an agent died.
+     */
+    public static final int TUNNEL_PRESENCE_PORT = 10285;
     /** Tunnel mode, UDP: VXLAN between a node and its pool's gateway. */
     public static final int VXLAN_PORT = 8472;
 

@@ -210,7 +210,7 @@ final class ShowCommand {
                 : gateway.endpoints().stream().map(e -> e.type().name().toLowerCase() + ":" + e.nodeName()).collect(Collectors.joining(","));
     }
 
-    /** {@code proxy:edge-1 went: LINK_LOST (local-cloud-1 saw its proxy link close ...)} */
+    /** {@code proxy:edge-1 went: LINK_LOST (local-cloud-1 saw its connection with it close ...)} */
     static String change(OverviewSnapshot.Change change) {
         return change.type().name().toLowerCase() + ":" + change.nodeName() + (change.added() ? " came: " : " went: ") + change.cause()
                 + " (" + change.detail() + ")";

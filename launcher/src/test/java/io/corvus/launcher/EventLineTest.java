@@ -56,12 +56,12 @@ class EventLineTest {
         var topology = new GatewayTopology("demo", "pool-a", 4, "pool-a", true, true, false,
                 List.of(GatewayTopology.Endpoint.proxy("n2", "10.0.0.2")), List.of(), null, List.of(), AT, null,
                 List.of(new GatewayTopology.EndpointChange("n1", GatewayTopology.EndpointType.PROXY, false, GatewayTopology.Cause.LINK_LOST,
-                                "c1 saw its proxy link close 0.3 s ago and it sent nothing since (last heartbeat 0.8 s old)", 300L),
+                                "c1 saw its connection with it close (proxy link or tunnel presence) 0.3 s ago and it sent nothing since (last heartbeat 0.8 s old)", 300L),
                         new GatewayTopology.EndpointChange("n2", GatewayTopology.EndpointType.PROXY, true, GatewayTopology.Cause.REPLACEMENT,
                                 "takes the place of n1, the best of 1 free candidate(s)", null)));
 
         assertThat(EventLine.summary(topology)).isEqualTo("generation 4, edge pool pool-a, endpoints proxy:n2, 0 members; "
-                + "proxy:n1 went (LINK_LOST: c1 saw its proxy link close 0.3 s ago and it sent nothing since (last heartbeat 0.8 s old)), "
+                + "proxy:n1 went (LINK_LOST: c1 saw its connection with it close (proxy link or tunnel presence) 0.3 s ago and it sent nothing since (last heartbeat 0.8 s old)), "
                 + "proxy:n2 came (REPLACEMENT: takes the place of n1, the best of 1 free candidate(s))");
     }
 

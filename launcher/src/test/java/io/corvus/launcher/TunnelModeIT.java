@@ -255,7 +255,7 @@ class TunnelModeIT {
 
     @Test
     @Order(9)
-    void aKilledGatewaysPoolReachesTheOthersAgainThroughItsNewGatewayWithinTheHeartbeatWindow() throws Exception {
+    void aKilledGatewayIsReportedByTheHubAtOnceAndItsPoolReachesTheOthersAgainThroughItsNewGateway() throws Exception {
         String killed = tunnelEndpoint("edge-hangzhou");
         NamespaceLab.Node survivor = memberOf("edge-hangzhou");
         NamespaceLab.Node cloud = memberOf("cloud");
@@ -270,6 +270,14 @@ class TunnelModeIT {
         System.out.println("tunnel failover after SIGKILL: " + failover.toMillis() + " ms");
         // generous against a busy machine; the benchmark measures it (bench/tunnel.sh)
         assertThat(failover).isLessThan(HEARTBEAT_WINDOW.plusSeconds(12));
+        // the hub's presence connection with the killed gateway closed with its process: the hub said so at once
+        GatewayTopology.EndpointChange removal = watcher.seen().stream()
+                .filter(e -> e instanceof GatewayTopology t && t.clusterId().equals(CLUSTER) && t.gatewayName().equals("edge-hangzhou"))
+                .flatMap(e -> ((GatewayTopology) e).changes().stream())
+                .filter(change -> change.nodeName().equals(killed) && !change.added() && change.type() == GatewayTopology.EndpointType.TUNNEL)
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(removal.cause()).as(removal.detail()).isEqualTo(GatewayTopology.Cause.LINK_LOST);
+        assertThat(removal.detail()).startsWith(tunnelEndpoint("cloud") + " saw its connection with it close");
     }
 
     @Test

@@ -73,6 +73,13 @@ public interface AgentSettings {
         /** The cluster's WireGuard preshared key (a Secret's file); without it tunnel mode stays off on the node. */
         Optional<Path> presharedKeyFile();
 
+        /**
+         * TCP: the hub's presence connections, which every other gateway holds beside its WireGuard
+         * peering so that a dead agent is noticed at once. The same on every node of a cluster.
+         */
+        @WithDefault("" + Raven.TUNNEL_PRESENCE_PORT)
+        int presencePort();
+
         /** The device of the node's private address; found by that address when not set. */
         Optional<String> underlayDevice();
 

@@ -147,7 +147,7 @@ public class Heartbeats {
         return new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), roles,
                 topology.view().generation(), links.openStreams(), links.peers(), links.bytesIn(), links.bytesOut(),
                 links.observedAddress(), tunnelStatus.publicKey(), port == Raven.PROXY_LINK_PORT || port == 0 ? null : port,
-                links.peers(), report(tunnelStatus), proxy.drainLostPeers(), false, links.certificateNotAfter());
+                links.peers(), report(tunnelStatus, proxy.lostTunnelPeers()), proxy.drainLostPeers(), false, links.certificateNotAfter());
     }
 
     private CompletableFuture<?> publish(AgentHeartbeat heartbeat) {
@@ -162,14 +162,19 @@ public class Heartbeats {
         });
     }
 
-    /** The tunnel as the heartbeat tells it; absent while tunnel mode has nothing to do with this node. */
-    static AgentHeartbeat.TunnelReport report(TunnelStatus status) {
+    /**
+     * The tunnel as the heartbeat tells it; absent while tunnel mode has nothing to do with this
+     * node. A peer whose presence connection was lost has no probe result: the last one is older
+     * than the loss.
+     */
+    static AgentHeartbeat.TunnelReport report(TunnelStatus status, Set<String> lostPeers) {
         if (status.role() == TunnelStatus.Role.NONE && status.problem() == null) {
             return null;
         }
         AgentHeartbeat.TunnelState state = status.ready() ? AgentHeartbeat.TunnelState.READY : AgentHeartbeat.TunnelState.NOT_READY;
         return new AgentHeartbeat.TunnelReport(state, status.problem(), status.mtu(), status.driver(), status.peers().stream()
                 .map(p -> new AgentHeartbeat.TunnelPeer(p.nodeName(), p.endpoint(), p.latestHandshake(), p.rxBytes(), p.txBytes(),
-                        p.rxPackets(), p.txPackets(), p.probeOk(), p.probeRttMillis())).toList());
+                        p.rxPackets(), p.txPackets(), lostPeers.contains(p.nodeName()) ? null : p.probeOk(),
+                        lostPeers.contains(p.nodeName()) ? null : p.probeRttMillis())).toList());
     }
 }

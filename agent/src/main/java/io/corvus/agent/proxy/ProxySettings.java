@@ -11,11 +11,13 @@ import io.corvus.service.work.Backoff;
  *
  * @param tls          the node's certificate, key and CA; without them no proxy role can start
  * @param linkPort     the port of the link server a cloud gateway runs (edge gateways dial in)
+ * @param presencePort the TCP port of the tunnel hub's presence connections (other gateways dial in)
  * @param allowedPorts the target ports the edge side may dial
  * @param stallTimeout how long a relayed socket may take no byte while bytes wait for it
  * @param sendBudget   what all relays together may hold to send before they stop reading
  */
-public record ProxySettings(String node, String bindAddress, int linkPort, int httpsPort, int httpPort, Optional<TlsFiles> tls,
+public record ProxySettings(String node, String bindAddress, int linkPort, int httpsPort, int httpPort, int presencePort,
+        Optional<TlsFiles> tls,
         Set<Integer> allowedPorts, DialMode dialMode, Duration keepalive, Duration deadAfter, Duration dialTimeout,
         Duration stallTimeout, SendBudget sendBudget, Backoff reconnect, int eventLoopThreads) {
 

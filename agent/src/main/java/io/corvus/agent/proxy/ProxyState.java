@@ -1,6 +1,7 @@
 package io.corvus.agent.proxy;
 
 import java.util.List;
+import java.util.Set;
 
 /** Where the heartbeat and the health check read the proxy's state: the proxy's own port. */
 public interface ProxyState {
@@ -10,6 +11,12 @@ public interface ProxyState {
     /** The peers whose links closed while they were still talking, since the last call (for the heartbeat: each reported once). */
     List<String> drainLostPeers();
 
-    /** Runs {@code listener} whenever a proxy link comes up or goes down; it must return at once (it runs on an event loop). */
+    /**
+     * The tunnel gateways whose presence connection closed as a loss and has not come back: a probe
+     * result older than the loss vouches for nothing, or the next heartbeat would undo the report.
+     */
+    Set<String> lostTunnelPeers();
+
+    /** Runs {@code listener} whenever a proxy link or a tunnel presence connection comes up or goes down; it must return at once (it runs on an event loop). */
     void onLinksChanged(Runnable listener);
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.events.Cidr;
@@ -50,8 +51,7 @@ public final class TunnelPlanner {
         if (self.isEmpty() || tunnelAddress(self.get()).isEmpty()) {
             return TunnelPlan.NOTHING; // a node without a pod CIDR has no pods to carry
         }
-        List<GatewayTopology> joined = view.gateways().stream().filter(TunnelPlanner::joins)
-                .sorted(Comparator.comparing(GatewayTopology::gatewayName)).toList();
+        List<GatewayTopology> joined = joined(view);
         GatewayTopology.Endpoint gateway = tunnelEndpoint(pool).orElseThrow();
         GatewayTopology.Member gatewayMember = member(pool, gateway.nodeName()).orElse(null);
         boolean isGateway = gateway.nodeName().equals(node.name());
@@ -108,7 +108,7 @@ public final class TunnelPlanner {
      * pool's pods; any other gateway has the hub alone, reaching every other pool's pods.
      */
     private static List<TunnelPlan.Peer> peers(ClusterView view, GatewayTopology pool, List<GatewayTopology> joined, TunnelLayout layout) {
-        Optional<GatewayTopology> hub = joined.stream().filter(g -> !g.edge()).findFirst();
+        Optional<GatewayTopology> hub = hub(joined);
         if (hub.isEmpty()) {
             return List.of(); // no cloud gateway: edge pools have nobody to meet through
         }
@@ -125,14 +125,56 @@ public final class TunnelPlanner {
             }
         } else {
             GatewayTopology.Endpoint endpoint = tunnelEndpoint(hub.get()).orElseThrow();
-            String dialled = flat || !pool.edge() ? address(endpoint.privateIp(), layout.listenPort())
-                    : hub.get().cloudExposure() == null ? null : address(hub.get().cloudExposure().address(), layout.listenPort());
+            String dialled = hubHost(pool, hub.get(), endpoint).map(host -> address(host, layout.listenPort())).orElse(null);
             SortedSet<String> everyOtherPool = new TreeSet<>();
             joined.stream().filter(g -> !g.gatewayName().equals(pool.gatewayName()))
                     .forEach(g -> everyOtherPool.addAll(podCidrs(g.members())));
             peer(view, hub.get(), endpoint, dialled, everyOtherPool).ifPresent(peers::add);
         }
         return peers;
+    }
+
+    /**
+     * Whom this node holds a presence connection with ({@link TunnelPresencePlan}): the hub accepts
+     * the other joined pools' gateways; any other gateway dials the hub where its WireGuard peer is.
+     */
+    public static TunnelPresencePlan presence(ClusterView view, String node) {
+        Optional<GatewayTopology> pool = view.poolOf(node);
+        if (pool.isEmpty() || !joins(pool.get()) || !tunnelEndpoint(pool.get()).orElseThrow().nodeName().equals(node)) {
+            return TunnelPresencePlan.NONE;
+        }
+        List<GatewayTopology> joined = joined(view);
+        Optional<GatewayTopology> hub = hub(joined);
+        if (hub.isEmpty()) {
+            return TunnelPresencePlan.NONE;
+        }
+        if (hub.get().gatewayName().equals(pool.get().gatewayName())) {
+            return TunnelPresencePlan.ofHub(joined.stream().filter(g -> !g.gatewayName().equals(pool.get().gatewayName()))
+                    .map(g -> tunnelEndpoint(g).orElseThrow().nodeName()).collect(Collectors.toSet()));
+        }
+        GatewayTopology.Endpoint endpoint = tunnelEndpoint(hub.get()).orElseThrow();
+        return hubHost(pool.get(), hub.get(), endpoint).map(host -> TunnelPresencePlan.ofSpoke(endpoint.nodeName(), host))
+                .orElse(TunnelPresencePlan.NONE);
+    }
+
+    private static List<GatewayTopology> joined(ClusterView view) {
+        return view.gateways().stream().filter(TunnelPlanner::joins).sorted(Comparator.comparing(GatewayTopology::gatewayName)).toList();
+    }
+
+    /** The first cloud pool by name among those that joined. */
+    private static Optional<GatewayTopology> hub(List<GatewayTopology> joined) {
+        return joined.stream().filter(g -> !g.edge()).findFirst();
+    }
+
+    /**
+     * Where a gateway of {@code pool} reaches the hub: at its private address in a flat network or
+     * from the cloud, else at the cloud side's public entry (none before it is provisioned).
+     */
+    private static Optional<String> hubHost(GatewayTopology pool, GatewayTopology hub, GatewayTopology.Endpoint hubEndpoint) {
+        if (pool.tunnelNetwork().flatNetwork() || !pool.edge()) {
+            return Optional.ofNullable(hubEndpoint.privateIp());
+        }
+        return Optional.ofNullable(hub.cloudExposure()).map(GatewayTopology.CloudExposure::address);
     }
 
     /** A peer needs the other gateway's public key; without one (its agent has none yet) there is no peer. */

@@ -29,7 +29,7 @@ final class EdgeGatewayInTest {
 
     /** Starts dialing {@code linkPort}; it may reach only {@code kubeletPort} on its node. */
     static ProxyRuntime dialing(String cluster, int linkPort, int kubeletPort) throws IOException {
-        ProxyRuntime edge = new ProxyRuntime(new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0,
+        ProxyRuntime edge = new ProxyRuntime(new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0, 0,
                 Optional.of(AgentPkiResource.issue("edge-1")), Set.of(kubeletPort), DialMode.ENDPOINTS,
                 Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2), Duration.ofMinutes(5), new SendBudget(16 << 20),
                 new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1), new ProxyStats(new SimpleMeterRegistry()), cluster);

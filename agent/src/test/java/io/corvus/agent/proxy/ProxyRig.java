@@ -75,7 +75,7 @@ final class ProxyRig implements AutoCloseable {
     private Agent agent(String node, Set<Integer> allowedPorts, TlsFiles tls, int linkPort, Duration stallTimeout, SendBudget sends) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ProxyStats stats = new ProxyStats(registry);
-        ProxyRuntime runtime = new ProxyRuntime(new ProxySettings(node, "127.0.0.1", linkPort, 0, 0,
+        ProxyRuntime runtime = new ProxyRuntime(new ProxySettings(node, "127.0.0.1", linkPort, 0, 0, 0,
                 Optional.of(tls), allowedPorts, DialMode.ENDPOINTS, Duration.ofMillis(200), Duration.ofMillis(600),
                 Duration.ofSeconds(2), stallTimeout, sends, new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 2), stats, CLUSTER);
         Agent agent = new Agent(node, runtime, stats);

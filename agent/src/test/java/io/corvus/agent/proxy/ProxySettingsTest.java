@@ -25,7 +25,7 @@ class ProxySettingsTest {
     }
 
     private static ProxySettings settings(Duration keepalive, Duration stallTimeout) {
-        return new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0, Optional.empty(), Set.of(10250), DialMode.ENDPOINTS,
+        return new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0, 0, Optional.empty(), Set.of(10250), DialMode.ENDPOINTS,
                 keepalive, Duration.ofMillis(2500), Duration.ofSeconds(5), stallTimeout, new SendBudget(16 << 20),
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10)), 0);
     }

@@ -7,6 +7,8 @@ import static io.corvus.agent.tunnel.TunnelTopologies.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.events.payload.GatewayTopology;
@@ -50,6 +52,26 @@ class TunnelPlannerTest {
         assertThat(plan(natted, 1, 0).wireguard().orElseThrow().peers().getFirst().endpoint()).isEqualTo("192.0.2.10:4500");
         assertThat(plan(natted, 0, 0).wireguard().orElseThrow().peers().getFirst().endpoint())
                 .as("WireGuard learns a NATed peer's address from its packets").isNull();
+    }
+
+    @Test
+    void theHubAwaitsAPresenceConnectionFromEveryOtherGatewayAndEachDialsItWhereItsWireGuardPeerIs() {
+        assertThat(TunnelPlanner.presence(three, "cloud-0")).isEqualTo(new TunnelPresencePlan(true, Set.of("edge1-0", "edge2-0"),
+                Optional.empty()));
+        assertThat(TunnelPlanner.presence(three, "edge1-0").hub()).contains(new TunnelPresencePlan.Hub("cloud-0", "10.77.0.10"));
+
+        ClusterView natted = view(pool(0, 1, 0, false, 1), pool(1, 1, 0, false, 1));
+        assertThat(TunnelPlanner.presence(natted, "edge1-0").hub()).as("behind NAT: the cloud side's public entry")
+                .contains(new TunnelPresencePlan.Hub("cloud-0", "192.0.2.10"));
+    }
+
+    @Test
+    void membersAndPoolsOutsideTheTunnelHoldNoPresenceConnection() {
+        assertThat(TunnelPlanner.presence(three, "edge1-1")).as("a member").isEqualTo(TunnelPresencePlan.NONE);
+        ClusterView noCloudGateway = view(pool(0, 2, -1, true, 1), pool(1, 2, 0, true, 1));
+        assertThat(TunnelPlanner.presence(noCloudGateway, "edge1-0")).as("no hub").isEqualTo(TunnelPresencePlan.NONE);
+        assertThat(TunnelPlanner.presence(view(pool(0, 2, 0, true, 1)), "cloud-0")).as("a hub without spokes listens")
+                .isEqualTo(new TunnelPresencePlan(true, Set.of(), Optional.empty()));
     }
 
     @Test

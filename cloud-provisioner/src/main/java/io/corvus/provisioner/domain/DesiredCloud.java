@@ -74,6 +74,7 @@ public record DesiredCloud(
         }
         if (tunnel) {
             listeners.put(Raven.TUNNEL_PORT, "udp");
+            listeners.put(Raven.TUNNEL_PRESENCE_PORT, "tcp");
         }
         return listeners;
     }

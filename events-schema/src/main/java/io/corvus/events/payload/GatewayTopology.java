@@ -49,7 +49,7 @@ public record GatewayTopology(
         NODE_NOT_READY,
         /** its agent said, in its last heartbeat, that it was shutting down */
         AGENT_STOPPING,
-        /** the agent at the other end of its proxy link saw the link close, and it sent nothing since */
+        /** the agent at the other end of its proxy link or tunnel presence connection saw it close, and it sent nothing since */
         LINK_LOST,
         /** its heartbeats stopped for longer than the window, no peer reports a working link to it, and a candidate could take its place */
         HEARTBEAT_STALE,

@@ -231,7 +231,7 @@ public final class Election {
             }
             if (lostLink) {
                 NodeHealth.LinkLoss loss = health.linkLost();
-                return new Verdict(Cause.LINK_LOST, loss.reportedBy() + " saw its proxy link close " + age(loss.at(), now)
+                return new Verdict(Cause.LINK_LOST, loss.reportedBy() + " saw its connection with it close (proxy link or tunnel presence) " + age(loss.at(), now)
                         + " ago and it sent nothing since (last heartbeat " + age(health.lastHeartbeat(), now) + " old)",
                         millis(loss.at(), now), true);
             }

@@ -128,7 +128,7 @@ class ElectionTest {
         assertThat(decide(nodes, lost, first)).as("within the grace").isEmpty();
         assertThat(decide(nodes, lostLongerAgo, first).get("edge").changes().getFirst()).satisfies(change -> {
             assertThat(change.cause()).isEqualTo(GatewayTopology.Cause.LINK_LOST);
-            assertThat(change.detail()).isEqualTo("cloud-1 saw its proxy link close 0.4 s ago and it sent nothing since (last heartbeat 0.9 s old)");
+            assertThat(change.detail()).isEqualTo("cloud-1 saw its connection with it close (proxy link or tunnel presence) 0.4 s ago and it sent nothing since (last heartbeat 0.9 s old)");
         });
         assertThat(decide(nodes, spokeSince, first)).as("a live agent whose link dropped").isEmpty();
     }

@@ -25,8 +25,10 @@ import io.corvus.agent.proxy.netty.link.LostPeers;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.proxy.netty.link.ProxyTls;
 import io.corvus.agent.proxy.netty.link.Transport;
+import io.corvus.agent.proxy.netty.presence.TunnelPresence;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.agent.topology.ViewListener;
+import io.corvus.agent.tunnel.TunnelPlanner;
 import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.GatewayTopology;
 import io.netty.channel.EventLoopGroup;
@@ -39,7 +41,8 @@ import org.jboss.logging.Logger;
  * client; any other node runs neither. A new topology is applied in place: roles start and stop,
  * policies (whitelist, accepted edge nodes, reachable targets) change for the next connection or
  * stream, links of nodes that lost their role are closed. The data plane keeps forwarding on the
- * last topology when no new one comes (Kafka away).
+ * last topology when no new one comes (Kafka away). The tunnel gateways' presence connections
+ * ({@link TunnelPresence}) run here too: they share the links' TLS, event loops and lost-peer report.
  */
 public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseable {
 
@@ -54,6 +57,8 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     private final LostPeers lost = new LostPeers();
     private final EdgeSessions sessions = new EdgeSessions(lost);
     private final CertificateExpiry certificateExpiry;
+    private final TunnelPresence presence;
+    private volatile Runnable linksChanged = () -> { };
     private volatile ClusterView view;
     private volatile CloudPolicy cloudPolicy;
     private volatile DialPolicy dialPolicy;
@@ -76,6 +81,9 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         this.view = ClusterView.empty(clusterId);
         this.cloudPolicy = CloudPolicy.of(view);
         this.dialPolicy = new DialPolicy(null, settings.allowedPorts());
+        this.presence = new TunnelPresence(settings.node(), group, settings.bindAddress(), settings.presencePort(), settings.keepalive(),
+                settings.deadAfter(), settings.dialTimeout(), settings.reconnect(), lost, () -> linksChanged.run(),
+                () -> cloudPolicy.whitelist());
     }
 
     /** Applies the newest topology of the cluster; idempotent. */
@@ -106,11 +114,28 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
             problem = e.getMessage();
             LOG.errorf("proxy roles %s cannot start: %s", wanted, e.getMessage());
         }
+        applyPresence(next);
         if (!wanted.equals(roles)) {
             LOG.infof("proxy roles of %s: %s (topology generation %d, TLS by %s, %s sockets)", settings.node(), wanted, next.generation(),
                     ProxyTls.provider(), Transport.name(group));
         }
         roles = wanted;
+    }
+
+    /**
+     * The tunnel gateways' presence connections, whatever the proxy does: without the node's
+     * certificate they cannot run, and the heartbeat window alone notices a dead gateway.
+     */
+    private void applyPresence(ClusterView next) {
+        try {
+            presence.apply(TunnelPlanner.presence(next, settings.node()),
+                    () -> new TunnelPresence.TlsPair(ProxyTls.server(tlsFiles()), ProxyTls.client(tlsFiles())));
+        } catch (RuntimeException e) {
+            LOG.warnf("tunnel presence of %s cannot start (a dead tunnel gateway is noticed by its heartbeats alone): %s",
+                    settings.node(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Applies the current topology again: after what it lacked (the node's certificate) arrived. */
@@ -192,8 +217,14 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     }
 
     @Override
+    public Set<String> lostTunnelPeers() {
+        return presence.lost();
+    }
+
+    @Override
     public void onLinksChanged(Runnable listener) {
         stats.onLinkChange(listener);
+        linksChanged = listener;
     }
 
     public ClusterView view() {
@@ -207,6 +238,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
 
     @Override
     public synchronized void close() {
+        presence.close();
         stopDialling();
         stopServing();
         if (!group.isShuttingDown()) {

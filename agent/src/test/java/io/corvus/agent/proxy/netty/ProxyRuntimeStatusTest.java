@@ -21,7 +21,7 @@ class ProxyRuntimeStatusTest {
 
     @Test
     void theStatusIsReadWhileARoleIsStillStarting() throws Exception {
-        try (ProxyRuntime runtime = new ProxyRuntime(new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0, Optional.empty(), Set.of(),
+        try (ProxyRuntime runtime = new ProxyRuntime(new ProxySettings("edge-1", "127.0.0.1", 0, 0, 0, 0, Optional.empty(), Set.of(),
                 DialMode.ENDPOINTS, Duration.ofMillis(200), Duration.ofMillis(600), Duration.ofSeconds(2), Duration.ofMinutes(5),
                 new SendBudget(1 << 20), new Backoff(Duration.ofMillis(50), Duration.ofMillis(500)), 1),
                 new ProxyStats(new SimpleMeterRegistry()), "c1")) {

@@ -68,7 +68,7 @@ class AliyunCloudProviderIT {
         assertThat(lb.name()).isEqualTo("k8s/raven-agent-ds/kube-system/c1");
         assertThat(lb.vpcId()).isEqualTo("vpc-corvus");
         assertThat(lb.tags()).containsEntry(AliyunSession.OWNER_TAG, "c1");
-        assertThat(lb.listeners().keySet()).containsExactlyInAnyOrder(10280, 10281, 10282, 10283, 10284, 4500);
+        assertThat(lb.listeners().keySet()).containsExactlyInAnyOrder(10280, 10281, 10282, 10283, 10284, 4500, 10285);
         assertThat(lb.listeners().get(4500).protocol()).isEqualTo("udp");
         EmulatedCloud.Acl acl = emulator.cloud().acls().getFirst();
         assertThat(lb.listeners().values()).allSatisfy(l -> {

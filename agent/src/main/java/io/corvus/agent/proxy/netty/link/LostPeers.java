@@ -16,20 +16,26 @@ import io.netty.util.AttributeKey;
  */
 public final class LostPeers {
 
-    private static final AttributeKey<Boolean> GAVE_UP_ON_SILENCE = AttributeKey.valueOf("corvus.gave-up-on-silence");
+    private static final AttributeKey<Boolean> NOT_A_LOSS = AttributeKey.valueOf("corvus.not-a-loss");
 
     private final Set<String> lost = ConcurrentHashMap.newKeySet();
 
-    /** Marks a link this side closes because its peer went silent. */
-    static void givingUpOnSilence(Channel link) {
-        link.attr(GAVE_UP_ON_SILENCE).set(true);
+    /** Marks a link this side closes itself: because its peer went silent, or on purpose (a role that ended). */
+    public static void notALoss(Channel link) {
+        link.attr(NOT_A_LOSS).set(true);
     }
 
-    /** The current link to {@code node} closed (not one a newer link of the node replaced). */
-    public void closed(String node, Channel link) {
-        if (!Boolean.TRUE.equals(link.attr(GAVE_UP_ON_SILENCE).get())) {
+    /**
+     * The current link to {@code node} closed (not one a newer link of the node replaced).
+     *
+     * @return whether that counts as a loss
+     */
+    public boolean closed(String node, Channel link) {
+        boolean loss = !Boolean.TRUE.equals(link.attr(NOT_A_LOSS).get());
+        if (loss) {
             lost.add(node);
         }
+        return loss;
     }
 
     /** The node has a link again: it is not lost. */

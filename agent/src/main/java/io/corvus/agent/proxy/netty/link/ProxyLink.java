@@ -160,7 +160,7 @@ public final class ProxyLink {
             if (event instanceof IdleStateEvent) {
                 if (!givenUp) {
                     givenUp = true;
-                    LostPeers.givingUpOnSilence(ctx.channel());
+                    LostPeers.notALoss(ctx.channel());
                     LOG.infof("link %s: nothing from the peer for too long, closing", ctx.channel().remoteAddress());
                     // no grace for a silent peer: by default the codec waits 30 s for open streams to end
                     codec.gracefulShutdownTimeoutMillis(0);

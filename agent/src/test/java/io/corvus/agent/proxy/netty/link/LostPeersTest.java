@@ -23,7 +23,7 @@ class LostPeersTest {
         LostPeers lost = new LostPeers();
         EmbeddedChannel silent = new EmbeddedChannel();
 
-        LostPeers.givingUpOnSilence(silent);
+        LostPeers.notALoss(silent);
         lost.closed("edge-1", silent);
 
         assertThat(lost.drain()).isEmpty();
