@@ -4,9 +4,10 @@
 # the same two gateway namespaces, wireguard-go configured by hand (the driver alone), kernel VXLAN
 # alone and the bare veth pair; one stream and eight, ROUNDS rounds (default 3), the variants taking
 # turns, medians. Then a configuration change (tunnel mode switched on) to traffic flowing, and a
-# SIGKILL of the edge gateway's agent to traffic through its successor (ROUNDS times).
+# SIGKILL of the edge gateway's agent, once the hub holds its presence connection, to traffic through
+# its successor (ROUNDS times).
 # Prints name=value lines: *_gbps, ratio_vs_driver_1, ratio_vs_driver_8, config_change_to_traffic_ms,
-# failover_ms. Installs what it needs from Debian (tools/host-packages.sh).
+# failover_ms (with the rounds, the time to the election and its cause). Installs what it needs from Debian (tools/host-packages.sh).
 #   bench/tunnel.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."

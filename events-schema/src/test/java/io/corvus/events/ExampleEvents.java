@@ -53,7 +53,7 @@ public final class ExampleEvents {
                 7, 3, List.of("cloud-node-1"), 1024, 2048, "203.0.113.9", "xTIaH1hT0UQAe1+lkuiPBUv05ut0kM1VTiTjM+3FkyY=", 10290,
                 List.of("cloud-node-1"), new AgentHeartbeat.TunnelReport(AgentHeartbeat.TunnelState.READY, null, 1440, "wireguard-go",
                         List.of(new AgentHeartbeat.TunnelPeer("cloud-node-1", "198.51.100.20:4500", AT.minusSeconds(12), 4096, 8192, 31, 62,
-                                true, 0.42))), List.of("cloud-node-2"), false, AT.plus(Duration.ofDays(30)));
+                                true, 0.42, true))), List.of("cloud-node-2"), false, AT.plus(Duration.ofDays(30)));
     }
 
     public static GatewayTopology gatewayTopology() {

@@ -80,11 +80,12 @@ public final class EventLine {
         };
     }
 
-    /** {@code ready, MTU 1440, peers cloud-1 (handshake 2 s ago, answers)} */
+    /** {@code ready, MTU 1440, peers cloud-1 (handshake 2 s ago, answers, presence held)} */
     private static String tunnel(AgentHeartbeat.TunnelReport tunnel) {
         String peers = tunnel.peers().stream().map(p -> p.nodeName() + " (" + (p.latestHandshake() == null ? "no handshake"
                 : "handshake " + Math.max(0, Duration.between(p.latestHandshake(), Instant.now()).toSeconds()) + " s ago")
-                + (p.probeOk() == null ? "" : p.probeOk() ? ", answers" : ", does not answer") + ")").collect(Collectors.joining(", "));
+                + (p.probeOk() == null ? "" : p.probeOk() ? ", answers" : ", does not answer")
+                + (Boolean.TRUE.equals(p.presence()) ? ", presence held" : "") + ")").collect(Collectors.joining(", "));
         return tunnel.state().wireName() + (tunnel.mtu() == null ? "" : ", MTU " + tunnel.mtu())
                 + (tunnel.problem() == null ? "" : ", " + tunnel.problem()) + (peers.isEmpty() ? "" : ", peers " + peers);
     }

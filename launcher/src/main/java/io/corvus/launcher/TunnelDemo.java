@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.CorvusEvent;
 import io.corvus.events.payload.GatewayTopology;
 
@@ -68,6 +69,13 @@ final class TunnelDemo {
                 if (!request(lab, client, server, "through edge gateway " + gateway + " and cloud gateway " + tunnelEndpoint(watcher, "cloud"))) {
                     return false;
                 }
+                String hub = tunnelEndpoint(watcher, "cloud");
+                if (!Expectation.awaitAll(List.of(presenceHeld(hub, gateway)), watcher, timeout).isEmpty()) {
+                    System.err.println("DEMO FAILED: the hub " + hub + " holds no presence connection with " + gateway + " within "
+                            + timeout.toSeconds() + " s");
+                    return false;
+                }
+                out.println("== " + hub + " holds a presence connection with " + gateway + ": its close tells the elector at once");
                 out.println("== killing the agent of " + gateway + " (SIGKILL), the tunnel endpoint of " + EDGE_POOL);
                 Instant killed = Instant.now();
                 stack.kill("agent-" + gateway);
@@ -94,14 +102,16 @@ final class TunnelDemo {
         String answer = "";
         while (Instant.now().isBefore(deadline)) {
             try {
-                answer = lab.lab().inPod(from, "socat", "-T3", "-", "TCP:" + server.address() + ":" + PodServer.PORT).strip();
+                // a SYN lost before the new path is up would be sent again only after 1 s, then 3 s: dial afresh instead
+                answer = lab.lab().inPod(from, "socat", "-T3", "-", "TCP:" + server.address() + ":" + PodServer.PORT
+                        + ",connect-timeout=0.5").strip();
                 if (!answer.isEmpty()) {
                     break;
                 }
             } catch (IOException notYet) {
                 // the tunnel is not there yet
             }
-            TimeUnit.MILLISECONDS.sleep(250);
+            TimeUnit.MILLISECONDS.sleep(100);
         }
         if (answer.isEmpty()) {
             System.err.println("DEMO FAILED: no answer from the pod at " + server.address() + " within " + timeout.toSeconds() + " s");
@@ -122,6 +132,13 @@ final class TunnelDemo {
             throw new IllegalStateException("no tunnel endpoint of pool " + pool + " within " + timeout.toSeconds() + " s");
         }
         return watcher.seen().stream().map(event -> endpointOf(event, pool)).flatMap(Optional::stream).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** The hub's heartbeat says it holds a presence connection with the gateway. */
+    private static Expectation presenceHeld(String hub, String gateway) {
+        return Expectation.event(hub + " holding a presence connection with " + gateway, event -> event instanceof AgentHeartbeat h
+                && h.nodeName().equals(hub) && h.tunnel() != null
+                && h.tunnel().peers().stream().anyMatch(p -> p.nodeName().equals(gateway) && Boolean.TRUE.equals(p.presence())));
     }
 
     private Optional<String> awaitNewEndpoint(EventWatcher watcher, String gone) throws InterruptedException {

@@ -115,8 +115,13 @@ public final class TunnelBench {
             baselines.close();
         }
         List<Long> failovers = new ArrayList<>();
+        List<Long> elections = new ArrayList<>();
+        List<String> causes = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
-            failovers.add(failover());
+            Failover failover = failover();
+            failovers.add(failover.toTraffic());
+            elections.add(failover.toElection());
+            causes.add(failover.cause());
         }
 
         gbits.forEach((name, values) -> System.out.printf(Locale.ROOT, "%s_gbps=%.2f%n%s_gbps_rounds=%s%n", name, median(values), name,
@@ -135,7 +140,8 @@ public final class TunnelBench {
         }
         System.out.printf(Locale.ROOT, "config_change_to_topology_ms=%d%nconfig_change_to_traffic_ms=%d%nconfig_change_to_traffic_ms_rounds=%s%n",
                 medianOf(toTopology), medianOf(changes), changes);
-        System.out.printf(Locale.ROOT, "failover_ms=%d%nfailover_ms_rounds=%s%ndriver=%s%n", medianOf(failovers), failovers, driverName());
+        System.out.printf(Locale.ROOT, "failover_ms=%d%nfailover_ms_rounds=%s%nfailover_to_election_ms_rounds=%s%nfailover_causes=%s%n"
+                + "driver=%s%n", medianOf(failovers), failovers, elections, causes, driverName());
     }
 
     /** When the last pool got a tunnel endpoint after {@code since}. */
@@ -145,6 +151,14 @@ public final class TunnelBench {
                         && t.endpoints().stream().anyMatch(e -> e.type() == GatewayTopology.EndpointType.TUNNEL))
                 .collect(Collectors.toMap(GatewayTopology::gatewayName, GatewayTopology::publishedAt, (a, b) -> a.isBefore(b) ? a : b))
                 .values().stream().max(Instant::compareTo).orElseThrow();
+    }
+
+    /** The newest heartbeat of {@code hub} says it holds a presence connection with {@code gateway}: a gateway that ran a while. */
+    private boolean holdsPresence(String hub, String gateway) {
+        return watcher.seen().stream().filter(AgentHeartbeat.class::isInstance).map(AgentHeartbeat.class::cast)
+                .filter(h -> h.clusterId().equals(CLUSTER) && h.nodeName().equals(hub) && h.tunnel() != null).reduce((a, b) -> b)
+                .map(h -> h.tunnel().peers().stream().anyMatch(p -> p.nodeName().equals(gateway) && Boolean.TRUE.equals(p.presence())))
+                .orElse(false);
     }
 
     /** Every node has sent a heartbeat since {@code since}, and its newest says its tunnel is off. */
@@ -160,20 +174,32 @@ public final class TunnelBench {
         return values.stream().sorted().toList().get(values.size() / 2);
     }
 
+    /** One failover: from the kill to the elector's topology without the killed node, and to traffic; why the elector moved. */
+    private record Failover(long toElection, long toTraffic, String cause) {
+    }
+
     /** SIGKILL of the edge pool's tunnel endpoint, until a pod of the pool reaches a cloud pod through its successor; the killed agent comes back after. */
-    private long failover() throws Exception {
+    private Failover failover() throws Exception {
         String killed = endpoint("edge");
         NamespaceLab.Node survivor = member("edge");
         NamespaceLab.Node cloud = member("cloud");
         await(() -> reachable(survivor, cloud), "traffic before the kill");
+        String hub = endpoint("cloud");
+        await(() -> holdsPresence(hub, killed), "presence connection of " + hub + " with " + killed);
         Instant start = Instant.now();
         stack.kill("agent-" + killed);
         // the killed gateway's links die with it (wireguard-go with its agent), so no answer comes before the successor's
         Instant first = lab.lab().firstReply(survivor, cloud.podAddress(), Duration.ofSeconds(120))
                 .orElseThrow(() -> new IllegalStateException("no traffic through the successor within 120 s"));
         long millis = Duration.between(start, first).toMillis();
+        GatewayTopology moved = watcher.seen().stream().filter(GatewayTopology.class::isInstance).map(GatewayTopology.class::cast)
+                .filter(t -> t.clusterId().equals(CLUSTER) && !t.publishedAt().isBefore(start) && t.changes().stream()
+                        .anyMatch(c -> c.nodeName().equals(killed) && !c.added() && c.type() == GatewayTopology.EndpointType.TUNNEL))
+                .findFirst().orElseThrow(() -> new IllegalStateException("traffic flowed, but no topology removed " + killed));
+        String cause = moved.changes().stream().filter(c -> c.nodeName().equals(killed) && !c.added()).findFirst().orElseThrow()
+                .cause().name();
         stack.restart("agent-" + killed);
-        return millis;
+        return new Failover(Duration.between(start, moved.publishedAt()).toMillis(), millis, cause);
     }
 
     private String driverName() {

@@ -260,6 +260,9 @@ class TunnelModeIT {
         NamespaceLab.Node survivor = memberOf("edge-hangzhou");
         NamespaceLab.Node cloud = memberOf("cloud");
         awaitReachable(survivor, cloud, Duration.ofSeconds(30));
+        String hub = tunnelEndpoint("cloud");
+        await().atMost(Duration.ofSeconds(60)).until(() -> heartbeat(hub).tunnel().peers().stream()
+                .anyMatch(p -> p.nodeName().equals(killed) && Boolean.TRUE.equals(p.presence())));
 
         long start = System.nanoTime();
         stack.kill("agent-" + killed);
@@ -277,7 +280,7 @@ class TunnelModeIT {
                 .filter(change -> change.nodeName().equals(killed) && !change.added() && change.type() == GatewayTopology.EndpointType.TUNNEL)
                 .reduce((a, b) -> b).orElseThrow();
         assertThat(removal.cause()).as(removal.detail()).isEqualTo(GatewayTopology.Cause.LINK_LOST);
-        assertThat(removal.detail()).startsWith(tunnelEndpoint("cloud") + " saw its connection with it close");
+        assertThat(removal.detail()).startsWith(hub + " saw its connection with it close");
     }
 
     @Test

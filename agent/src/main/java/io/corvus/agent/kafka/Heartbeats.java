@@ -147,7 +147,7 @@ public class Heartbeats {
         return new AgentHeartbeat(node.clusterId(), node.nodeName(), clock.instant(), roles,
                 topology.view().generation(), links.openStreams(), links.peers(), links.bytesIn(), links.bytesOut(),
                 links.observedAddress(), tunnelStatus.publicKey(), port == Raven.PROXY_LINK_PORT || port == 0 ? null : port,
-                links.peers(), report(tunnelStatus, proxy.lostTunnelPeers()), proxy.drainLostPeers(), false, links.certificateNotAfter());
+                links.peers(), report(tunnelStatus, proxy.tunnelPresence()), proxy.drainLostPeers(), false, links.certificateNotAfter());
     }
 
     private CompletableFuture<?> publish(AgentHeartbeat heartbeat) {
@@ -167,14 +167,15 @@ public class Heartbeats {
      * node. A peer whose presence connection was lost has no probe result: the last one is older
      * than the loss.
      */
-    static AgentHeartbeat.TunnelReport report(TunnelStatus status, Set<String> lostPeers) {
+    static AgentHeartbeat.TunnelReport report(TunnelStatus status, ProxyState.PresenceStatus presence) {
         if (status.role() == TunnelStatus.Role.NONE && status.problem() == null) {
             return null;
         }
         AgentHeartbeat.TunnelState state = status.ready() ? AgentHeartbeat.TunnelState.READY : AgentHeartbeat.TunnelState.NOT_READY;
         return new AgentHeartbeat.TunnelReport(state, status.problem(), status.mtu(), status.driver(), status.peers().stream()
                 .map(p -> new AgentHeartbeat.TunnelPeer(p.nodeName(), p.endpoint(), p.latestHandshake(), p.rxBytes(), p.txBytes(),
-                        p.rxPackets(), p.txPackets(), lostPeers.contains(p.nodeName()) ? null : p.probeOk(),
-                        lostPeers.contains(p.nodeName()) ? null : p.probeRttMillis())).toList());
+                        p.rxPackets(), p.txPackets(), presence.lost().contains(p.nodeName()) ? null : p.probeOk(),
+                        presence.lost().contains(p.nodeName()) ? null : p.probeRttMillis(), presence.held().contains(p.nodeName())))
+                .toList());
     }
 }

@@ -11,11 +11,21 @@ public interface ProxyState {
     /** The peers whose links closed while they were still talking, since the last call (for the heartbeat: each reported once). */
     List<String> drainLostPeers();
 
+    /** The tunnel gateways' presence connections of this node. */
+    PresenceStatus tunnelPresence();
+
     /**
-     * The tunnel gateways whose presence connection closed as a loss and has not come back: a probe
-     * result older than the loss vouches for nothing, or the next heartbeat would undo the report.
+     * @param held the tunnel gateways this node holds a presence connection with
+     * @param lost those whose presence connection closed as a loss and has not come back: a probe
+     *             result older than the loss vouches for nothing, or the next heartbeat would undo
+     *             the report
      */
-    Set<String> lostTunnelPeers();
+    record PresenceStatus(Set<String> held, Set<String> lost) {
+        public PresenceStatus {
+            held = Set.copyOf(held);
+            lost = Set.copyOf(lost);
+        }
+    }
 
     /** Runs {@code listener} whenever a proxy link or a tunnel presence connection comes up or goes down; it must return at once (it runs on an event loop). */
     void onLinksChanged(Runnable listener);

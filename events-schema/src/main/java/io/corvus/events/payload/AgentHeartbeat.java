@@ -106,9 +106,11 @@ public record AgentHeartbeat(
      * @param rxPackets       the pod packets that came from it ({@code txPackets}: went to it), counted by nftables
      * @param probeOk         whether it answered the last probe through the tunnel, null before the first
      * @param probeRttMillis  how long that answer took
+     * @param presence        whether this gateway holds a presence connection with it (whose close
+     *                        reports it lost at once), null from an agent that has none
      */
     public record TunnelPeer(String nodeName, String endpoint, Instant latestHandshake, long rxBytes, long txBytes, long rxPackets,
-            long txPackets, Boolean probeOk, Double probeRttMillis) {
+            long txPackets, Boolean probeOk, Double probeRttMillis, Boolean presence) {
         public TunnelPeer {
             Checks.text(nodeName, "tunnel.peers[].nodeName");
             Checks.atLeast(rxBytes, 0, "tunnel.peers[].rxBytes");

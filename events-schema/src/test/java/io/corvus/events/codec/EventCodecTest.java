@@ -134,6 +134,18 @@ class EventCodecTest {
     }
 
     @Test
+    void aHeartbeatWrittenBeforeTunnelPresenceStillReadsWithNoWordOnIt() throws IOException {
+        byte[] older = Files.readAllBytes(GOLDEN.resolve("io.corvus.agent.heartbeat.v1.before-tunnel-presence.json"));
+
+        AgentHeartbeat read = (AgentHeartbeat) codec.fromRecord("corvus.agent-status.v1", structuredHeaders(), older);
+
+        assertThat(read.tunnel().peers()).singleElement().satisfies(peer -> {
+            assertThat(peer.presence()).isNull();
+            assertThat(peer.probeOk()).isTrue();
+        });
+    }
+
+    @Test
     void eventsWrittenBeforeReasonsAndStoppingStillReadWithNoChangesAndARunningAgent() throws IOException {
         GatewayTopology topology = (GatewayTopology) codec.fromRecord("corvus.topology.v1", structuredHeaders(),
                 Files.readAllBytes(GOLDEN.resolve("io.corvus.topology.changed.v1.before-changes.json")));

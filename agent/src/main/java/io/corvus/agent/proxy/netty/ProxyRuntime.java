@@ -217,8 +217,8 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     }
 
     @Override
-    public Set<String> lostTunnelPeers() {
-        return presence.lost();
+    public PresenceStatus tunnelPresence() {
+        return new PresenceStatus(Set.copyOf(presence.peers()), presence.lost());
     }
 
     @Override
