@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.corvus.agent.proxy.CloudPolicy;
 import io.corvus.agent.proxy.DialPolicy;
@@ -58,6 +59,8 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     private final EdgeSessions sessions = new EdgeSessions(lost);
     private final CertificateExpiry certificateExpiry;
     private final TunnelPresence presence;
+    /** The newest view the presence connections have yet to follow, or null while they follow the newest. */
+    private final AtomicReference<ClusterView> presenceBehind = new AtomicReference<>();
     private volatile Runnable linksChanged = () -> { };
     private volatile ClusterView view;
     private volatile CloudPolicy cloudPolicy;
@@ -123,18 +126,31 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     }
 
     /**
-     * The tunnel gateways' presence connections, whatever the proxy does: without the node's
-     * certificate they cannot run, and the heartbeat window alone notices a dead gateway.
+     * The tunnel gateways' presence connections, whatever the proxy does, followed on a thread of
+     * their own: the first TLS context of a node that never had a proxy role took over a second on a
+     * busy machine, and the tunnel, given the view after the proxy, waited for it in a failover.
      */
     private void applyPresence(ClusterView next) {
-        try {
-            presence.apply(TunnelPlanner.presence(next, settings.node()),
-                    () -> new TunnelPresence.TlsPair(ProxyTls.server(tlsFiles()), ProxyTls.client(tlsFiles())));
-        } catch (RuntimeException e) {
-            LOG.warnf("tunnel presence of %s cannot start (a dead tunnel gateway is noticed by its heartbeats alone): %s",
-                    settings.node(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (presenceBehind.getAndSet(next) == null) {
+            Thread.ofVirtual().name("tunnel-presence").start(this::followPresence);
+        }
+    }
+
+    /** Applies the newest view until no newer one came meanwhile. */
+    private void followPresence() {
+        ClusterView next = presenceBehind.get();
+        while (next != null) {
+            try {
+                presence.apply(TunnelPlanner.presence(next, settings.node()),
+                        () -> new TunnelPresence.TlsPair(ProxyTls.server(tlsFiles()), ProxyTls.client(tlsFiles())));
+            } catch (RuntimeException e) {
+                LOG.warnf("tunnel presence of %s cannot start (without it a dead tunnel gateway is noticed by its heartbeats alone): %s",
+                        settings.node(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            next = presenceBehind.compareAndSet(next, null) ? null : presenceBehind.get();
         }
     }
 

@@ -76,6 +76,7 @@ public final class TunnelPresence implements AutoCloseable {
     private volatile TunnelPresencePlan plan = TunnelPresencePlan.NONE;
     private Channel listener;
     private Dialler dialler;
+    private boolean closed;
 
     /**
      * @param changed    run, on an event loop, whenever a connection comes or goes: it must not block
@@ -102,6 +103,9 @@ public final class TunnelPresence implements AutoCloseable {
      * @param tls the node's TLS, built only when the plan needs a connection
      */
     public synchronized void apply(TunnelPresencePlan next, Supplier<TlsPair> tls) throws InterruptedException {
+        if (closed) {
+            return; // a view that came as the agent stopped
+        }
         plan = next;
         if (next.serves() && listener == null) {
             listener = listen(tls.get().server());
@@ -148,6 +152,7 @@ public final class TunnelPresence implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         plan = TunnelPresencePlan.NONE;
         if (dialler != null) {
             dialler.stop();
