@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,6 +46,7 @@ public final class EventPump implements AutoCloseable {
     private final LongAdder handled = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private volatile Runnable afterEachPoll = () -> { };
+    private volatile Predicate<String> wantedKeys = key -> true;
 
     /**
      * @param consumer      subscribed or assigned by the caller; from now on used only by the pump
@@ -70,6 +72,20 @@ public final class EventPump implements AutoCloseable {
             throw new IllegalStateException("pump " + name + " is running: set its hook before it starts");
         }
         afterEachPoll = hook;
+        return this;
+    }
+
+    /**
+     * Passes over, unread, the records whose key {@code wanted} refuses: a partition holds the events
+     * of every cluster hashed to it, and a reader of one cluster (an agent) need not decode the
+     * others'. Neither handled nor dead-lettered: their own readers judge them. Set it before
+     * {@link #start}.
+     */
+    public EventPump onlyKeys(Predicate<String> wanted) {
+        if (started.get()) {
+            throw new IllegalStateException("pump " + name + " is running: choose its keys before it starts");
+        }
+        wantedKeys = wanted;
         return this;
     }
 
@@ -110,6 +126,9 @@ public final class EventPump implements AutoCloseable {
     }
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {
+        if (record.key() != null && !wantedKeys.test(record.key())) {
+            return;
+        }
         Optional<Topic> topic = Topic.byName(record.topic());
         if (topic.isEmpty()) {
             setAside(record, "topic " + record.topic() + " is not in the Corvus catalog");

@@ -88,6 +88,31 @@ class EventPumpIT {
     }
 
     @Test
+    void aReaderOfOneClusterPassesOverOtherClustersRecordsUnreadAndLeavesTheirPoisonToTheirOwnReaders() throws Exception {
+        String mine = "mine-" + System.nanoTime();
+        String other = "other-" + System.nanoTime();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        EventHandler handler = event -> seen.add(event.payload().clusterId());
+
+        try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer");
+                KafkaProducer<String, byte[]> rawProducer = new KafkaProducer<>(
+                        KafkaClients.producerConfig(KafkaTestSupport.bootstrapServers(), "raw-writer"))) {
+            var consumer = KafkaTestSupport.groupConsumer("one-cluster-reader-" + mine);
+            consumer.subscribe(List.of(Topic.CONFIG.topicName()));
+            try (EventPump pump = new EventPump("one-cluster", consumer, EventCodec.create(), handler,
+                    KafkaTestSupport.deadLetters(publisher, "one-cluster-reader"), true).onlyKeys(key -> key.equals(mine)).start()) {
+                rawProducer.send(new ProducerRecord<>(Topic.CONFIG.topicName(), other, "not json".getBytes(StandardCharsets.UTF_8))).get();
+                publisher.publish(config(other, 1)).get();
+                publisher.publish(config(mine, 1)).get();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(mine));
+                assertThat(seen).containsOnly(mine);
+                assertThat(pump.deadLetteredCount()).as("another cluster's poison is its readers' to set aside").isZero();
+            }
+        }
+    }
+
+    @Test
     void recordsOfOneClusterLandInThePartitionThePartitionerNames() throws Exception {
         try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer")) {
             RecordMetadata a = publisher.publish(node("c1", "a")).get();

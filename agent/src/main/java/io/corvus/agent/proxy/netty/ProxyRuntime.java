@@ -141,8 +141,8 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         ClusterView next = presenceBehind.get();
         while (next != null) {
             try {
-                presence.apply(TunnelPlanner.presence(next, settings.node()),
-                        () -> new TunnelPresence.TlsPair(ProxyTls.server(tlsFiles()), ProxyTls.client(tlsFiles())));
+                presence.apply(TunnelPlanner.presence(next, settings.node()), () -> ProxyTls.server(tlsFiles()),
+                        () -> ProxyTls.client(tlsFiles()));
             } catch (RuntimeException e) {
                 LOG.warnf("tunnel presence of %s cannot start (without it a dead tunnel gateway is noticed by its heartbeats alone): %s",
                         settings.node(), e.getMessage());

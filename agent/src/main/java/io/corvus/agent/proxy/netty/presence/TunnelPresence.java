@@ -100,15 +100,17 @@ public final class TunnelPresence implements AutoCloseable {
     /**
      * Listens, dials or does neither as the plan says; lets go of peers it no longer names.
      *
-     * @param tls the node's TLS, built only when the plan needs a connection
+     * @param serverTls the node's TLS as the hub, built only when it starts listening
+     * @param clientTls the node's TLS as a spoke, built only when it starts dialling
      */
-    public synchronized void apply(TunnelPresencePlan next, Supplier<TlsPair> tls) throws InterruptedException {
+    public synchronized void apply(TunnelPresencePlan next, Supplier<SslContext> serverTls, Supplier<SslContext> clientTls)
+            throws InterruptedException {
         if (closed) {
             return; // a view that came as the agent stopped
         }
         plan = next;
         if (next.serves() && listener == null) {
-            listener = listen(tls.get().server());
+            listener = listen(serverTls.get());
         } else if (!next.serves() && listener != null) {
             listener.close().syncUninterruptibly();
             listener = null;
@@ -119,7 +121,7 @@ public final class TunnelPresence implements AutoCloseable {
             dialler = null;
         }
         if (hub.isPresent() && dialler == null) {
-            dialler = new Dialler(hub.get(), tls.get().client());
+            dialler = new Dialler(hub.get(), clientTls.get());
             dialler.dial();
         }
         held.forEach((node, channel) -> {
@@ -128,10 +130,6 @@ public final class TunnelPresence implements AutoCloseable {
                 channel.close();
             }
         });
-    }
-
-    /** The node's TLS contexts, one per side. */
-    public record TlsPair(SslContext server, SslContext client) {
     }
 
     /** The peers this node holds a presence connection with. */

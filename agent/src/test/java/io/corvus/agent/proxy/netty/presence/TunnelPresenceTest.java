@@ -3,6 +3,8 @@ package io.corvus.agent.proxy.netty.presence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
 import io.corvus.service.work.Backoff;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,7 +91,7 @@ class TunnelPresenceTest {
         Side spoke = side("edge-1").spokeOf("cloud-1", hub.presence.port());
         await().until(() -> hub.presence.peers().equals(List.of("edge-1")) && spoke.presence.peers().equals(List.of("cloud-1")));
 
-        hub.presence.apply(new TunnelPresencePlan(true, Set.of(), Optional.empty()), hub::tls); // edge-1 is no gateway any more
+        hub.presence.apply(new TunnelPresencePlan(true, Set.of(), Optional.empty()), hub::serverTls, hub::clientTls); // edge-1 is no gateway any more
 
         await().until(() -> hub.presence.peers().isEmpty() && spoke.presence.peers().isEmpty());
         assertThat(hub.lost.drain()).as("the hub let go itself").isEmpty();
@@ -146,13 +149,13 @@ class TunnelPresenceTest {
         }
 
         Side hubOf(String spoke) throws InterruptedException {
-            start(port).apply(new TunnelPresencePlan(true, Set.of(spoke), Optional.empty()), this::tls);
+            start(port).apply(new TunnelPresencePlan(true, Set.of(spoke), Optional.empty()), this::serverTls, this::clientTls);
             return this;
         }
 
         Side spokeOf(String hub, int hubPort) throws InterruptedException {
             start(hubPort).apply(new TunnelPresencePlan(false, Set.of(), Optional.of(new TunnelPresencePlan.Hub(hub, "127.0.0.1"))),
-                    this::tls);
+                    this::serverTls, this::clientTls);
             return this;
         }
 
@@ -163,13 +166,20 @@ class TunnelPresenceTest {
             return presence;
         }
 
-        TunnelPresence.TlsPair tls() {
+        SslContext serverTls() {
+            return ProxyTls.server(files());
+        }
+
+        SslContext clientTls() {
+            return ProxyTls.client(files());
+        }
+
+        private TlsFiles files() {
             try {
                 NodeCredentials.PemFiles files = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(folder.resolve(node));
-                TlsFiles tls = new TlsFiles(files.certificate(), files.key(), files.ca());
-                return new TunnelPresence.TlsPair(ProxyTls.server(tls), ProxyTls.client(tls));
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
+                return new TlsFiles(files.certificate(), files.key(), files.ca());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
