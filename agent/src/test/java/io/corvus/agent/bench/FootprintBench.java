@@ -31,6 +31,7 @@ import io.corvus.events.payload.AgentHeartbeat;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.kafka.broker.FreePorts;
 import io.corvus.kafka.broker.KraftBroker;
+import io.corvus.testing.BenchLogging;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,6 +61,7 @@ public final class FootprintBench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchLogging.warningsOnly();
         List<String> arguments = Arrays.asList(args);
         int idleMinutes = arguments.stream().filter(a -> a.startsWith("--idle-minutes=")).findFirst()
                 .map(a -> Integer.parseInt(a.substring("--idle-minutes=".length()))).orElse(1);

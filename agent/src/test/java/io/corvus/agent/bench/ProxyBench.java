@@ -45,6 +45,7 @@ import io.corvus.kafka.broker.FreePorts;
 import io.corvus.kafka.broker.KraftBroker;
 import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
+import io.corvus.testing.BenchLogging;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -81,6 +82,7 @@ public final class ProxyBench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchLogging.warningsOnly();
         run(args);
         System.exit(0);
     }

@@ -31,6 +31,7 @@ import io.corvus.provisioner.adapter.aliyun.AliyunEmulator;
 import io.corvus.provisioner.adapter.aliyun.ApiCallObserver;
 import io.corvus.provisioner.adapter.aliyun.TestAliyunSettings;
 import io.corvus.provisioner.adapter.kafka.ProvisionerReplica;
+import io.corvus.testing.BenchLogging;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.awaitility.Awaitility;
@@ -50,6 +51,7 @@ public final class ProvisioningBench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchLogging.warningsOnly();
         int clusters = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int latencyMs = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int associationMs = args.length > 2 ? Integer.parseInt(args[2]) : 2000;

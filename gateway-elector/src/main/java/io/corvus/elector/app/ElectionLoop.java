@@ -3,6 +3,7 @@ package io.corvus.elector.app;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -99,7 +100,11 @@ public final class ElectionLoop implements ClusterWorkQueue.Reconciler, Partitio
         clusters.keySet().removeIf(clusterId -> partitions.contains(ClusterPartitioner.partitionFor(clusterId, Topic.PARTITIONS)));
     }
 
-    /** Elects one cluster and publishes the gateways that changed, each once the broker acknowledged the one before. */
+    /**
+     * Elects one cluster and publishes the gateways that changed together: readers see the
+     * cluster's new gateways at once or not at all, and one transaction for them all took a
+     * thousand agents' topology 2 s less to arrive than one per gateway (BENCHMARKS, "Reliability").
+     */
     @Override
     public Optional<Instant> reconcile(String clusterId, ClusterWorkQueue.Fence fence) throws Exception {
         ClusterModel model = clusters.get(clusterId);
@@ -112,8 +117,10 @@ public final class ElectionLoop implements ClusterWorkQueue.Reconciler, Partitio
             before = model.published();
             changed = model.elect(clock.instant(), settings);
         }
+        if (!changed.isEmpty()) {
+            fence.whileOwned(() -> publisher.publish(List.copyOf(changed.values())));
+        }
         for (GatewayTopology topology : changed.values()) {
-            fence.whileOwned(() -> publisher.publish(topology));
             synchronized (model) {
                 model.apply(topology);
             }

@@ -30,6 +30,7 @@ import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
+import io.corvus.testing.BenchLogging;
 import io.corvus.testing.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,6 +63,7 @@ public final class AgentFleetBench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchLogging.warningsOnly();
         int agents = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         String bootstrap = TestBrokers.bootstrapServers();

@@ -23,6 +23,7 @@ import io.corvus.events.payload.ConfigChanged;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NetworkConfig;
 import io.corvus.events.payload.NodeObserved;
+import io.corvus.testing.BenchLogging;
 import io.corvus.testing.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,6 +45,7 @@ public final class ElectorRuntimeBench {
     }
 
     public static void main(String[] args) throws Exception {
+        BenchLogging.warningsOnly();
         int updates = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         String bootstrap = TestBrokers.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {

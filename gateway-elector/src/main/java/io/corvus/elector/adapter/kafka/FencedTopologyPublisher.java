@@ -2,8 +2,10 @@ package io.corvus.elector.adapter.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
@@ -28,7 +30,8 @@ import org.jboss.logging.Logger;
  * (a long GC, SIGSTOP, a frozen VM) still believes it owns them when it wakes up. Each partition
  * has one transactional id, shared by all replicas; taking a partition calls
  * {@code initTransactions()}, which fences the producer of the replica that held it before, and
- * every topology is committed in a transaction of its own. A fenced replica's commit fails, and
+ * the topologies of one election (one cluster, hence one partition) are committed in one
+ * transaction: readers see all of them or none. A fenced replica's commit fails, and
  * the topology is dropped as its cluster's election is: it is no longer this replica's.
  */
 public final class FencedTopologyPublisher implements TopologyPublisher, PartitionOwner, AutoCloseable {
@@ -78,21 +81,26 @@ public final class FencedTopologyPublisher implements TopologyPublisher, Partiti
     }
 
     @Override
-    public void publish(GatewayTopology topology) throws Exception {
-        int partition = ClusterPartitioner.partitionFor(topology.clusterId(), Topic.PARTITIONS);
+    public void publish(List<GatewayTopology> topologies) throws Exception {
+        String clusterId = topologies.getFirst().clusterId();
+        if (topologies.stream().anyMatch(topology -> !topology.clusterId().equals(clusterId))) {
+            throw new IllegalArgumentException("one election publishes one cluster's topologies, not several clusters' together");
+        }
+        int partition = ClusterPartitioner.partitionFor(clusterId, Topic.PARTITIONS);
         if (!owned.contains(partition)) {
-            throw new ClusterWorkQueue.Fenced(topology.clusterId());
+            throw new ClusterWorkQueue.Fenced(clusterId);
         }
         Writer writer = writers.computeIfAbsent(partition, this::writer);
         synchronized (writer) {
             try {
                 writer.producer().beginTransaction();
-                writer.events().publish(topology).get();
+                List<CompletableFuture<?>> sent = topologies.stream().<CompletableFuture<?>>map(writer.events()::publish).toList();
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get();
                 writer.producer().commitTransaction();
             } catch (ExecutionException e) {
-                throw failed(partition, topology, e.getCause() == null ? e : e.getCause(), e);
+                throw failed(partition, clusterId, e.getCause() == null ? e : e.getCause(), e);
             } catch (RuntimeException e) {
-                throw failed(partition, topology, e, e);
+                throw failed(partition, clusterId, e, e);
             }
         }
     }
@@ -102,13 +110,13 @@ public final class FencedTopologyPublisher implements TopologyPublisher, Partiti
      * it again. Any other failure: the producer is discarded, and the retry's fresh one, taking the
      * same id, resolves the open transaction.
      */
-    private Exception failed(int partition, GatewayTopology topology, Throwable cause, Exception thrown) {
+    private Exception failed(int partition, String clusterId, Throwable cause, Exception thrown) {
         discard(partition);
         if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
             owned.remove(partition);
             LOG.warnf("another replica took partition %d of %s: this one publishes nothing more there", partition,
                     Topic.TOPOLOGY.topicName());
-            return new ClusterWorkQueue.Fenced(topology.clusterId());
+            return new ClusterWorkQueue.Fenced(clusterId);
         }
         return thrown;
     }

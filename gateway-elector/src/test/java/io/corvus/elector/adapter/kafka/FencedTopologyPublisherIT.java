@@ -40,13 +40,14 @@ class FencedTopologyPublisherIT {
         List<Integer> partition = List.of(ClusterPartitioner.partitionFor(cluster, Topic.PARTITIONS));
         try (FencedTopologyPublisher paused = publisher("elector-a"); FencedTopologyPublisher successor = publisher("elector-b")) {
             paused.own(partition);
-            paused.publish(topology(cluster, 1, "first-choice"));
+            paused.publish(List.of(topology(cluster, 1, "first-choice")));
 
             successor.own(partition); // the group moved the partition while the first replica was paused; it was not told
 
-            assertThatThrownBy(() -> paused.publish(topology(cluster, 2, "zombie-choice"))).isInstanceOf(ClusterWorkQueue.Fenced.class);
-            successor.publish(topology(cluster, 2, "successor-choice"));
-            assertThatThrownBy(() -> paused.publish(topology(cluster, 3, "zombie-choice"))).as("and it stays fenced")
+            assertThatThrownBy(() -> paused.publish(List.of(topology(cluster, 2, "zombie-choice"))))
+                    .isInstanceOf(ClusterWorkQueue.Fenced.class);
+            successor.publish(List.of(topology(cluster, 2, "successor-choice")));
+            assertThatThrownBy(() -> paused.publish(List.of(topology(cluster, 3, "zombie-choice")))).as("and it stays fenced")
                     .isInstanceOf(ClusterWorkQueue.Fenced.class);
         }
 
@@ -58,10 +59,26 @@ class FencedTopologyPublisherIT {
     }
 
     @Test
+    void theGatewaysOneElectionChangedAreCommittedTogetherAndOnlyOneClustersAtATime() throws Exception {
+        String cluster = "together-" + System.nanoTime();
+        try (FencedTopologyPublisher publisher = publisher("elector-d")) {
+            publisher.own(List.of(ClusterPartitioner.partitionFor(cluster, Topic.PARTITIONS)));
+
+            publisher.publish(List.of(topology(cluster, "edge-1", 1, "n1"), topology(cluster, "edge-2", 1, "n2")));
+
+            assertThatThrownBy(() -> publisher.publish(List.of(topology(cluster, "edge-1", 2, "n1"),
+                    topology("another-" + cluster, "edge-1", 1, "n9")))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("one cluster's topologies");
+        }
+        assertThat(TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, cluster + "/")).extracting(TopicSnapshot.Entry::event)
+                .map(event -> ((GatewayTopology) event).gatewayName()).containsExactly("edge-1", "edge-2");
+    }
+
+    @Test
     void aPartitionThisReplicaNeverTookIsNeverPublished() {
         String cluster = "unowned-" + System.nanoTime();
         try (FencedTopologyPublisher publisher = publisher("elector-c")) {
-            assertThatThrownBy(() -> publisher.publish(topology(cluster, 1, "n1"))).isInstanceOf(ClusterWorkQueue.Fenced.class);
+            assertThatThrownBy(() -> publisher.publish(List.of(topology(cluster, 1, "n1")))).isInstanceOf(ClusterWorkQueue.Fenced.class);
         }
         assertThat(TopicSnapshot.read(bootstrap, Topic.TOPOLOGY, cluster + "/")).isEmpty();
     }
@@ -71,7 +88,11 @@ class FencedTopologyPublisherIT {
     }
 
     private static GatewayTopology topology(String cluster, long generation, String endpoint) {
-        return new GatewayTopology(cluster, "edge", generation, "edge", true, true, false,
+        return topology(cluster, "edge", generation, endpoint);
+    }
+
+    private static GatewayTopology topology(String cluster, String gateway, long generation, String endpoint) {
+        return new GatewayTopology(cluster, gateway, generation, gateway, true, true, false,
                 List.of(GatewayTopology.Endpoint.proxy(endpoint, "192.168.0.1")), List.of(), null, List.of(), Instant.now(), null);
     }
 }

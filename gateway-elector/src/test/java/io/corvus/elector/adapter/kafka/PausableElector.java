@@ -52,9 +52,10 @@ public final class PausableElector {
 
     private static String publishNext(ElectorReplica replica, GatewayTopology held) throws Exception {
         try {
-            replica.topologies().publish(new GatewayTopology(held.clusterId(), held.gatewayName(), held.generation() + 1, held.nodePool(),
-                    held.edge(), held.proxyEnabled(), held.tunnelEnabled(), List.of(GatewayTopology.Endpoint.proxy(ZOMBIE_ENDPOINT, "192.168.0.9")),
-                    held.members(), held.cloudExposure(), held.accessControlList(), held.publishedAt(), held.tunnelNetwork()));
+            replica.topologies().publish(List.of(new GatewayTopology(held.clusterId(), held.gatewayName(), held.generation() + 1,
+                    held.nodePool(), held.edge(), held.proxyEnabled(), held.tunnelEnabled(),
+                    List.of(GatewayTopology.Endpoint.proxy(ZOMBIE_ENDPOINT, "192.168.0.9")), held.members(), held.cloudExposure(),
+                    held.accessControlList(), held.publishedAt(), held.tunnelNetwork())));
             return "PUBLISHED";
         } catch (ClusterWorkQueue.Fenced fenced) {
             return "FENCED";
