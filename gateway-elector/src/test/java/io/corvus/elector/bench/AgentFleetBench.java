@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import io.corvus.elector.adapter.kafka.ElectorReplica;
 import io.corvus.events.ClusterPartitioner;
@@ -119,6 +120,10 @@ public final class AgentFleetBench {
             print("config_to_every_agent_without_heartbeats", withoutHeartbeats[0]);
             print("config_to_elected_with_heartbeats", withHeartbeats[1]);
             print("config_to_elected_without_heartbeats", withoutHeartbeats[1]);
+            print("config_to_first_agent_of_a_cluster_with_heartbeats", withHeartbeats[2]);
+            print("config_to_first_agent_of_a_cluster_without_heartbeats", withoutHeartbeats[2]);
+            print("spread_within_a_cluster_with_heartbeats", withHeartbeats[3]);
+            print("spread_within_a_cluster_without_heartbeats", withoutHeartbeats[3]);
             System.out.printf(Locale.ROOT, "failover_seen_by_every_agent_of_the_pool_ms=%.0f%n", failoverMs);
         } finally {
             pumps.forEach(EventPump::close);
@@ -128,11 +133,15 @@ public final class AgentFleetBench {
 
     /**
      * Configuration changes to every cluster, one round at a time: every agent's latency from the
-     * publication to its topology, and the elector's (to the first topology made from it).
+     * publication to its topology, the elector's (to the first topology made from it), and, to tell
+     * the publishing from the reading apart, each cluster's first agent and the spread between a
+     * cluster's first and last agent.
      */
     private static double[][] rounds(EventPublisher upstream, List<Agent> fleet, int firstRevision, int rounds) throws Exception {
         List<Double> latencies = new ArrayList<>();
         List<Double> elected = new ArrayList<>();
+        List<Double> firstOfCluster = new ArrayList<>();
+        List<Double> spreadInCluster = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             int revision = firstRevision + round;
             long published = System.nanoTime();
@@ -141,9 +150,17 @@ public final class AgentFleetBench {
             waitFor(() -> fleet.stream().allMatch(a -> a.markersSeen().containsKey(marker)), Duration.ofSeconds(60));
             fleet.forEach(a -> latencies.add((a.markersSeen().get(marker) - published) / 1e6));
             elected.add((double) Duration.between(publishedAt, ELECTED.get(marker)).toMillis());
+            fleet.stream().collect(Collectors.groupingBy(Agent::clusterId, Collectors.summarizingLong(a -> a.markersSeen().get(marker))))
+                    .values().forEach(seen -> {
+                        firstOfCluster.add((seen.getMin() - published) / 1e6);
+                        spreadInCluster.add((seen.getMax() - seen.getMin()) / 1e6);
+                    });
         }
-        return new double[][] {latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray(),
-                elected.stream().mapToDouble(Double::doubleValue).sorted().toArray()};
+        return new double[][] {sorted(latencies), sorted(elected), sorted(firstOfCluster), sorted(spreadInCluster)};
+    }
+
+    private static double[] sorted(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
     /** A whitelist entry that names the revision: it tells which configuration a topology was made from. */
