@@ -137,8 +137,7 @@ final class TunnelDemo {
     /** The hub's heartbeat says it holds a presence connection with the gateway. */
     private static Expectation presenceHeld(String hub, String gateway) {
         return Expectation.event(hub + " holding a presence connection with " + gateway, event -> event instanceof AgentHeartbeat h
-                && h.nodeName().equals(hub) && h.tunnel() != null
-                && h.tunnel().peers().stream().anyMatch(p -> p.nodeName().equals(gateway) && Boolean.TRUE.equals(p.presence())));
+                && h.nodeName().equals(hub) && h.holdsTunnelPresenceWith(gateway));
     }
 
     private Optional<String> awaitNewEndpoint(EventWatcher watcher, String gone) throws InterruptedException {

@@ -157,8 +157,7 @@ public final class TunnelBench {
     private boolean holdsPresence(String hub, String gateway) {
         return watcher.seen().stream().filter(AgentHeartbeat.class::isInstance).map(AgentHeartbeat.class::cast)
                 .filter(h -> h.clusterId().equals(CLUSTER) && h.nodeName().equals(hub) && h.tunnel() != null).reduce((a, b) -> b)
-                .map(h -> h.tunnel().peers().stream().anyMatch(p -> p.nodeName().equals(gateway) && Boolean.TRUE.equals(p.presence())))
-                .orElse(false);
+                .map(h -> h.holdsTunnelPresenceWith(gateway)).orElse(false);
     }
 
     /** Every node has sent a heartbeat since {@code since}, and its newest says its tunnel is off. */

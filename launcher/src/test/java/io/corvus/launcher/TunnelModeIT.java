@@ -261,8 +261,7 @@ class TunnelModeIT {
         NamespaceLab.Node cloud = memberOf("cloud");
         awaitReachable(survivor, cloud, Duration.ofSeconds(30));
         String hub = tunnelEndpoint("cloud");
-        await().atMost(Duration.ofSeconds(60)).until(() -> heartbeat(hub).tunnel().peers().stream()
-                .anyMatch(p -> p.nodeName().equals(killed) && Boolean.TRUE.equals(p.presence())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> heartbeat(hub).holdsTunnelPresenceWith(killed));
 
         long start = System.nanoTime();
         stack.kill("agent-" + killed);

@@ -43,8 +43,8 @@ public class AgentBeans {
                 ? Optional.of(new TlsFiles(proxy.certificate().orElse(null), proxy.key().orElse(null), proxy.ca().orElse(null)))
                 : Optional.empty();
         return new ProxyRuntime(new ProxySettings(settings.nodeName(), proxy.bindAddress(), proxy.linkPort(), proxy.httpsPort(),
-                proxy.httpPort(), settings.tunnel().presencePort(), tls, proxy.allowedPorts(), proxy.dial(), proxy.keepalive(), proxy.deadAfter(), proxy.dialTimeout(),
-                proxy.stallTimeout(), new SendBudget(proxy.sendMark().asLongValue()),
+                proxy.httpPort(), settings.tunnel().presencePort(), tls, proxy.allowedPorts(), proxy.dial(), proxy.keepalive(),
+                proxy.deadAfter(), proxy.dialTimeout(), proxy.stallTimeout(), new SendBudget(proxy.sendMark().asLongValue()),
                 new Backoff(proxy.reconnectFirst(), proxy.reconnectLongest()), proxy.eventLoopThreads()), stats, settings.clusterId());
     }
 

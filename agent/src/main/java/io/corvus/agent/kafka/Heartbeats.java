@@ -173,9 +173,9 @@ public class Heartbeats {
         }
         AgentHeartbeat.TunnelState state = status.ready() ? AgentHeartbeat.TunnelState.READY : AgentHeartbeat.TunnelState.NOT_READY;
         return new AgentHeartbeat.TunnelReport(state, status.problem(), status.mtu(), status.driver(), status.peers().stream()
+                .map(p -> presence.lost().contains(p.nodeName()) ? p.probed(null, null) : p)
                 .map(p -> new AgentHeartbeat.TunnelPeer(p.nodeName(), p.endpoint(), p.latestHandshake(), p.rxBytes(), p.txBytes(),
-                        p.rxPackets(), p.txPackets(), presence.lost().contains(p.nodeName()) ? null : p.probeOk(),
-                        presence.lost().contains(p.nodeName()) ? null : p.probeRttMillis(), presence.held().contains(p.nodeName())))
+                        p.rxPackets(), p.txPackets(), p.probeOk(), p.probeRttMillis(), presence.held().contains(p.nodeName())))
                 .toList());
     }
 }

@@ -92,7 +92,7 @@ public class TopologyFollower implements EventHandler {
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false)
-                .onlyKeys(key -> EventKey.clusterPart(key).equals(node.clusterId())).afterEachPoll(this::handOnNewest));
+                .onlyCluster(node.clusterId()).afterEachPoll(this::handOnNewest));
     }
 
     /** False if the agent stops first. */

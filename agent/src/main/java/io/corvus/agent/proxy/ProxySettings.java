@@ -17,9 +17,8 @@ import io.corvus.service.work.Backoff;
  * @param sendBudget   what all relays together may hold to send before they stop reading
  */
 public record ProxySettings(String node, String bindAddress, int linkPort, int httpsPort, int httpPort, int presencePort,
-        Optional<TlsFiles> tls,
-        Set<Integer> allowedPorts, DialMode dialMode, Duration keepalive, Duration deadAfter, Duration dialTimeout,
-        Duration stallTimeout, SendBudget sendBudget, Backoff reconnect, int eventLoopThreads) {
+        Optional<TlsFiles> tls, Set<Integer> allowedPorts, DialMode dialMode, Duration keepalive, Duration deadAfter,
+        Duration dialTimeout, Duration stallTimeout, SendBudget sendBudget, Backoff reconnect, int eventLoopThreads) {
 
     public ProxySettings {
         positive("keepalive", keepalive);

@@ -4,12 +4,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.corvus.events.EventKey;
 import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.codec.EventFormatException;
@@ -46,7 +46,8 @@ public final class EventPump implements AutoCloseable {
     private final LongAdder handled = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private volatile Runnable afterEachPoll = () -> { };
-    private volatile Predicate<String> wantedKeys = key -> true;
+    /** The one cluster whose records this pump reads, or null for every cluster. */
+    private volatile String onlyCluster;
 
     /**
      * @param consumer      subscribed or assigned by the caller; from now on used only by the pump
@@ -76,16 +77,16 @@ public final class EventPump implements AutoCloseable {
     }
 
     /**
-     * Passes over, unread, the records whose key {@code wanted} refuses: a partition holds the events
-     * of every cluster hashed to it, and a reader of one cluster (an agent) need not decode the
+     * Passes over, unread, the records of every other cluster: a partition holds the events of
+     * every cluster hashed to it, and a reader of one cluster (an agent) need not decode the
      * others'. Neither handled nor dead-lettered: their own readers judge them. Set it before
      * {@link #start}.
      */
-    public EventPump onlyKeys(Predicate<String> wanted) {
+    public EventPump onlyCluster(String clusterId) {
         if (started.get()) {
-            throw new IllegalStateException("pump " + name + " is running: choose its keys before it starts");
+            throw new IllegalStateException("pump " + name + " is running: choose its cluster before it starts");
         }
-        wantedKeys = wanted;
+        onlyCluster = clusterId;
         return this;
     }
 
@@ -126,7 +127,7 @@ public final class EventPump implements AutoCloseable {
     }
 
     private void dispatch(ConsumerRecord<String, byte[]> record) {
-        if (record.key() != null && !wantedKeys.test(record.key())) {
+        if (onlyCluster != null && record.key() != null && !EventKey.clusterPart(record.key()).equals(onlyCluster)) {
             return;
         }
         Optional<Topic> topic = Topic.byName(record.topic());

@@ -151,6 +151,11 @@ public record AgentHeartbeat(
                 observedPublicIp, tunnelPublicKey, proxyServerPort, proxyPeers, tunnel, lostPeers, true, certificateNotAfter);
     }
 
+    /** Whether this agent's tunnel holds a presence connection with {@code peer}. */
+    public boolean holdsTunnelPresenceWith(String peer) {
+        return tunnel != null && tunnel.peers().stream().anyMatch(p -> p.nodeName().equals(peer) && Boolean.TRUE.equals(p.presence()));
+    }
+
     /** The nodes at the other end of its proxy links, from this writer or one of before tunnel mode. */
     public List<String> linkedPeers() {
         return proxyPeers != null ? proxyPeers : tunnelPeers;

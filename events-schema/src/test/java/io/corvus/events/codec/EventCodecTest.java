@@ -143,6 +143,8 @@ class EventCodecTest {
             assertThat(peer.presence()).isNull();
             assertThat(peer.probeOk()).isTrue();
         });
+        assertThat(read.holdsTunnelPresenceWith("cloud-node-1")).as("no word on it is no presence").isFalse();
+        assertThat(ExampleEvents.agentHeartbeat().holdsTunnelPresenceWith("cloud-node-1")).isTrue();
     }
 
     @Test

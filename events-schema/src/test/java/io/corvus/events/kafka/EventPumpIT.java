@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.corvus.events.ClusterPartitioner;
-import io.corvus.events.EventKey;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.ExampleEvents;
 import io.corvus.events.Topic;
@@ -104,7 +103,7 @@ class EventPumpIT {
             consumer.subscribe(List.of(Topic.TOPOLOGY.topicName()));
             try (EventPump pump = new EventPump("one-cluster", consumer, EventCodec.create(), handler,
                     KafkaTestSupport.deadLetters(publisher, "one-cluster-reader"), true)
-                    .onlyKeys(key -> EventKey.clusterPart(key).equals(mine)).start()) {
+                    .onlyCluster(mine).start()) {
                 rawProducer.send(new ProducerRecord<>(Topic.TOPOLOGY.topicName(), other + "/edge",
                         "not json".getBytes(StandardCharsets.UTF_8))).get();
                 publisher.publish(topology(other)).get();

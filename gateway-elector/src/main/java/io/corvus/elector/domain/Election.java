@@ -231,8 +231,8 @@ public final class Election {
             }
             if (lostLink) {
                 NodeHealth.LinkLoss loss = health.linkLost();
-                return new Verdict(Cause.LINK_LOST, loss.reportedBy() + " saw its connection with it close (proxy link or tunnel presence) " + age(loss.at(), now)
-                        + " ago and it sent nothing since (last heartbeat " + age(health.lastHeartbeat(), now) + " old)",
+                return new Verdict(Cause.LINK_LOST, loss.reportedBy() + " saw its connection with it close (proxy link or tunnel presence) "
+                        + age(loss.at(), now) + " ago and it sent nothing since (last heartbeat " + age(health.lastHeartbeat(), now) + " old)",
                         millis(loss.at(), now), true);
             }
             return new Verdict(Cause.HEARTBEAT_STALE, "heartbeat " + (health.lastHeartbeat() == null ? "never received"

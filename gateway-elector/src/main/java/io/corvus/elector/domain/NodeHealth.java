@@ -20,8 +20,9 @@ import io.corvus.events.payload.AgentHeartbeat;
  *                         that the node is there, whatever its own heartbeats say
  * @param stoppingAt       when its agent's last heartbeat said it was shutting down, or null
  * @param linkLost         the last report, by the agent at the other end, that its proxy link
- *                         or tunnel presence connection closed, or null: the fast sign of a dead process (the kernel closes its
- *                         sockets at once), unless the node speaks again after it
+ *                         or tunnel presence connection closed, or null: the fast sign of a dead
+ *                         process (the kernel closes its sockets at once), unless the node speaks
+ *                         again after it
  */
 public record NodeHealth(Instant lastHeartbeat, Instant recoveredAt, String observedPublicIp, String tunnelPublicKey,
         Integer proxyServerPort, Instant vouchedAt, Instant stoppingAt, LinkLoss linkLost) {

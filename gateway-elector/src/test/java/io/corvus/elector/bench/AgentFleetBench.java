@@ -18,7 +18,6 @@ import io.corvus.elector.adapter.kafka.ElectorReplica;
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.Raven;
 import io.corvus.events.Topic;
-import io.corvus.events.EventKey;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventPublisher;
@@ -197,7 +196,7 @@ public final class AgentFleetBench {
                     agent.endpoint().put("newest", endpoint);
                 }
             }
-        }, deadLetters, false).onlyKeys(key -> EventKey.clusterPart(key).equals(agent.clusterId())).start();
+        }, deadLetters, false).onlyCluster(agent.clusterId()).start();
     }
 
     /** Every agent's heartbeat once a second, a tenth of the fleet every 100 ms; an agent marked silenced sends none. */

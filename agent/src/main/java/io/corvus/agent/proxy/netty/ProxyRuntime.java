@@ -234,7 +234,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
 
     @Override
     public PresenceStatus tunnelPresence() {
-        return new PresenceStatus(Set.copyOf(presence.peers()), presence.lost());
+        return presence.status();
     }
 
     @Override

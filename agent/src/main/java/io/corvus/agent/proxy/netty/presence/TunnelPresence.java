@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import io.corvus.agent.proxy.ProxyState;
 import io.corvus.agent.proxy.SourceWhitelist;
 import io.corvus.agent.proxy.netty.link.ChannelErrors;
 import io.corvus.agent.proxy.netty.link.LostPeers;
@@ -60,8 +61,8 @@ public final class TunnelPresence implements AutoCloseable {
 
     private final String self;
     private final EventLoopGroup group;
+    /** Where the hub listens; its port is also the one spokes dial (the same on every node). */
     private final InetSocketAddress bind;
-    private final int port;
     private final Duration keepalive;
     private final Duration deadAfter;
     private final Duration connectTimeout;
@@ -87,7 +88,6 @@ public final class TunnelPresence implements AutoCloseable {
         this.self = self;
         this.group = group;
         this.bind = new InetSocketAddress(bindAddress, port);
-        this.port = port;
         this.keepalive = keepalive;
         this.deadAfter = deadAfter;
         this.connectTimeout = connectTimeout;
@@ -130,6 +130,7 @@ public final class TunnelPresence implements AutoCloseable {
                 channel.close();
             }
         });
+        gone.removeIf(node -> !wanted(node));
     }
 
     /** The peers this node holds a presence connection with. */
@@ -137,10 +138,9 @@ public final class TunnelPresence implements AutoCloseable {
         return held.keySet().stream().sorted().toList();
     }
 
-    /** The peers whose connection closed as a loss and did not come back (while the plan still names them). */
-    public Set<String> lost() {
-        gone.removeIf(node -> !wanted(node));
-        return Set.copyOf(gone);
+    /** Whom this node holds a connection with, and whose connection closed as a loss and did not come back. */
+    public ProxyState.PresenceStatus status() {
+        return new ProxyState.PresenceStatus(held.keySet(), gone);
     }
 
     /** The port the hub listens on (0 where it does not). */
@@ -245,12 +245,12 @@ public final class TunnelPresence implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             channel = ch;
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), hub.host(), port), idleWatch(),
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), hub.host(), bind.getPort()), idleWatch(),
                                     new Presence(hub.nodeName()::equals, "the hub " + hub.nodeName(), Dialler.this::again));
                         }
-                    }).connect(hub.host(), port).addListener(done -> {
+                    }).connect(hub.host(), bind.getPort()).addListener(done -> {
                         if (!done.isSuccess()) {
-                            LOG.debugf("tunnel presence: cannot reach the hub %s at %s:%d: %s", hub.nodeName(), hub.host(), port,
+                            LOG.debugf("tunnel presence: cannot reach the hub %s at %s:%d: %s", hub.nodeName(), hub.host(), bind.getPort(),
                                     done.cause().getMessage());
                             again(false);
                         }

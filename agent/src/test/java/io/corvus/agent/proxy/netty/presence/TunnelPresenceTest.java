@@ -63,7 +63,7 @@ class TunnelPresenceTest {
         await().until(() -> hub.presence.peers().isEmpty());
         assertThat(hub.lost.drain()).containsExactly("edge-1");
         assertThat(hub.lost.drain()).as("reported once").isEmpty();
-        assertThat(hub.presence.lost()).as("its probe results vouch for nothing until it is back").containsExactly("edge-1");
+        assertThat(hub.presence.status().lost()).as("its probe results vouch for nothing until it is back").containsExactly("edge-1");
         assertThat(hub.changes.get()).as("a heartbeat at once").isGreaterThan(changesBefore);
     }
 
@@ -78,11 +78,11 @@ class TunnelPresenceTest {
 
         await().until(() -> spoke.presence.peers().isEmpty());
         assertThat(spoke.lost.drain()).containsExactly("cloud-1");
-        assertThat(spoke.presence.lost()).containsExactly("cloud-1");
+        assertThat(spoke.presence.status().lost()).containsExactly("cloud-1");
         Side back = side("cloud-1", port).hubOf("edge-1");
         await().atMost(Duration.ofSeconds(30)).until(() -> spoke.presence.peers().equals(List.of("cloud-1"))
                 && back.presence.peers().equals(List.of("edge-1")));
-        assertThat(spoke.presence.lost()).isEmpty();
+        assertThat(spoke.presence.status().lost()).isEmpty();
     }
 
     @Test
