@@ -3,6 +3,7 @@
 # agent reads it, and a heartbeat a second) against one real elector on a real KRaft broker, in
 # one JVM: a configuration change's time to every agent's applied topology, with and without the
 # heartbeats flowing (also each cluster's first agent, and the spread within a cluster: publishing
-# against reading), and a failover seen by every agent of the pool. Prints name=value lines.
+# against reading), a failover seen by every agent of the pool, and the cores the simulation kept
+# busy. Prints name=value lines.
 #   bench/agent-fleet.sh [AGENTS] [ROUNDS]
 exec "$(dirname "$0")/../tools/run-bench.sh" gateway-elector AgentFleetBench "$@"

@@ -81,8 +81,8 @@ public class TopologyFollower implements EventHandler {
     }
 
     private void followOnceThePartitionExists(EventPumps pumps) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(eventing.connection(),
-                eventing.serviceName() + "-" + node.nodeName() + "-topology", null));
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.followerConfig(eventing.connection(),
+                eventing.serviceName() + "-" + node.nodeName() + "-topology"));
         TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(),
                 ClusterPartitioner.partitionFor(node.clusterId(), Topic.PARTITIONS));
         if (!awaitPartition(consumer, partition)) {
@@ -92,7 +92,7 @@ public class TopologyFollower implements EventHandler {
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
         pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false)
-                .onlyCluster(node.clusterId()).afterEachPoll(this::handOnNewest));
+                .onlyCluster(node.clusterId()).longPolling(KafkaClients.FOLLOWER_LONG_POLL).afterEachPoll(this::handOnNewest));
     }
 
     /** False if the agent stops first. */

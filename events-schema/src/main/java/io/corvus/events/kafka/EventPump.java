@@ -32,6 +32,8 @@ public final class EventPump implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventPump.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+    /** How long closing waits for the consumer to end its session with the broker (a group's leave, offsets). */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final Consumer<String, byte[]> consumer;
@@ -46,6 +48,8 @@ public final class EventPump implements AutoCloseable {
     private final LongAdder handled = new LongAdder();
     private final LongAdder deadLettered = new LongAdder();
     private volatile Runnable afterEachPoll = () -> { };
+    private volatile Duration pollTimeout = POLL_TIMEOUT;
+    private volatile Duration closeTimeout = CLOSE_TIMEOUT;
     /** The one cluster whose records this pump reads, or null for every cluster. */
     private volatile String onlyCluster;
 
@@ -77,6 +81,25 @@ public final class EventPump implements AutoCloseable {
     }
 
     /**
+     * For a follower's consumer ({@link KafkaClients#followerConfig}), whose fetch the broker holds
+     * for {@code longPoll}: the pump waits as long in each poll instead of waking four times a
+     * second to find nothing, and closing does not wait for the held fetch to end (a follower has
+     * no group to leave and no offsets to commit). Records are handled as soon as they arrive.
+     * Set it before {@link #start}.
+     */
+    public EventPump longPolling(Duration longPoll) {
+        if (started.get()) {
+            throw new IllegalStateException("pump " + name + " is running: choose how it polls before it starts");
+        }
+        if (commitOffsets) {
+            throw new IllegalStateException("pump " + name + " commits a group's offsets: it must close its session, not drop it");
+        }
+        pollTimeout = longPoll;
+        closeTimeout = Duration.ZERO;
+        return this;
+    }
+
+    /**
      * Passes over, unread, the records of every other cluster: a partition holds the events of
      * every cluster hashed to it, and a reader of one cluster (an agent) need not decode the
      * others'. Neither handled nor dead-lettered: their own readers judge them. Set it before
@@ -103,7 +126,7 @@ public final class EventPump implements AutoCloseable {
     private void run() {
         try {
             while (running.get()) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
                 for (ConsumerRecord<String, byte[]> record : records) {
                     dispatch(record);
                 }
@@ -121,7 +144,7 @@ public final class EventPump implements AutoCloseable {
             LOG.errorf(e, "pump %s stopped: %s", name, e.getMessage());
         } finally {
             running.set(false);
-            consumer.close();
+            consumer.close(closeTimeout);
             stopped.countDown();
         }
     }

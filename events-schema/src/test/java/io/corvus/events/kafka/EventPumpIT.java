@@ -1,6 +1,7 @@
 package io.corvus.events.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.corvus.events.ClusterPartitioner;
@@ -19,9 +21,12 @@ import io.corvus.events.payload.CorvusEvent;
 import io.corvus.events.payload.DeadLetter;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.events.payload.NodeObserved;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class EventPumpIT {
@@ -113,6 +118,44 @@ class EventPumpIT {
                 assertThat(seen).containsOnly(mine);
                 assertThat(pump.deadLetteredCount()).as("another cluster's poison is its readers' to set aside").isZero();
             }
+        }
+    }
+
+    /** The broker may hold this follower's fetch for a minute: neither a record nor closing waits for it. */
+    @Test
+    void aLongPollingFollowerHandlesARecordAtOnceAndClosesWithoutWaitingForTheFetchTheBrokerHolds() throws Exception {
+        String clusterId = "follower-" + System.nanoTime();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Map<String, Object> config = KafkaClients.followerConfig(KafkaTestSupport.bootstrapServers(), "long-poller-" + clusterId);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 60_000);
+        config.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 90_000);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config);
+        TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(), ClusterPartitioner.partitionFor(clusterId, Topic.PARTITIONS));
+        consumer.assign(List.of(partition));
+        consumer.seekToEnd(List.of(partition));
+
+        try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer")) {
+            EventPump pump = new EventPump("long-poller", consumer, EventCodec.create(), event -> seen.add(event.payload().clusterId()),
+                    KafkaTestSupport.deadLetters(publisher, "long-poller"), false)
+                    .onlyCluster(clusterId).longPolling(Duration.ofSeconds(60)).start();
+            publisher.publish(topology(clusterId)).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains(clusterId));
+
+            long closing = System.nanoTime();
+            pump.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("closing does not wait out the minute the broker holds the fetch")
+                    .isLessThan(Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void aPumpThatCommitsAGroupsOffsetsRefusesToDropItsSessionOnClose() {
+        var consumer = KafkaTestSupport.groupConsumer("group-long-poller-" + System.nanoTime());
+        try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer");
+                EventPump pump = new EventPump("group", consumer, EventCodec.create(), event -> { },
+                        KafkaTestSupport.deadLetters(publisher, "group"), true)) {
+            assertThatThrownBy(() -> pump.longPolling(Duration.ofSeconds(5))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("must close its session");
         }
     }
 

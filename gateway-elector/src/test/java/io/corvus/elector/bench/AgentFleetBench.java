@@ -1,5 +1,6 @@
 package io.corvus.elector.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +42,12 @@ import org.awaitility.Awaitility;
 /**
  * A fleet of light simulated agents against one real elector on a real KRaft broker, all in this
  * JVM. Each agent reads its cluster's partition of the topology topic as the agent does (its own
- * consumer, {@code assign()}, from the beginning, through an {@link EventPump}) and heartbeats once
+ * follower consumer, {@code assign()}, from the beginning, through a long-polling {@link EventPump}) and heartbeats once
  * a second (1,000 heartbeats/s for 1,000 agents, through one producer). Measured: how long a
  * configuration change takes to reach every agent's applied topology, with the heartbeats flowing
  * and without them (do heartbeats delay elections?), the elector's share of it (to the first
- * topology made from the change), and a failover seen by every agent of the pool. Run by bench/agent-fleet.sh; prints name=value lines.
+ * topology made from the change), a failover seen by every agent of the pool, and how many cores
+ * the whole simulation kept busy, idle and during the rounds. Run by bench/agent-fleet.sh; prints name=value lines.
  */
 public final class AgentFleetBench {
 
@@ -96,10 +98,13 @@ public final class AgentFleetBench {
             waitFor(() -> fleet.stream().allMatch(a -> a.markersSeen().containsKey(first) && a.endpoint().containsKey(first)),
                     Duration.ofSeconds(120));
 
+            double idleWithHeartbeats = coresBusyWhile(() -> TimeUnit.SECONDS.sleep(5));
+            CpuMeter measuringRounds = CpuMeter.start();
             long sentBefore = heartbeatsSent.get();
             long measuredFrom = System.nanoTime();
             double[][] withHeartbeats = rounds(upstream, fleet, 2, rounds);
             double heartbeatsPerSecond = (heartbeatsSent.get() - sentBefore) / ((System.nanoTime() - measuredFrom) / 1e9);
+            double roundsWithHeartbeats = measuringRounds.coresBusy();
 
             Agent watched = fleet.getFirst();
             String gateway = watched.endpoint().get(marker(1 + rounds));
@@ -111,7 +116,11 @@ public final class AgentFleetBench {
             double failoverMs = (System.nanoTime() - silenced) / 1e6;
 
             beating.set(false); // silent agents stay endpoints: late heartbeats alone move no gateway
+            TimeUnit.SECONDS.sleep(1); // the heartbeats in flight arrive
+            double idleWithoutHeartbeats = coresBusyWhile(() -> TimeUnit.SECONDS.sleep(5));
+            measuringRounds = CpuMeter.start();
             double[][] withoutHeartbeats = rounds(upstream, fleet, 2 + rounds, rounds);
+            double roundsWithoutHeartbeats = measuringRounds.coresBusy();
 
             System.out.printf(Locale.ROOT, "agents=%d%nclusters=%d%npools_per_cluster=%d%nrounds=%d%nheartbeats_per_sec=%.0f%n", agents,
                     CLUSTERS, pools, rounds, heartbeatsPerSecond);
@@ -124,6 +133,10 @@ public final class AgentFleetBench {
             print("spread_within_a_cluster_with_heartbeats", withHeartbeats[3]);
             print("spread_within_a_cluster_without_heartbeats", withoutHeartbeats[3]);
             System.out.printf(Locale.ROOT, "failover_seen_by_every_agent_of_the_pool_ms=%.0f%n", failoverMs);
+            System.out.printf(Locale.ROOT, "cores_busy_idle_with_heartbeats=%.2f%ncores_busy_idle_without_heartbeats=%.2f%n"
+                    + "cores_busy_during_rounds_with_heartbeats=%.2f%ncores_busy_during_rounds_without_heartbeats=%.2f%ncores=%d%n",
+                    idleWithHeartbeats, idleWithoutHeartbeats, roundsWithHeartbeats, roundsWithoutHeartbeats,
+                    Runtime.getRuntime().availableProcessors());
         } finally {
             pumps.forEach(EventPump::close);
         }
@@ -180,7 +193,7 @@ public final class AgentFleetBench {
 
     /** The agent's way of following the topology: its cluster's one partition, assigned, read from the beginning. */
     private static EventPump follow(Agent agent, String bootstrap, EventCodec codec, DeadLetters deadLetters) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumerConfig(bootstrap, "agent-" + agent.nodeName(), null));
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.followerConfig(bootstrap, "agent-" + agent.nodeName()));
         TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(), ClusterPartitioner.partitionFor(agent.clusterId(),
                 Topic.PARTITIONS));
         consumer.assign(List.of(partition));
@@ -196,7 +209,7 @@ public final class AgentFleetBench {
                     agent.endpoint().put("newest", endpoint);
                 }
             }
-        }, deadLetters, false).onlyCluster(agent.clusterId()).start();
+        }, deadLetters, false).onlyCluster(agent.clusterId()).longPolling(KafkaClients.FOLLOWER_LONG_POLL).start();
     }
 
     /** Every agent's heartbeat once a second, a tenth of the fleet every 100 ms; an agent marked silenced sends none. */
@@ -216,6 +229,31 @@ public final class AgentFleetBench {
                 return;
             }
         }
+    }
+
+    /** This JVM's CPU time against the wall clock since it started: how many cores the whole simulation kept busy. */
+    private record CpuMeter(long cpuNanos, long wallNanos) {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+        static CpuMeter start() {
+            return new CpuMeter(OS.getProcessCpuTime(), System.nanoTime());
+        }
+
+        double coresBusy() {
+            return (double) (OS.getProcessCpuTime() - cpuNanos) / (System.nanoTime() - wallNanos);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Pause {
+        void run() throws InterruptedException;
+    }
+
+    private static double coresBusyWhile(Pause pause) throws InterruptedException {
+        CpuMeter meter = CpuMeter.start();
+        pause.run();
+        return meter.coresBusy();
     }
 
     private static void print(String name, double[] sorted) {
