@@ -26,6 +26,7 @@ import com.networknt.schema.ValidationMessage;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonCloudEventData;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.cloudevents.kafka.KafkaMessageFactory;
@@ -127,7 +128,8 @@ public final class EventCodec {
         }
         JsonNode payload;
         try {
-            payload = mapper.readTree(data.toBytes());
+            // structured JSON mode already parsed the data: reading it again from bytes took a third of a decode
+            payload = data instanceof JsonCloudEventData json ? json.getNode() : mapper.readTree(data.toBytes());
         } catch (IOException e) {
             throw new EventFormatException(type.cloudEventType() + " data is not JSON: " + rootMessage(e), e);
         }
