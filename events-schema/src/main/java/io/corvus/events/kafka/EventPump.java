@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidGroupIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -91,12 +92,21 @@ public final class EventPump implements AutoCloseable {
         if (started.get()) {
             throw new IllegalStateException("pump " + name + " is running: choose how it polls before it starts");
         }
-        if (commitOffsets) {
-            throw new IllegalStateException("pump " + name + " commits a group's offsets: it must close its session, not drop it");
+        if (inGroup()) {
+            throw new IllegalStateException("pump " + name + " reads for a consumer group: it must close its session, not drop it");
         }
         pollTimeout = longPoll;
         closeTimeout = Duration.ZERO;
         return this;
+    }
+
+    private boolean inGroup() {
+        try {
+            consumer.groupMetadata();
+            return true;
+        } catch (InvalidGroupIdException noGroup) {
+            return false;
+        }
     }
 
     /**

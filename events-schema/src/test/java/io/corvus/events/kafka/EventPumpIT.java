@@ -149,12 +149,13 @@ class EventPumpIT {
         }
     }
 
+    /** Whether or not it commits offsets (the services' pumps do not: they rebuild from the topics), a group member must leave. */
     @Test
-    void aPumpThatCommitsAGroupsOffsetsRefusesToDropItsSessionOnClose() {
+    void aPumpOfAConsumerGroupRefusesToDropItsSessionOnClose() {
         var consumer = KafkaTestSupport.groupConsumer("group-long-poller-" + System.nanoTime());
         try (EventPublisher publisher = KafkaTestSupport.publisher("test-writer");
                 EventPump pump = new EventPump("group", consumer, EventCodec.create(), event -> { },
-                        KafkaTestSupport.deadLetters(publisher, "group"), true)) {
+                        KafkaTestSupport.deadLetters(publisher, "group"), false)) {
             assertThatThrownBy(() -> pump.longPolling(Duration.ofSeconds(5))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("must close its session");
         }

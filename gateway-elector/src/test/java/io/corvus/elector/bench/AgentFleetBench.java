@@ -42,12 +42,14 @@ import org.awaitility.Awaitility;
 /**
  * A fleet of light simulated agents against one real elector on a real KRaft broker, all in this
  * JVM. Each agent reads its cluster's partition of the topology topic as the agent does (its own
- * follower consumer, {@code assign()}, from the beginning, through a long-polling {@link EventPump}) and heartbeats once
- * a second (1,000 heartbeats/s for 1,000 agents, through one producer). Measured: how long a
- * configuration change takes to reach every agent's applied topology, with the heartbeats flowing
+ * follower consumer, {@code assign()}, from the beginning, through a long-polling
+ * {@link EventPump}) and heartbeats once a second (1,000 heartbeats/s for 1,000 agents, through one
+ * producer). Measured: how long a configuration change takes to reach every agent's applied
+ * topology, with the heartbeats flowing
  * and without them (do heartbeats delay elections?), the elector's share of it (to the first
  * topology made from the change), a failover seen by every agent of the pool, and how many cores
- * the whole simulation kept busy, idle and during the rounds. Run by bench/agent-fleet.sh; prints name=value lines.
+ * the whole simulation kept busy, idle and during the rounds. Run by bench/agent-fleet.sh; prints
+ * name=value lines.
  */
 public final class AgentFleetBench {
 
@@ -98,12 +100,11 @@ public final class AgentFleetBench {
             waitFor(() -> fleet.stream().allMatch(a -> a.markersSeen().containsKey(first) && a.endpoint().containsKey(first)),
                     Duration.ofSeconds(120));
 
-            double idleWithHeartbeats = coresBusyWhile(() -> TimeUnit.SECONDS.sleep(5));
+            double idleWithHeartbeats = coresBusyIdle(Duration.ofSeconds(5));
             CpuMeter measuringRounds = CpuMeter.start();
             long sentBefore = heartbeatsSent.get();
-            long measuredFrom = System.nanoTime();
             double[][] withHeartbeats = rounds(upstream, fleet, 2, rounds);
-            double heartbeatsPerSecond = (heartbeatsSent.get() - sentBefore) / ((System.nanoTime() - measuredFrom) / 1e9);
+            double heartbeatsPerSecond = (heartbeatsSent.get() - sentBefore) / measuringRounds.seconds();
             double roundsWithHeartbeats = measuringRounds.coresBusy();
 
             Agent watched = fleet.getFirst();
@@ -117,7 +118,7 @@ public final class AgentFleetBench {
 
             beating.set(false); // silent agents stay endpoints: late heartbeats alone move no gateway
             TimeUnit.SECONDS.sleep(1); // the heartbeats in flight arrive
-            double idleWithoutHeartbeats = coresBusyWhile(() -> TimeUnit.SECONDS.sleep(5));
+            double idleWithoutHeartbeats = coresBusyIdle(Duration.ofSeconds(5));
             measuringRounds = CpuMeter.start();
             double[][] withoutHeartbeats = rounds(upstream, fleet, 2 + rounds, rounds);
             double roundsWithoutHeartbeats = measuringRounds.coresBusy();
@@ -243,16 +244,16 @@ public final class AgentFleetBench {
         double coresBusy() {
             return (double) (OS.getProcessCpuTime() - cpuNanos) / (System.nanoTime() - wallNanos);
         }
+
+        double seconds() {
+            return (System.nanoTime() - wallNanos) / 1e9;
+        }
     }
 
-    @FunctionalInterface
-    private interface Pause {
-        void run() throws InterruptedException;
-    }
-
-    private static double coresBusyWhile(Pause pause) throws InterruptedException {
+    /** How many cores the fleet keeps busy doing nothing but staying connected (and heartbeating, while it does). */
+    private static double coresBusyIdle(Duration period) throws InterruptedException {
         CpuMeter meter = CpuMeter.start();
-        pause.run();
+        TimeUnit.MILLISECONDS.sleep(period.toMillis());
         return meter.coresBusy();
     }
 
