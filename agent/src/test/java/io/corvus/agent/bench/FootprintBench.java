@@ -2,6 +2,7 @@ package io.corvus.agent.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +48,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * lines: the member's time from process start to its first heartbeat; each agent's RSS and PSS
  * once their RSS stopped moving and again after {@code --idle-minutes}, and its loaded classes;
  * the gateways' RSS with 1,000 open streams (each carried one 1 KiB echo, then held open); once the edge gateway's role
- * moved to the member, what the old gateway keeps and the new one takes. Agent JVM options as in
+ * moved to the member, what the old gateway keeps (before and after a full GC) and the new one takes.
+ * Beside them the floor ({@link KafkaOnlyAgent}: the agent's Kafka path alone) with the same JVM
+ * options, started as is and from an AOT cache a training run wrote. Agent JVM options as in
  * bench/proxy.sh: CORVUS_AGENT_JVM="..." (default: the agent's jvm.options).
  */
 public final class FootprintBench {
@@ -78,15 +81,16 @@ public final class FootprintBench {
             ProxyBench.Gateways gateways = ProxyBench.Gateways.start(root, "bench", work, bootstrap, targets, List.of());
             agents.addAll(gateways.agents());
             KafkaConsumer<String, byte[]> heartbeats = heartbeatsFromNow(bootstrap);
-            Instant started = Instant.now();
             Process member = ProxyBench.startAgent(root, work.resolve("bench"), bootstrap, "bench", gateways.ca(),
                     "edge-2", FreePorts.take(5), targets, List.of());
             agents.add(member);
-            Instant first = firstHeartbeat(heartbeats, "bench/edge-2", member, heartbeat -> true);
-            figures.put("startup_first_heartbeat_ms_nongateway", String.valueOf(Duration.between(started, first).toMillis()));
+            figures.put("startup_first_heartbeat_ms_nongateway", String.valueOf(startupMillis(member, heartbeats, "edge-2")));
+            List<Process> floors = startFloors(root, work, bootstrap, heartbeats, figures);
+            agents.addAll(floors);
             publishEdgePool(bootstrap, 2, "edge-1");
             awaitSteadyRss(agents);
             idle(figures, "", gateways, member);
+            floorIdle(figures, floors);
             // the measured span itself ("after an hour of heartbeats"), not a wait for something to happen
             Thread.sleep(Duration.ofMinutes(idleMinutes).toMillis());
             idle(figures, "_after_" + idleMinutes + "min", gateways, member);
@@ -121,6 +125,10 @@ public final class FootprintBench {
             awaitSteadyRss(agents);
             figures.put("rss_mb_after_gateway_role_gone", ProxyBench.mb(ProxyBench.rssKb(gateways.edge())));
             figures.put("rss_mb_new_gateway", ProxyBench.mb(ProxyBench.rssKb(member)));
+            // how much of what the old gateway keeps is garbage its heap has not given back, not live objects or classes
+            jcmd(gateways.edge(), "GC.run");
+            awaitSteadyRss(agents);
+            figures.put("rss_mb_after_gateway_role_gone_full_gc", ProxyBench.mb(ProxyBench.rssKb(gateways.edge())));
             heartbeats.close();
             figures.put("agent_jvm", System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@agent/jvm.options"));
             figures.forEach((name, value) -> System.out.println(name + "=" + value));
@@ -129,6 +137,78 @@ public final class FootprintBench {
             broker.close();
         }
         System.exit(0);
+    }
+
+    /**
+     * The floor ({@link KafkaOnlyAgent}) with the agents' JVM options, and again with an ahead-of-time
+     * cache of JDK 25 that a first run of it wrote (a training run, stopped once it has sent heartbeats).
+     */
+    private static List<Process> startFloors(Path root, Path work, String bootstrap, KafkaConsumer<String, byte[]> heartbeats,
+            Map<String, String> figures) throws Exception {
+        List<String> classpath = floorClasspath(work);
+        Process plain = startFloor(root, classpath, bootstrap, "floor-plain", List.of(), work);
+        figures.put("startup_first_heartbeat_ms_kafka_only", String.valueOf(startupMillis(plain, heartbeats, "floor-plain")));
+        Path cache = work.resolve("floor.aot");
+        Process training = startFloor(root, classpath, bootstrap, "floor-training", List.of("-XX:AOTCacheOutput=" + cache), work);
+        firstHeartbeat(heartbeats, "bench/floor-training", training, heartbeat -> true);
+        firstHeartbeat(heartbeats, "bench/floor-training", training, heartbeat -> true); // and its second, a second later
+        training.destroy(); // the cache is written as the JVM exits
+        if (!training.waitFor(2, TimeUnit.MINUTES) || !Files.exists(cache)) {
+            throw new IllegalStateException("the training run wrote no AOT cache; see " + work.resolve("floor-training.log"));
+        }
+        Process cached = startFloor(root, classpath, bootstrap, "floor-aot", List.of("-XX:AOTCache=" + cache), work);
+        figures.put("startup_first_heartbeat_ms_kafka_only_aot", String.valueOf(startupMillis(cached, heartbeats, "floor-aot")));
+        return List.of(plain, cached);
+    }
+
+    private static void floorIdle(Map<String, String> figures, List<Process> floors) throws Exception {
+        figures.put("rss_idle_mb_kafka_only", ProxyBench.mb(ProxyBench.rssKb(floors.get(0))));
+        figures.put("rss_idle_mb_kafka_only_aot", ProxyBench.mb(ProxyBench.rssKb(floors.get(1))));
+        figures.put("classes_loaded_kafka_only", String.valueOf(classesLoaded(floors.get(0))));
+    }
+
+    /** From the process's start (as the OS saw it) to the broker's time of its first heartbeat. */
+    private static long startupMillis(Process process, KafkaConsumer<String, byte[]> heartbeats, String node) {
+        Instant started = process.info().startInstant().orElseThrow();
+        return Duration.between(started, firstHeartbeat(heartbeats, "bench/" + node, process, heartbeat -> true)).toMillis();
+    }
+
+    private static Process startFloor(Path root, List<String> classpath, String bootstrap, String node, List<String> extraJvm, Path work)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ProxyBench.agentJvmOptions(root));
+        command.addAll(extraJvm);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), KafkaOnlyAgent.class.getName(), bootstrap,
+                "bench", node));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(node + ".log").toFile()).start();
+    }
+
+    /**
+     * The event schema module's runtime class path (bench/footprint.sh passes it) and this bench's
+     * classes, folders packed into jars: an AOT cache takes jars only.
+     */
+    private static List<String> floorClasspath(Path work) throws IOException, InterruptedException {
+        String given = System.getProperty("corvus.bench.floor-classpath");
+        if (given == null) {
+            throw new IllegalStateException("run this bench through bench/footprint.sh: it passes the floor's class path");
+        }
+        List<String> classpath = new ArrayList<>();
+        Path benchClasses = Path.of(KafkaOnlyAgent.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        for (String entry : (benchClasses + File.pathSeparator + given).split(File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (Files.isDirectory(path)) {
+                Path jar = work.resolve("floor-" + classpath.size() + ".jar");
+                Process pack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "cf", jar.toString(),
+                        "-C", path.toString(), ".").inheritIO().start();
+                if (pack.waitFor() != 0) {
+                    throw new IOException("jar cf " + jar + " -C " + path + " failed");
+                }
+                classpath.add(jar.toString());
+            } else if (Files.exists(path)) {
+                classpath.add(entry);
+            }
+        }
+        return classpath;
     }
 
     /** Until start-up's (or the role change's) class loading, JIT and heap growth are over: the RSS stopped moving. */
@@ -200,6 +280,15 @@ public final class FootprintBench {
             }
         }
         throw new IOException("no Pss in /proc/" + process.pid() + "/smaps_rollup");
+    }
+
+    private static void jcmd(Process process, String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), command).redirectErrorStream(true).start();
+        String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (jcmd.waitFor() != 0) {
+            throw new IllegalStateException("jcmd " + process.pid() + " " + command + " said: " + said);
+        }
     }
 
     /** Classes the JVM has loaded ({@code jstat -class}). */

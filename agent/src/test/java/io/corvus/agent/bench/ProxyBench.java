@@ -522,7 +522,7 @@ public final class ProxyBench {
             Targets targets, List<String> extraJvm) throws IOException {
         NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@" + build.resolve("agent/jvm.options")).trim().split("\\s+")));
+        command.addAll(agentJvmOptions(build));
         command.addAll(extraJvm);
         command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + cluster,
                 "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
@@ -533,6 +533,11 @@ public final class ProxyBench {
                 "-Dcorvus.agent.proxy.allowed-ports=" + targets.sinkPort() + "," + targets.echoPort(),
                 "-jar", build.resolve("agent/target/quarkus-app/quarkus-run.jar").toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(node + ".log").toFile()).start();
+    }
+
+    /** CORVUS_AGENT_JVM, else the build's agent/jvm.options. */
+    static List<String> agentJvmOptions(Path build) {
+        return List.of(System.getenv().getOrDefault("CORVUS_AGENT_JVM", "@" + build.resolve("agent/jvm.options")).trim().split("\\s+"));
     }
 
     static void stop(List<Process> agents) throws InterruptedException {
