@@ -1,0 +1,105 @@
+package io.corvus.wireguard;
+
+import static io.corvus.wireguard.Primitives.TAG_LENGTH;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.crypto.AEADBadTagException;
+
+/**
+ * A pair of transport keys from one handshake (paper, 5.4.6): seals packets into transport messages
+ * (type 4: receiver index, counter, ChaCha20-Poly1305 of the packet padded to 16 bytes) and opens
+ * the peer's, each counter taken once. Safe to use from several threads.
+ */
+public final class Session {
+
+    public static final int HEADER_LENGTH = 16;
+    static final byte TYPE_TRANSPORT = 4;
+    /** Neither side uses a key for more messages than this (the paper's Reject-After-Messages, 2^64 - 2^13 - 1). */
+    static final long REJECT_AFTER_MESSAGES = -1L - (1L << 13);
+    private static final int PADDING = 16;
+    private static final byte[] NOTHING = new byte[0];
+
+    private final int localIndex;
+    private final int remoteIndex;
+    private final byte[] sendKey;
+    private final byte[] receiveKey;
+    private final byte[] peerPublicKey;
+    private final AtomicLong sent = new AtomicLong();
+    private final ReplayWindow received = new ReplayWindow();
+
+    Session(int localIndex, int remoteIndex, byte[] sendKey, byte[] receiveKey, byte[] peerPublicKey) {
+        this.localIndex = localIndex;
+        this.remoteIndex = remoteIndex;
+        this.sendKey = sendKey;
+        this.receiveKey = receiveKey;
+        this.peerPublicKey = peerPublicKey.clone();
+    }
+
+    /** The index the peer puts on the messages it sends to this session. */
+    public int localIndex() {
+        return localIndex;
+    }
+
+    /** The index this session puts on what it sends. */
+    public int remoteIndex() {
+        return remoteIndex;
+    }
+
+    public byte[] peerPublicKey() {
+        return peerPublicKey.clone();
+    }
+
+    /**
+     * A transport message carrying {@code packet} (an IP packet, or nothing for a keepalive).
+     *
+     * @throws IllegalStateException once the key has sent as many messages as it may: a new handshake is due
+     */
+    public byte[] seal(byte[] packet) {
+        long counter = sent.getAndIncrement();
+        if (Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
+            throw new IllegalStateException("this session's key sent " + Long.toUnsignedString(counter)
+                    + " messages, the most any key may: a new handshake is due");
+        }
+        int padded = (packet.length + PADDING - 1) / PADDING * PADDING;
+        byte[] plaintext = padded == packet.length ? packet : Arrays.copyOf(packet, padded);
+        byte[] sealed = Primitives.seal(sendKey, counter, plaintext, NOTHING);
+        return ByteBuffer.allocate(HEADER_LENGTH + sealed.length).order(ByteOrder.LITTLE_ENDIAN).put(TYPE_TRANSPORT).put(new byte[3])
+                .putInt(remoteIndex).putLong(counter).put(sealed).array();
+    }
+
+    /**
+     * The packet a transport message carries, with its padding (an IP packet's header says its
+     * length); empty for a keepalive.
+     */
+    public byte[] open(byte[] message) throws Rejected {
+        if (message.length < HEADER_LENGTH + TAG_LENGTH || message[0] != TYPE_TRANSPORT || message[1] != 0 || message[2] != 0
+                || message[3] != 0) {
+            throw new Rejected(Rejected.Reason.MALFORMED, "a transport message is type 4, three zero bytes, and at least "
+                    + (HEADER_LENGTH + TAG_LENGTH) + " bytes; this is " + message.length + " bytes");
+        }
+        ByteBuffer header = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
+        if (header.getInt(4) != localIndex) {
+            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "for index " + Integer.toUnsignedString(header.getInt(4))
+                    + ", this session is " + Integer.toUnsignedString(localIndex));
+        }
+        long counter = header.getLong(8);
+        if (Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
+            throw new Rejected(Rejected.Reason.EXPIRED, "counter " + Long.toUnsignedString(counter) + " is past what a key may carry");
+        }
+        byte[] plaintext;
+        try {
+            plaintext = Primitives.open(receiveKey, counter, message, HEADER_LENGTH, message.length - HEADER_LENGTH, NOTHING);
+        } catch (AEADBadTagException e) {
+            throw new Rejected(Rejected.Reason.FORGED, "counter " + Long.toUnsignedString(counter) + " did not decrypt with this session's key");
+        }
+        if (!received.accept(counter)) {
+            throw new Rejected(Rejected.Reason.REPLAYED, "counter " + Long.toUnsignedString(counter) + " was taken before or is "
+                    + "more than " + ReplayWindow.WINDOW + " behind the newest");
+        }
+        return plaintext;
+    }
+}

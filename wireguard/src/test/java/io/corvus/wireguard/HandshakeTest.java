@@ -1,0 +1,140 @@
+package io.corvus.wireguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class HandshakeTest {
+
+    private final Identity alice = Identity.generate();
+    private final Identity bob = Identity.generate();
+    private final byte[] psk = Primitives.hash("cluster psk".getBytes(StandardCharsets.US_ASCII));
+
+    @Test
+    void twoPeersAgreeOnASessionAndCarryPacketsBothWays() throws Rejected {
+        Handshake.Initiator initiator = Handshake.initiate(alice, bob.publicKey(), psk, 11, Timestamps.tai64n(Instant.now()));
+        Handshake.Responder responder = Handshake.receive(bob, initiator.message());
+        assertThat(responder.peerPublicKey()).isEqualTo(alice.publicKey());
+        Handshake.Reply reply = responder.respond(psk, 22);
+        Session aliceSession = initiator.complete(reply.message());
+        Session bobSession = reply.session();
+
+        assertThat(aliceSession.remoteIndex()).isEqualTo(22);
+        assertThat(bobSession.remoteIndex()).isEqualTo(11);
+        assertThat(bobSession.open(aliceSession.seal(bytes("ping")))).startsWith(bytes("ping")).hasSize(16);
+        assertThat(aliceSession.open(bobSession.seal(bytes("pong")))).startsWith(bytes("pong"));
+        assertThat(bobSession.open(aliceSession.seal(new byte[0]))).as("a keepalive").isEmpty();
+    }
+
+    @Test
+    void anInitiationForAnotherKeyFailsItsMac() throws Rejected {
+        byte[] initiation = Handshake.initiate(alice, bob.publicKey(), psk, 1, Timestamps.tai64n(Instant.now())).message();
+
+        assertThat(reason(() -> Handshake.receive(Identity.generate(), initiation))).isEqualTo(Rejected.Reason.BAD_MAC);
+    }
+
+    @Test
+    void anAlteredInitiationWithAValidMacDoesNotDecrypt() throws Rejected {
+        byte[] initiation = Handshake.initiate(alice, bob.publicKey(), psk, 1, Timestamps.tai64n(Instant.now())).message();
+        initiation[50] ^= 1; // inside the encrypted static key
+        remac(initiation, bob);
+
+        assertThat(reason(() -> Handshake.receive(bob, initiation))).isEqualTo(Rejected.Reason.FORGED);
+    }
+
+    @Test
+    void anotherPresharedKeyFailsAtTheInitiator() throws Rejected {
+        Handshake.Initiator initiator = Handshake.initiate(alice, bob.publicKey(), psk, 1, Timestamps.tai64n(Instant.now()));
+        Handshake.Reply reply = Handshake.receive(bob, initiator.message()).respond(new byte[32], 2);
+
+        assertThat(reason(() -> initiator.complete(reply.message()))).isEqualTo(Rejected.Reason.FORGED);
+    }
+
+    @Test
+    void aResponseToAnotherHandshakeIsRefused() throws Rejected {
+        Handshake.Initiator first = Handshake.initiate(alice, bob.publicKey(), psk, 1, Timestamps.tai64n(Instant.now()));
+        Handshake.Initiator second = Handshake.initiate(alice, bob.publicKey(), psk, 2, Timestamps.tai64n(Instant.now()));
+        Handshake.Reply reply = Handshake.receive(bob, first.message()).respond(psk, 3);
+
+        assertThat(reason(() -> second.complete(reply.message()))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
+    }
+
+    @Test
+    void aPeerKeyOfSmallOrderIsRefused() {
+        assertThat(reason(() -> Handshake.initiate(alice, new byte[32], psk, 1, Timestamps.tai64n(Instant.now()))))
+                .isEqualTo(Rejected.Reason.WEAK_KEY);
+    }
+
+    @Test
+    void aReplayedInitiationCarriesNoNewerTimestamp() throws Rejected {
+        byte[] initiation = Handshake.initiate(alice, bob.publicKey(), psk, 1, Timestamps.tai64n(Instant.parse("2026-12-05T05:00:00Z")))
+                .message();
+        byte[] taken = Handshake.receive(bob, initiation).timestamp();
+
+        assertThat(Timestamps.newer(Handshake.receive(bob, initiation).timestamp(), taken)).isFalse();
+        assertThat(Timestamps.newer(Timestamps.tai64n(Instant.parse("2026-12-05T05:00:00.000000001Z")), taken)).isTrue();
+    }
+
+    @Test
+    void transportMessagesAreTakenOnceInAnyOrderAndForgeriesAreDropped() throws Rejected {
+        Session[] pair = pair();
+        byte[] first = pair[0].seal(bytes("one"));
+        byte[] second = pair[0].seal(bytes("two"));
+
+        assertThat(pair[1].open(second)).startsWith(bytes("two"));
+        assertThat(pair[1].open(first)).as("reordered").startsWith(bytes("one"));
+        assertThat(reason(() -> pair[1].open(first))).isEqualTo(Rejected.Reason.REPLAYED);
+        byte[] forged = pair[0].seal(bytes("three"));
+        forged[forged.length - 1] ^= 1;
+        assertThat(reason(() -> pair[1].open(forged))).isEqualTo(Rejected.Reason.FORGED);
+        assertThat(reason(() -> pair[1].open(Arrays.copyOf(second, 20)))).isEqualTo(Rejected.Reason.MALFORMED);
+        assertThat(reason(() -> pair[0].open(pair[0].seal(bytes("to myself"))))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
+    }
+
+    /** Whatever an unauthenticated sender sends, the reader drops it with a reason and nothing else escapes. */
+    @Property(tries = 500)
+    void anyBytesAreRejectedNotThrown(@ForAll @Size(max = 200) byte[] message) throws Rejected {
+        Identity local = Identity.generate();
+        Session session = pair()[1];
+        byte[] typed = message.length > 0 ? message : new byte[] {1};
+        assertThat(reason(() -> Handshake.receive(local, typed))).isNotNull();
+        assertThat(reason(() -> session.open(message))).isNotNull();
+    }
+
+    private Session[] pair() throws Rejected {
+        Handshake.Initiator initiator = Handshake.initiate(alice, bob.publicKey(), null, 5, Timestamps.tai64n(Instant.now()));
+        Handshake.Reply reply = Handshake.receive(bob, initiator.message()).respond(null, 6);
+        return new Session[] {initiator.complete(reply.message()), reply.session()};
+    }
+
+    private static void remac(byte[] initiation, Identity receiver) {
+        byte[] key = Primitives.hash("mac1----".getBytes(StandardCharsets.US_ASCII), receiver.publicKey());
+        System.arraycopy(Primitives.mac(key, initiation, 116), 0, initiation, 116, 16);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private interface Action {
+        Object run() throws Rejected;
+    }
+
+    /** The reason the action was rejected; fails the test if it was not. */
+    private static Rejected.Reason reason(Action action) {
+        try {
+            action.run();
+        } catch (Rejected rejected) {
+            return rejected.reason();
+        }
+        throw new AssertionError("not rejected");
+    }
+}
