@@ -11,6 +11,7 @@ case "$module" in
   cloud-provisioner) package=io.corvus.provisioner.bench ;;
   agent) package=io.corvus.agent.bench ;;
   launcher) package=io.corvus.launcher ;;
+  wireguard) package=io.corvus.wireguard.bench ;;
   *) echo "no benchmarks in module '$module'" >&2; exit 2 ;;
 esac
 mkdir -p run

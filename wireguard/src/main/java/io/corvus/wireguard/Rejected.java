@@ -30,7 +30,7 @@ public final class Rejected extends Exception {
 
     private final Reason reason;
 
-    Rejected(Reason reason, String detail) {
+    public Rejected(Reason reason, String detail) {
         super(reason + ": " + detail, null, false, false); // dropped packets are many and expected: no stack traces
         this.reason = reason;
     }

@@ -1,0 +1,132 @@
+package io.corvus.wireguard;
+
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A device's keys and peers, in the {@code wg setconf} file format ({@code [Interface]} with
+ * PrivateKey and ListenPort; a {@code [Peer]} each with PublicKey, PresharedKey, AllowedIPs and
+ * Endpoint). Other keys are refused, not ignored: a setting this implementation does not honour
+ * must not look applied.
+ */
+public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) {
+
+    /** One peer: its static key, the cluster's preshared key (or none), what it routes, where it was last seen. */
+    public record Peer(byte[] publicKey, byte[] presharedKey, List<Ipv4Prefix> allowedIps, Optional<InetSocketAddress> endpoint) {
+
+        public Peer {
+            allowedIps = List.copyOf(allowedIps);
+        }
+
+        public boolean routes(int address) {
+            return allowedIps.stream().anyMatch(prefix -> prefix.contains(address));
+        }
+    }
+
+    public DeviceConfig {
+        peers = List.copyOf(peers);
+    }
+
+    /** @throws IllegalArgumentException naming the line and what is wrong with it */
+    public static DeviceConfig parse(String text) {
+        Identity identity = null;
+        int listenPort = 0;
+        List<Peer> peers = new ArrayList<>();
+        PeerBuilder peer = null;
+        String section = null;
+        List<String> lines = text.lines().toList();
+        for (int number = 1; number <= lines.size(); number++) {
+            String line = lines.get(number - 1).replaceFirst("#.*", "").strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                if (line.equals("[Interface]") || line.equals("[Peer]")) {
+                    section = line;
+                    if (peer != null) {
+                        peers.add(peer.build());
+                    }
+                    peer = line.equals("[Peer]") ? new PeerBuilder() : null;
+                    continue;
+                }
+                int equals = line.indexOf('=');
+                if (equals < 0 || section == null) {
+                    throw new IllegalArgumentException("expected [Interface], [Peer] or Key = Value under one of them");
+                }
+                String key = line.substring(0, equals).strip();
+                String value = line.substring(equals + 1).strip();
+                switch (section + key) {
+                    case "[Interface]PrivateKey" -> identity = Identity.fromPrivateKey(value);
+                    case "[Interface]ListenPort" -> listenPort = port(value);
+                    case "[Peer]PublicKey" -> peer.publicKey = Identity.decodeKey(value, "public key");
+                    case "[Peer]PresharedKey" -> peer.presharedKey = Identity.decodeKey(value, "preshared key");
+                    case "[Peer]AllowedIPs" -> Arrays.stream(value.split(",")).map(Ipv4Prefix::parse).forEach(peer.allowedIps::add);
+                    case "[Peer]Endpoint" -> peer.endpoint = endpoint(value);
+                    default -> throw new IllegalArgumentException(key + " is not a setting of " + section + " here (known: PrivateKey, "
+                            + "ListenPort; PublicKey, PresharedKey, AllowedIPs, Endpoint)");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + number + ": " + e.getMessage(), e);
+            }
+        }
+        if (peer != null) {
+            peers.add(peer.build());
+        }
+        if (identity == null) {
+            throw new IllegalArgumentException("no [Interface] PrivateKey: the device needs its key (wg genkey makes one)");
+        }
+        return new DeviceConfig(identity, listenPort, peers);
+    }
+
+    /** The peer whose allowed IPs hold {@code address} (the longest prefix wins), if any. */
+    public Optional<Peer> routeTo(int address) {
+        Peer best = null;
+        int bestLength = -1;
+        for (Peer peer : peers) {
+            for (Ipv4Prefix prefix : peer.allowedIps()) {
+                if (prefix.contains(address) && prefix.length() > bestLength) {
+                    best = peer;
+                    bestLength = prefix.length();
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static int port(String value) {
+        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65535) {
+            throw new IllegalArgumentException("a port is 0 to 65535, not '" + value + "'");
+        }
+        return Integer.parseInt(value);
+    }
+
+    private static Optional<InetSocketAddress> endpoint(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("an endpoint is address:port, not '" + value + "'");
+        }
+        try {
+            return Optional.of(new InetSocketAddress(Inet4Address.ofLiteral(value.substring(0, colon)), port(value.substring(colon + 1))));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("an endpoint is an IPv4 address and a port (10.0.0.1:51820), not '" + value + "'");
+        }
+    }
+
+    private static final class PeerBuilder {
+        private byte[] publicKey;
+        private byte[] presharedKey;
+        private final List<Ipv4Prefix> allowedIps = new ArrayList<>();
+        private Optional<InetSocketAddress> endpoint = Optional.empty();
+
+        Peer build() {
+            if (publicKey == null) {
+                throw new IllegalArgumentException("a [Peer] without PublicKey");
+            }
+            return new Peer(publicKey, presharedKey, allowedIps, endpoint);
+        }
+    }
+}

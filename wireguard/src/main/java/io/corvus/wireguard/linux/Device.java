@@ -1,0 +1,383 @@
+package io.corvus.wireguard.linux;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.corvus.wireguard.DeviceConfig;
+import io.corvus.wireguard.Handshake;
+import io.corvus.wireguard.Ipv4Prefix;
+import io.corvus.wireguard.Rejected;
+import io.corvus.wireguard.Session;
+import io.corvus.wireguard.Timestamps;
+
+/**
+ * A WireGuard device: a TUN device and a UDP socket joined by the protocol. Packets the kernel
+ * routes into the TUN device go to the peer whose allowed IPs hold their destination, sealed in its
+ * session (a handshake first when there is none, the packets held meanwhile); datagrams from peers
+ * are opened, checked against the sending peer's allowed IPs (cryptokey routing) and written to the
+ * TUN device. A peer's endpoint follows the address its last authenticated datagram came from.
+ *
+ * <p>One platform thread reads the TUN device (its reads block in native code), one reads the
+ * socket. Dropped datagrams and packets are counted by reason ({@link #drops()}).
+ */
+public final class Device implements AutoCloseable {
+
+    /** A handshake that got no response this long is sent again when a packet waits (the paper's Rekey-Timeout). */
+    static final Duration REKEY_TIMEOUT = Duration.ofSeconds(5);
+    /** An initiator starts a new handshake for a session this old (Rekey-After-Time)... */
+    static final Duration REKEY_AFTER_TIME = Duration.ofSeconds(120);
+    /** ...and no one uses it past this (Reject-After-Time). */
+    static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
+    private static final int HELD_PACKETS = 64;
+    private static final int MAX_PACKET = 65535;
+
+    /** Why a packet or datagram went nowhere, beside the protocol's own reasons. */
+    public enum Drop {
+        NO_ROUTE, NO_ENDPOINT, SOURCE_NOT_ALLOWED, HELD_TOO_MANY, UNKNOWN_PEER, PROTOCOL
+    }
+
+    private final DeviceConfig config;
+    private final Tun tun;
+    private final DatagramChannel socket;
+    private final Clock clock;
+    private final List<PeerState> peers;
+    private final Map<Integer, Route> sessions = new ConcurrentHashMap<>();
+    private final Map<Integer, PeerState> handshakes = new ConcurrentHashMap<>();
+    private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
+    private final Map<Rejected.Reason, LongAdder> rejected = new EnumMap<>(Rejected.Reason.class);
+    private final SecureRandom random = new SecureRandom();
+
+    private Device(DeviceConfig config, Tun tun, DatagramChannel socket, Clock clock) {
+        this.config = config;
+        this.tun = tun;
+        this.socket = socket;
+        this.clock = clock;
+        this.peers = config.peers().stream().map(PeerState::new).toList();
+        Arrays.stream(Drop.values()).forEach(drop -> drops.put(drop, new LongAdder()));
+        Arrays.stream(Rejected.Reason.values()).forEach(reason -> rejected.put(reason, new LongAdder()));
+    }
+
+    /** Opens the TUN device {@code tunName} and the socket on the configured port, and starts forwarding. */
+    public static Device start(DeviceConfig config, String tunName, Clock clock) throws IOException {
+        Tun tun = Tun.open(tunName);
+        DatagramChannel socket;
+        try {
+            socket = DatagramChannel.open().bind(new InetSocketAddress(config.listenPort()));
+        } catch (IOException e) {
+            tun.close();
+            throw new IOException("cannot listen on UDP port " + config.listenPort() + ": " + e.getMessage(), e);
+        }
+        Device device = new Device(config, tun, socket, clock);
+        Thread.ofPlatform().daemon().name("wg-tun-" + tunName).start(device::readTun);
+        Thread.ofPlatform().daemon().name("wg-udp-" + tunName).start(device::readSocket);
+        return device;
+    }
+
+    /** The UDP port the device listens on (the configured one, or the one the system chose for 0). */
+    public int port() throws IOException {
+        return ((InetSocketAddress) socket.getLocalAddress()).getPort();
+    }
+
+    /** Counts of what was dropped, by reason, the protocol's reasons prefixed {@code protocol.}. */
+    public Map<String, Long> drops() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        drops.forEach((drop, count) -> counts.put(drop.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
+        rejected.forEach((reason, count) -> counts.put("protocol." + reason.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
+        return counts;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        tun.close();
+    }
+
+    private void readTun() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(MAX_PACKET);
+            MemorySegment callState = Tun.callState(arena);
+            while (socket.isOpen()) {
+                int length = tun.read(buffer, callState);
+                if (length >= 20 && (buffer.get(ValueLayout.JAVA_BYTE, 0) >> 4) == 4) {
+                    send(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE));
+                }
+            }
+        } catch (IOException e) {
+            if (socket.isOpen()) {
+                System.err.println("wireguard: reading " + tun.name() + " failed, the device stops forwarding: " + e.getMessage());
+            }
+        }
+    }
+
+    /** An IPv4 packet from the kernel, to the peer that routes its destination. */
+    private void send(byte[] packet) throws IOException {
+        Optional<PeerState> route = routeTo(Ipv4Prefix.destinationOf(packet));
+        if (route.isEmpty()) {
+            drops.get(Drop.NO_ROUTE).increment();
+            return;
+        }
+        PeerState peer = route.get();
+        byte[] initiation = null;
+        byte[] sealed = null;
+        synchronized (peer) {
+            Instant now = clock.instant();
+            Session session = peer.usable(now);
+            if (session != null) {
+                sealed = session.seal(packet);
+            } else if (peer.held.size() >= HELD_PACKETS) {
+                drops.get(Drop.HELD_TOO_MANY).increment();
+            } else {
+                peer.held.add(packet);
+            }
+            if (peer.needsHandshake(now)) {
+                initiation = initiate(peer, now);
+            }
+        }
+        if (initiation != null) {
+            transmit(peer, initiation);
+        }
+        if (sealed != null) {
+            transmit(peer, sealed);
+        }
+    }
+
+    private Optional<PeerState> routeTo(int destination) {
+        return config.routeTo(destination).flatMap(found -> peers.stream().filter(p -> p.config == found).findFirst());
+    }
+
+    /** Under the peer's lock. */
+    private byte[] initiate(PeerState peer, Instant now) {
+        int index = freeIndex();
+        try {
+            peer.initiator = Handshake.initiate(config.identity(), peer.config.publicKey(), peer.config.presharedKey(), index,
+                    Timestamps.tai64n(now));
+        } catch (Rejected weak) {
+            rejected.get(weak.reason()).increment();
+            return null;
+        }
+        if (peer.initiatorIndex != null) {
+            handshakes.remove(peer.initiatorIndex);
+        }
+        peer.initiatorIndex = index;
+        peer.initiatedAt = now;
+        handshakes.put(index, peer);
+        return peer.initiator.message();
+    }
+
+    private void readSocket() {
+        ByteBuffer buffer = ByteBuffer.allocate(MAX_PACKET);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(MAX_PACKET);
+            MemorySegment callState = Tun.callState(arena);
+            while (true) {
+                buffer.clear();
+                SocketAddress from = socket.receive(buffer);
+                byte[] datagram = Arrays.copyOf(buffer.array(), buffer.position());
+                try {
+                    byte[] packet = receive(datagram, (InetSocketAddress) from);
+                    if (packet != null) {
+                        MemorySegment.copy(packet, 0, out, ValueLayout.JAVA_BYTE, 0, packet.length);
+                        tun.write(out, packet.length, callState);
+                    }
+                } catch (Rejected e) {
+                    rejected.get(e.reason()).increment();
+                }
+            }
+        } catch (ClosedChannelException closed) {
+            // the device was closed
+        } catch (IOException e) {
+            System.err.println("wireguard: the socket of " + tun.name() + " failed, the device stops forwarding: " + e.getMessage());
+        }
+    }
+
+    /** A datagram from the network; returns the packet for the TUN device, if it carried one. */
+    private byte[] receive(byte[] datagram, InetSocketAddress from) throws Rejected, IOException {
+        if (datagram.length == 0) {
+            throw new Rejected(Rejected.Reason.MALFORMED, "an empty datagram");
+        }
+        switch (datagram[0]) {
+            case 1 -> respond(datagram, from);
+            case 2 -> complete(datagram, from);
+            case 4 -> {
+                return open(datagram, from);
+            }
+            default -> throw new Rejected(Rejected.Reason.UNKNOWN_TYPE, "type " + datagram[0] + " (cookie replies are not handled yet)");
+        }
+        return null;
+    }
+
+    private void respond(byte[] initiation, InetSocketAddress from) throws Rejected, IOException {
+        Handshake.Responder responder = Handshake.receive(config.identity(), initiation);
+        PeerState peer = peers.stream().filter(p -> Arrays.equals(p.config.publicKey(), responder.peerPublicKey())).findFirst().orElse(null);
+        if (peer == null) {
+            drops.get(Drop.UNKNOWN_PEER).increment();
+            return;
+        }
+        byte[] response;
+        synchronized (peer) {
+            if (!Timestamps.newer(responder.timestamp(), peer.lastTimestamp)) {
+                throw new Rejected(Rejected.Reason.REPLAYED_INITIATION, "not newer than the last initiation of this peer");
+            }
+            peer.lastTimestamp = responder.timestamp();
+            Handshake.Reply reply = responder.respond(peer.config.presharedKey(), freeIndex());
+            // the responder sends nothing in it until the initiator's first message confirms it
+            peer.forget(peer.unconfirmed, sessions);
+            peer.unconfirmed = reply.session();
+            peer.unconfirmedAt = clock.instant();
+            sessions.put(reply.session().localIndex(), new Route(peer, reply.session()));
+            peer.endpoint = from;
+            response = reply.message();
+        }
+        transmit(peer, response);
+    }
+
+    private void complete(byte[] response, InetSocketAddress from) throws Rejected, IOException {
+        PeerState peer = handshakes.get(readIndex(response, 8));
+        if (peer == null) {
+            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a response to no handshake in flight");
+        }
+        List<byte[]> held;
+        Session session;
+        synchronized (peer) {
+            session = peer.initiator.complete(response);
+            handshakes.remove(peer.initiatorIndex);
+            peer.initiator = null;
+            peer.initiatorIndex = null;
+            peer.promote(session, clock.instant(), sessions);
+            peer.endpoint = from;
+            held = List.copyOf(peer.held);
+            peer.held.clear();
+        }
+        for (byte[] packet : held) {
+            transmit(peer, session.seal(packet));
+        }
+    }
+
+    private byte[] open(byte[] message, InetSocketAddress from) throws Rejected, IOException {
+        Route route = sessions.get(readIndex(message, 4));
+        if (route == null) {
+            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a transport message for no session of this device");
+        }
+        byte[] plaintext = route.session.open(message);
+        PeerState peer = route.peer;
+        List<byte[]> held = List.of();
+        synchronized (peer) {
+            peer.endpoint = from;
+            if (route.session == peer.unconfirmed) { // the initiator holds the keys: the session may send now
+                peer.promote(route.session, peer.unconfirmedAt, sessions);
+                peer.unconfirmed = null;
+                held = List.copyOf(peer.held);
+                peer.held.clear();
+            }
+        }
+        for (byte[] packet : held) {
+            transmit(peer, route.session.seal(packet));
+        }
+        if (plaintext.length == 0) {
+            return null; // a keepalive
+        }
+        int length = ((plaintext[2] & 255) << 8) | (plaintext[3] & 255);
+        if ((plaintext[0] >> 4) != 4 || plaintext.length < 20 || length > plaintext.length
+                || !peer.config.routes(Ipv4Prefix.sourceOf(plaintext))) {
+            drops.get(Drop.SOURCE_NOT_ALLOWED).increment();
+            return null;
+        }
+        return Arrays.copyOf(plaintext, length);
+    }
+
+    private void transmit(PeerState peer, byte[] message) throws IOException {
+        InetSocketAddress to = peer.endpoint;
+        if (to == null) {
+            drops.get(Drop.NO_ENDPOINT).increment();
+            return;
+        }
+        socket.send(ByteBuffer.wrap(message), to);
+    }
+
+    private int freeIndex() {
+        int index;
+        do {
+            index = random.nextInt();
+        } while (sessions.containsKey(index) || handshakes.containsKey(index));
+        return index;
+    }
+
+    private static int readIndex(byte[] message, int at) throws Rejected {
+        if (message.length < at + 4) {
+            throw new Rejected(Rejected.Reason.MALFORMED, "too short to name a receiver");
+        }
+        return (message[at] & 255) | (message[at + 1] & 255) << 8 | (message[at + 2] & 255) << 16 | (message[at + 3] & 255) << 24;
+    }
+
+    /** A session and the peer it belongs to, found by the index on an incoming message. */
+    private record Route(PeerState peer, Session session) {
+    }
+
+    /** What the device knows of one peer; guarded by its own lock. */
+    private static final class PeerState {
+
+        final DeviceConfig.Peer config;
+        volatile InetSocketAddress endpoint;
+        Session current;
+        Instant currentAt;
+        Session previous;
+        Session unconfirmed;
+        Instant unconfirmedAt;
+        Handshake.Initiator initiator;
+        Integer initiatorIndex;
+        Instant initiatedAt;
+        byte[] lastTimestamp;
+        final ArrayDeque<byte[]> held = new ArrayDeque<>();
+
+        PeerState(DeviceConfig.Peer config) {
+            this.config = config;
+            this.endpoint = config.endpoint().orElse(null);
+        }
+
+        Session usable(Instant now) {
+            return current != null && now.isBefore(currentAt.plus(REJECT_AFTER_TIME)) ? current : null;
+        }
+
+        /** No usable session, or one this side opened long enough ago to renew; and no handshake answered lately. */
+        boolean needsHandshake(Instant now) {
+            boolean renew = current == null || !now.isBefore(currentAt.plus(REKEY_AFTER_TIME));
+            return renew && (initiator == null || !now.isBefore(initiatedAt.plus(REKEY_TIMEOUT)));
+        }
+
+        /** The new session sends from now on; the one before it still opens what was in flight, the one before that goes. */
+        void promote(Session session, Instant at, Map<Integer, Route> sessions) {
+            if (previous != current) {
+                forget(previous, sessions);
+            }
+            previous = current;
+            current = session;
+            currentAt = at;
+            sessions.put(session.localIndex(), new Route(this, session));
+        }
+
+        void forget(Session session, Map<Integer, Route> sessions) {
+            if (session != null) {
+                sessions.remove(session.localIndex());
+            }
+        }
+    }
+}

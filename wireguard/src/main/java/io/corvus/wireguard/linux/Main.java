@@ -1,0 +1,37 @@
+package io.corvus.wireguard.linux;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import io.corvus.wireguard.DeviceConfig;
+
+/**
+ * Runs one device until stopped: {@code Main TUN-NAME CONFIG-FILE} (the config in {@code wg setconf}'s
+ * format, see {@link DeviceConfig}). The caller gives the TUN device its address and brings it up
+ * with {@code ip}, as with wireguard-go. Prints the drop counters when it stops.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: Main TUN-NAME CONFIG-FILE");
+            System.exit(2);
+        }
+        DeviceConfig config;
+        try {
+            config = DeviceConfig.parse(Files.readString(Path.of(args[1])));
+        } catch (IllegalArgumentException e) {
+            System.err.println(args[1] + ": " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Device device = Device.start(config, args[0], Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("drops " + device.drops())));
+        System.out.println("device " + args[0] + " up, UDP port " + device.port() + ", " + config.peers().size() + " peers");
+        Thread.currentThread().join(); // the device's threads forward until the process is stopped
+    }
+}

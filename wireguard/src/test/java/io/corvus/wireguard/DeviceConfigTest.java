@@ -1,0 +1,68 @@
+package io.corvus.wireguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class DeviceConfigTest {
+
+    private static final Identity NODE = Identity.generate();
+    private static final Identity NEAR = Identity.generate();
+    private static final Identity WIDE = Identity.generate();
+
+    @Test
+    void readsTheWgSetconfFormatAndRoutesByTheLongestPrefix() {
+        DeviceConfig config = DeviceConfig.parse("""
+                [Interface]
+                PrivateKey = %s
+                ListenPort = 51820
+
+                [Peer]   # the pool's wide route
+                PublicKey = %s
+                AllowedIPs = 10.0.0.0/8
+                Endpoint = 192.0.2.1:51820
+
+                [Peer]
+                PublicKey = %s
+                PresharedKey = %s
+                AllowedIPs = 10.1.0.0/16, 10.2.3.4
+                """.formatted(NODE.privateKeyBase64(), WIDE.publicKeyBase64(), NEAR.publicKeyBase64(), NEAR.publicKeyBase64()));
+
+        assertThat(config.identity().publicKey()).isEqualTo(NODE.publicKey());
+        assertThat(config.listenPort()).isEqualTo(51820);
+        assertThat(config.routeTo(Ipv4Prefix.parse("10.1.2.3").address()).orElseThrow().publicKey()).isEqualTo(NEAR.publicKey());
+        assertThat(config.routeTo(Ipv4Prefix.parse("10.2.3.4").address()).orElseThrow().publicKey()).isEqualTo(NEAR.publicKey());
+        assertThat(config.routeTo(Ipv4Prefix.parse("10.2.3.5").address()).orElseThrow().publicKey()).isEqualTo(WIDE.publicKey());
+        assertThat(config.routeTo(Ipv4Prefix.parse("192.168.0.1").address())).isEmpty();
+        assertThat(config.peers().get(0).endpoint()).hasValueSatisfying(endpoint -> assertThat(endpoint.getPort()).isEqualTo(51820));
+        assertThat(config.peers().get(1).endpoint()).isEmpty();
+    }
+
+    @Test
+    void aSettingThisDeviceDoesNotHonourIsRefusedWithItsLine() {
+        assertThatThrownBy(() -> DeviceConfig.parse("[Interface]\nPrivateKey = " + NODE.privateKeyBase64() + "\nFwMark = 51820\n"))
+                .hasMessageStartingWith("line 3: FwMark is not a setting of [Interface] here");
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheirLineAndWhatIsExpected() {
+        assertThatThrownBy(() -> DeviceConfig.parse("[Interface]\nPrivateKey = short\n")).hasMessageContaining("line 2: a WireGuard private key is 32 bytes");
+        assertThatThrownBy(() -> DeviceConfig.parse("[Interface]\nPrivateKey = " + NODE.privateKeyBase64() + "\n[Peer]\nPublicKey = "
+                + NEAR.publicKeyBase64() + "\nAllowedIPs = 10.0.0.0/33\n")).hasMessageContaining("line 5: '10.0.0.0/33' is not an IPv4 prefix");
+        assertThatThrownBy(() -> DeviceConfig.parse("[Interface]\nPrivateKey = " + NODE.privateKeyBase64() + "\n[Peer]\nPublicKey = "
+                + NEAR.publicKeyBase64() + "\nEndpoint = example.com:51820\n")).hasMessageContaining("line 5: an endpoint is an IPv4 address");
+        assertThatThrownBy(() -> DeviceConfig.parse("[Peer]\nAllowedIPs = 10.0.0.0/8\n")).hasMessageContaining("without PublicKey");
+        assertThatThrownBy(() -> DeviceConfig.parse("ListenPort = 1\n")).hasMessageContaining("line 1: expected [Interface], [Peer]");
+    }
+
+    @Test
+    void aPrefixKeepsOnlyItsNetworkBits() {
+        Ipv4Prefix prefix = Ipv4Prefix.parse("10.1.2.3/16");
+
+        assertThat(prefix).hasToString("10.1.0.0/16");
+        assertThat(prefix.contains(Ipv4Prefix.parse("10.1.255.255").address())).isTrue();
+        assertThat(prefix.contains(Ipv4Prefix.parse("10.2.0.0").address())).isFalse();
+        assertThat(Ipv4Prefix.parse("0.0.0.0/0").contains(Ipv4Prefix.parse("255.255.255.255").address())).isTrue();
+    }
+}

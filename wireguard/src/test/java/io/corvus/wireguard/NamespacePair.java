@@ -1,0 +1,218 @@
+package io.corvus.wireguard;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Two sides of a veth pair for the interoperability tests: side 1 a network namespace of its own
+ * (or the host's, for a peer in the test JVM), side 2 always a namespace, where wireguard-go runs.
+ * Side {@code i} has the underlay address 10.232.N.i and, on its tunnel device {@code device(i)},
+ * the tunnel address 10.98.N.i; wireguard-go or the Java device runs on either. Needs root; installs the tools it uses when they are missing.
+ */
+public final class NamespacePair implements AutoCloseable {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private final String prefix;
+    private final int n;
+    private final boolean firstIsHost;
+    private final List<Process> devices = new ArrayList<>();
+
+    private NamespacePair(String prefix, int n, boolean firstIsHost) {
+        this.prefix = prefix;
+        this.n = n;
+        this.firstIsHost = firstIsHost;
+    }
+
+    /** Two namespaces joined by a veth pair; or, with {@code firstIsHost}, the host and one namespace. */
+    public static NamespacePair create(Path repository, String prefix, boolean firstIsHost) throws IOException, InterruptedException {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new IllegalStateException("this test needs root: it makes network namespaces, a veth pair and TUN devices");
+        }
+        run(List.of("bash", repository.resolve("tools/host-packages.sh").toString(), "ip", "wg", "wireguard-go", "ping", "iperf3"));
+        List<String> taken = run(List.of("ip", "netns", "list")).lines().map(line -> line.split(" ")[0]).toList();
+        for (int n = 1; n < 250; n++) {
+            if (!taken.contains(prefix + n + "b")) {
+                NamespacePair pair = new NamespacePair(prefix, n, firstIsHost);
+                pair.link();
+                return pair;
+            }
+        }
+        throw new IllegalStateException("no free namespace " + prefix + "1b.." + prefix + "249b: remove those earlier runs left (ip netns del)");
+    }
+
+    public static NamespacePair create(Path repository, String prefix) throws IOException, InterruptedException {
+        return create(repository, prefix, false);
+    }
+
+    private void link() throws IOException, InterruptedException {
+        run(List.of("ip", "netns", "add", namespace(2)));
+        if (!firstIsHost) {
+            run(List.of("ip", "netns", "add", namespace(1)));
+        }
+        run(List.of("ip", "link", "add", prefix + n + "v", "type", "veth", "peer", "name", "eth0", "netns", namespace(2)));
+        if (!firstIsHost) {
+            run(List.of("ip", "link", "set", prefix + n + "v", "netns", namespace(1), "name", "eth0"));
+        }
+        String first = firstIsHost ? prefix + n + "v" : "eth0";
+        run(1, "ip", "addr", "add", underlayAddress(1) + "/24", "dev", first);
+        run(1, "ip", "link", "set", first, "up");
+        run(2, "ip", "addr", "add", underlayAddress(2) + "/24", "dev", "eth0");
+        run(2, "ip", "link", "set", "eth0", "up");
+        run(2, "ip", "link", "set", "lo", "up");
+        if (!firstIsHost) {
+            run(1, "ip", "link", "set", "lo", "up");
+        }
+    }
+
+    public String underlayAddress(int side) {
+        return "10.232." + n + "." + side;
+    }
+
+    public String tunnelAddress(int side) {
+        return "10.98." + n + "." + side;
+    }
+
+    /** The tunnel device's name on a side. */
+    public String device(int side) {
+        return prefix + n + "t" + side;
+    }
+
+    /**
+     * Starts wireguard-go on a side with one peer, waits for its control socket, configures it and
+     * gives its device the tunnel address.
+     */
+    public void startWireguardGo(int side, Path work, Identity key, int port, String peerPublicKey, String presharedKey, String allowedIps,
+            String endpoint) throws IOException, InterruptedException {
+        Path uapi = Path.of("/var/run/wireguard", device(side) + ".sock");
+        Path log = work.resolve("wireguard-go-" + side + ".log");
+        Process process = command(side, "wireguard-go", "-f", device(side)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        devices.add(process);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!Files.exists(uapi)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("wireguard-go made no control socket " + uapi + ": " + Files.readString(log));
+            }
+            process.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+        Path keyFile = work.resolve("go-" + side + ".key");
+        Files.writeString(keyFile, key.privateKeyBase64());
+        run(side, "wg", "set", device(side), "private-key", keyFile.toString(), "listen-port", String.valueOf(port));
+        addGoPeer(side, work, peerPublicKey, presharedKey, allowedIps, endpoint);
+        addressTunnel(side);
+    }
+
+    /** (Re)adds the peer of wireguard-go on a side. */
+    public void addGoPeer(int side, Path work, String peerPublicKey, String presharedKey, String allowedIps, String endpoint)
+            throws IOException, InterruptedException {
+        Path pskFile = work.resolve("psk-" + side);
+        Files.writeString(pskFile, presharedKey);
+        run(side, "wg", "set", device(side), "peer", peerPublicKey, "preshared-key", pskFile.toString(), "allowed-ips", allowedIps,
+                "endpoint", endpoint);
+    }
+
+    /**
+     * Starts the Java device ({@code io.corvus.wireguard.linux.Main}, a process of its own on this
+     * JVM's class path) on a side with one peer, once it says it is up, and gives its device the
+     * tunnel address. Its output goes to {@code java-device-SIDE.log} in {@code work}.
+     */
+    public void startJavaDevice(int side, Path work, Identity key, int port, String peerPublicKey, String presharedKey, String allowedIps,
+            String endpoint, String... jvmOptions) throws IOException, InterruptedException {
+        Path config = work.resolve("java-" + side + ".conf");
+        Files.writeString(config, String.join("\n", "[Interface]", "PrivateKey = " + key.privateKeyBase64(), "ListenPort = " + port, "",
+                "[Peer]", "PublicKey = " + peerPublicKey, "PresharedKey = " + presharedKey, "AllowedIPs = " + allowedIps,
+                "Endpoint = " + endpoint, ""));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.corvus.wireguard.linux.Main", device(side), config.toString()));
+        Path log = work.resolve("java-device-" + side + ".log");
+        Process process = command(side, command.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        devices.add(process);
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!Files.readString(log).contains("device " + device(side) + " up")) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the Java device did not come up: " + Files.readString(log));
+            }
+            process.waitFor(20, TimeUnit.MILLISECONDS);
+        }
+        addressTunnel(side);
+    }
+
+    public void addressTunnel(int side) throws IOException, InterruptedException {
+        run(side, "ip", "addr", "add", tunnelAddress(side) + "/24", "dev", device(side));
+        run(side, "ip", "link", "set", device(side), "up");
+    }
+
+    /** An iperf3 server on the side's tunnel address, once it listens. */
+    public Process serveIperf(int side) throws IOException {
+        Process server = command(side, "iperf3", "-s", "--forceflush", "-B", tunnelAddress(side)).redirectErrorStream(true).start();
+        BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        for (String line = output.readLine(); line != null; line = output.readLine()) {
+            if (line.contains("Server listening")) {
+                Thread.ofVirtual().start(() -> output.lines().forEach(ignored -> { })); // keeps its pipe drained
+                return server;
+            }
+        }
+        throw new IllegalStateException("iperf3 -s ended before it listened");
+    }
+
+    /** A process on a side, not started. */
+    public ProcessBuilder command(int side, String... command) {
+        List<String> full = new ArrayList<>();
+        if (side == 2 || !firstIsHost) {
+            full.addAll(List.of("ip", "netns", "exec", namespace(side)));
+        }
+        full.addAll(List.of(command));
+        return new ProcessBuilder(full);
+    }
+
+    /** Runs a command on a side; its output, or an exception with it when it fails. */
+    public String run(int side, String... command) throws IOException, InterruptedException {
+        return run(command(side, command).command());
+    }
+
+    /** Stops the devices started on both sides; their tunnel devices go with them. */
+    public void stopDevices() throws InterruptedException {
+        for (Process device : devices) {
+            device.destroy();
+            device.waitFor(10, TimeUnit.SECONDS);
+        }
+        devices.clear();
+    }
+
+    /** The processes of the devices running now (wireguard-go's, the Java device's). */
+    public List<Process> devices() {
+        return List.copyOf(devices);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        stopDevices();
+        run(List.of("ip", "netns", "del", namespace(2))); // takes the veth pair with it
+        if (!firstIsHost) {
+            run(List.of("ip", "netns", "del", namespace(1)));
+        }
+    }
+
+    private String namespace(int side) {
+        return prefix + n + (side == 1 ? "a" : "b");
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + said.strip());
+        }
+        return said;
+    }
+}

@@ -1,0 +1,125 @@
+package io.corvus.wireguard.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.corvus.wireguard.Identity;
+import io.corvus.wireguard.NamespacePair;
+
+/**
+ * The Java WireGuard device against wireguard-go, in the same run on the same veth pair between two
+ * network namespaces (bench/wireguard.sh): iperf3 TCP with 1 and 8 streams between the tunnel
+ * addresses, Java device on both ends, then wireguard-go on both ends, then the bare veth pair.
+ * Prints Gbit/s, the devices' CPU seconds per GB carried, and the ratios as name=value lines.
+ * Arguments: [seconds per test, default 10].
+ */
+public final class WireGuardBench {
+
+    private static final Pattern RECEIVED = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*([0-9.e+]+)[^}]*?"
+            + "\"bits_per_second\"\\s*:\\s*([0-9.e+]+)");
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private WireGuardBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Path work = Files.createTempDirectory("corvus-wireguard-bench");
+        Map<String, String> figures = new LinkedHashMap<>();
+        try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
+            for (String kind : List.of("java", "wireguard_go")) {
+                start(lab, work, kind);
+                iperf(lab, lab.tunnelAddress(2), 3, 1); // warm-up: the JIT, the handshake
+                for (int streams : new int[] {1, 8}) {
+                    double cpuBefore = cpuSeconds(lab.devices());
+                    double[] result = iperf(lab, lab.tunnelAddress(2), seconds, streams);
+                    double cpu = cpuSeconds(lab.devices()) - cpuBefore;
+                    figures.put("gbps_" + kind + "_" + streams, fmt(result[1] / 1e9));
+                    figures.put("cpu_s_per_gb_" + kind + "_" + streams, fmt(cpu / (result[0] / 1e9)));
+                }
+                lab.stopDevices();
+            }
+            for (int streams : new int[] {1, 8}) {
+                figures.put("gbps_veth_" + streams, fmt(iperf(lab, lab.underlayAddress(2), seconds, streams)[1] / 1e9));
+            }
+        }
+        for (int streams : new int[] {1, 8}) {
+            figures.put("ratio_java_vs_wireguard_go_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_wireguard_go_" + streams)));
+            figures.put("ratio_java_vs_veth_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_veth_" + streams)));
+            figures.put("cpu_per_gb_java_vs_wireguard_go_" + streams,
+                    fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_wireguard_go_" + streams)));
+        }
+        figures.forEach((name, value) -> System.out.println(name + "=" + value));
+    }
+
+    private static void start(NamespacePair lab, Path work, String kind) throws IOException, InterruptedException {
+        Identity[] keys = {Identity.generate(), Identity.generate()};
+        String psk = java.util.Base64.getEncoder().encodeToString(Identity.generate().publicKey());
+        for (int side = 1; side <= 2; side++) {
+            int other = 3 - side;
+            String peer = keys[other - 1].publicKeyBase64();
+            String allowed = lab.tunnelAddress(other) + "/32";
+            String endpoint = lab.underlayAddress(other) + ":" + (51820 + other);
+            if (kind.equals("java")) {
+                lab.startJavaDevice(side, work, keys[side - 1], 51820 + side, peer, psk, allowed, endpoint);
+            } else {
+                lab.startWireguardGo(side, work, keys[side - 1], 51820 + side, peer, psk, allowed, endpoint);
+            }
+        }
+    }
+
+    /** Bytes received and bits per second of an iperf3 TCP test from side 1 to {@code address} on side 2. */
+    private static double[] iperf(NamespacePair lab, String address, int seconds, int streams) throws IOException, InterruptedException {
+        Process server = lab.command(2, "iperf3", "-s", "-1", "--forceflush", "-B", address).redirectErrorStream(true).start();
+        try {
+            String json = awaitListening(lab, address, seconds, streams, server);
+            Matcher matcher = RECEIVED.matcher(json);
+            if (!matcher.find()) {
+                throw new IllegalStateException("iperf3 said no sum_received: " + json);
+            }
+            return new double[] {Double.parseDouble(matcher.group(1)), Double.parseDouble(matcher.group(2))};
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** Runs the client once the server listens (its first line says so). */
+    private static String awaitListening(NamespacePair lab, String address, int seconds, int streams, Process server)
+            throws IOException, InterruptedException {
+        java.io.BufferedReader output = server.inputReader();
+        for (String line = output.readLine(); line != null; line = output.readLine()) {
+            if (line.contains("Server listening")) {
+                Thread.ofVirtual().start(() -> output.lines().forEach(ignored -> { }));
+                return lab.run(1, "iperf3", "-c", address, "-t", String.valueOf(seconds), "-P", String.valueOf(streams), "-J");
+            }
+        }
+        throw new IllegalStateException("iperf3 -s ended before it listened");
+    }
+
+    /** User and system CPU of the processes and their descendants (wireguard-go runs under ip netns exec's pid: itself). */
+    private static double cpuSeconds(List<Process> processes) throws IOException {
+        long ticks = 0;
+        for (Process process : processes) {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        }
+        return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    private static double ratio(Map<String, String> figures, String numerator, String denominator) {
+        return Double.parseDouble(figures.get(numerator)) / Double.parseDouble(figures.get(denominator));
+    }
+
+    private static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+}

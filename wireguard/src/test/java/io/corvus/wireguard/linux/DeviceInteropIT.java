@@ -1,0 +1,70 @@
+package io.corvus.wireguard.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+import io.corvus.wireguard.Identity;
+import io.corvus.wireguard.NamespacePair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java device ({@link Main}, a process of its own with its own TUN device) in one network namespace,
+ * wireguard-go in another, a veth pair between them: pings both ways and TCP transfers both ways
+ * (iperf3) between the two tunnel addresses, through the kernels' own stacks. Needs root.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
+class DeviceInteropIT {
+
+    private static final int JAVA_PORT = 51821;
+    private static final int GO_PORT = 51820;
+
+    @TempDir
+    static Path work;
+    private static NamespacePair lab;
+
+    @BeforeAll
+    static void startBothDevices() throws Exception {
+        lab = NamespacePair.create(Path.of(".."), "wgd");
+        Identity javaKey = Identity.generate();
+        Identity goKey = Identity.generate();
+        String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
+        lab.startWireguardGo(2, work, goKey, GO_PORT, javaKey.publicKeyBase64(), psk, lab.tunnelAddress(1) + "/32",
+                lab.underlayAddress(1) + ":" + JAVA_PORT);
+        lab.startJavaDevice(1, work, javaKey, JAVA_PORT, goKey.publicKeyBase64(), psk, lab.tunnelAddress(2) + "/32",
+                lab.underlayAddress(2) + ":" + GO_PORT);
+    }
+
+    @AfterAll
+    static void stopEverything() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void pingsCrossTheTunnelBothWays() throws Exception {
+        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(2))).contains("3 received");
+        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(1))).contains("3 received");
+    }
+
+    @Test
+    void tcpCarriesDataBothWays() throws Exception {
+        Process server = lab.serveIperf(2);
+        try {
+            String toGo = lab.run(1, "iperf3", "-c", lab.tunnelAddress(2), "-n", "20M", "-f", "m");
+            String fromGo = lab.run(1, "iperf3", "-c", lab.tunnelAddress(2), "-n", "20M", "-f", "m", "-R");
+            assertThat(toGo).contains("receiver");
+            assertThat(fromGo).contains("receiver");
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+}
