@@ -4,7 +4,6 @@ import static io.corvus.wireguard.Primitives.TAG_LENGTH;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.AEADBadTagException;
@@ -65,10 +64,11 @@ public final class Session {
                     + " messages, the most any key may: a new handshake is due");
         }
         int padded = (packet.length + PADDING - 1) / PADDING * PADDING;
-        byte[] plaintext = padded == packet.length ? packet : Arrays.copyOf(packet, padded);
-        byte[] sealed = Primitives.seal(sendKey, counter, plaintext, NOTHING);
-        return ByteBuffer.allocate(HEADER_LENGTH + sealed.length).order(ByteOrder.LITTLE_ENDIAN).put(TYPE_TRANSPORT).put(new byte[3])
-                .putInt(remoteIndex).putLong(counter).put(sealed).array();
+        byte[] message = new byte[HEADER_LENGTH + padded + TAG_LENGTH];
+        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).put(TYPE_TRANSPORT).put(new byte[3]).putInt(remoteIndex).putLong(counter);
+        System.arraycopy(packet, 0, message, HEADER_LENGTH, packet.length); // the padding stays zero
+        Primitives.sealInPlace(sendKey, counter, message, HEADER_LENGTH, padded, NOTHING);
+        return message;
     }
 
     /**

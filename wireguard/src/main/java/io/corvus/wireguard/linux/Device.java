@@ -47,6 +47,8 @@ public final class Device implements AutoCloseable {
     static final Duration REKEY_AFTER_TIME = Duration.ofSeconds(120);
     /** ...and no one uses it past this (Reject-After-Time). */
     static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
+    /** WireGuard's default: 1500 on the underlay less 80 for an outer IPv6 header, UDP and WireGuard's own. */
+    public static final int DEFAULT_MTU = 1420;
     private static final int HELD_PACKETS = 64;
     private static final int MAX_PACKET = 65535;
 
@@ -76,9 +78,9 @@ public final class Device implements AutoCloseable {
         Arrays.stream(Rejected.Reason.values()).forEach(reason -> rejected.put(reason, new LongAdder()));
     }
 
-    /** Opens the TUN device {@code tunName} and the socket on the configured port, and starts forwarding. */
-    public static Device start(DeviceConfig config, String tunName, Clock clock) throws IOException {
-        Tun tun = Tun.open(tunName);
+    /** Opens the TUN device {@code tunName} with this MTU and the socket on the configured port, and starts forwarding. */
+    public static Device start(DeviceConfig config, String tunName, int mtu, Clock clock) throws IOException {
+        Tun tun = Tun.open(tunName, mtu);
         DatagramChannel socket;
         try {
             socket = DatagramChannel.open().bind(new InetSocketAddress(config.listenPort()));

@@ -29,9 +29,10 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Device device = Device.start(config, args[0], Clock.systemUTC());
+        Device device = Device.start(config, args[0], Device.DEFAULT_MTU, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("drops " + device.drops())));
-        System.out.println("device " + args[0] + " up, UDP port " + device.port() + ", " + config.peers().size() + " peers");
+        System.out.println("device " + args[0] + " up, UDP port " + device.port() + ", MTU " + Device.DEFAULT_MTU + ", "
+                + config.peers().size() + " peers");
         Thread.currentThread().join(); // the device's threads forward until the process is stopped
     }
 }

@@ -29,6 +29,9 @@ public final class Tun implements AutoCloseable {
     private static final long TUNSETIFF = 0x400454caL;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
+    private static final long SIOCSIFMTU = 0x8922L;
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
     private static final int IFREQ_SIZE = 40;
     private static final int IFNAMSIZ = 16;
 
@@ -41,6 +44,7 @@ public final class Tun implements AutoCloseable {
     private static final MethodHandle READ = libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE = libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SOCKET = libc("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, java.lang.foreign.ValueLayout.JAVA_BYTE)),
                     JAVA_INT));
@@ -54,8 +58,12 @@ public final class Tun implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Creates the device {@code name} (up to 15 bytes); it has no address and is down until {@code ip} says otherwise. */
-    public static Tun open(String name) throws IOException {
+    /**
+     * Creates the device {@code name} (up to 15 bytes) with this MTU; it has no address and is down
+     * until {@code ip} says otherwise. The MTU must leave room for WireGuard's 32 bytes and the outer
+     * IP and UDP headers on the underlay, or every full packet leaves as two fragments.
+     */
+    public static Tun open(String name, int mtu) throws IOException {
         byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length == 0 || bytes.length >= IFNAMSIZ) {
             throw new IllegalArgumentException("a Linux interface name is 1 to 15 characters, not '" + name + "'");
@@ -74,11 +82,28 @@ public final class Tun implements AutoCloseable {
                 int ignored = (int) CLOSE.invokeExact(state, fd);
                 throw failure;
             }
+            setMtu(arena, state, request, mtu, name);
             return new Tun(name, fd);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("calling libc failed", e);
+        }
+    }
+
+    /** SIOCSIFMTU asks any socket; the interface is named in the request. */
+    private static void setMtu(Arena arena, MemorySegment state, MemorySegment request, int mtu, String name) throws Throwable {
+        int socket = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM, 0);
+        if (socket < 0) {
+            throw failure("socket for SIOCSIFMTU", state);
+        }
+        try {
+            request.set(JAVA_INT, IFNAMSIZ, mtu);
+            if ((int) IOCTL.invokeExact(state, socket, SIOCSIFMTU, request) < 0) {
+                throw failure("MTU " + mtu + " for " + name, state);
+            }
+        } finally {
+            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), socket);
         }
     }
 
