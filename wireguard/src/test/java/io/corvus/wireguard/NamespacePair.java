@@ -3,6 +3,7 @@ package io.corvus.wireguard;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,17 +153,26 @@ public final class NamespacePair implements AutoCloseable {
         run(side, "ip", "link", "set", device(side), "up");
     }
 
-    /** An iperf3 server on the side's tunnel address, once it listens. */
-    public Process serveIperf(int side) throws IOException {
-        Process server = command(side, "iperf3", "-s", "--forceflush", "-B", tunnelAddress(side)).redirectErrorStream(true).start();
+    /** An iperf3 server on a side, bound to {@code address}, once it listens. */
+    public Process serveIperf(int side, String address) throws IOException {
+        Process server = command(side, "iperf3", "-s", "--forceflush", "-B", address).redirectErrorStream(true).start();
         BufferedReader output = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         for (String line = output.readLine(); line != null; line = output.readLine()) {
             if (line.contains("Server listening")) {
-                Thread.ofVirtual().start(() -> output.lines().forEach(ignored -> { })); // keeps its pipe drained
+                Thread.ofVirtual().start(() -> drain(output));
                 return server;
             }
         }
         throw new IllegalStateException("iperf3 -s ended before it listened");
+    }
+
+    /** Keeps a process's pipe from filling until the process ends (or is stopped, which closes it). */
+    private static void drain(BufferedReader output) {
+        try {
+            output.lines().forEach(ignored -> { });
+        } catch (UncheckedIOException closed) {
+            // the process was stopped
+        }
     }
 
     /** A process on a side, not started. */

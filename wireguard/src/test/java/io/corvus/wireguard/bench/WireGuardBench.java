@@ -3,6 +3,7 @@ package io.corvus.wireguard.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,7 @@ public final class WireGuardBench {
 
     private static void start(NamespacePair lab, Path work, String kind) throws IOException, InterruptedException {
         Identity[] keys = {Identity.generate(), Identity.generate()};
-        String psk = java.util.Base64.getEncoder().encodeToString(Identity.generate().publicKey());
+        String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
         for (int side = 1; side <= 2; side++) {
             int other = 3 - side;
             String peer = keys[other - 1].publicKeyBase64();
@@ -77,9 +78,9 @@ public final class WireGuardBench {
 
     /** Bytes received and bits per second of an iperf3 TCP test from side 1 to {@code address} on side 2. */
     private static double[] iperf(NamespacePair lab, String address, int seconds, int streams) throws IOException, InterruptedException {
-        Process server = lab.command(2, "iperf3", "-s", "-1", "--forceflush", "-B", address).redirectErrorStream(true).start();
+        Process server = lab.serveIperf(2, address);
         try {
-            String json = awaitListening(lab, address, seconds, streams, server);
+            String json = lab.run(1, "iperf3", "-c", address, "-t", String.valueOf(seconds), "-P", String.valueOf(streams), "-J");
             Matcher matcher = RECEIVED.matcher(json);
             if (!matcher.find()) {
                 throw new IllegalStateException("iperf3 said no sum_received: " + json);
@@ -89,19 +90,6 @@ public final class WireGuardBench {
             server.destroy();
             server.waitFor();
         }
-    }
-
-    /** Runs the client once the server listens (its first line says so). */
-    private static String awaitListening(NamespacePair lab, String address, int seconds, int streams, Process server)
-            throws IOException, InterruptedException {
-        java.io.BufferedReader output = server.inputReader();
-        for (String line = output.readLine(); line != null; line = output.readLine()) {
-            if (line.contains("Server listening")) {
-                Thread.ofVirtual().start(() -> output.lines().forEach(ignored -> { }));
-                return lab.run(1, "iperf3", "-c", address, "-t", String.valueOf(seconds), "-P", String.valueOf(streams), "-J");
-            }
-        }
-        throw new IllegalStateException("iperf3 -s ended before it listened");
     }
 
     /** User and system CPU of the processes and their descendants (wireguard-go runs under ip netns exec's pid: itself). */

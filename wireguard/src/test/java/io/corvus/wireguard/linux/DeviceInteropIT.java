@@ -56,7 +56,7 @@ class DeviceInteropIT {
 
     @Test
     void tcpCarriesDataBothWays() throws Exception {
-        Process server = lab.serveIperf(2);
+        Process server = lab.serveIperf(2, lab.tunnelAddress(2));
         try {
             String toGo = lab.run(1, "iperf3", "-c", lab.tunnelAddress(2), "-n", "20M", "-f", "m");
             String fromGo = lab.run(1, "iperf3", "-c", lab.tunnelAddress(2), "-n", "20M", "-f", "m", "-R");
