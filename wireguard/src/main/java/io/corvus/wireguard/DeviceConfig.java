@@ -2,6 +2,7 @@ package io.corvus.wireguard;
 
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,14 +10,18 @@ import java.util.Optional;
 
 /**
  * A device's keys and peers, in the {@code wg setconf} file format ({@code [Interface]} with
- * PrivateKey and ListenPort; a {@code [Peer]} each with PublicKey, PresharedKey, AllowedIPs and
- * Endpoint). Other keys are refused, not ignored: a setting this implementation does not honour
+ * PrivateKey and ListenPort; a {@code [Peer]} each with PublicKey, PresharedKey, AllowedIPs,
+ * Endpoint and PersistentKeepalive). Other keys are refused, not ignored: a setting this implementation does not honour
  * must not look applied.
  */
 public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) {
 
-    /** One peer: its static key, the cluster's preshared key (or none), what it routes, where it was last seen. */
-    public record Peer(byte[] publicKey, byte[] presharedKey, List<Ipv4Prefix> allowedIps, Optional<InetSocketAddress> endpoint) {
+    /**
+     * One peer: its static key, the cluster's preshared key (or none), what it routes, where it was
+     * last seen, and how often to send a keepalive when silent (zero: never).
+     */
+    public record Peer(byte[] publicKey, byte[] presharedKey, List<Ipv4Prefix> allowedIps, Optional<InetSocketAddress> endpoint,
+            Duration persistentKeepalive) {
 
         public Peer {
             allowedIps = List.copyOf(allowedIps);
@@ -66,8 +71,9 @@ public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) 
                     case "[Peer]PresharedKey" -> peer.presharedKey = Identity.decodeKey(value, "preshared key");
                     case "[Peer]AllowedIPs" -> Arrays.stream(value.split(",")).map(Ipv4Prefix::parse).forEach(peer.allowedIps::add);
                     case "[Peer]Endpoint" -> peer.endpoint = endpoint(value);
+                    case "[Peer]PersistentKeepalive" -> peer.persistentKeepalive = Duration.ofSeconds(value.equals("off") ? 0 : port(value));
                     default -> throw new IllegalArgumentException(key + " is not a setting of " + section + " here (known: PrivateKey, "
-                            + "ListenPort; PublicKey, PresharedKey, AllowedIPs, Endpoint)");
+                            + "ListenPort; PublicKey, PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive)");
                 }
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("line " + number + ": " + e.getMessage(), e);
@@ -121,12 +127,13 @@ public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) 
         private byte[] presharedKey;
         private final List<Ipv4Prefix> allowedIps = new ArrayList<>();
         private Optional<InetSocketAddress> endpoint = Optional.empty();
+        private Duration persistentKeepalive = Duration.ZERO;
 
         Peer build() {
             if (publicKey == null) {
                 throw new IllegalArgumentException("a [Peer] without PublicKey");
             }
-            return new Peer(publicKey, presharedKey, allowedIps, endpoint);
+            return new Peer(publicKey, presharedKey, allowedIps, endpoint, persistentKeepalive);
         }
     }
 }

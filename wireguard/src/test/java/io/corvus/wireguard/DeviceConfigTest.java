@@ -27,6 +27,7 @@ class DeviceConfigTest {
                 PublicKey = %s
                 PresharedKey = %s
                 AllowedIPs = 10.1.0.0/16, 10.2.3.4
+                PersistentKeepalive = 25
                 """.formatted(NODE.privateKeyBase64(), WIDE.publicKeyBase64(), NEAR.publicKeyBase64(), NEAR.publicKeyBase64()));
 
         assertThat(config.identity().publicKey()).isEqualTo(NODE.publicKey());
@@ -37,6 +38,8 @@ class DeviceConfigTest {
         assertThat(config.routeTo(Ipv4Prefix.parse("192.168.0.1").address())).isEmpty();
         assertThat(config.peers().get(0).endpoint()).hasValueSatisfying(endpoint -> assertThat(endpoint.getPort()).isEqualTo(51820));
         assertThat(config.peers().get(1).endpoint()).isEmpty();
+        assertThat(config.peers().get(0).persistentKeepalive()).isZero();
+        assertThat(config.peers().get(1).persistentKeepalive()).hasSeconds(25);
     }
 
     @Test

@@ -14,17 +14,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.corvus.wireguard.DeviceConfig;
 import io.corvus.wireguard.Handshake;
 import io.corvus.wireguard.Ipv4Prefix;
+import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
 import io.corvus.wireguard.Session;
 import io.corvus.wireguard.Timestamps;
@@ -37,12 +42,12 @@ import io.corvus.wireguard.Timestamps;
  * TUN device. A peer's endpoint follows the address its last authenticated datagram came from.
  *
  * <p>One platform thread reads the TUN device (its reads block in native code), one reads the
- * socket. Dropped datagrams and packets are counted by reason ({@link #drops()}).
+ * socket, one asks each peer's {@link PeerTimers} once a second what is due without a packet
+ * (handshake retries and give-up, keepalives, a persistent keepalive's session). Dropped datagrams
+ * and packets are counted by reason ({@link #drops()}).
  */
 public final class Device implements AutoCloseable {
 
-    /** A handshake that got no response this long is sent again when a packet waits (the paper's Rekey-Timeout). */
-    static final Duration REKEY_TIMEOUT = Duration.ofSeconds(5);
     /** An initiator starts a new handshake for a session this old (Rekey-After-Time)... */
     static final Duration REKEY_AFTER_TIME = Duration.ofSeconds(120);
     /** ...and no one uses it past this (Reject-After-Time). */
@@ -54,7 +59,7 @@ public final class Device implements AutoCloseable {
 
     /** Why a packet or datagram went nowhere, beside the protocol's own reasons. */
     public enum Drop {
-        NO_ROUTE, NO_ENDPOINT, SOURCE_NOT_ALLOWED, HELD_TOO_MANY, UNKNOWN_PEER, PROTOCOL
+        NO_ROUTE, NO_ENDPOINT, SOURCE_NOT_ALLOWED, HELD_TOO_MANY, HANDSHAKE_GAVE_UP, UNKNOWN_PEER
     }
 
     private final DeviceConfig config;
@@ -67,6 +72,8 @@ public final class Device implements AutoCloseable {
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final Map<Rejected.Reason, LongAdder> rejected = new EnumMap<>(Rejected.Reason.class);
     private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("wg-timers").factory());
 
     private Device(DeviceConfig config, Tun tun, DatagramChannel socket, Clock clock) {
         this.config = config;
@@ -91,6 +98,7 @@ public final class Device implements AutoCloseable {
         Device device = new Device(config, tun, socket, clock);
         Thread.ofPlatform().daemon().name("wg-tun-" + tunName).start(device::readTun);
         Thread.ofPlatform().daemon().name("wg-udp-" + tunName).start(device::readSocket);
+        device.ticker.scheduleWithFixedDelay(device::tick, 1, 1, TimeUnit.SECONDS);
         return device;
     }
 
@@ -109,6 +117,7 @@ public final class Device implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        ticker.shutdownNow();
         socket.close();
         tun.close();
     }
@@ -145,6 +154,7 @@ public final class Device implements AutoCloseable {
             Session session = peer.usable(now);
             if (session != null) {
                 sealed = session.seal(packet);
+                peer.timers.sent(now, true);
             } else if (peer.held.size() >= HELD_PACKETS) {
                 drops.get(Drop.HELD_TOO_MANY).increment();
             } else {
@@ -181,8 +191,45 @@ public final class Device implements AutoCloseable {
         }
         peer.initiatorIndex = index;
         peer.initiatedAt = now;
+        peer.timers.initiated(now);
         handshakes.put(index, peer);
         return peer.initiator.message();
+    }
+
+    /** Once a second: what each peer's timers say is due without a packet to send. */
+    private void tick() {
+        Instant now = clock.instant();
+        for (PeerState peer : peers) {
+            List<byte[]> out = new ArrayList<>(1);
+            synchronized (peer) {
+                Session session = peer.usable(now);
+                for (PeerTimers.Action action : peer.timers.due(now, session != null)) {
+                    switch (action) {
+                        case INITIATE -> {
+                            byte[] initiation = initiate(peer, now);
+                            if (initiation != null) {
+                                out.add(initiation);
+                            }
+                        }
+                        case GIVE_UP -> {
+                            drops.get(Drop.HANDSHAKE_GAVE_UP).add(peer.held.size());
+                            peer.held.clear();
+                        }
+                        case KEEPALIVE -> {
+                            out.add(session.seal(new byte[0]));
+                            peer.timers.sent(now, false);
+                        }
+                    }
+                }
+            }
+            for (byte[] message : out) {
+                try {
+                    transmit(peer, message);
+                } catch (IOException e) {
+                    return; // the socket is closed: the device is stopping
+                }
+            }
+        }
     }
 
     private void readSocket() {
@@ -264,10 +311,15 @@ public final class Device implements AutoCloseable {
             handshakes.remove(peer.initiatorIndex);
             peer.initiator = null;
             peer.initiatorIndex = null;
-            peer.promote(session, clock.instant(), sessions);
+            Instant now = clock.instant();
+            peer.promote(session, now, sessions);
+            peer.timers.established();
             peer.endpoint = from;
             held = List.copyOf(peer.held);
             peer.held.clear();
+            if (!held.isEmpty()) {
+                peer.timers.sent(now, true);
+            }
         }
         for (byte[] packet : held) {
             transmit(peer, session.seal(packet));
@@ -283,12 +335,18 @@ public final class Device implements AutoCloseable {
         PeerState peer = route.peer;
         List<byte[]> held = List.of();
         synchronized (peer) {
+            Instant now = clock.instant();
             peer.endpoint = from;
+            peer.timers.received(now, plaintext.length > 0);
             if (route.session == peer.unconfirmed) { // the initiator holds the keys: the session may send now
                 peer.promote(route.session, peer.unconfirmedAt, sessions);
+                peer.timers.established();
                 peer.unconfirmed = null;
                 held = List.copyOf(peer.held);
                 peer.held.clear();
+                if (!held.isEmpty()) {
+                    peer.timers.sent(now, true);
+                }
             }
         }
         for (byte[] packet : held) {
@@ -349,9 +407,11 @@ public final class Device implements AutoCloseable {
         Instant initiatedAt;
         byte[] lastTimestamp;
         final ArrayDeque<byte[]> held = new ArrayDeque<>();
+        final PeerTimers timers;
 
         PeerState(DeviceConfig.Peer config) {
             this.config = config;
+            this.timers = new PeerTimers(config.persistentKeepalive());
             this.endpoint = config.endpoint().orElse(null);
         }
 
@@ -362,7 +422,7 @@ public final class Device implements AutoCloseable {
         /** No usable session, or one this side opened long enough ago to renew; and no handshake answered lately. */
         boolean needsHandshake(Instant now) {
             boolean renew = current == null || !now.isBefore(currentAt.plus(REKEY_AFTER_TIME));
-            return renew && (initiator == null || !now.isBefore(initiatedAt.plus(REKEY_TIMEOUT)));
+            return renew && (initiator == null || !now.isBefore(initiatedAt.plus(PeerTimers.REKEY_TIMEOUT)));
         }
 
         /** The new session sends from now on; the one before it still opens what was in flight, the one before that goes. */

@@ -1,8 +1,10 @@
 package io.corvus.wireguard.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
@@ -10,7 +12,10 @@ import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.NamespacePair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wireguard-go in another, a veth pair between them: pings both ways and TCP transfers both ways
  * (iperf3) between the two tunnel addresses, through the kernels' own stacks. Needs root.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
 class DeviceInteropIT {
 
@@ -38,7 +44,12 @@ class DeviceInteropIT {
         lab.startWireguardGo(2, work, goKey, GO_PORT, javaKey.publicKeyBase64(), psk, lab.tunnelAddress(1) + "/32",
                 lab.underlayAddress(1) + ":" + JAVA_PORT);
         lab.startJavaDevice(1, work, javaKey, JAVA_PORT, goKey.publicKeyBase64(), psk, lab.tunnelAddress(2) + "/32",
-                lab.underlayAddress(2) + ":" + GO_PORT);
+                lab.underlayAddress(2) + ":" + GO_PORT, "PersistentKeepalive = 1");
+    }
+
+    private static long bytesGoReceived() throws Exception {
+        String[] transfer = lab.run(2, "wg", "show", lab.device(2), "transfer").strip().split("\\s+");
+        return Long.parseLong(transfer[1]);
     }
 
     @AfterAll
@@ -46,6 +57,17 @@ class DeviceInteropIT {
         if (lab != null) {
             lab.close();
         }
+    }
+
+    @Test
+    @Order(1)
+    void withAPersistentKeepaliveTheJavaDeviceMakesASessionBeforeAnyTrafficAndKeepsItAlive() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !lab.run(2, "wg", "show", lab.device(2), "latest-handshakes").strip().endsWith("\t0"));
+        long afterHandshake = bytesGoReceived();
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> bytesGoReceived() >= afterHandshake + 2 * 32); // two more keepalives, 32 bytes each on the wire
     }
 
     @Test
