@@ -222,12 +222,10 @@ public final class Device implements AutoCloseable {
                     }
                 }
             }
-            for (byte[] message : out) {
-                try {
-                    transmit(peer, message);
-                } catch (IOException e) {
-                    return; // the socket is closed: the device is stopping
-                }
+            try {
+                transmitAll(peer, out);
+            } catch (IOException e) {
+                return; // the socket is closed: the device is stopping
             }
         }
     }
@@ -300,30 +298,25 @@ public final class Device implements AutoCloseable {
     }
 
     private void complete(byte[] response, InetSocketAddress from) throws Rejected, IOException {
-        PeerState peer = handshakes.get(readIndex(response, 8));
+        int index = readIndex(response, 8);
+        PeerState peer = handshakes.get(index);
         if (peer == null) {
             throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a response to no handshake in flight");
         }
-        List<byte[]> held;
-        Session session;
+        List<byte[]> released;
         synchronized (peer) {
-            session = peer.initiator.complete(response);
+            if (peer.initiator == null || peer.initiatorIndex != index) { // answered already, or a newer one was sent meanwhile
+                throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a response to a handshake this peer no longer waits for");
+            }
+            Session session = peer.initiator.complete(response);
             handshakes.remove(peer.initiatorIndex);
             peer.initiator = null;
             peer.initiatorIndex = null;
-            Instant now = clock.instant();
-            peer.promote(session, now, sessions);
-            peer.timers.established();
             peer.endpoint = from;
-            held = List.copyOf(peer.held);
-            peer.held.clear();
-            if (!held.isEmpty()) {
-                peer.timers.sent(now, true);
-            }
+            Instant now = clock.instant();
+            released = peer.establish(session, now, now, sessions);
         }
-        for (byte[] packet : held) {
-            transmit(peer, session.seal(packet));
-        }
+        transmitAll(peer, released);
     }
 
     private byte[] open(byte[] message, InetSocketAddress from) throws Rejected, IOException {
@@ -333,25 +326,17 @@ public final class Device implements AutoCloseable {
         }
         byte[] plaintext = route.session.open(message);
         PeerState peer = route.peer;
-        List<byte[]> held = List.of();
+        List<byte[]> released = List.of();
         synchronized (peer) {
             Instant now = clock.instant();
             peer.endpoint = from;
             peer.timers.received(now, plaintext.length > 0);
             if (route.session == peer.unconfirmed) { // the initiator holds the keys: the session may send now
-                peer.promote(route.session, peer.unconfirmedAt, sessions);
-                peer.timers.established();
+                released = peer.establish(route.session, peer.unconfirmedAt, now, sessions);
                 peer.unconfirmed = null;
-                held = List.copyOf(peer.held);
-                peer.held.clear();
-                if (!held.isEmpty()) {
-                    peer.timers.sent(now, true);
-                }
             }
         }
-        for (byte[] packet : held) {
-            transmit(peer, route.session.seal(packet));
-        }
+        transmitAll(peer, released);
         if (plaintext.length == 0) {
             return null; // a keepalive
         }
@@ -362,6 +347,12 @@ public final class Device implements AutoCloseable {
             return null;
         }
         return Arrays.copyOf(plaintext, length);
+    }
+
+    private void transmitAll(PeerState peer, List<byte[]> messages) throws IOException {
+        for (byte[] message : messages) {
+            transmit(peer, message);
+        }
     }
 
     private void transmit(PeerState peer, byte[] message) throws IOException {
@@ -423,6 +414,21 @@ public final class Device implements AutoCloseable {
         boolean needsHandshake(Instant now) {
             boolean renew = current == null || !now.isBefore(currentAt.plus(REKEY_AFTER_TIME));
             return renew && (initiator == null || !now.isBefore(initiatedAt.plus(PeerTimers.REKEY_TIMEOUT)));
+        }
+
+        /**
+         * A handshake is done and {@code session} sends from now on: the packets held for it come
+         * back sealed in it, in their order, to be transmitted.
+         */
+        List<byte[]> establish(Session session, Instant sessionAt, Instant now, Map<Integer, Route> sessions) {
+            promote(session, sessionAt, sessions);
+            timers.established();
+            List<byte[]> sealed = held.stream().map(session::seal).toList();
+            held.clear();
+            if (!sealed.isEmpty()) {
+                timers.sent(now, true);
+            }
+            return sealed;
         }
 
         /** The new session sends from now on; the one before it still opens what was in flight, the one before that goes. */
