@@ -7,12 +7,12 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /** ICMP echo packets over IPv4, as a kernel writes and reads them: what the interoperability test sends through the tunnel. */
-record Ipv4Echo(Inet4Address source, Inet4Address destination, boolean request, int identifier, int sequence, byte[] payload) {
+public record Ipv4Echo(Inet4Address source, Inet4Address destination, boolean request, int identifier, int sequence, byte[] payload) {
 
     private static final int IP_HEADER = 20;
     private static final int ICMP_HEADER = 8;
 
-    byte[] toPacket() {
+    public byte[] toPacket() {
         int length = IP_HEADER + ICMP_HEADER + payload.length;
         ByteBuffer packet = ByteBuffer.allocate(length);
         packet.put((byte) 0x45).put((byte) 0).putShort((short) length).putShort((short) 0).putShort((short) 0x4000)
@@ -25,7 +25,7 @@ record Ipv4Echo(Inet4Address source, Inet4Address destination, boolean request, 
     }
 
     /** The echo in {@code data} (padding after the IP packet ignored); null if it is not an IPv4 ICMP echo. */
-    static Ipv4Echo parse(byte[] data) {
+    public static Ipv4Echo parse(byte[] data) {
         if (data.length < IP_HEADER + ICMP_HEADER || data[0] != 0x45 || data[9] != 1) {
             return null;
         }
@@ -40,11 +40,11 @@ record Ipv4Echo(Inet4Address source, Inet4Address destination, boolean request, 
     }
 
     /** The answer a host gives to this request. */
-    Ipv4Echo reply() {
+    public Ipv4Echo reply() {
         return new Ipv4Echo(destination, source, false, identifier, sequence, payload);
     }
 
-    static Inet4Address address(String dotted) {
+    public static Inet4Address address(String dotted) {
         try {
             return (Inet4Address) InetAddress.getByName(dotted);
         } catch (UnknownHostException e) {

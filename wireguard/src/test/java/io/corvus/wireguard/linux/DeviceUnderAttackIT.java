@@ -1,0 +1,166 @@
+package io.corvus.wireguard.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.corvus.wireguard.Handshake;
+import io.corvus.wireguard.Identity;
+import io.corvus.wireguard.Ipv4Echo;
+import io.corvus.wireguard.NamespacePair;
+import io.corvus.wireguard.Session;
+import io.corvus.wireguard.Timestamps;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Java device (a process in a namespace) against a sender on the host that holds a real
+ * session with it and misbehaves: replayed, forged, truncated and misaddressed transport messages,
+ * and thousands of random datagrams of every message type from no one. The device drops each, keeps
+ * forwarding (a ping through the same session is answered after all of it), and counts the drops by
+ * reason (printed when it stops). Needs root.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
+class DeviceUnderAttackIT {
+
+    private static final int DEVICE_PORT = 51823;
+    private static final Pattern DROP = Pattern.compile("([a-z_.]+)=(\\d+)");
+
+    @TempDir
+    static Path work;
+    private static NamespacePair lab;
+    private static DatagramSocket socket;
+    private static final Identity HOST = Identity.generate();
+    private static final Identity DEVICE = Identity.generate();
+    private static final byte[] PSK = Identity.generate().publicKey();
+
+    @BeforeAll
+    static void startTheDevice() throws Exception {
+        lab = NamespacePair.create(Path.of(".."), "wga", true);
+        socket = new DatagramSocket(new InetSocketAddress(lab.underlayAddress(1), 0));
+        socket.setSoTimeout(60_000);
+        lab.startJavaDevice(2, work, DEVICE, DEVICE_PORT, HOST.publicKeyBase64(), Base64.getEncoder().encodeToString(PSK),
+                lab.tunnelAddress(1) + "/32", lab.underlayAddress(1) + ":" + socket.getLocalPort());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (socket != null) {
+            socket.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void everyBadDatagramIsDroppedAndCountedAndTheSessionStillCarriesPings() throws Exception {
+        Handshake.Initiator initiator = Handshake.initiate(HOST, DEVICE.publicKey(), PSK, 77, Timestamps.tai64n(Instant.now()));
+        send(initiator.message());
+        Session session = initiator.complete(receive(2));
+        byte[] first = session.seal(ping(1));
+        send(first);
+        assertThat(awaitReply(session, 1)).isTrue();
+
+        send(first); // replayed
+        byte[] forged = session.seal(ping(2));
+        forged[forged.length - 1] ^= 1;
+        send(forged);
+        send(Arrays.copyOf(session.seal(ping(3)), 20)); // truncated
+        byte[] misaddressed = session.seal(ping(4));
+        misaddressed[4] ^= 1;
+        send(misaddressed);
+        byte[] initiation = initiator.message(); // replayed initiation: its timestamp is not newer
+        send(initiation);
+        Random random = new Random(25);
+        int[] lengthOfType = {0, Handshake.INITIATION_LENGTH, Handshake.RESPONSE_LENGTH, 64, 48};
+        for (int i = 0; i < 3000; i++) {
+            int type = 1 + i % 4; // every message type, half of them the length their type has
+            byte[] junk = new byte[i % 8 < 4 ? lengthOfType[type] : random.nextInt(200)];
+            random.nextBytes(junk);
+            if (junk.length > 0) {
+                junk[0] = (byte) type;
+            }
+            if (junk.length > 3) {
+                junk[1] = junk[2] = junk[3] = 0;
+            }
+            send(junk);
+        }
+
+        send(session.seal(ping(5)));
+        assertThat(awaitReply(session, 5)).as("the device still forwards through the session").isTrue();
+
+        String drops = stopAndReadDrops();
+        assertThat(count(drops, "protocol.replayed")).isGreaterThanOrEqualTo(1);
+        assertThat(count(drops, "protocol.forged")).isGreaterThanOrEqualTo(1);
+        assertThat(count(drops, "protocol.malformed")).isGreaterThanOrEqualTo(1);
+        assertThat(count(drops, "protocol.unknown_index")).isGreaterThanOrEqualTo(1);
+        assertThat(count(drops, "protocol.bad_mac")).as("random initiations and responses fail their mac").isGreaterThanOrEqualTo(100);
+        assertThat(count(drops, "protocol.replayed_initiation")).isEqualTo(1);
+        assertThat(count(drops, "protocol.unknown_type")).as("cookie replies are not taken yet").isGreaterThanOrEqualTo(100);
+    }
+
+    private static byte[] ping(int sequence) {
+        return new Ipv4Echo(Ipv4Echo.address(lab.tunnelAddress(1)), Ipv4Echo.address(lab.tunnelAddress(2)), true, 9, sequence,
+                "under attack".getBytes(StandardCharsets.US_ASCII)).toPacket();
+    }
+
+    /** Whether the echo reply of {@code sequence} comes back through the session (other transport messages passed over). */
+    private static boolean awaitReply(Session session, int sequence) throws Exception {
+        while (true) {
+            Ipv4Echo echo = Ipv4Echo.parse(session.open(receive(4)));
+            if (echo != null && !echo.request() && echo.sequence() == sequence) {
+                return true;
+            }
+        }
+    }
+
+    private static String stopAndReadDrops() throws Exception {
+        lab.stopDevices();
+        String log = Files.readString(work.resolve("java-device-2.log"));
+        int at = log.lastIndexOf("drops {");
+        assertThat(at).as("the device's last words: " + log).isNotNegative();
+        return log.substring(at);
+    }
+
+    private static long count(String drops, String reason) {
+        Matcher matcher = DROP.matcher(drops);
+        while (matcher.find()) {
+            if (matcher.group(1).equals(reason)) {
+                return Long.parseLong(matcher.group(2));
+            }
+        }
+        throw new AssertionError("no count " + reason + " in " + drops);
+    }
+
+    private static void send(byte[] datagram) throws Exception {
+        socket.send(new DatagramPacket(datagram, datagram.length, new InetSocketAddress(lab.underlayAddress(2), DEVICE_PORT)));
+    }
+
+    /** The next datagram of {@code type} from the device. */
+    private static byte[] receive(int type) throws Exception {
+        byte[] buffer = new byte[65536];
+        while (true) {
+            DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+            socket.receive(packet);
+            if (packet.getLength() > 0 && buffer[0] == type) {
+                return Arrays.copyOf(buffer, packet.getLength());
+            }
+        }
+    }
+}
