@@ -22,9 +22,8 @@ import javax.crypto.AEADBadTagException;
  * transcript: {@link #initiate} and {@link Initiator#complete}, {@link #receive} and
  * {@link Responder#respond}.
  *
- * <p>Not here (see docs/wireguard-java.md): cookie replies and mac2 (a node under load asks an
- * initiator to prove its address first; this one never asks and sends mac2 as zeros, which peers
- * accept from a node they did not ask), and the timers that decide when to start a handshake.
+ * <p>mac2 is sent as zeros here; {@link Cookies} makes and checks it, for a node under load that
+ * asks initiators to prove their address first. When to start a handshake is {@link PeerTimers}'s.
  */
 public final class Handshake {
 
@@ -81,8 +80,7 @@ public final class Handshake {
      * timestamp only when newer than that peer's last ({@link Timestamps#newer}), then responds.
      */
     public static Responder receive(Identity local, byte[] initiation) throws Rejected {
-        requireShape(initiation, TYPE_INITIATION, INITIATION_LENGTH, "initiation");
-        requireMac1(local, initiation, INITIATION_MAC1_AT);
+        requireInitiationForUs(local, initiation);
         ByteBuffer message = ByteBuffer.wrap(initiation).order(ByteOrder.LITTLE_ENDIAN);
         int peerIndex = message.getInt(4);
         byte[] peerEphemeral = Arrays.copyOfRange(initiation, 8, 8 + KEY_LENGTH);
@@ -95,6 +93,20 @@ public final class Handshake {
         key = transcript.mixKey(dh(local.privateKey(), peerStatic));
         byte[] timestamp = transcript.decrypt(key, initiation, at, ENCRYPTED_TIMESTAMP_LENGTH);
         return new Responder(peerStatic, peerIndex, peerEphemeral, timestamp, transcript);
+    }
+
+    /**
+     * Whether this is an initiation made for {@code local} (its shape and mac1): the cheap check a
+     * responder under load makes before it answers with a cookie instead of its X25519 operations.
+     */
+    public static void requireInitiationForUs(Identity local, byte[] initiation) throws Rejected {
+        requireShape(initiation, TYPE_INITIATION, INITIATION_LENGTH, "initiation");
+        requireMac1(local, initiation, INITIATION_MAC1_AT);
+    }
+
+    /** The mac1 of a handshake message (for a cookie reply to it, which is bound to it). */
+    public static byte[] mac1Of(byte[] message) {
+        return Arrays.copyOfRange(message, message.length - 2 * MAC_LENGTH, message.length - MAC_LENGTH);
     }
 
     /** The initiator's side, waiting for the response. */

@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.corvus.wireguard.Cookies;
 import io.corvus.wireguard.DeviceConfig;
 import io.corvus.wireguard.Handshake;
 import io.corvus.wireguard.Ipv4Prefix;
@@ -43,8 +44,9 @@ import io.corvus.wireguard.Timestamps;
  *
  * <p>One platform thread reads the TUN device (its reads block in native code), one reads the
  * socket, one asks each peer's {@link PeerTimers} once a second what is due without a packet
- * (handshake retries and give-up, keepalives, a persistent keepalive's session). Dropped datagrams
- * and packets are counted by reason ({@link #drops()}).
+ * (handshake retries and give-up, keepalives, a persistent keepalive's session). Under a flood of
+ * initiations it answers with {@link Cookies} instead of its X25519 work, and takes the cookies its
+ * peers give it. Dropped datagrams and packets are counted by reason ({@link #drops()}).
  */
 public final class Device implements AutoCloseable {
 
@@ -55,11 +57,19 @@ public final class Device implements AutoCloseable {
     /** WireGuard's default: 1500 on the underlay less 80 for an outer IPv6 header, UDP and WireGuard's own. */
     public static final int DEFAULT_MTU = 1420;
     private static final int HELD_PACKETS = 64;
+    /**
+     * More initiations than this in one second and the device is under load until the next second
+     * ends: it answers initiations without a valid mac2 with a cookie reply instead of its X25519
+     * work (a peer that proves its address with the cookie is served at once).
+     */
+    static final int UNDER_LOAD_INITIATIONS_PER_SECOND = 100;
     private static final int MAX_PACKET = 65535;
 
     /** Why a packet or datagram went nowhere, beside the protocol's own reasons. */
     public enum Drop {
-        NO_ROUTE, NO_ENDPOINT, SOURCE_NOT_ALLOWED, HELD_TOO_MANY, HANDSHAKE_GAVE_UP, UNKNOWN_PEER
+        NO_ROUTE, NO_ENDPOINT, SOURCE_NOT_ALLOWED, HELD_TOO_MANY, HANDSHAKE_GAVE_UP, UNKNOWN_PEER,
+        /** An initiation answered with a cookie reply while under load, not processed. */
+        ANSWERED_WITH_COOKIE
     }
 
     private final DeviceConfig config;
@@ -72,6 +82,11 @@ public final class Device implements AutoCloseable {
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final Map<Rejected.Reason, LongAdder> rejected = new EnumMap<>(Rejected.Reason.class);
     private final SecureRandom random = new SecureRandom();
+    private final Cookies.Responder cookies;
+    /** Initiations counted in the current second, and the second the device is under load until (socket thread only). */
+    private long initiationSecond;
+    private int initiationsThisSecond;
+    private long underLoadUntilSecond = Long.MIN_VALUE;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("wg-timers").factory());
 
@@ -81,6 +96,7 @@ public final class Device implements AutoCloseable {
         this.socket = socket;
         this.clock = clock;
         this.peers = config.peers().stream().map(PeerState::new).toList();
+        this.cookies = new Cookies.Responder(config.identity());
         Arrays.stream(Drop.values()).forEach(drop -> drops.put(drop, new LongAdder()));
         Arrays.stream(Rejected.Reason.values()).forEach(reason -> rejected.put(reason, new LongAdder()));
     }
@@ -193,7 +209,11 @@ public final class Device implements AutoCloseable {
         peer.initiatedAt = now;
         peer.timers.initiated(now);
         handshakes.put(index, peer);
-        return peer.initiator.message();
+        byte[] message = peer.initiator.message();
+        byte[] mac2 = peer.cookies.mac2(message, message.length, now);
+        System.arraycopy(mac2, 0, message, message.length - mac2.length, mac2.length);
+        peer.lastMac1 = Handshake.mac1Of(message);
+        return message;
     }
 
     /** Once a second: what each peer's timers say is due without a packet to send. */
@@ -264,15 +284,23 @@ public final class Device implements AutoCloseable {
         switch (datagram[0]) {
             case 1 -> respond(datagram, from);
             case 2 -> complete(datagram, from);
+            case 3 -> takeCookie(datagram);
             case 4 -> {
                 return open(datagram, from);
             }
-            default -> throw new Rejected(Rejected.Reason.UNKNOWN_TYPE, "type " + datagram[0] + " (cookie replies are not handled yet)");
+            default -> throw new Rejected(Rejected.Reason.UNKNOWN_TYPE, "type " + datagram[0]);
         }
         return null;
     }
 
     private void respond(byte[] initiation, InetSocketAddress from) throws Rejected, IOException {
+        Handshake.requireInitiationForUs(config.identity(), initiation);
+        Instant now = clock.instant();
+        if (underLoad(now) && !cookies.mac2Valid(initiation, initiation.length, Cookies.source(from), now)) {
+            socket.send(ByteBuffer.wrap(cookies.reply(initiation, initiation.length, Cookies.source(from), now)), from);
+            drops.get(Drop.ANSWERED_WITH_COOKIE).increment();
+            return;
+        }
         Handshake.Responder responder = Handshake.receive(config.identity(), initiation);
         PeerState peer = peers.stream().filter(p -> Arrays.equals(p.config.publicKey(), responder.peerPublicKey())).findFirst().orElse(null);
         if (peer == null) {
@@ -295,6 +323,30 @@ public final class Device implements AutoCloseable {
             response = reply.message();
         }
         transmit(peer, response);
+    }
+
+    /** Counts an initiation (with a valid mac1) and says whether the device is under load now. */
+    private boolean underLoad(Instant now) {
+        long second = now.getEpochSecond();
+        if (second != initiationSecond) {
+            initiationSecond = second;
+            initiationsThisSecond = 0;
+        }
+        if (++initiationsThisSecond > UNDER_LOAD_INITIATIONS_PER_SECOND) {
+            underLoadUntilSecond = second + 1;
+        }
+        return second <= underLoadUntilSecond;
+    }
+
+    /** A peer under load asks for proof of our address: its cookie goes into the mac2 of our next initiation. */
+    private void takeCookie(byte[] reply) throws Rejected {
+        PeerState peer = handshakes.get(readIndex(reply, 4));
+        if (peer == null) {
+            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a cookie reply to no handshake in flight");
+        }
+        synchronized (peer) {
+            peer.cookies.take(reply, peer.lastMac1, clock.instant());
+        }
     }
 
     private void complete(byte[] response, InetSocketAddress from) throws Rejected, IOException {
@@ -399,9 +451,13 @@ public final class Device implements AutoCloseable {
         byte[] lastTimestamp;
         final ArrayDeque<byte[]> held = new ArrayDeque<>();
         final PeerTimers timers;
+        final Cookies.Jar cookies;
+        /** The mac1 of the last initiation sent: a cookie reply answers it. */
+        byte[] lastMac1;
 
         PeerState(DeviceConfig.Peer config) {
             this.config = config;
+            this.cookies = new Cookies.Jar(config.publicKey());
             this.timers = new PeerTimers(config.persistentKeepalive());
             this.endpoint = config.endpoint().orElse(null);
         }
