@@ -21,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Java device ({@link Main}, a process of its own with its own TUN device) in one network namespace,
- * wireguard-go in another, a veth pair between them: pings both ways and TCP transfers both ways
- * (iperf3) between the two tunnel addresses, through the kernels' own stacks. Needs root.
+ * wireguard-go in another, a veth pair between them: a session the Java device makes on its own
+ * for its persistent keepalive, pings both ways and TCP transfers both ways (iperf3) between the
+ * two tunnel addresses through the kernels' own stacks, and roaming when wireguard-go moves to
+ * another port. In this order: each builds on the state the one before left. Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -45,6 +47,16 @@ class DeviceInteropIT {
                 lab.underlayAddress(1) + ":" + JAVA_PORT);
         lab.startJavaDevice(1, work, javaKey, JAVA_PORT, goKey.publicKeyBase64(), psk, lab.tunnelAddress(2) + "/32",
                 lab.underlayAddress(2) + ":" + GO_PORT, "PersistentKeepalive = 1");
+    }
+
+    @Test
+    @Order(4)
+    void whenWireguardGoMovesToAnotherPortTheJavaDeviceFollowsItsAuthenticatedPackets() throws Exception {
+        lab.run(2, "wg", "set", lab.device(2), "listen-port", String.valueOf(GO_PORT + 100));
+
+        // the reply can only come back if the Java device now sends to where wireguard-go's packets come from
+        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(1))).contains("3 received");
+        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(2))).contains("3 received");
     }
 
     private static long bytesGoReceived() throws Exception {
@@ -71,12 +83,14 @@ class DeviceInteropIT {
     }
 
     @Test
+    @Order(2)
     void pingsCrossTheTunnelBothWays() throws Exception {
         assertThat(lab.run(1, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(2))).contains("3 received");
         assertThat(lab.run(2, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(1))).contains("3 received");
     }
 
     @Test
+    @Order(3)
     void tcpCarriesDataBothWays() throws Exception {
         Process server = lab.serveIperf(2, lab.tunnelAddress(2));
         try {
