@@ -48,6 +48,11 @@ public final class Session {
         return remoteIndex;
     }
 
+    /** How many messages this session's key has sealed. */
+    public long sealedCount() {
+        return sent.get();
+    }
+
     public byte[] peerPublicKey() {
         return peerPublicKey.clone();
     }

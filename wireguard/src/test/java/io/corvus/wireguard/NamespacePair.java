@@ -125,10 +125,11 @@ public final class NamespacePair implements AutoCloseable {
      * JVM's class path) on a side with one peer, once it says it is up, and gives its device the
      * tunnel address. Its output goes to {@code java-device-SIDE.log} in {@code work}.
      *
+     * @param jvmOptions       for the device's JVM, e.g. {@code -Dcorvus.wireguard.rekey-after-messages=100}
      * @param morePeerSettings further lines of the peer's section, e.g. {@code PersistentKeepalive = 1}
      */
     public void startJavaDevice(int side, Path work, Identity key, int port, String peerPublicKey, String presharedKey, String allowedIps,
-            String endpoint, String... morePeerSettings) throws IOException, InterruptedException {
+            String endpoint, List<String> jvmOptions, String... morePeerSettings) throws IOException, InterruptedException {
         Path config = work.resolve("java-" + side + ".conf");
         List<String> lines = new ArrayList<>(List.of("[Interface]", "PrivateKey = " + key.privateKeyBase64(), "ListenPort = " + port, "",
                 "[Peer]", "PublicKey = " + peerPublicKey, "PresharedKey = " + presharedKey, "AllowedIPs = " + allowedIps,
@@ -136,8 +137,11 @@ public final class NamespacePair implements AutoCloseable {
         lines.addAll(List.of(morePeerSettings));
         Files.writeString(config, String.join("\n", lines) + "\n");
         Path log = work.resolve("java-device-" + side + ".log");
-        Process process = command(side, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.corvus.wireguard.linux.Main", device(side), config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED"));
+        java.addAll(jvmOptions);
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.corvus.wireguard.linux.Main", device(side), config.toString()));
+        Process process = command(side, java.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         devices.add(process);
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!Files.readString(log).contains("device " + device(side) + " up")) {

@@ -54,6 +54,8 @@ public final class Device implements AutoCloseable {
     static final Duration REKEY_AFTER_TIME = Duration.ofSeconds(120);
     /** ...and no one uses it past this (Reject-After-Time). */
     static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
+    /** ...or once it has sent this many messages (Rekey-After-Messages, 2^60). */
+    public static final long REKEY_AFTER_MESSAGES = 1L << 60;
     /** WireGuard's default: 1500 on the underlay less 80 for an outer IPv6 header, UDP and WireGuard's own. */
     public static final int DEFAULT_MTU = 1420;
     private static final int HELD_PACKETS = 64;
@@ -73,6 +75,8 @@ public final class Device implements AutoCloseable {
     }
 
     private final DeviceConfig config;
+    private final long rekeyAfterMessages;
+    private final LongAdder handshakesCompleted = new LongAdder();
     private final Tun tun;
     private final DatagramChannel socket;
     private final Clock clock;
@@ -90,8 +94,9 @@ public final class Device implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("wg-timers").factory());
 
-    private Device(DeviceConfig config, Tun tun, DatagramChannel socket, Clock clock) {
+    private Device(DeviceConfig config, Tun tun, DatagramChannel socket, long rekeyAfterMessages, Clock clock) {
         this.config = config;
+        this.rekeyAfterMessages = rekeyAfterMessages;
         this.tun = tun;
         this.socket = socket;
         this.clock = clock;
@@ -101,8 +106,11 @@ public final class Device implements AutoCloseable {
         Arrays.stream(Rejected.Reason.values()).forEach(reason -> rejected.put(reason, new LongAdder()));
     }
 
-    /** Opens the TUN device {@code tunName} with this MTU and the socket on the configured port, and starts forwarding. */
-    public static Device start(DeviceConfig config, String tunName, int mtu, Clock clock) throws IOException {
+    /**
+     * Opens the TUN device {@code tunName} with this MTU and the socket on the configured port, and starts forwarding;
+     * a session is renewed after {@code rekeyAfterMessages} sent ({@link #REKEY_AFTER_MESSAGES}, or fewer in a test).
+     */
+    public static Device start(DeviceConfig config, String tunName, int mtu, long rekeyAfterMessages, Clock clock) throws IOException {
         Tun tun = Tun.open(tunName, mtu);
         DatagramChannel socket;
         try {
@@ -111,7 +119,7 @@ public final class Device implements AutoCloseable {
             tun.close();
             throw new IOException("cannot listen on UDP port " + config.listenPort() + ": " + e.getMessage(), e);
         }
-        Device device = new Device(config, tun, socket, clock);
+        Device device = new Device(config, tun, socket, rekeyAfterMessages, clock);
         Thread.ofPlatform().daemon().name("wg-tun-" + tunName).start(device::readTun);
         Thread.ofPlatform().daemon().name("wg-udp-" + tunName).start(device::readSocket);
         device.ticker.scheduleWithFixedDelay(device::tick, 1, 1, TimeUnit.SECONDS);
@@ -129,6 +137,11 @@ public final class Device implements AutoCloseable {
         drops.forEach((drop, count) -> counts.put(drop.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
         rejected.forEach((reason, count) -> counts.put("protocol." + reason.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
         return counts;
+    }
+
+    /** Handshakes completed since the start, as initiator or responder. */
+    public long handshakesCompleted() {
+        return handshakesCompleted.sum();
     }
 
     @Override
@@ -176,7 +189,7 @@ public final class Device implements AutoCloseable {
             } else {
                 peer.held.add(packet);
             }
-            if (peer.needsHandshake(now)) {
+            if (peer.needsHandshake(now, rekeyAfterMessages)) {
                 initiation = initiate(peer, now);
             }
         }
@@ -366,7 +379,7 @@ public final class Device implements AutoCloseable {
             peer.initiatorIndex = null;
             peer.endpoint = from;
             Instant now = clock.instant();
-            released = peer.establish(session, now, now, sessions);
+            released = peer.establish(session, now, now, sessions, handshakesCompleted);
         }
         transmitAll(peer, released);
     }
@@ -384,7 +397,7 @@ public final class Device implements AutoCloseable {
             peer.endpoint = from;
             peer.timers.received(now, plaintext.length > 0);
             if (route.session == peer.unconfirmed) { // the initiator holds the keys: the session may send now
-                released = peer.establish(route.session, peer.unconfirmedAt, now, sessions);
+                released = peer.establish(route.session, peer.unconfirmedAt, now, sessions, handshakesCompleted);
                 peer.unconfirmed = null;
             }
         }
@@ -467,8 +480,8 @@ public final class Device implements AutoCloseable {
         }
 
         /** No usable session, or one this side opened long enough ago to renew; and no handshake answered lately. */
-        boolean needsHandshake(Instant now) {
-            boolean renew = current == null || !now.isBefore(currentAt.plus(REKEY_AFTER_TIME));
+        boolean needsHandshake(Instant now, long rekeyAfterMessages) {
+            boolean renew = current == null || !now.isBefore(currentAt.plus(REKEY_AFTER_TIME)) || current.sealedCount() >= rekeyAfterMessages;
             return renew && (initiator == null || !now.isBefore(initiatedAt.plus(PeerTimers.REKEY_TIMEOUT)));
         }
 
@@ -476,7 +489,8 @@ public final class Device implements AutoCloseable {
          * A handshake is done and {@code session} sends from now on: the packets held for it come
          * back sealed in it, in their order, to be transmitted.
          */
-        List<byte[]> establish(Session session, Instant sessionAt, Instant now, Map<Integer, Route> sessions) {
+        List<byte[]> establish(Session session, Instant sessionAt, Instant now, Map<Integer, Route> sessions, LongAdder completed) {
+            completed.increment();
             promote(session, sessionAt, sessions);
             timers.established();
             List<byte[]> sealed = held.stream().map(session::seal).toList();

@@ -9,9 +9,12 @@ import io.corvus.wireguard.DeviceConfig;
 /**
  * Runs one device until stopped: {@code Main TUN-NAME CONFIG-FILE} (the config in {@code wg setconf}'s
  * format, see {@link DeviceConfig}). The caller gives the TUN device its address and brings it up
- * with {@code ip}, as with wireguard-go. Prints the drop counters when it stops.
+ * with {@code ip}, as with wireguard-go. Prints the handshakes completed and the drop counters when it stops.
  */
 public final class Main {
+
+    /** A system property for tests: renew sessions after this many messages instead of 2^60. */
+    public static final String REKEY_AFTER_MESSAGES = "corvus.wireguard.rekey-after-messages";
 
     private Main() {
     }
@@ -29,8 +32,10 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Device device = Device.start(config, args[0], Device.DEFAULT_MTU, Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("drops " + device.drops())));
+        long rekeyAfterMessages = Long.getLong(REKEY_AFTER_MESSAGES, Device.REKEY_AFTER_MESSAGES);
+        Device device = Device.start(config, args[0], Device.DEFAULT_MTU, rekeyAfterMessages, Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("handshakes completed " + device.handshakesCompleted()
+                + ", drops " + device.drops())));
         System.out.println("device " + args[0] + " up, UDP port " + device.port() + ", MTU " + Device.DEFAULT_MTU + ", "
                 + config.peers().size() + " peers");
         Thread.currentThread().join(); // the device's threads forward until the process is stopped

@@ -69,7 +69,7 @@ public final class WireGuardBench {
             String allowed = lab.tunnelAddress(other) + "/32";
             String endpoint = lab.underlayAddress(other) + ":" + (51820 + other);
             if (kind.equals("java")) {
-                lab.startJavaDevice(side, work, keys[side - 1], 51820 + side, peer, psk, allowed, endpoint);
+                lab.startJavaDevice(side, work, keys[side - 1], 51820 + side, peer, psk, allowed, endpoint, List.of());
             } else {
                 lab.startWireguardGo(side, work, keys[side - 1], 51820 + side, peer, psk, allowed, endpoint);
             }

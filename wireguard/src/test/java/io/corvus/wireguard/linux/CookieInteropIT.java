@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +45,7 @@ class CookieInteropIT {
         Identity goKey = Identity.generate();
         String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
         lab.startJavaDevice(2, work, javaKey, JAVA_PORT, goKey.publicKeyBase64(), psk, lab.tunnelAddress(1) + "/32",
-                lab.underlayAddress(1) + ":" + GO_PORT);
+                lab.underlayAddress(1) + ":" + GO_PORT, List.of());
         lab.startWireguardGo(1, work, goKey, GO_PORT, javaKey.publicKeyBase64(), psk, lab.tunnelAddress(2) + "/32",
                 lab.underlayAddress(2) + ":" + JAVA_PORT);
         flood = lab.command(1, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),

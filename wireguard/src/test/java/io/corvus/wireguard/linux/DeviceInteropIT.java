@@ -3,10 +3,14 @@ package io.corvus.wireguard.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.NamespacePair;
@@ -24,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * wireguard-go in another, a veth pair between them: a session the Java device makes on its own
  * for its persistent keepalive, pings both ways and TCP transfers both ways (iperf3) between the
  * two tunnel addresses through the kernels' own stacks, and roaming when wireguard-go moves to
- * another port. In this order: each builds on the state the one before left. Needs root.
+ * another port; the Java device renews its sessions after 500 messages (lowered for the test),
+ * which the transfers cross many times. In this order: each builds on the state the one before
+ * left. Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -32,6 +38,8 @@ class DeviceInteropIT {
 
     private static final int JAVA_PORT = 51821;
     private static final int GO_PORT = 51820;
+    /** Lowered from 2^60 so that the transfers below renew the Java device's sessions many times. */
+    private static final int REKEY_AFTER_MESSAGES = 500;
 
     @TempDir
     static Path work;
@@ -46,7 +54,8 @@ class DeviceInteropIT {
         lab.startWireguardGo(2, work, goKey, GO_PORT, javaKey.publicKeyBase64(), psk, lab.tunnelAddress(1) + "/32",
                 lab.underlayAddress(1) + ":" + JAVA_PORT);
         lab.startJavaDevice(1, work, javaKey, JAVA_PORT, goKey.publicKeyBase64(), psk, lab.tunnelAddress(2) + "/32",
-                lab.underlayAddress(2) + ":" + GO_PORT, "PersistentKeepalive = 1");
+                lab.underlayAddress(2) + ":" + GO_PORT, List.of("-D" + Main.REKEY_AFTER_MESSAGES + "=" + REKEY_AFTER_MESSAGES),
+                "PersistentKeepalive = 1");
     }
 
     @Test
@@ -57,6 +66,18 @@ class DeviceInteropIT {
         // the reply can only come back if the Java device now sends to where wireguard-go's packets come from
         assertThat(lab.run(2, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(1))).contains("3 received");
         assertThat(lab.run(1, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(2))).contains("3 received");
+    }
+
+    @Test
+    @Order(5)
+    void theTransfersRenewedTheSessionsAfterTheLoweredMessageLimitWithoutLosingAByte() throws Exception {
+        Path log = work.resolve("java-device-1.log");
+        lab.stopDevices();
+        Matcher completed = Pattern.compile("handshakes completed (\\d+)").matcher(Files.readString(log));
+
+        assertThat(completed.find()).as(Files.readString(log)).isTrue();
+        // 20 MB each way is about 30,000 messages from the Java device: one handshake per 500 of them
+        assertThat(Long.parseLong(completed.group(1))).isGreaterThanOrEqualTo(20);
     }
 
     private static long bytesGoReceived() throws Exception {

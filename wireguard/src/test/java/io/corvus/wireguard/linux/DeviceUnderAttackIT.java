@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -55,7 +56,7 @@ class DeviceUnderAttackIT {
         socket = new DatagramSocket(new InetSocketAddress(lab.underlayAddress(1), 0));
         socket.setSoTimeout(60_000);
         lab.startJavaDevice(2, work, DEVICE, DEVICE_PORT, HOST.publicKeyBase64(), Base64.getEncoder().encodeToString(PSK),
-                lab.tunnelAddress(1) + "/32", lab.underlayAddress(1) + ":" + socket.getLocalPort());
+                lab.tunnelAddress(1) + "/32", lab.underlayAddress(1) + ":" + socket.getLocalPort(), List.of());
     }
 
     @AfterAll
