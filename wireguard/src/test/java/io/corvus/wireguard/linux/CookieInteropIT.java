@@ -69,8 +69,8 @@ class CookieInteropIT {
         Path log = work.resolve("java-device-2.log");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Files.readString(work.resolve("flood.log")).contains("the target answers with cookie replies"));
-        String ping = lab.run(1, "ping", "-n", "-c", "1", "-W", "60", lab.tunnelAddress(2));
-        assertThat(ping).contains("1 received");
+        String ping = lab.run(1, "ping", "-n", "-c", "1", "-w", "60", lab.tunnelAddress(2));
+        assertThat(ping).containsPattern(" [1-9][0-9]* received");
         assertThat(flood.isAlive()).as("the flood went on all along").isTrue();
 
         lab.stopDevices();

