@@ -1,5 +1,6 @@
 package io.corvus.wireguard;
 
+import static io.corvus.wireguard.Rejections.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,10 +40,10 @@ class CookiesTest {
         byte[] answered = initiation();
         byte[] reply = responder.reply(answered, answered.length, SOURCE, T0);
 
-        assertThat(reason(() -> jar.take(reply, Handshake.mac1Of(initiation()), T0))).isEqualTo(Rejected.Reason.FORGED);
-        assertThat(reason(() -> new Cookies.Jar(Identity.generate().publicKey()).take(reply, Handshake.mac1Of(answered), T0)))
+        assertThat(reasonOf(() -> jar.take(reply, Handshake.mac1Of(initiation()), T0))).isEqualTo(Rejected.Reason.FORGED);
+        assertThat(reasonOf(() -> new Cookies.Jar(Identity.generate().publicKey()).take(reply, Handshake.mac1Of(answered), T0)))
                 .isEqualTo(Rejected.Reason.FORGED);
-        assertThat(reason(() -> jar.take(new byte[10], Handshake.mac1Of(answered), T0))).isEqualTo(Rejected.Reason.MALFORMED);
+        assertThat(reasonOf(() -> jar.take(new byte[10], Handshake.mac1Of(answered), T0))).isEqualTo(Rejected.Reason.MALFORMED);
     }
 
     @Test
@@ -64,18 +65,5 @@ class CookiesTest {
         byte[] mac2 = jar.mac2(message, message.length, now);
         System.arraycopy(mac2, 0, message, message.length - mac2.length, mac2.length);
         return message;
-    }
-
-    private interface Action {
-        void run() throws Rejected;
-    }
-
-    private static Rejected.Reason reason(Action action) {
-        try {
-            action.run();
-        } catch (Rejected rejected) {
-            return rejected.reason();
-        }
-        throw new AssertionError("not rejected");
     }
 }

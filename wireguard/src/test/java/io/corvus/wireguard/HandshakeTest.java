@@ -1,5 +1,6 @@
 package io.corvus.wireguard;
 
+import static io.corvus.wireguard.Rejections.reasonOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +39,7 @@ class HandshakeTest {
     void anInitiationForAnotherKeyFailsItsMac() throws Rejected {
         byte[] initiation = Handshake.initiate(alice, bob.publicKey(), psk, 1, Timestamps.tai64n(Instant.now())).message();
 
-        assertThat(reason(() -> Handshake.receive(Identity.generate(), initiation))).isEqualTo(Rejected.Reason.BAD_MAC);
+        assertThat(reasonOf(() -> Handshake.receive(Identity.generate(), initiation))).isEqualTo(Rejected.Reason.BAD_MAC);
     }
 
     @Test
@@ -47,7 +48,7 @@ class HandshakeTest {
         initiation[50] ^= 1; // inside the encrypted static key
         remac(initiation, bob);
 
-        assertThat(reason(() -> Handshake.receive(bob, initiation))).isEqualTo(Rejected.Reason.FORGED);
+        assertThat(reasonOf(() -> Handshake.receive(bob, initiation))).isEqualTo(Rejected.Reason.FORGED);
     }
 
     @Test
@@ -55,7 +56,7 @@ class HandshakeTest {
         Handshake.Initiator initiator = Handshake.initiate(alice, bob.publicKey(), psk, 1, Timestamps.tai64n(Instant.now()));
         Handshake.Reply reply = Handshake.receive(bob, initiator.message()).respond(new byte[32], 2);
 
-        assertThat(reason(() -> initiator.complete(reply.message()))).isEqualTo(Rejected.Reason.FORGED);
+        assertThat(reasonOf(() -> initiator.complete(reply.message()))).isEqualTo(Rejected.Reason.FORGED);
     }
 
     @Test
@@ -64,12 +65,12 @@ class HandshakeTest {
         Handshake.Initiator second = Handshake.initiate(alice, bob.publicKey(), psk, 2, Timestamps.tai64n(Instant.now()));
         Handshake.Reply reply = Handshake.receive(bob, first.message()).respond(psk, 3);
 
-        assertThat(reason(() -> second.complete(reply.message()))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
+        assertThat(reasonOf(() -> second.complete(reply.message()))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
     }
 
     @Test
     void aPeerKeyOfSmallOrderIsRefused() {
-        assertThat(reason(() -> Handshake.initiate(alice, new byte[32], psk, 1, Timestamps.tai64n(Instant.now()))))
+        assertThat(reasonOf(() -> Handshake.initiate(alice, new byte[32], psk, 1, Timestamps.tai64n(Instant.now()))))
                 .isEqualTo(Rejected.Reason.WEAK_KEY);
     }
 
@@ -91,12 +92,12 @@ class HandshakeTest {
 
         assertThat(pair[1].open(second)).startsWith(bytes("two"));
         assertThat(pair[1].open(first)).as("reordered").startsWith(bytes("one"));
-        assertThat(reason(() -> pair[1].open(first))).isEqualTo(Rejected.Reason.REPLAYED);
+        assertThat(reasonOf(() -> pair[1].open(first))).isEqualTo(Rejected.Reason.REPLAYED);
         byte[] forged = pair[0].seal(bytes("three"));
         forged[forged.length - 1] ^= 1;
-        assertThat(reason(() -> pair[1].open(forged))).isEqualTo(Rejected.Reason.FORGED);
-        assertThat(reason(() -> pair[1].open(Arrays.copyOf(second, 20)))).isEqualTo(Rejected.Reason.MALFORMED);
-        assertThat(reason(() -> pair[0].open(pair[0].seal(bytes("to myself"))))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
+        assertThat(reasonOf(() -> pair[1].open(forged))).isEqualTo(Rejected.Reason.FORGED);
+        assertThat(reasonOf(() -> pair[1].open(Arrays.copyOf(second, 20)))).isEqualTo(Rejected.Reason.MALFORMED);
+        assertThat(reasonOf(() -> pair[0].open(pair[0].seal(bytes("to myself"))))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
     }
 
     /** Whatever an unauthenticated sender sends, the reader drops it with a reason and nothing else escapes. */
@@ -105,8 +106,8 @@ class HandshakeTest {
         Identity local = Identity.generate();
         Session session = pair()[1];
         byte[] typed = message.length > 0 ? message : new byte[] {1};
-        assertThat(reason(() -> Handshake.receive(local, typed))).isNotNull();
-        assertThat(reason(() -> session.open(message))).isNotNull();
+        assertThat(reasonOf(() -> Handshake.receive(local, typed))).isNotNull();
+        assertThat(reasonOf(() -> session.open(message))).isNotNull();
     }
 
     private Session[] pair() throws Rejected {
@@ -122,19 +123,5 @@ class HandshakeTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private interface Action {
-        Object run() throws Rejected;
-    }
-
-    /** The reason the action was rejected; fails the test if it was not. */
-    private static Rejected.Reason reason(Action action) {
-        try {
-            action.run();
-        } catch (Rejected rejected) {
-            return rejected.reason();
-        }
-        throw new AssertionError("not rejected");
     }
 }

@@ -153,6 +153,26 @@ public final class NamespacePair implements AutoCloseable {
         addressTunnel(side);
     }
 
+    /** The keys of the two devices {@link #startJavaAndWireguardGo} started. */
+    public record Keys(Identity java, Identity wireguardGo) {
+    }
+
+    /**
+     * The Java device on {@code javaSide} and wireguard-go on the other, each the other's only peer
+     * (its tunnel address, at its underlay address and port), with one preshared key.
+     */
+    public Keys startJavaAndWireguardGo(Path work, int javaSide, int javaPort, int goPort, List<String> jvmOptions, String... morePeerSettings)
+            throws IOException, InterruptedException {
+        int goSide = 3 - javaSide;
+        Keys keys = new Keys(Identity.generate(), Identity.generate());
+        String psk = java.util.Base64.getEncoder().encodeToString(Identity.generate().publicKey());
+        startWireguardGo(goSide, work, keys.wireguardGo(), goPort, keys.java().publicKeyBase64(), psk, tunnelAddress(javaSide) + "/32",
+                underlayAddress(javaSide) + ":" + javaPort);
+        startJavaDevice(javaSide, work, keys.java(), javaPort, keys.wireguardGo().publicKeyBase64(), psk, tunnelAddress(goSide) + "/32",
+                underlayAddress(goSide) + ":" + goPort, jvmOptions, morePeerSettings);
+        return keys;
+    }
+
     public void addressTunnel(int side) throws IOException, InterruptedException {
         run(side, "ip", "addr", "add", tunnelAddress(side) + "/24", "dev", device(side));
         run(side, "ip", "link", "set", device(side), "up");

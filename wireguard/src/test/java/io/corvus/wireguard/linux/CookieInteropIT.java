@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,13 +40,7 @@ class CookieInteropIT {
     @BeforeAll
     static void startBothDevicesAndTheFlood() throws Exception {
         lab = NamespacePair.create(Path.of(".."), "wgc");
-        Identity javaKey = Identity.generate();
-        Identity goKey = Identity.generate();
-        String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
-        lab.startJavaDevice(2, work, javaKey, JAVA_PORT, goKey.publicKeyBase64(), psk, lab.tunnelAddress(1) + "/32",
-                lab.underlayAddress(1) + ":" + GO_PORT, List.of());
-        lab.startWireguardGo(1, work, goKey, GO_PORT, javaKey.publicKeyBase64(), psk, lab.tunnelAddress(2) + "/32",
-                lab.underlayAddress(2) + ":" + JAVA_PORT);
+        Identity javaKey = lab.startJavaAndWireguardGo(work, 2, JAVA_PORT, GO_PORT, List.of()).java();
         flood = lab.command(1, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
                 InitiationFlood.class.getName(), lab.underlayAddress(2), String.valueOf(JAVA_PORT), javaKey.publicKeyBase64(),
                 String.valueOf(FLOOD_PER_SECOND)).redirectErrorStream(true).redirectOutput(work.resolve("flood.log").toFile()).start();
