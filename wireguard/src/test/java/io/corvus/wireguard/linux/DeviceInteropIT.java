@@ -41,6 +41,8 @@ class DeviceInteropIT {
      * not lower, as wireguard-go takes at most 50 initiations a second from a peer.
      */
     private static final int REKEY_AFTER_MESSAGES = 5000;
+    /** What ping says when answered; it exits 0 (else the run fails) only once all its count were. */
+    private static final String ANSWERED = " [1-9][0-9]* received";
 
     @TempDir
     static Path work;
@@ -51,11 +53,6 @@ class DeviceInteropIT {
         lab = NamespacePair.create(Path.of(".."), "wgd");
         lab.startJavaAndWireguardGo(work, 1, JAVA_PORT, GO_PORT, List.of("-D" + Main.REKEY_AFTER_MESSAGES + "=" + REKEY_AFTER_MESSAGES),
                 "PersistentKeepalive = 1");
-    }
-
-    private static long bytesGoReceived() throws Exception {
-        String[] transfer = lab.run(2, "wg", "show", lab.device(2), "transfer").strip().split("\\s+");
-        return Long.parseLong(transfer[1]);
     }
 
     @AfterAll
@@ -79,8 +76,8 @@ class DeviceInteropIT {
     @Test
     @Order(2)
     void pingsCrossTheTunnelBothWays() throws Exception {
-        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(2))).containsPattern(" [1-9][0-9]* received"); // ping exits 0 only once all 3 were answered
-        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(1))).containsPattern(" [1-9][0-9]* received"); // ping exits 0 only once all 3 were answered
+        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(2))).containsPattern(ANSWERED);
+        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(1))).containsPattern(ANSWERED);
     }
 
     @Test
@@ -96,5 +93,32 @@ class DeviceInteropIT {
             server.destroy();
             server.waitFor();
         }
+    }
+
+    @Test
+    @Order(4)
+    void whenWireguardGoMovesToAnotherPortTheJavaDeviceFollowsItsAuthenticatedPackets() throws Exception {
+        lab.run(2, "wg", "set", lab.device(2), "listen-port", String.valueOf(GO_PORT + 100));
+
+        // the replies reach wireguard-go only if the Java device now sends to where its packets come from
+        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(1))).containsPattern(ANSWERED);
+        assertThat(lab.run(1, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(2))).containsPattern(ANSWERED);
+    }
+
+    @Test
+    @Order(5)
+    void theTransfersWentOnAcrossSessionsRenewedAfterTheLoweredMessageLimit() throws Exception {
+        Path log = work.resolve("java-device-1.log");
+        lab.stopDevices();
+        Matcher completed = Pattern.compile("handshakes completed (\\d+)").matcher(Files.readString(log));
+
+        assertThat(completed.find()).as(Files.readString(log)).isTrue();
+        // 20 MB to wireguard-go alone is about 15,000 messages from the Java device: a handshake per 5,000
+        assertThat(Long.parseLong(completed.group(1))).isGreaterThanOrEqualTo(3);
+    }
+
+    private static long bytesGoReceived() throws Exception {
+        String[] transfer = lab.run(2, "wg", "show", lab.device(2), "transfer").strip().split("\\s+");
+        return Long.parseLong(transfer[1]);
     }
 }
