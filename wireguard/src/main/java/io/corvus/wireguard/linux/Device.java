@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,12 +52,14 @@ import io.corvus.wireguard.Timestamps;
  */
 public final class Device implements AutoCloseable {
 
-    /** An initiator starts a new handshake for a session this old (Rekey-After-Time)... */
+    private static final System.Logger LOG = System.getLogger(Device.class.getName());
+
+    /** The sending side starts a new handshake for a session this old (Rekey-After-Time)... */
     static final Duration REKEY_AFTER_TIME = Duration.ofSeconds(120);
+    /** ...or once the session sealed this many messages (Rekey-After-Messages, 2^60)... */
+    public static final long REKEY_AFTER_MESSAGES = 1L << 60;
     /** ...and no one uses it past this (Reject-After-Time). */
     static final Duration REJECT_AFTER_TIME = Duration.ofSeconds(180);
-    /** ...or once it has sent this many messages (Rekey-After-Messages, 2^60). */
-    public static final long REKEY_AFTER_MESSAGES = 1L << 60;
     /** WireGuard's default: 1500 on the underlay less 80 for an outer IPv6 header, UDP and WireGuard's own. */
     public static final int DEFAULT_MTU = 1420;
     private static final int HELD_PACKETS = 64;
@@ -133,9 +137,9 @@ public final class Device implements AutoCloseable {
 
     /** Counts of what was dropped, by reason, the protocol's reasons prefixed {@code protocol.}. */
     public Map<String, Long> drops() {
-        Map<String, Long> counts = new java.util.TreeMap<>();
-        drops.forEach((drop, count) -> counts.put(drop.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
-        rejected.forEach((reason, count) -> counts.put("protocol." + reason.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
+        Map<String, Long> counts = new TreeMap<>();
+        drops.forEach((drop, count) -> counts.put(drop.name().toLowerCase(Locale.ROOT), count.sum()));
+        rejected.forEach((reason, count) -> counts.put("protocol." + reason.name().toLowerCase(Locale.ROOT), count.sum()));
         return counts;
     }
 
@@ -163,7 +167,7 @@ public final class Device implements AutoCloseable {
             }
         } catch (IOException e) {
             if (socket.isOpen()) {
-                System.err.println("wireguard: reading " + tun.name() + " failed, the device stops forwarding: " + e.getMessage());
+                LOG.log(System.Logger.Level.ERROR, "reading {0} failed, the device stops forwarding: {1}", tun.name(), e.getMessage());
             }
         }
     }
@@ -285,7 +289,7 @@ public final class Device implements AutoCloseable {
         } catch (ClosedChannelException closed) {
             // the device was closed
         } catch (IOException e) {
-            System.err.println("wireguard: the socket of " + tun.name() + " failed, the device stops forwarding: " + e.getMessage());
+            LOG.log(System.Logger.Level.ERROR, "the socket of {0} failed, the device stops forwarding: {1}", tun.name(), e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.corvus.wireguard.linux;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -15,6 +16,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A Linux TUN device through the FFM API (no JNI to build): {@code open("/dev/net/tun")} and
@@ -46,7 +48,7 @@ public final class Tun implements AutoCloseable {
     private static final MethodHandle CLOSE = libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SOCKET = libc("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
-            FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, java.lang.foreign.ValueLayout.JAVA_BYTE)),
+            FunctionDescriptor.of(ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(256, JAVA_BYTE)),
                     JAVA_INT));
 
     private final String name;
@@ -75,7 +77,7 @@ public final class Tun implements AutoCloseable {
                 throw failure("open /dev/net/tun (is the tun module loaded, and are we root?)", state);
             }
             MemorySegment request = arena.allocate(IFREQ_SIZE);
-            MemorySegment.copy(bytes, 0, request, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            MemorySegment.copy(bytes, 0, request, JAVA_BYTE, 0, bytes.length);
             request.set(JAVA_SHORT, IFNAMSIZ, (short) (IFF_TUN | IFF_NO_PI));
             if ((int) IOCTL.invokeExact(state, fd, TUNSETIFF, request) < 0) {
                 IOException failure = failure("TUNSETIFF " + name, state);
@@ -170,7 +172,7 @@ public final class Tun implements AutoCloseable {
     }
 
     private static MethodHandle libc(String function, FunctionDescriptor descriptor, Linker.Option... options) {
-        Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
+        Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
         all[options.length] = Linker.Option.captureCallState("errno");
         return LINKER.downcallHandle(LINKER.defaultLookup().find(function).orElseThrow(), descriptor, all);
     }
