@@ -36,6 +36,7 @@ import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
 import io.corvus.wireguard.Session;
 import io.corvus.wireguard.Timestamps;
+import io.corvus.wireguard.Uapi;
 
 /**
  * A WireGuard device: a TUN device and a UDP socket joined by the protocol. Packets the kernel
@@ -48,7 +49,8 @@ import io.corvus.wireguard.Timestamps;
  * socket, one asks each peer's {@link PeerTimers} once a second what is due without a packet
  * (handshake retries and give-up, keepalives, a persistent keepalive's session). Under a flood of
  * initiations it answers with {@link Cookies} instead of its X25519 work, and takes the cookies its
- * peers give it. Dropped datagrams and packets are counted by reason ({@link #drops()}).
+ * peers give it. Dropped datagrams and packets are counted by reason ({@link #drops()}); {@code wg
+ * show} reads the device through its control socket ({@link UapiSocket}).
  */
 public final class Device implements AutoCloseable {
 
@@ -95,6 +97,7 @@ public final class Device implements AutoCloseable {
     private long initiationSecond;
     private int initiationsThisSecond;
     private long underLoadUntilSecond = Long.MIN_VALUE;
+    private UapiSocket control;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("wg-timers").factory());
 
@@ -127,6 +130,12 @@ public final class Device implements AutoCloseable {
         Thread.ofPlatform().daemon().name("wg-tun-" + tunName).start(device::readTun);
         Thread.ofPlatform().daemon().name("wg-udp-" + tunName).start(device::readSocket);
         device.ticker.scheduleWithFixedDelay(device::tick, 1, 1, TimeUnit.SECONDS);
+        try {
+            device.control = UapiSocket.open(tunName, device::status);
+        } catch (IOException e) {
+            device.close();
+            throw e;
+        }
         return device;
     }
 
@@ -148,8 +157,22 @@ public final class Device implements AutoCloseable {
         return handshakesCompleted.sum();
     }
 
+    /** What {@code wg show} reads: the key, the port, and each peer with its traffic and last handshake. */
+    public Uapi.DeviceStatus status() {
+        int listenPort;
+        try {
+            listenPort = port();
+        } catch (IOException closed) {
+            listenPort = 0;
+        }
+        return new Uapi.DeviceStatus(config.identity(), listenPort, peers.stream().map(PeerState::status).toList());
+    }
+
     @Override
     public void close() throws IOException {
+        if (control != null) {
+            control.close();
+        }
         ticker.shutdownNow();
         socket.close();
         tun.close();
@@ -396,6 +419,7 @@ public final class Device implements AutoCloseable {
         byte[] plaintext = route.session.open(message);
         PeerState peer = route.peer;
         List<byte[]> released = List.of();
+        peer.receivedBytes.add(message.length);
         synchronized (peer) {
             Instant now = clock.instant();
             peer.endpoint = from;
@@ -431,6 +455,7 @@ public final class Device implements AutoCloseable {
             return;
         }
         socket.send(ByteBuffer.wrap(message), to);
+        peer.sentBytes.add(message.length);
     }
 
     private int freeIndex() {
@@ -469,6 +494,9 @@ public final class Device implements AutoCloseable {
         final ArrayDeque<byte[]> held = new ArrayDeque<>();
         final PeerTimers timers;
         final Cookies.Jar cookies;
+        final LongAdder sentBytes = new LongAdder();
+        final LongAdder receivedBytes = new LongAdder();
+        volatile Instant lastHandshake;
         /** The mac1 of the last initiation sent: a cookie reply answers it. */
         byte[] lastMac1;
 
@@ -477,6 +505,11 @@ public final class Device implements AutoCloseable {
             this.cookies = new Cookies.Jar(config.publicKey());
             this.timers = new PeerTimers(config.persistentKeepalive());
             this.endpoint = config.endpoint().orElse(null);
+        }
+
+        Uapi.PeerStatus status() {
+            return new Uapi.PeerStatus(config.publicKey(), config.presharedKey(), endpoint, lastHandshake, sentBytes.sum(),
+                    receivedBytes.sum(), config.persistentKeepalive(), config.allowedIps());
         }
 
         Session usable(Instant now) {
@@ -495,6 +528,7 @@ public final class Device implements AutoCloseable {
          */
         List<byte[]> establish(Session session, Instant sessionAt, Instant now, Map<Integer, Route> sessions, LongAdder completed) {
             completed.increment();
+            lastHandshake = now;
             promote(session, sessionAt, sessions);
             timers.established();
             List<byte[]> sealed = held.stream().map(session::seal).toList();

@@ -1,5 +1,6 @@
 package io.corvus.wireguard.linux;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +20,16 @@ public final class Main {
     private Main() {
     }
 
+    /** On SIGTERM: the control socket removed, the counters said. */
+    private static void stop(Device device) {
+        try {
+            device.close();
+        } catch (IOException e) {
+            System.err.println("stopping the device: " + e.getMessage());
+        }
+        System.out.println("handshakes completed " + device.handshakesCompleted() + ", drops " + device.drops());
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: Main TUN-NAME CONFIG-FILE");
@@ -34,8 +45,7 @@ public final class Main {
         }
         long rekeyAfterMessages = Long.getLong(REKEY_AFTER_MESSAGES, Device.REKEY_AFTER_MESSAGES);
         Device device = Device.start(config, args[0], Device.DEFAULT_MTU, rekeyAfterMessages, Clock.systemUTC());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("handshakes completed " + device.handshakesCompleted()
-                + ", drops " + device.drops())));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(device)));
         System.out.println("device " + args[0] + " up, UDP port " + device.port() + ", MTU " + Device.DEFAULT_MTU + ", "
                 + config.peers().size() + " peers");
         Thread.currentThread().join(); // the device's threads forward until the process is stopped

@@ -47,11 +47,12 @@ class DeviceInteropIT {
     @TempDir
     static Path work;
     private static NamespacePair lab;
+    private static NamespacePair.Keys keys;
 
     @BeforeAll
     static void startBothDevices() throws Exception {
         lab = NamespacePair.create(Path.of(".."), "wgd");
-        lab.startJavaAndWireguardGo(work, 1, JAVA_PORT, GO_PORT, List.of("-D" + Main.REKEY_AFTER_MESSAGES + "=" + REKEY_AFTER_MESSAGES),
+        keys = lab.startJavaAndWireguardGo(work, 1, JAVA_PORT, GO_PORT, List.of("-D" + Main.REKEY_AFTER_MESSAGES + "=" + REKEY_AFTER_MESSAGES),
                 "PersistentKeepalive = 1");
     }
 
@@ -97,6 +98,24 @@ class DeviceInteropIT {
 
     @Test
     @Order(4)
+    void wgShowReadsTheJavaDeviceThroughItsControlSocket() throws Exception {
+        String[] lines = lab.run(1, "wg", "show", lab.device(1), "dump").strip().split("\n");
+        String[] device = lines[0].split("\t");
+        String[] peer = lines[1].split("\t");
+
+        assertThat(device[1]).as("its public key").isEqualTo(keys.java().publicKeyBase64());
+        assertThat(device[2]).as("its port").isEqualTo(String.valueOf(JAVA_PORT));
+        assertThat(peer[0]).isEqualTo(keys.wireguardGo().publicKeyBase64());
+        assertThat(peer[2]).as("endpoint").isEqualTo(lab.underlayAddress(2) + ":" + GO_PORT);
+        assertThat(peer[3]).as("allowed IPs").isEqualTo(lab.tunnelAddress(2) + "/32");
+        assertThat(Long.parseLong(peer[4])).as("latest handshake").isPositive();
+        assertThat(Long.parseLong(peer[5])).as("bytes received").isGreaterThan(20_000_000);
+        assertThat(Long.parseLong(peer[6])).as("bytes sent").isGreaterThan(20_000_000);
+        assertThat(peer[7]).as("persistent keepalive").isEqualTo("1");
+    }
+
+    @Test
+    @Order(5)
     void whenWireguardGoMovesToAnotherPortTheJavaDeviceFollowsItsAuthenticatedPackets() throws Exception {
         lab.run(2, "wg", "set", lab.device(2), "listen-port", String.valueOf(GO_PORT + 100));
 
@@ -106,7 +125,7 @@ class DeviceInteropIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theTransfersWentOnAcrossSessionsRenewedAfterTheLoweredMessageLimit() throws Exception {
         Path log = work.resolve("java-device-1.log");
         lab.stopDevices();
