@@ -43,10 +43,11 @@ public final class Cookies {
             this.sealer = xaead(local.publicKeyRaw());
         }
 
-        /** Whether the mac2 of a handshake message ({@code length} bytes, mac2 last) proves the cookie of {@code source}. */
-        public synchronized boolean mac2Valid(byte[] message, int length, byte[] source, Instant now) {
-            byte[] expected = Primitives.mac(cookieFor(source, now), message, length - Primitives.MAC_LENGTH);
-            return MessageDigest.isEqual(expected, Arrays.copyOfRange(message, length - Primitives.MAC_LENGTH, length));
+        /** Whether the mac2 of a handshake message (its last 16 bytes) proves the cookie of {@code source}. */
+        public synchronized boolean mac2Valid(byte[] message, byte[] source, Instant now) {
+            int mac2At = message.length - Primitives.MAC_LENGTH;
+            byte[] expected = Primitives.mac(cookieFor(source, now), message, mac2At);
+            return MessageDigest.isEqual(expected, Arrays.copyOfRange(message, mac2At, message.length));
         }
 
         /**
@@ -54,8 +55,8 @@ public final class Cookies {
          * its mac1 ends {@value Primitives#MAC_LENGTH} bytes before its end) from {@code source}
          * (address and port bytes, as the cookie is bound to them).
          */
-        public synchronized byte[] reply(byte[] message, int length, byte[] source, Instant now) {
-            byte[] mac1 = Handshake.mac1Of(Arrays.copyOf(message, length));
+        public synchronized byte[] reply(byte[] message, byte[] source, Instant now) {
+            byte[] mac1 = Handshake.mac1Of(message);
             byte[] sealed;
             try {
                 sealed = sealer.encrypt(cookieFor(source, now), mac1); // nonce (24) || cookie (16) || tag (16)
@@ -105,12 +106,12 @@ public final class Cookies {
             }
         }
 
-        /** The mac2 for a message of {@code length} bytes whose last 16 are mac2: of the cookie, or zeros without a fresh one. */
-        public synchronized byte[] mac2(byte[] message, int length, Instant now) {
-            if (cookie == null || !now.isBefore(receivedAt.plus(LIFETIME))) {
-                return new byte[Primitives.MAC_LENGTH];
-            }
-            return Primitives.mac(cookie, message, length - Primitives.MAC_LENGTH);
+        /** Writes the mac2 of a handshake message into its last 16 bytes: of the cookie, or zeros without a fresh one. */
+        public synchronized void putMac2(byte[] message, Instant now) {
+            int mac2At = message.length - Primitives.MAC_LENGTH;
+            byte[] mac2 = cookie == null || !now.isBefore(receivedAt.plus(LIFETIME)) ? new byte[Primitives.MAC_LENGTH]
+                    : Primitives.mac(cookie, message, mac2At);
+            System.arraycopy(mac2, 0, message, mac2At, Primitives.MAC_LENGTH);
         }
     }
 

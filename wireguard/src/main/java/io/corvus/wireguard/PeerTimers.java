@@ -51,6 +51,11 @@ public final class PeerTimers {
         handshakeSentAt = now;
     }
 
+    /** Whether an initiation went out less than {@link #REKEY_TIMEOUT} ago and is still unanswered: no new one yet. */
+    public boolean awaitingResponse(Instant now) {
+        return handshakeSentAt != null && now.isBefore(handshakeSentAt.plus(REKEY_TIMEOUT));
+    }
+
     /** A handshake completed (this side's response came back, or the peer confirmed ours). */
     public void established() {
         handshakeSentAt = null;

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,6 +88,8 @@ public final class Device implements AutoCloseable {
     private final DatagramChannel socket;
     private final Clock clock;
     private final List<PeerState> peers;
+    /** Each peer's state by the configuration entry {@link DeviceConfig#routeTo} finds: no second scan per packet. */
+    private final Map<DeviceConfig.Peer, PeerState> byConfig = new IdentityHashMap<>();
     private final Map<Integer, Route> sessions = new ConcurrentHashMap<>();
     private final Map<Integer, PeerState> handshakes = new ConcurrentHashMap<>();
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
@@ -108,6 +111,7 @@ public final class Device implements AutoCloseable {
         this.socket = socket;
         this.clock = clock;
         this.peers = config.peers().stream().map(PeerState::new).toList();
+        peers.forEach(peer -> byConfig.put(peer.config, peer));
         this.cookies = new Cookies.Responder(config.identity());
         Arrays.stream(Drop.values()).forEach(drop -> drops.put(drop, new LongAdder()));
         Arrays.stream(Rejected.Reason.values()).forEach(reason -> rejected.put(reason, new LongAdder()));
@@ -229,12 +233,13 @@ public final class Device implements AutoCloseable {
     }
 
     private Optional<PeerState> routeTo(int destination) {
-        return config.routeTo(destination).flatMap(found -> peers.stream().filter(p -> p.config == found).findFirst());
+        return config.routeTo(destination).map(byConfig::get);
     }
 
     /** Under the peer's lock. */
     private byte[] initiate(PeerState peer, Instant now) {
         int index = freeIndex();
+        Handshake.Initiator previous = peer.initiator;
         try {
             peer.initiator = Handshake.initiate(config.identity(), peer.config.publicKey(), peer.config.presharedKey(), index,
                     Timestamps.tai64n(now));
@@ -242,17 +247,13 @@ public final class Device implements AutoCloseable {
             rejected.get(weak.reason()).increment();
             return null;
         }
-        if (peer.initiatorIndex != null) {
-            handshakes.remove(peer.initiatorIndex);
+        if (previous != null) {
+            handshakes.remove(previous.localIndex());
         }
-        peer.initiatorIndex = index;
-        peer.initiatedAt = now;
         peer.timers.initiated(now);
         handshakes.put(index, peer);
         byte[] message = peer.initiator.message();
-        byte[] mac2 = peer.cookies.mac2(message, message.length, now);
-        System.arraycopy(mac2, 0, message, message.length - mac2.length, mac2.length);
-        peer.lastMac1 = Handshake.mac1Of(message);
+        peer.cookies.putMac2(message, now);
         return message;
     }
 
@@ -336,8 +337,8 @@ public final class Device implements AutoCloseable {
     private void respond(byte[] initiation, InetSocketAddress from) throws Rejected, IOException {
         Handshake.requireInitiationForUs(config.identity(), initiation);
         Instant now = clock.instant();
-        if (underLoad(now) && !cookies.mac2Valid(initiation, initiation.length, Cookies.source(from), now)) {
-            socket.send(ByteBuffer.wrap(cookies.reply(initiation, initiation.length, Cookies.source(from), now)), from);
+        if (underLoad(now) && !cookies.mac2Valid(initiation, Cookies.source(from), now)) {
+            socket.send(ByteBuffer.wrap(cookies.reply(initiation, Cookies.source(from), now)), from);
             drops.get(Drop.ANSWERED_WITH_COOKIE).increment();
             return;
         }
@@ -380,12 +381,16 @@ public final class Device implements AutoCloseable {
 
     /** A peer under load asks for proof of our address: its cookie goes into the mac2 of our next initiation. */
     private void takeCookie(byte[] reply) throws Rejected {
-        PeerState peer = handshakes.get(readIndex(reply, 4));
+        int index = readIndex(reply, 4);
+        PeerState peer = handshakes.get(index);
         if (peer == null) {
             throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a cookie reply to no handshake in flight");
         }
         synchronized (peer) {
-            peer.cookies.take(reply, peer.lastMac1, clock.instant());
+            if (peer.initiator == null || peer.initiator.localIndex() != index) {
+                throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a cookie reply to a handshake this peer no longer waits for");
+            }
+            peer.cookies.take(reply, Handshake.mac1Of(peer.initiator.message()), clock.instant()); // the mac1 it answers
         }
     }
 
@@ -397,13 +402,12 @@ public final class Device implements AutoCloseable {
         }
         List<byte[]> released;
         synchronized (peer) {
-            if (peer.initiator == null || peer.initiatorIndex != index) { // answered already, or a newer one was sent meanwhile
+            if (peer.initiator == null || peer.initiator.localIndex() != index) { // answered already, or a newer one was sent meanwhile
                 throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a response to a handshake this peer no longer waits for");
             }
             Session session = peer.initiator.complete(response);
-            handshakes.remove(peer.initiatorIndex);
+            handshakes.remove(index);
             peer.initiator = null;
-            peer.initiatorIndex = null;
             peer.endpoint = from;
             Instant now = clock.instant();
             released = peer.establish(session, now, now, sessions, handshakesCompleted);
@@ -488,8 +492,6 @@ public final class Device implements AutoCloseable {
         Session unconfirmed;
         Instant unconfirmedAt;
         Handshake.Initiator initiator;
-        Integer initiatorIndex;
-        Instant initiatedAt;
         byte[] lastTimestamp;
         final ArrayDeque<byte[]> held = new ArrayDeque<>();
         final PeerTimers timers;
@@ -497,8 +499,6 @@ public final class Device implements AutoCloseable {
         final LongAdder sentBytes = new LongAdder();
         final LongAdder receivedBytes = new LongAdder();
         volatile Instant lastHandshake;
-        /** The mac1 of the last initiation sent: a cookie reply answers it. */
-        byte[] lastMac1;
 
         PeerState(DeviceConfig.Peer config) {
             this.config = config;
@@ -516,10 +516,10 @@ public final class Device implements AutoCloseable {
             return current != null && now.isBefore(currentAt.plus(REJECT_AFTER_TIME)) ? current : null;
         }
 
-        /** No usable session, or one this side opened long enough ago to renew; and no handshake answered lately. */
+        /** No usable session, or one old or used enough to renew; and no initiation still awaiting its response. */
         boolean needsHandshake(Instant now, long rekeyAfterMessages) {
             boolean renew = current == null || !now.isBefore(currentAt.plus(REKEY_AFTER_TIME)) || current.sealedCount() >= rekeyAfterMessages;
-            return renew && (initiator == null || !now.isBefore(initiatedAt.plus(PeerTimers.REKEY_TIMEOUT)));
+            return renew && !timers.awaitingResponse(now);
         }
 
         /**
