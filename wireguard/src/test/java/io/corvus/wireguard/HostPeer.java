@@ -95,7 +95,8 @@ public final class HostPeer implements AutoCloseable {
         return null;
     }
 
-    private static byte[] openOrEmpty(Session session, byte[] message) {
+    /** What the session opens from {@code message}; nothing for a message of another session or one it drops. */
+    public static byte[] openOrEmpty(Session session, byte[] message) {
         try {
             return session.open(message);
         } catch (Rejected notForThisSession) {

@@ -97,13 +97,7 @@ public final class NamespacePair implements AutoCloseable {
         Path log = work.resolve("wireguard-go-" + side + ".log");
         Process process = command(side, "wireguard-go", "-f", device(side)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         devices.add(process);
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!Files.exists(uapi)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("wireguard-go made no control socket " + uapi + ": " + Files.readString(log));
-            }
-            process.waitFor(20, TimeUnit.MILLISECONDS);
-        }
+        awaitStart(process, () -> Files.exists(uapi), log, "wireguard-go made no control socket " + uapi);
         Path keyFile = work.resolve("go-" + side + ".key");
         Files.writeString(keyFile, key.privateKeyBase64());
         run(side, "wg", "set", device(side), "private-key", keyFile.toString(), "listen-port", String.valueOf(port));
@@ -143,13 +137,7 @@ public final class NamespacePair implements AutoCloseable {
         java.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.corvus.wireguard.linux.Main", device(side), config.toString()));
         Process process = command(side, java.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         devices.add(process);
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!Files.readString(log).contains("device " + device(side) + " up")) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the Java device did not come up: " + Files.readString(log));
-            }
-            process.waitFor(20, TimeUnit.MILLISECONDS);
-        }
+        awaitStart(process, () -> Files.readString(log).contains("device " + device(side) + " up"), log, "the Java device did not come up");
         addressTunnel(side);
     }
 
@@ -171,6 +159,21 @@ public final class NamespacePair implements AutoCloseable {
         startJavaDevice(javaSide, work, keys.java(), javaPort, keys.wireguardGo().publicKeyBase64(), psk, tunnelAddress(goSide) + "/32",
                 underlayAddress(goSide) + ":" + goPort, jvmOptions, morePeerSettings);
         return keys;
+    }
+
+    private interface Check {
+        boolean holds() throws IOException;
+    }
+
+    /** Until a device says it is ready; fails with its log if it ends or takes longer than {@link #PATIENCE}. */
+    private static void awaitStart(Process process, Check ready, Path log, String failure) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!ready.holds()) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException(failure + ": " + Files.readString(log));
+            }
+            process.waitFor(20, TimeUnit.MILLISECONDS);
+        }
     }
 
     public void addressTunnel(int side) throws IOException, InterruptedException {

@@ -198,11 +198,7 @@ public final class FootprintBench {
             Path path = Path.of(entry);
             if (Files.isDirectory(path)) {
                 Path jar = work.resolve("floor-" + classpath.size() + ".jar");
-                Process pack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jar").toString(), "cf", jar.toString(),
-                        "-C", path.toString(), ".").inheritIO().start();
-                if (pack.waitFor() != 0) {
-                    throw new IOException("jar cf " + jar + " -C " + path + " failed");
-                }
+                jdkTool("jar", "cf", jar.toString(), "-C", path.toString(), ".");
                 classpath.add(jar.toString());
             } else if (Files.exists(path)) {
                 classpath.add(entry);
@@ -283,22 +279,24 @@ public final class FootprintBench {
     }
 
     private static void jcmd(Process process, String command) throws IOException, InterruptedException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(process.pid()), command).redirectErrorStream(true).start();
-        String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (jcmd.waitFor() != 0) {
-            throw new IllegalStateException("jcmd " + process.pid() + " " + command + " said: " + said);
-        }
+        jdkTool("jcmd", String.valueOf(process.pid()), command);
     }
 
     /** Classes the JVM has loaded ({@code jstat -class}). */
     private static long classesLoaded(Process process) throws IOException, InterruptedException {
-        Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-class",
-                String.valueOf(process.pid())).redirectErrorStream(true).start();
-        List<String> lines = new String(jstat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        if (jstat.waitFor() != 0 || lines.size() < 2) {
-            throw new IllegalStateException("jstat -class " + process.pid() + " said: " + String.join(" / ", lines));
-        }
+        List<String> lines = jdkTool("jstat", "-class", String.valueOf(process.pid())).lines().toList();
         return Long.parseLong(lines.get(1).trim().split("\\s+")[0]);
+    }
+
+    /** What a tool of this JDK says; fails with it when the tool fails. */
+    private static String jdkTool(String tool, String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", tool).toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " said: " + said);
+        }
+        return said;
     }
 }
