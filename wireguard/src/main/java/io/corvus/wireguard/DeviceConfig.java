@@ -14,7 +14,10 @@ import java.util.Optional;
  * Endpoint and PersistentKeepalive). Other keys are refused, not ignored: a setting this implementation does not honour
  * must not look applied.
  */
-public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) {
+public record DeviceConfig(Optional<Identity> identity, int listenPort, List<Peer> peers) {
+
+    /** A device before anyone configured it: no key (it neither starts nor answers handshakes), any port, no peers. */
+    public static final DeviceConfig UNCONFIGURED = new DeviceConfig(Optional.empty(), 0, List.of());
 
     /**
      * One peer: its static key, the cluster's preshared key (or none), what it routes, where it was
@@ -41,7 +44,7 @@ public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) 
         Identity identity = null;
         int listenPort = 0;
         List<Peer> peers = new ArrayList<>();
-        PeerBuilder peer = null;
+        PeerDraft peer = null;
         String section = null;
         List<String> lines = text.lines().toList();
         for (int number = 1; number <= lines.size(); number++) {
@@ -55,7 +58,7 @@ public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) 
                     if (peer != null) {
                         peers.add(peer.build());
                     }
-                    peer = line.equals("[Peer]") ? new PeerBuilder() : null;
+                    peer = line.equals("[Peer]") ? new PeerDraft((byte[]) null) : null;
                     continue;
                 }
                 int equals = line.indexOf('=');
@@ -85,7 +88,7 @@ public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) 
         if (identity == null) {
             throw new IllegalArgumentException("no [Interface] PrivateKey: the device needs its key (wg genkey makes one)");
         }
-        return new DeviceConfig(identity, listenPort, peers);
+        return new DeviceConfig(Optional.of(identity), listenPort, peers);
     }
 
     /** The peer whose allowed IPs hold {@code address} (the longest prefix wins), if any. */
@@ -103,14 +106,14 @@ public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) 
         return Optional.ofNullable(best);
     }
 
-    private static int port(String value) {
+    static int port(String value) {
         if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65535) {
             throw new IllegalArgumentException("a port is 0 to 65535, not '" + value + "'");
         }
         return Integer.parseInt(value);
     }
 
-    private static Optional<InetSocketAddress> endpoint(String value) {
+    static Optional<InetSocketAddress> endpoint(String value) {
         int colon = value.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("an endpoint is address:port, not '" + value + "'");
@@ -122,12 +125,34 @@ public record DeviceConfig(Identity identity, int listenPort, List<Peer> peers) 
         }
     }
 
-    private static final class PeerBuilder {
-        private byte[] publicKey;
-        private byte[] presharedKey;
-        private final List<Ipv4Prefix> allowedIps = new ArrayList<>();
-        private Optional<InetSocketAddress> endpoint = Optional.empty();
-        private Duration persistentKeepalive = Duration.ZERO;
+    /** One peer while a file or a {@code set=1} request describes it. */
+    static final class PeerDraft {
+        byte[] publicKey;
+        /** Whether the request at hand made it (a {@code set=1} with {@code update_only} leaves such a peer out). */
+        final boolean isNew;
+        byte[] presharedKey;
+        final List<Ipv4Prefix> allowedIps = new ArrayList<>();
+        Optional<InetSocketAddress> endpoint = Optional.empty();
+        Duration persistentKeepalive = Duration.ZERO;
+
+        /** A peer the file or the request brings. */
+        PeerDraft(byte[] publicKey) {
+            this(publicKey, true);
+        }
+
+        /** A peer the device has. */
+        PeerDraft(Peer peer) {
+            this(peer.publicKey(), false);
+            this.presharedKey = peer.presharedKey();
+            this.allowedIps.addAll(peer.allowedIps());
+            this.endpoint = peer.endpoint();
+            this.persistentKeepalive = peer.persistentKeepalive();
+        }
+
+        private PeerDraft(byte[] publicKey, boolean isNew) {
+            this.publicKey = publicKey;
+            this.isNew = isNew;
+        }
 
         Peer build() {
             if (publicKey == null) {

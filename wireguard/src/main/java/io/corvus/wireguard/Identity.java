@@ -40,6 +40,11 @@ public final class Identity {
         return new Identity(decodeKey(base64, "private key"));
     }
 
+    /** The key as {@code wg} hands it over its control socket: 32 raw bytes. */
+    static Identity fromRawPrivateKey(byte[] key) {
+        return new Identity(key);
+    }
+
     /** @throws IllegalArgumentException unless {@code base64} holds exactly 32 bytes */
     public static byte[] decodeKey(String base64, String what) {
         byte[] key;

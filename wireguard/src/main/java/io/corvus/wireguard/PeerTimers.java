@@ -30,7 +30,7 @@ public final class PeerTimers {
         KEEPALIVE
     }
 
-    private final Duration persistentKeepalive;
+    private Duration persistentKeepalive;
     private Instant handshakeSentAt;
     private Instant firstAttemptAt;
     private Instant lastSent;
@@ -40,6 +40,11 @@ public final class PeerTimers {
 
     /** @param persistentKeepalive zero for none */
     public PeerTimers(Duration persistentKeepalive) {
+        this.persistentKeepalive = persistentKeepalive;
+    }
+
+    /** The peer's configuration changed its persistent keepalive (zero: none from now on). */
+    public void keepPersistentlyEvery(Duration persistentKeepalive) {
         this.persistentKeepalive = persistentKeepalive;
     }
 

@@ -30,7 +30,7 @@ class DeviceConfigTest {
                 PersistentKeepalive = 25
                 """.formatted(NODE.privateKeyBase64(), WIDE.publicKeyBase64(), NEAR.publicKeyBase64(), NEAR.publicKeyBase64()));
 
-        assertThat(config.identity().publicKey()).isEqualTo(NODE.publicKey());
+        assertThat(config.identity().orElseThrow().publicKey()).isEqualTo(NODE.publicKey());
         assertThat(config.listenPort()).isEqualTo(51820);
         assertThat(config.routeTo(Ipv4Prefix.parse("10.1.2.3").address()).orElseThrow().publicKey()).isEqualTo(NEAR.publicKey());
         assertThat(config.routeTo(Ipv4Prefix.parse("10.2.3.4").address()).orElseThrow().publicKey()).isEqualTo(NEAR.publicKey());

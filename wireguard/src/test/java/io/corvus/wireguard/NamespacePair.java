@@ -130,11 +130,24 @@ public final class NamespacePair implements AutoCloseable {
                 "Endpoint = " + endpoint));
         lines.addAll(List.of(morePeerSettings));
         Files.writeString(config, String.join("\n", lines) + "\n");
+        startJavaProcess(side, work, jvmOptions, config.toString());
+    }
+
+    /**
+     * Starts the Java device with no configuration (no key, no peers, any port), as the agent starts
+     * it, to be configured with {@code wg}; gives its device the tunnel address once it is up.
+     */
+    public void startUnconfiguredJavaDevice(int side, Path work) throws IOException, InterruptedException {
+        startJavaProcess(side, work, List.of());
+    }
+
+    private void startJavaProcess(int side, Path work, List<String> jvmOptions, String... config) throws IOException, InterruptedException {
         Path log = work.resolve("java-device-" + side + ".log");
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
         java.addAll(jvmOptions);
-        java.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.corvus.wireguard.linux.Main", device(side), config.toString()));
+        java.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.corvus.wireguard.linux.Main", device(side)));
+        java.addAll(List.of(config));
         Process process = command(side, java.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         devices.add(process);
         awaitStart(process, () -> Files.readString(log).contains("device " + device(side) + " up"), log, "the Java device did not come up");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -17,6 +18,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.corvus.wireguard.Cookies;
 import io.corvus.wireguard.DeviceConfig;
 import io.corvus.wireguard.Handshake;
+import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.Ipv4Prefix;
 import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
@@ -77,25 +81,29 @@ public final class Device implements AutoCloseable {
     /** Why a packet or datagram went nowhere, beside the protocol's own reasons. */
     public enum Drop {
         NO_ROUTE, NO_ENDPOINT, SOURCE_NOT_ALLOWED, HELD_TOO_MANY, HANDSHAKE_GAVE_UP, UNKNOWN_PEER,
+        /** A packet to send before {@code wg} gave the device its private key. */
+        NO_PRIVATE_KEY,
         /** An initiation answered with a cookie reply while under load, not processed. */
         ANSWERED_WITH_COOKIE
     }
 
-    private final DeviceConfig config;
     private final long rekeyAfterMessages;
     private final LongAdder handshakesCompleted = new LongAdder();
     private final Tun tun;
-    private final DatagramChannel socket;
+    /** Replaced when {@code wg} sets another port; the socket thread then reads the new one. */
+    private volatile DatagramChannel socket;
+    private volatile boolean closed;
     private final Clock clock;
-    private final List<PeerState> peers;
-    /** Each peer's state by the configuration entry {@link DeviceConfig#routeTo} finds: no second scan per packet. */
-    private final Map<DeviceConfig.Peer, PeerState> byConfig = new IdentityHashMap<>();
+    /** The configuration and its peers' states, replaced whole by {@link #configure}; one change at a time. */
+    private volatile Table table;
+    private final Object configuring = new Object();
     private final Map<Integer, Route> sessions = new ConcurrentHashMap<>();
     private final Map<Integer, PeerState> handshakes = new ConcurrentHashMap<>();
     private final Map<Drop, LongAdder> drops = new EnumMap<>(Drop.class);
     private final Map<Rejected.Reason, LongAdder> rejected = new EnumMap<>(Rejected.Reason.class);
     private final SecureRandom random = new SecureRandom();
-    private final Cookies.Responder cookies;
+    /** Null while the device has no private key. */
+    private volatile Cookies.Responder cookies;
     /** Initiations counted in the current second, and the second the device is under load until (socket thread only). */
     private long initiationSecond;
     private int initiationsThisSecond;
@@ -105,14 +113,12 @@ public final class Device implements AutoCloseable {
             Thread.ofPlatform().daemon().name("wg-timers").factory());
 
     private Device(DeviceConfig config, Tun tun, DatagramChannel socket, long rekeyAfterMessages, Clock clock) {
-        this.config = config;
         this.rekeyAfterMessages = rekeyAfterMessages;
         this.tun = tun;
         this.socket = socket;
         this.clock = clock;
-        this.peers = config.peers().stream().map(PeerState::new).toList();
-        peers.forEach(peer -> byConfig.put(peer.config, peer));
-        this.cookies = new Cookies.Responder(config.identity());
+        this.table = new Table(config, config.peers().stream().map(PeerState::new).toList());
+        this.cookies = config.identity().map(Cookies.Responder::new).orElse(null);
         Arrays.stream(Drop.values()).forEach(drop -> drops.put(drop, new LongAdder()));
         Arrays.stream(Rejected.Reason.values()).forEach(reason -> rejected.put(reason, new LongAdder()));
     }
@@ -135,12 +141,62 @@ public final class Device implements AutoCloseable {
         Thread.ofPlatform().daemon().name("wg-udp-" + tunName).start(device::readSocket);
         device.ticker.scheduleWithFixedDelay(device::tick, 1, 1, TimeUnit.SECONDS);
         try {
-            device.control = UapiSocket.open(tunName, device::status);
+            device.control = UapiSocket.open(tunName, device);
         } catch (IOException e) {
             device.close();
             throw e;
         }
         return device;
+    }
+
+    /**
+     * Carries out a {@code set=1} from {@code wg} ({@link Uapi#set}): all of it, or none when a
+     * setting is wrong or the new port is taken. Peers that stay keep their sessions; a new private
+     * key ends every session; a removed peer's sessions go with it.
+     *
+     * @throws IllegalArgumentException saying which setting is wrong
+     * @throws IOException when the device cannot listen on the new port
+     */
+    public void configure(List<String> settings) throws IOException {
+        synchronized (configuring) {
+            Table before = table;
+            Uapi.Change change = Uapi.set(before.config(), settings);
+            DeviceConfig after = change.config();
+            if (after.listenPort() != 0 && after.listenPort() != port()) {
+                rebind(after.listenPort());
+            }
+            boolean newKey = !before.config().identity().map(Identity::publicKeyBase64)
+                    .equals(after.identity().map(Identity::publicKeyBase64));
+            if (newKey) {
+                cookies = after.identity().map(Cookies.Responder::new).orElse(null);
+            }
+            Map<String, PeerState> previous = new HashMap<>();
+            before.peers().forEach(peer -> previous.put(HexFormat.of().formatHex(peer.config.publicKey()), peer));
+            List<PeerState> states = new ArrayList<>();
+            for (DeviceConfig.Peer peer : after.peers()) {
+                PeerState state = previous.remove(HexFormat.of().formatHex(peer.publicKey()));
+                if (state == null) {
+                    state = new PeerState(peer);
+                } else {
+                    state.reconfigure(peer, change.endpointGiven(peer.publicKey()), newKey, sessions, handshakes);
+                }
+                states.add(state);
+            }
+            previous.values().forEach(gone -> gone.remove(sessions, handshakes));
+            table = new Table(after, states);
+        }
+    }
+
+    private void rebind(int port) throws IOException {
+        DatagramChannel fresh;
+        try {
+            fresh = DatagramChannel.open().bind(new InetSocketAddress(port));
+        } catch (BindException e) {
+            throw new BindException("cannot listen on UDP port " + port + ": " + e.getMessage());
+        }
+        DatagramChannel old = socket;
+        socket = fresh;
+        old.close(); // the socket thread's receive ends, and it reads the new socket
     }
 
     /** The UDP port the device listens on (the configured one, or the one the system chose for 0). */
@@ -169,11 +225,13 @@ public final class Device implements AutoCloseable {
         } catch (IOException closed) {
             listenPort = 0;
         }
-        return new Uapi.DeviceStatus(config.identity(), listenPort, peers.stream().map(PeerState::status).toList());
+        Table now = table;
+        return new Uapi.DeviceStatus(now.config().identity(), listenPort, now.peers().stream().map(PeerState::status).toList());
     }
 
     @Override
     public void close() throws IOException {
+        closed = true;
         if (control != null) {
             control.close();
         }
@@ -186,14 +244,14 @@ public final class Device implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(MAX_PACKET);
             MemorySegment callState = Tun.callState(arena);
-            while (socket.isOpen()) {
+            while (!closed) {
                 int length = tun.read(buffer, callState);
                 if (length >= 20 && (buffer.get(ValueLayout.JAVA_BYTE, 0) >> 4) == 4) {
                     send(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE));
                 }
             }
         } catch (IOException e) {
-            if (socket.isOpen()) {
+            if (!closed) {
                 LOG.log(System.Logger.Level.ERROR, "reading {0} failed, the device stops forwarding: {1}", tun.name(), e.getMessage());
             }
         }
@@ -201,15 +259,24 @@ public final class Device implements AutoCloseable {
 
     /** An IPv4 packet from the kernel, to the peer that routes its destination. */
     private void send(byte[] packet) throws IOException {
-        Optional<PeerState> route = routeTo(Ipv4Prefix.destinationOf(packet));
+        Table current = table;
+        Optional<PeerState> route = current.routeTo(Ipv4Prefix.destinationOf(packet));
         if (route.isEmpty()) {
             drops.get(Drop.NO_ROUTE).increment();
+            return;
+        }
+        if (current.config().identity().isEmpty()) {
+            drops.get(Drop.NO_PRIVATE_KEY).increment();
             return;
         }
         PeerState peer = route.get();
         byte[] initiation = null;
         byte[] sealed = null;
         synchronized (peer) {
+            if (peer.removed) { // by a configuration change since the route was looked up
+                drops.get(Drop.NO_ROUTE).increment();
+                return;
+            }
             Instant now = clock.instant();
             Session session = peer.usable(now);
             if (session != null) {
@@ -232,16 +299,16 @@ public final class Device implements AutoCloseable {
         }
     }
 
-    private Optional<PeerState> routeTo(int destination) {
-        return config.routeTo(destination).map(byConfig::get);
-    }
-
-    /** Under the peer's lock. */
+    /** Under the peer's lock; null when the device has no key. */
     private byte[] initiate(PeerState peer, Instant now) {
+        Identity identity = table.config().identity().orElse(null);
+        if (identity == null) {
+            return null;
+        }
         int index = freeIndex();
         Handshake.Initiator previous = peer.initiator;
         try {
-            peer.initiator = Handshake.initiate(config.identity(), peer.config.publicKey(), peer.config.presharedKey(), index,
+            peer.initiator = Handshake.initiate(identity, peer.config.publicKey(), peer.config.presharedKey(), index,
                     Timestamps.tai64n(now));
         } catch (Rejected weak) {
             rejected.get(weak.reason()).increment();
@@ -260,7 +327,7 @@ public final class Device implements AutoCloseable {
     /** Once a second: what each peer's timers say is due without a packet to send. */
     private void tick() {
         Instant now = clock.instant();
-        for (PeerState peer : peers) {
+        for (PeerState peer : table.peers()) {
             List<byte[]> out = new ArrayList<>(1);
             synchronized (peer) {
                 Session session = peer.usable(now);
@@ -298,7 +365,16 @@ public final class Device implements AutoCloseable {
             MemorySegment callState = Tun.callState(arena);
             while (true) {
                 buffer.clear();
-                SocketAddress from = socket.receive(buffer);
+                DatagramChannel reading = socket;
+                SocketAddress from;
+                try {
+                    from = reading.receive(buffer);
+                } catch (ClosedChannelException closedHere) {
+                    if (closed) {
+                        return;
+                    }
+                    continue; // rebound to another port: read the new socket
+                }
                 byte[] datagram = Arrays.copyOf(buffer.array(), buffer.position());
                 try {
                     byte[] packet = receive(datagram, (InetSocketAddress) from);
@@ -310,9 +386,10 @@ public final class Device implements AutoCloseable {
                     rejected.get(e.reason()).increment();
                 }
             }
-        } catch (ClosedChannelException closed) {
-            // the device was closed
         } catch (IOException e) {
+            if (closed) {
+                return;
+            }
             LOG.log(System.Logger.Level.ERROR, "the socket of {0} failed, the device stops forwarding: {1}", tun.name(), e.getMessage());
         }
     }
@@ -335,26 +412,37 @@ public final class Device implements AutoCloseable {
     }
 
     private void respond(byte[] initiation, InetSocketAddress from) throws Rejected, IOException {
-        Handshake.requireInitiationForUs(config.identity(), initiation);
-        Instant now = clock.instant();
-        if (underLoad(now) && !cookies.mac2Valid(initiation, Cookies.source(from), now)) {
-            socket.send(ByteBuffer.wrap(cookies.reply(initiation, Cookies.source(from), now)), from);
+        Table now = table;
+        Identity identity = now.config().identity().orElse(null);
+        Cookies.Responder responder = cookies;
+        if (identity == null || responder == null) {
+            throw new Rejected(Rejected.Reason.BAD_MAC, "an initiation before the device has a key");
+        }
+        Handshake.requireInitiationForUs(identity, initiation);
+        Instant at = clock.instant();
+        if (underLoad(at) && !responder.mac2Valid(initiation, Cookies.source(from), at)) {
+            sendDatagram(ByteBuffer.wrap(responder.reply(initiation, Cookies.source(from), at)), from);
             drops.get(Drop.ANSWERED_WITH_COOKIE).increment();
             return;
         }
-        Handshake.Responder responder = Handshake.receive(config.identity(), initiation);
-        PeerState peer = peers.stream().filter(p -> Arrays.equals(p.config.publicKey(), responder.peerPublicKey())).findFirst().orElse(null);
+        Handshake.Responder received = Handshake.receive(identity, initiation);
+        PeerState peer = now.peers().stream().filter(p -> Arrays.equals(p.config.publicKey(), received.peerPublicKey())).findFirst()
+                .orElse(null);
         if (peer == null) {
             drops.get(Drop.UNKNOWN_PEER).increment();
             return;
         }
         byte[] response;
         synchronized (peer) {
-            if (!Timestamps.newer(responder.timestamp(), peer.lastTimestamp)) {
+            if (peer.removed) {
+                drops.get(Drop.UNKNOWN_PEER).increment();
+                return;
+            }
+            if (!Timestamps.newer(received.timestamp(), peer.lastTimestamp)) {
                 throw new Rejected(Rejected.Reason.REPLAYED_INITIATION, "not newer than the last initiation of this peer");
             }
-            peer.lastTimestamp = responder.timestamp();
-            Handshake.Reply reply = responder.respond(peer.config.presharedKey(), freeIndex());
+            peer.lastTimestamp = received.timestamp();
+            Handshake.Reply reply = received.respond(peer.config.presharedKey(), freeIndex());
             // the responder sends nothing in it until the initiator's first message confirms it
             peer.forget(peer.unconfirmed, sessions);
             peer.unconfirmed = reply.session();
@@ -458,8 +546,24 @@ public final class Device implements AutoCloseable {
             drops.get(Drop.NO_ENDPOINT).increment();
             return;
         }
-        socket.send(ByteBuffer.wrap(message), to);
+        sendDatagram(ByteBuffer.wrap(message), to);
         peer.sentBytes.add(message.length);
+    }
+
+    /** Sends on the current socket; a send that meets the socket just replaced by {@link #rebind} goes out on the new one. */
+    private void sendDatagram(ByteBuffer datagram, InetSocketAddress to) throws IOException {
+        while (true) {
+            DatagramChannel sending = socket;
+            try {
+                sending.send(datagram, to);
+                return;
+            } catch (ClosedChannelException e) {
+                if (closed || socket == sending) {
+                    throw e;
+                }
+                datagram.rewind();
+            }
+        }
     }
 
     private int freeIndex() {
@@ -477,6 +581,24 @@ public final class Device implements AutoCloseable {
         return (message[at] & 255) | (message[at + 1] & 255) << 8 | (message[at + 2] & 255) << 16 | (message[at + 3] & 255) << 24;
     }
 
+    /** The configuration and each configured peer's state, found by the entry {@link DeviceConfig#routeTo} returns. */
+    private record Table(DeviceConfig config, List<PeerState> peers, Map<DeviceConfig.Peer, PeerState> byConfig) {
+
+        Table(DeviceConfig config, List<PeerState> peers) {
+            this(config, List.copyOf(peers), byConfig(peers));
+        }
+
+        private static Map<DeviceConfig.Peer, PeerState> byConfig(List<PeerState> peers) {
+            Map<DeviceConfig.Peer, PeerState> byConfig = new IdentityHashMap<>();
+            peers.forEach(peer -> byConfig.put(peer.config, peer));
+            return byConfig;
+        }
+
+        Optional<PeerState> routeTo(int destination) {
+            return config.routeTo(destination).map(byConfig::get);
+        }
+    }
+
     /** A session and the peer it belongs to, found by the index on an incoming message. */
     private record Route(PeerState peer, Session session) {
     }
@@ -484,7 +606,9 @@ public final class Device implements AutoCloseable {
     /** What the device knows of one peer; guarded by its own lock. */
     private static final class PeerState {
 
-        final DeviceConfig.Peer config;
+        volatile DeviceConfig.Peer config;
+        /** Set when a configuration change removed the peer: nothing is sent to it or taken from it any more. */
+        boolean removed;
         volatile InetSocketAddress endpoint;
         Session current;
         Instant currentAt;
@@ -505,6 +629,37 @@ public final class Device implements AutoCloseable {
             this.cookies = new Cookies.Jar(config.publicKey());
             this.timers = new PeerTimers(config.persistentKeepalive());
             this.endpoint = config.endpoint().orElse(null);
+        }
+
+        /** Its configuration changed: a given endpoint replaces the one it roamed to; a new device key ends its sessions. */
+        synchronized void reconfigure(DeviceConfig.Peer changed, boolean endpointGiven, boolean newKey, Map<Integer, Route> sessions,
+                Map<Integer, PeerState> handshakes) {
+            config = changed;
+            timers.keepPersistentlyEvery(changed.persistentKeepalive());
+            if (endpointGiven) {
+                endpoint = changed.endpoint().orElse(null);
+            }
+            if (newKey) {
+                endSessions(sessions, handshakes);
+            }
+        }
+
+        /** Removed from the configuration: its sessions, its handshake in flight and its held packets go. */
+        synchronized void remove(Map<Integer, Route> sessions, Map<Integer, PeerState> handshakes) {
+            removed = true;
+            endSessions(sessions, handshakes);
+            held.clear();
+        }
+
+        private void endSessions(Map<Integer, Route> sessions, Map<Integer, PeerState> handshakes) {
+            forget(current, sessions);
+            forget(previous, sessions);
+            forget(unconfirmed, sessions);
+            current = previous = unconfirmed = null;
+            if (initiator != null) {
+                handshakes.remove(initiator.localIndex());
+                initiator = null;
+            }
         }
 
         Uapi.PeerStatus status() {

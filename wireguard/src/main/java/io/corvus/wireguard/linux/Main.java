@@ -8,8 +8,9 @@ import java.time.Clock;
 import io.corvus.wireguard.DeviceConfig;
 
 /**
- * Runs one device until stopped: {@code Main TUN-NAME CONFIG-FILE} (the config in {@code wg setconf}'s
- * format, see {@link DeviceConfig}). The caller gives the TUN device its address and brings it up
+ * Runs one device until stopped: {@code Main TUN-NAME [CONFIG-FILE]} (the config in {@code wg setconf}'s
+ * format, see {@link DeviceConfig}; without one the device starts with no key and no peers, to be
+ * configured with {@code wg}). The caller gives the TUN device its address and brings it up
  * with {@code ip}, as with wireguard-go. Prints the handshakes completed and the drop counters when it stops.
  */
 public final class Main {
@@ -31,13 +32,15 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: Main TUN-NAME CONFIG-FILE");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: Main TUN-NAME [CONFIG-FILE]");
             System.exit(2);
         }
-        DeviceConfig config;
+        DeviceConfig config = DeviceConfig.UNCONFIGURED;
         try {
-            config = DeviceConfig.parse(Files.readString(Path.of(args[1])));
+            if (args.length == 2) {
+                config = DeviceConfig.parse(Files.readString(Path.of(args[1])));
+            }
         } catch (IllegalArgumentException e) {
             System.err.println(args[1] + ": " + e.getMessage());
             System.exit(2);
