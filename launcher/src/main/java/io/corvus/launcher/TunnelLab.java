@@ -14,18 +14,25 @@ import io.corvus.events.Raven;
 /**
  * A cluster for tunnel mode made of {@link NamespaceLab} nodes: its pools and their nodes, the
  * inventory the elector publishes them from (their underlay addresses as InternalIP), and where
- * each node's agent runs (in its node's namespace, with a WireGuard link name of its own, since
- * wireguard-go's control sockets share one folder on the machine).
+ * each node's agent runs (in its node's namespace, with its pool's WireGuard driver and a link name
+ * of its own, since the user-space drivers' control sockets share one folder on the machine).
  */
 final class TunnelLab implements LocalStack.Placement, AutoCloseable {
 
-    /** A node pool: its name, whether it is an edge pool, how many nodes. Pod CIDRs: 10.244.(10 × pool + node).0/24. */
-    record Pool(String name, boolean edge, int size) {
+    /**
+     * A node pool: its name, whether it is an edge pool, how many nodes, and the WireGuard driver of
+     * their agents ({@code corvus.agent.tunnel.driver}). Pod CIDRs: 10.244.(10 × pool + node).0/24.
+     */
+    record Pool(String name, boolean edge, int size, String driver) {
     }
 
-    /** What the demo and the tests build: a cloud pool and two edge pools of two nodes each. */
-    static final List<Pool> THREE_POOLS = List.of(new Pool("cloud", false, 2), new Pool("edge-hangzhou", true, 2),
-            new Pool("edge-shanghai", true, 2));
+    /**
+     * What the demo and the tests build: a cloud pool and two edge pools of two nodes each, one
+     * driver each, so that the tunnels join different implementations: the default (the kernel's
+     * WireGuard where there is one, else the agent's own), wireguard-go, and the agent's own.
+     */
+    static final List<Pool> THREE_POOLS = List.of(new Pool("cloud", false, 2, "auto"), new Pool("edge-hangzhou", true, 2, "wireguard-go"),
+            new Pool("edge-shanghai", true, 2, "java"));
 
     private final NamespaceLab lab;
     private final Map<String, Pool> poolOf = new LinkedHashMap<>();
@@ -101,7 +108,8 @@ final class TunnelLab implements LocalStack.Placement, AutoCloseable {
 
     @Override
     public Map<String, String> agentSettings(String node) {
-        return Map.of("corvus.agent.tunnel.wireguard-interface", wireguardInterface(node));
+        return Map.of("corvus.agent.tunnel.wireguard-interface", wireguardInterface(node), "corvus.agent.tunnel.driver",
+                poolOf.get(node).driver());
     }
 
     /** The node's WireGuard link: unique on the machine, as wireguard-go's socket is. */

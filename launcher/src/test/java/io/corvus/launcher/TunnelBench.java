@@ -56,8 +56,8 @@ public final class TunnelBench {
         Layout layout = new Layout(Path.of(System.getProperty("corvus.home", ".")).toAbsolutePath().normalize());
         Path run = layout.freshRunFolder("bench-tunnel");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        try (TunnelLab lab = TunnelLab.create(layout.home(), run, CLUSTER, List.of(new TunnelLab.Pool("cloud", false, 2),
-                new TunnelLab.Pool("edge", true, 2))); LocalStack stack = new LocalStack(layout, run, quiet)) {
+        try (TunnelLab lab = TunnelLab.create(layout.home(), run, CLUSTER, List.of(new TunnelLab.Pool("cloud", false, 2, "auto"),
+                new TunnelLab.Pool("edge", true, 2, "auto"))); LocalStack stack = new LocalStack(layout, run, quiet)) {
             stack.start(LocalStack.Ports.free(), lab.inventory(), Set.of(), lab);
             try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), quiet).start()) {
                 new TunnelBench(lab, stack, watcher).measure(rounds);

@@ -128,6 +128,18 @@ class TunnelModeIT {
     }
 
     @Test
+    @Order(3)
+    void eachGatewayRunsItsPoolsWireGuardDriverAndTheyInteroperate() {
+        // the pools' drivers (TunnelLab.THREE_POOLS); the traffic between them went through the tests before this one
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(heartbeat(tunnelEndpoint("edge-hangzhou")).tunnel().driver()).isEqualTo("wireguard-go");
+            assertThat(heartbeat(tunnelEndpoint("edge-shanghai")).tunnel().driver()).isEqualTo("java");
+            assertThat(heartbeat(tunnelEndpoint("cloud")).tunnel().driver()).as("auto: the kernel's where it has WireGuard, else the agent's own")
+                    .isIn("kernel", "java");
+        });
+    }
+
+    @Test
     @Order(4)
     void aPodsSourceAddressSurvivesTheCnisMasqueradeBetweenPools() throws Exception {
         NamespaceLab.Node edge = memberOf("edge-hangzhou");

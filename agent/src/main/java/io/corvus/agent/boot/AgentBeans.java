@@ -73,7 +73,8 @@ public class AgentBeans {
             case "auto" -> TunnelNodeSettings.Driver.AUTO;
             case "kernel" -> TunnelNodeSettings.Driver.KERNEL;
             case "wireguard-go" -> TunnelNodeSettings.Driver.WIREGUARD_GO;
-            default -> throw new IllegalArgumentException("corvus.agent.tunnel.driver must be auto, kernel or wireguard-go, not '"
+            case "java" -> TunnelNodeSettings.Driver.JAVA;
+            default -> throw new IllegalArgumentException("corvus.agent.tunnel.driver must be auto, kernel, java or wireguard-go, not '"
                     + name + "'");
         };
     }

@@ -62,7 +62,10 @@ public interface AgentSettings {
     /** Tunnel mode: where WireGuard runs, where the keys are, and the names of Corvus's objects on the node. */
     interface Tunnel {
 
-        /** {@code auto} (the kernel module where the node has it, else wireguard-go), {@code kernel} or {@code wireguard-go}. */
+        /**
+         * {@code auto} (the kernel module where the node has it, else {@code java}), {@code kernel},
+         * {@code java} (Corvus's own WireGuard in the agent's process) or {@code wireguard-go}.
+         */
         @WithDefault("auto")
         String driver();
 

@@ -19,8 +19,11 @@ import java.util.Optional;
 public record TunnelNodeSettings(TunnelLayout layout, Driver driver, Path stateDirectory, Optional<Path> presharedKeyFile,
         Optional<String> underlayDevice, Duration probeInterval, Duration resyncInterval) {
 
-    /** Where WireGuard runs: the kernel module, Debian's wireguard-go in user space, or the first that works. */
-    public enum Driver { AUTO, KERNEL, WIREGUARD_GO }
+    /**
+     * Where WireGuard runs: the kernel module, Debian's wireguard-go in user space, Corvus's own in
+     * the agent's process, or the first of kernel and Java that works.
+     */
+    public enum Driver { AUTO, KERNEL, WIREGUARD_GO, JAVA }
 
     public TunnelNodeSettings {
         if (probeInterval.isNegative() || probeInterval.isZero() || resyncInterval.isNegative() || resyncInterval.isZero()) {

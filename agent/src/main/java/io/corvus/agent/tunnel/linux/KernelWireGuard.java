@@ -19,6 +19,12 @@ final class KernelWireGuard implements WireGuardDriver {
         commands.run("ip", "link", "add", "dev", device, "type", "wireguard");
     }
 
+    /** A kernel link is the kernel's, whoever made it. */
+    @Override
+    public boolean owns(IpRoute2.Link link) {
+        return "wireguard".equals(link.kind());
+    }
+
     @Override
     public void delete(String device) {
         commands.run("ip", "link", "del", "dev", device);

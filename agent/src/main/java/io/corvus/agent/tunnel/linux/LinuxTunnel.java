@@ -199,8 +199,8 @@ final class LinuxTunnel {
             return false;
         }
         TunnelPlan.WireGuard plan = wanted.get();
-        if (link.isPresent() && !ownedBy(driver, link.get())) {
-            commands.run("ip", "link", "del", "dev", name); // left by an earlier run, or a wireguard-go that is no longer ours
+        if (link.isPresent() && !driver.owns(link.get())) {
+            commands.run("ip", "link", "del", "dev", name); // left by an earlier run, or a device that is no longer ours
             batch.changes.add("removed link " + name);
             batch.removedLinks.add(name);
             link = Optional.empty();
@@ -211,11 +211,6 @@ final class LinuxTunnel {
         }
         mtuAndUp(name, link, plan.mtu(), batch);
         return link.isEmpty() || !WireGuardTool.holds(wg.show(name), plan, keys.publicKey(), (int) layout.keepalive().toSeconds());
-    }
-
-    /** A kernel link is the kernel's whoever made it; a TUN link is ours only while our wireguard-go runs it. */
-    private static boolean ownedBy(WireGuardDriver driver, IpRoute2.Link link) {
-        return driver instanceof UserspaceWireGuard userspace ? userspace.runs(link.name()) : "wireguard".equals(link.kind());
     }
 
     /** @param link the link as found, or empty for one made in this apply (its MTU is the default, it is down) */

@@ -219,8 +219,8 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
             driver = switch (settings.driver()) {
                 case KERNEL -> new KernelWireGuard(commands);
                 case WIREGUARD_GO -> new UserspaceWireGuard(commands, settings.stateDirectory());
-                case AUTO -> KernelWireGuard.available(commands) ? new KernelWireGuard(commands)
-                        : new UserspaceWireGuard(commands, settings.stateDirectory());
+                case JAVA -> new JavaWireGuard(commands);
+                case AUTO -> KernelWireGuard.available(commands) ? new KernelWireGuard(commands) : new JavaWireGuard(commands);
             };
             LOG.infof("WireGuard runs in %s on %s", driver.name(), node.nodeName());
         }

@@ -123,9 +123,10 @@ final class UserspaceWireGuard implements WireGuardDriver {
         }
     }
 
-    /** Whether the wireguard-go of this link still runs (it may have crashed: the link is then gone too). */
-    boolean runs(String device) {
-        Process process = running.get(device);
+    /** Ours only while our wireguard-go runs it (it may have crashed: the link is then gone too). */
+    @Override
+    public boolean owns(IpRoute2.Link link) {
+        Process process = running.get(link.name());
         return process != null && process.isAlive();
     }
 
