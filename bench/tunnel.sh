@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Tunnel mode against its peers, in ONE run on this machine (as root: network namespaces): iperf3
-# between pods of two pools through the whole Corvus path (VXLAN, WireGuard, VXLAN), against, between
+# between pods of two pools through the whole Corvus path (VXLAN, WireGuard, VXLAN) with the agents'
+# own WireGuard (driver java), against the same path on a first cluster whose agents run wireguard-go
+# (ratio_java_vs_wireguard_go_1 and _8), and, between
 # the same two gateway namespaces, wireguard-go configured by hand (the driver alone), kernel VXLAN
 # alone and the bare veth pair; one stream and eight, ROUNDS rounds (default 3), the variants taking
 # turns, medians. Then a configuration change (tunnel mode switched on) to traffic flowing, and a
 # SIGKILL of the edge gateway's agent, once the hub holds its presence connection, to traffic through
 # its successor (ROUNDS times).
-# Prints name=value lines: *_gbps, ratio_vs_driver_1, ratio_vs_driver_8, config_change_to_traffic_ms,
+# Prints name=value lines: *_gbps, ratio_java_vs_wireguard_go_1 and _8, ratio_vs_driver_1, ratio_vs_driver_8, config_change_to_traffic_ms,
 # failover_ms (with the rounds, the time to the election and its cause). Installs what it needs from Debian (tools/host-packages.sh).
 #   bench/tunnel.sh [ROUNDS]
 set -euo pipefail

@@ -33,7 +33,10 @@ import io.corvus.events.payload.GatewayTopology;
  * turns, medians reported (ratios: the median of each round's ratio). Before that, in each round,
  * how long switching tunnel mode on takes to traffic flowing (the first round with every agent's
  * JVM cold); after it, in each round, how long after a SIGKILL of the edge gateway's agent traffic
- * flows through its successor.
+ * flows through its successor. First, on a cluster of its own whose agents run wireguard-go
+ * (corvus.agent.tunnel.driver), the same Corvus path alone, for the ratio of the agents' own Java
+ * WireGuard (the driver of the main cluster) to wireguard-go in the same place: the two clusters
+ * one after the other, since two stacks at once would share this machine's two cores.
  * Prints name=value lines.
  */
 public final class TunnelBench {
@@ -56,17 +59,46 @@ public final class TunnelBench {
         Layout layout = new Layout(Path.of(System.getProperty("corvus.home", ".")).toAbsolutePath().normalize());
         Path run = layout.freshRunFolder("bench-tunnel");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        try (TunnelLab lab = TunnelLab.create(layout.home(), run, CLUSTER, List.of(new TunnelLab.Pool("cloud", false, 2, "auto"),
-                new TunnelLab.Pool("edge", true, 2, "auto"))); LocalStack stack = new LocalStack(layout, run, quiet)) {
+        Map<Integer, List<Double>> withWireguardGo;
+        try (TunnelLab lab = TunnelLab.create(layout.home(), run.resolve("wireguard-go"), CLUSTER, pools("wireguard-go"));
+                LocalStack stack = new LocalStack(layout, run.resolve("wireguard-go"), quiet)) {
             stack.start(LocalStack.Ports.free(), lab.inventory(), Set.of(), lab);
             try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), quiet).start()) {
-                new TunnelBench(lab, stack, watcher).measure(rounds);
+                withWireguardGo = new TunnelBench(lab, stack, watcher).corvusPathAlone(rounds);
+            }
+        }
+        try (TunnelLab lab = TunnelLab.create(layout.home(), run, CLUSTER, pools("java")); LocalStack stack = new LocalStack(layout, run, quiet)) {
+            stack.start(LocalStack.Ports.free(), lab.inventory(), Set.of(), lab);
+            try (EventWatcher watcher = EventWatcher.fromBeginning(stack.connection(), quiet).start()) {
+                new TunnelBench(lab, stack, watcher).measure(rounds, withWireguardGo);
             }
         }
         System.exit(0);
     }
 
-    private void measure(int rounds) throws Exception {
+    private static List<TunnelLab.Pool> pools(String driver) {
+        return List.of(new TunnelLab.Pool("cloud", false, 2, driver), new TunnelLab.Pool("edge", true, 2, driver));
+    }
+
+    /** Tunnel mode switched on, then iperf3 between member pods of the two pools, {@code rounds} times with 1 and with 8 streams. */
+    private Map<Integer, List<Double>> corvusPathAlone(int rounds) throws Exception {
+        new ConfigApi(stack.address("config-service"), stack.tokens().admin())
+                .put(CLUSTER, "{\"proxy\": {\"enabled\": false}, \"tunnel\": {\"enabled\": true, \"flatNetwork\": true}}", null);
+        NamespaceLab.Node edge = member("edge");
+        NamespaceLab.Node cloud = member("cloud");
+        await(() -> reachable(edge, cloud), "traffic from an edge pod to a cloud pod");
+        Map<Integer, List<Double>> gbits = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (int streams : new int[] {1, 8}) {
+                gbits.computeIfAbsent(streams, k -> new ArrayList<>()).add(iperf(edge.podNamespace(), cloud.podNamespace(),
+                        cloud.podAddress(), streams));
+            }
+        }
+        return gbits;
+    }
+
+    /** @param withWireguardGo the Corvus path's throughput where the agents run wireguard-go, by streams */
+    private void measure(int rounds, Map<Integer, List<Double>> withWireguardGo) throws Exception {
         ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
         // the cluster is known with tunnel mode off first, so that what is timed is the change alone
         String etag = api.put(CLUSTER, "{\"proxy\": {\"enabled\": false}, \"tunnel\": {\"enabled\": false, \"flatNetwork\": true}}", null)
@@ -124,6 +156,7 @@ public final class TunnelBench {
             causes.add(failover.cause());
         }
 
+        withWireguardGo.forEach((streams, values) -> gbits.put("corvus_wireguard_go_" + streams, values));
         gbits.forEach((name, values) -> System.out.printf(Locale.ROOT, "%s_gbps=%.2f%n%s_gbps_rounds=%s%n", name, median(values), name,
                 values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList()));
         for (int streams : new int[] {1, 8}) {
@@ -137,6 +170,9 @@ public final class TunnelBench {
                 }
                 System.out.printf(Locale.ROOT, "ratio_vs_%s_%d=%.2f%n", peer, streams, median(ratios));
             }
+            // the two clusters ran one after the other: medians, not paired rounds
+            System.out.printf(Locale.ROOT, "ratio_java_vs_wireguard_go_%d=%.2f%n", streams,
+                    median(gbits.get("corvus_" + streams)) / median(withWireguardGo.get(streams)));
         }
         System.out.printf(Locale.ROOT, "config_change_to_topology_ms=%d%nconfig_change_to_traffic_ms=%d%nconfig_change_to_traffic_ms_rounds=%s%n",
                 medianOf(toTopology), medianOf(changes), changes);
