@@ -6,10 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +34,7 @@ import io.corvus.wireguard.DeviceConfig;
 import io.corvus.wireguard.Handshake;
 import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.Ipv4Prefix;
+import io.corvus.wireguard.Offload;
 import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
 import io.corvus.wireguard.Session;
@@ -83,6 +81,8 @@ public final class Device implements AutoCloseable {
         NO_ROUTE, NO_ENDPOINT, SOURCE_NOT_ALLOWED, HELD_TOO_MANY, HANDSHAKE_GAVE_UP, UNKNOWN_PEER,
         /** A packet to send before {@code wg} gave the device its private key. */
         NO_PRIVATE_KEY,
+        /** A read of the TUN device that was not a packet or a segment the kernel would write (never seen). */
+        MALFORMED_FROM_TUN,
         /** An initiation answered with a cookie reply while under load, not processed. */
         ANSWERED_WITH_COOKIE
     }
@@ -91,7 +91,9 @@ public final class Device implements AutoCloseable {
     private final LongAdder handshakesCompleted = new LongAdder();
     private final Tun tun;
     /** Replaced when {@code wg} sets another port; the socket thread then reads the new one. */
-    private volatile DatagramChannel socket;
+    private volatile UdpSocket socket;
+    /** Each sending thread's native buffers and the datagrams it gathers for one peer. */
+    private final ThreadLocal<Outgoing> outgoing = ThreadLocal.withInitial(Outgoing::new);
     private volatile boolean closed;
     private final Clock clock;
     /** The configuration and its peers' states, replaced whole by {@link #configure}; one change at a time. */
@@ -112,7 +114,7 @@ public final class Device implements AutoCloseable {
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("wg-timers").factory());
 
-    private Device(DeviceConfig config, Tun tun, DatagramChannel socket, long rekeyAfterMessages, Clock clock) {
+    private Device(DeviceConfig config, Tun tun, UdpSocket socket, long rekeyAfterMessages, Clock clock) {
         this.rekeyAfterMessages = rekeyAfterMessages;
         this.tun = tun;
         this.socket = socket;
@@ -129,9 +131,9 @@ public final class Device implements AutoCloseable {
      */
     public static Device start(DeviceConfig config, String tunName, int mtu, long rekeyAfterMessages, Clock clock) throws IOException {
         Tun tun = Tun.open(tunName, mtu);
-        DatagramChannel socket;
+        UdpSocket socket;
         try {
-            socket = DatagramChannel.open().bind(new InetSocketAddress(config.listenPort()));
+            socket = UdpSocket.bind(config.listenPort());
         } catch (IOException e) {
             tun.close();
             throw new IOException("cannot listen on UDP port " + config.listenPort() + ": " + e.getMessage(), e);
@@ -188,20 +190,20 @@ public final class Device implements AutoCloseable {
     }
 
     private void rebind(int port) throws IOException {
-        DatagramChannel fresh;
+        UdpSocket fresh;
         try {
-            fresh = DatagramChannel.open().bind(new InetSocketAddress(port));
-        } catch (BindException e) {
+            fresh = UdpSocket.bind(port);
+        } catch (IOException e) {
             throw new BindException("cannot listen on UDP port " + port + ": " + e.getMessage());
         }
-        DatagramChannel old = socket;
+        UdpSocket old = socket;
         socket = fresh;
         old.close(); // the socket thread's receive ends, and it reads the new socket
     }
 
     /** The UDP port the device listens on (the configured one, or the one the system chose for 0). */
     public int port() throws IOException {
-        return ((InetSocketAddress) socket.getLocalAddress()).getPort();
+        return socket.port();
     }
 
     /** Counts of what was dropped, by reason, the protocol's reasons prefixed {@code protocol.}. */
@@ -242,13 +244,24 @@ public final class Device implements AutoCloseable {
 
     private void readTun() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(MAX_PACKET);
+            MemorySegment buffer = arena.allocate(Offload.HEADER_LENGTH + MAX_PACKET);
             MemorySegment callState = Tun.callState(arena);
+            Outgoing out = outgoing.get();
             while (!closed) {
                 int length = tun.read(buffer, callState);
-                if (length >= 20 && (buffer.get(ValueLayout.JAVA_BYTE, 0) >> 4) == 4) {
-                    send(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE));
+                List<byte[]> packets;
+                try {
+                    packets = Offload.packets(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), length);
+                } catch (IllegalArgumentException e) {
+                    drops.get(Drop.MALFORMED_FROM_TUN).increment();
+                    continue;
                 }
+                for (byte[] packet : packets) {
+                    if ((packet[0] >> 4) == 4) {
+                        send(packet, out);
+                    }
+                }
+                out.flush();
             }
         } catch (IOException e) {
             if (!closed) {
@@ -257,8 +270,8 @@ public final class Device implements AutoCloseable {
         }
     }
 
-    /** An IPv4 packet from the kernel, to the peer that routes its destination. */
-    private void send(byte[] packet) throws IOException {
+    /** An IPv4 packet from the kernel, to the peer that routes its destination: gathered in {@code out} for one send. */
+    private void send(byte[] packet, Outgoing out) throws IOException {
         Table current = table;
         Optional<PeerState> route = current.routeTo(Ipv4Prefix.destinationOf(packet));
         if (route.isEmpty()) {
@@ -295,7 +308,7 @@ public final class Device implements AutoCloseable {
             transmit(peer, initiation);
         }
         if (sealed != null) {
-            transmit(peer, sealed);
+            out.add(peer, sealed);
         }
     }
 
@@ -358,32 +371,40 @@ public final class Device implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the datagrams that arrived together from one sender, and writes the packets they carry
+     * to the TUN device, consecutive ones of one TCP flow joined into one write.
+     */
     private void readSocket() {
-        ByteBuffer buffer = ByteBuffer.allocate(MAX_PACKET);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(MAX_PACKET);
+            UdpSocket.Buffers buffers = new UdpSocket.Buffers(arena);
+            MemorySegment out = arena.allocate(Offload.HEADER_LENGTH + MAX_PACKET);
             MemorySegment callState = Tun.callState(arena);
             while (true) {
-                buffer.clear();
-                DatagramChannel reading = socket;
-                SocketAddress from;
-                try {
-                    from = reading.receive(buffer);
-                } catch (ClosedChannelException closedHere) {
+                UdpSocket reading = socket;
+                UdpSocket.Received received = reading.receive(buffers);
+                if (received == null) {
                     if (closed) {
                         return;
                     }
                     continue; // rebound to another port: read the new socket
                 }
-                byte[] datagram = Arrays.copyOf(buffer.array(), buffer.position());
-                try {
-                    byte[] packet = receive(datagram, (InetSocketAddress) from);
-                    if (packet != null) {
-                        MemorySegment.copy(packet, 0, out, ValueLayout.JAVA_BYTE, 0, packet.length);
-                        tun.write(out, packet.length, callState);
+                List<byte[]> packets = new ArrayList<>();
+                for (int at = 0; at < received.length(); at += received.segmentSize()) {
+                    int length = Math.min(received.segmentSize(), received.length() - at);
+                    byte[] datagram = buffers.data.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE);
+                    try {
+                        byte[] packet = receive(datagram, received.from());
+                        if (packet != null) {
+                            packets.add(packet);
+                        }
+                    } catch (Rejected e) {
+                        rejected.get(e.reason()).increment();
                     }
-                } catch (Rejected e) {
-                    rejected.get(e.reason()).increment();
+                }
+                for (byte[] frame : Offload.join(packets)) {
+                    MemorySegment.copy(frame, 0, out, ValueLayout.JAVA_BYTE, 0, frame.length);
+                    tun.write(out, frame.length, callState);
                 }
             }
         } catch (IOException e) {
@@ -421,7 +442,7 @@ public final class Device implements AutoCloseable {
         Handshake.requireInitiationForUs(identity, initiation);
         Instant at = clock.instant();
         if (underLoad(at) && !responder.mac2Valid(initiation, Cookies.source(from), at)) {
-            sendDatagram(ByteBuffer.wrap(responder.reply(initiation, Cookies.source(from), at)), from);
+            sendDatagram(responder.reply(initiation, Cookies.source(from), at), from);
             drops.get(Drop.ANSWERED_WITH_COOKIE).increment();
             return;
         }
@@ -546,23 +567,74 @@ public final class Device implements AutoCloseable {
             drops.get(Drop.NO_ENDPOINT).increment();
             return;
         }
-        sendDatagram(ByteBuffer.wrap(message), to);
+        sendDatagram(message, to);
         peer.sentBytes.add(message.length);
     }
 
+    private void sendDatagram(byte[] datagram, InetSocketAddress to) throws IOException {
+        UdpSocket.Buffers buffers = outgoing.get().single;
+        MemorySegment.copy(datagram, 0, buffers.data, ValueLayout.JAVA_BYTE, 0, datagram.length);
+        sendBuffered(buffers, datagram.length, to, 0);
+    }
+
     /** Sends on the current socket; a send that meets the socket just replaced by {@link #rebind} goes out on the new one. */
-    private void sendDatagram(ByteBuffer datagram, InetSocketAddress to) throws IOException {
+    private void sendBuffered(UdpSocket.Buffers buffers, int length, InetSocketAddress to, int segmentSize) throws IOException {
         while (true) {
-            DatagramChannel sending = socket;
+            UdpSocket sending = socket;
             try {
-                sending.send(datagram, to);
+                sending.send(buffers, length, to, segmentSize);
                 return;
             } catch (ClosedChannelException e) {
                 if (closed || socket == sending) {
                     throw e;
                 }
-                datagram.rewind();
             }
+        }
+    }
+
+    /**
+     * The transport messages one thread gathers for one peer, sent together in one system call
+     * (the kernel cuts them: UDP GSO): all of one size but the last, as that requires. Another
+     * peer, another size after a shorter one, or a full buffer sends what was gathered first.
+     */
+    private final class Outgoing {
+        final UdpSocket.Buffers buffers = new UdpSocket.Buffers(Arena.ofAuto());
+        /** For a message sent on its own meanwhile (a handshake, a keepalive), beside what is gathered. */
+        final UdpSocket.Buffers single = new UdpSocket.Buffers(Arena.ofAuto());
+        private PeerState peer;
+        private int length;
+        private int segmentSize;
+        private boolean ended;
+
+        void add(PeerState to, byte[] message) throws IOException {
+            if (to != peer || ended || message.length > segmentSize || length + message.length > UdpSocket.MAX_BATCH) {
+                flush();
+            }
+            if (peer == null) {
+                peer = to;
+                segmentSize = message.length;
+            }
+            MemorySegment.copy(message, 0, buffers.data, ValueLayout.JAVA_BYTE, length, message.length);
+            length += message.length;
+            ended = message.length < segmentSize; // a shorter one is the last of a send
+        }
+
+        void flush() throws IOException {
+            if (peer == null) {
+                return;
+            }
+            PeerState to = peer;
+            int sending = length;
+            peer = null;
+            length = 0;
+            ended = false;
+            InetSocketAddress endpoint = to.endpoint;
+            if (endpoint == null) {
+                drops.get(Drop.NO_ENDPOINT).increment();
+                return;
+            }
+            sendBuffered(buffers, sending, endpoint, segmentSize);
+            to.sentBytes.add(sending);
         }
     }
 

@@ -20,9 +20,12 @@ import java.util.Arrays;
 
 /**
  * A Linux TUN device through the FFM API (no JNI to build): {@code open("/dev/net/tun")} and
- * {@code ioctl(TUNSETIFF)} for a layer-3 device without packet information, then one IP packet per
- * {@code read} and {@code write}. The device exists while this object is open. Reads block: call
- * them from one platform thread of their own (a blocking native call would pin a virtual thread's carrier).
+ * {@code ioctl(TUNSETIFF)} for a layer-3 device without packet information but with a virtio-net
+ * header before each packet ({@code IFF_VNET_HDR}), and offloads on ({@code TUNSETOFFLOAD}: partial
+ * checksums, TCP over IPv4 segments up to 64 KB), so that one {@code read} or {@code write} carries
+ * what would be dozens of packets ({@link io.corvus.wireguard.Offload} cuts and joins them). The
+ * device exists while this object is open. Reads block: call them from one platform thread of their
+ * own (a blocking native call would pin a virtual thread's carrier).
  */
 public final class Tun implements AutoCloseable {
 
@@ -31,6 +34,10 @@ public final class Tun implements AutoCloseable {
     private static final long TUNSETIFF = 0x400454caL;
     private static final short IFF_TUN = 0x0001;
     private static final short IFF_NO_PI = 0x1000;
+    private static final short IFF_VNET_HDR = 0x4000;
+    private static final long TUNSETOFFLOAD = 0x400454d0L;
+    private static final int TUN_F_CSUM = 0x01;
+    private static final int TUN_F_TSO4 = 0x02;
     private static final long SIOCSIFMTU = 0x8922L;
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
@@ -42,6 +49,8 @@ public final class Tun implements AutoCloseable {
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle OPEN = libc("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle IOCTL = libc("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle IOCTL_VALUE = libc("ioctl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
             Linker.Option.firstVariadicArg(2));
     private static final MethodHandle READ = libc("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = libc("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
@@ -78,9 +87,14 @@ public final class Tun implements AutoCloseable {
             }
             MemorySegment request = arena.allocate(IFREQ_SIZE);
             MemorySegment.copy(bytes, 0, request, JAVA_BYTE, 0, bytes.length);
-            request.set(JAVA_SHORT, IFNAMSIZ, (short) (IFF_TUN | IFF_NO_PI));
+            request.set(JAVA_SHORT, IFNAMSIZ, (short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR));
             if ((int) IOCTL.invokeExact(state, fd, TUNSETIFF, request) < 0) {
                 IOException failure = failure("TUNSETIFF " + name, state);
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+                throw failure;
+            }
+            if ((int) IOCTL_VALUE.invokeExact(state, fd, TUNSETOFFLOAD, (long) (TUN_F_CSUM | TUN_F_TSO4)) < 0) {
+                IOException failure = failure("TUNSETOFFLOAD " + name, state);
                 int ignored = (int) CLOSE.invokeExact(state, fd);
                 throw failure;
             }
@@ -113,7 +127,7 @@ public final class Tun implements AutoCloseable {
         return name;
     }
 
-    /** Reads one packet into {@code buffer}; returns its length. */
+    /** Reads one frame (the virtio-net header, then a packet or a segment) into {@code buffer}; returns its length. */
     public int read(MemorySegment buffer, MemorySegment callState) throws IOException {
         long read = call(READ, callState, buffer);
         if (read < 0) {
@@ -122,7 +136,7 @@ public final class Tun implements AutoCloseable {
         return (int) read;
     }
 
-    /** Writes one packet of {@code length} bytes from {@code buffer}. */
+    /** Writes one frame of {@code length} bytes from {@code buffer} (the virtio-net header, then a packet or a segment to cut). */
     public void write(MemorySegment buffer, long length, MemorySegment callState) throws IOException {
         long written;
         try {
@@ -160,8 +174,14 @@ public final class Tun implements AutoCloseable {
         }
     }
 
-    private static IOException failure(String what, MemorySegment callState) {
-        int errno = (int) ERRNO.get(callState, 0L);
+    /** The errno the last call left in this call state. */
+    static int errno(MemorySegment callState) {
+        return (int) ERRNO.get(callState, 0L);
+    }
+
+    /** An exception naming what failed and the system's text for the errno. */
+    static IOException failure(String what, MemorySegment callState) {
+        int errno = errno(callState);
         String text;
         try {
             text = ((MemorySegment) STRERROR.invokeExact(errno)).getString(0);
@@ -171,7 +191,8 @@ public final class Tun implements AutoCloseable {
         return new IOException(what + ": " + text);
     }
 
-    private static MethodHandle libc(String function, FunctionDescriptor descriptor, Linker.Option... options) {
+    /** A libc function that leaves its errno in the call state passed first. */
+    static MethodHandle libc(String function, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker.Option[] all = Arrays.copyOf(options, options.length + 1);
         all[options.length] = Linker.Option.captureCallState("errno");
         return LINKER.downcallHandle(LINKER.defaultLookup().find(function).orElseThrow(), descriptor, all);

@@ -1,0 +1,276 @@
+package io.corvus.wireguard;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * TCP over IPv4 in pieces as large as the kernel will hand over: the virtio-net header a TUN device
+ * opened with {@code IFF_VNET_HDR} puts before each packet, the segments it hands over whole (TSO),
+ * cut here into packets of the segment size, and the reverse, consecutive packets of one TCP flow
+ * joined into one segment for the kernel to take in one write (GRO). Each packet's lengths,
+ * sequence number, identification and checksums are set as the kernel would set them. Plain Java;
+ * the TUN adapter moves the bytes.
+ */
+public final class Offload {
+
+    /** The virtio-net header's length (no {@code num_buffers}), before every packet read or written. */
+    public static final int HEADER_LENGTH = 10;
+    static final int NEEDS_CHECKSUM = 1;
+    static final int GSO_NONE = 0;
+    static final int GSO_TCPV4 = 1;
+    private static final int PROTOCOL_TCP = 6;
+    private static final int FIN = 0x01;
+    private static final int PSH = 0x08;
+    private static final int CWR = 0x80;
+    /** What a joined segment may reach: an IPv4 packet's length field. */
+    private static final int MAX_SEGMENT = 65535;
+
+    private Offload() {
+    }
+
+    /**
+     * The IP packets in what one read of the TUN device returned: the packet after the header, its
+     * checksum completed when the kernel left that to us, or the packets a TCP segment is cut into.
+     *
+     * @throws IllegalArgumentException when the header or the packet is not what the kernel writes
+     */
+    public static List<byte[]> packets(byte[] frame, int length) {
+        if (length < HEADER_LENGTH + 20) {
+            throw new IllegalArgumentException("a read of " + length + " bytes holds no IPv4 packet after its header");
+        }
+        int flags = frame[0] & 255;
+        int gsoType = frame[1] & 0x7f; // without the ECN bit
+        int gsoSize = u16le(frame, 4);
+        int checksumStart = u16le(frame, 6);
+        int checksumOffset = u16le(frame, 8);
+        byte[] packet = Arrays.copyOfRange(frame, HEADER_LENGTH, length);
+        if (gsoType == GSO_NONE) {
+            if ((flags & NEEDS_CHECKSUM) != 0) {
+                completeChecksum(packet, checksumStart, checksumOffset);
+            }
+            return List.of(packet);
+        }
+        if (gsoType != GSO_TCPV4 || gsoSize == 0) {
+            throw new IllegalArgumentException("segmentation type " + gsoType + " (size " + gsoSize + ") was not asked for");
+        }
+        return cut(packet, gsoSize);
+    }
+
+    /** The header for a packet written as it is. */
+    public static void plainHeader(byte[] frame) {
+        Arrays.fill(frame, 0, HEADER_LENGTH, (byte) 0);
+    }
+
+    /** Cuts one TCP segment over IPv4 into packets of at most {@code segmentSize} bytes of payload each. */
+    static List<byte[]> cut(byte[] segment, int segmentSize) {
+        int ipLength = ipHeaderLength(segment);
+        int tcpLength = ((segment[ipLength + 12] & 255) >> 4) * 4;
+        int headers = ipLength + tcpLength;
+        if ((segment[9] & 255) != PROTOCOL_TCP || headers > segment.length || tcpLength < 20) {
+            throw new IllegalArgumentException("a segment to cut is TCP over IPv4 with whole headers");
+        }
+        int identification = u16(segment, 4);
+        long sequence = u32(segment, ipLength + 4);
+        int tcpFlags = segment[ipLength + 13] & 255;
+        List<byte[]> packets = new ArrayList<>();
+        for (int at = headers, index = 0; at < segment.length; at += segmentSize, index++) {
+            int payload = Math.min(segmentSize, segment.length - at);
+            byte[] packet = new byte[headers + payload];
+            System.arraycopy(segment, 0, packet, 0, headers);
+            System.arraycopy(segment, at, packet, headers, payload);
+            boolean last = at + payload == segment.length;
+            int flags = tcpFlags & (last ? 0xff : ~(FIN | PSH)) & (index == 0 ? 0xff : ~CWR);
+            packet[ipLength + 13] = (byte) flags;
+            put32(packet, ipLength + 4, sequence + (long) index * segmentSize);
+            finish(packet, ipLength, identification + index);
+            packets.add(packet);
+        }
+        return packets;
+    }
+
+    /**
+     * Writes consecutive packets of one TCP flow as few segments as may be: each run of packets
+     * with the same headers but for the sequence number, each taking up where the one before
+     * ended, with equal payloads but the last, becomes one segment with a header asking the kernel
+     * to cut it again where needed; any other packet goes as it is. Returns the frames, header
+     * first, in the packets' order.
+     */
+    public static List<byte[]> join(List<byte[]> packets) {
+        List<byte[]> frames = new ArrayList<>();
+        int start = 0;
+        while (start < packets.size()) {
+            int end = start + 1;
+            while (end < packets.size() && follows(packets.get(start), packets.get(end - 1), packets.get(end), end - start)) {
+                end++;
+            }
+            frames.add(end - start == 1 ? plain(packets.get(start)) : joined(packets.subList(start, end)));
+            start = end;
+        }
+        return frames;
+    }
+
+    /** Whether {@code next} continues the run that {@code first} opened and {@code previous} ends. */
+    private static boolean follows(byte[] first, byte[] previous, byte[] next, int runLength) {
+        if (!isPlainTcp(first) || !isPlainTcp(next)) {
+            return false;
+        }
+        int headers = headersLength(first);
+        if (headersLength(next) != headers || payload(next) == 0 || payload(first) == 0) {
+            return false;
+        }
+        int segmentSize = payload(first);
+        if (payload(previous) != segmentSize || payload(next) > segmentSize
+                || (long) first.length + (long) runLength * segmentSize + payload(next) - segmentSize > MAX_SEGMENT) {
+            return false; // only the last may be shorter
+        }
+        int ipLength = ipHeaderLength(first);
+        if ((first[ipLength + 13] & (FIN | PSH)) != 0 || (previous[ipLength + 13] & (FIN | PSH)) != 0) {
+            return false; // a segment ends at these
+        }
+        if (u32(next, ipLength + 4) != ((u32(previous, ipLength + 4) + payload(previous)) & 0xffffffffL)) {
+            return false;
+        }
+        // the same IP header but for length, id and checksum; the same TCP header but for sequence, checksum and PSH on the last
+        return sameBytes(first, next, 0, 2) && sameBytes(first, next, 6, 7) && sameBytes(first, next, 8, 10)
+                && sameBytes(first, next, 12, ipLength) && sameBytes(first, next, ipLength, ipLength + 4)
+                && sameBytes(first, next, ipLength + 8, ipLength + 13) && sameBytes(first, next, ipLength + 14, ipLength + 16)
+                && sameBytes(first, next, ipLength + 18, headers) && (first[ipLength + 13] & ~PSH) == (next[ipLength + 13] & ~PSH);
+    }
+
+    private static boolean isPlainTcp(byte[] packet) {
+        return packet.length >= 40 && (packet[0] & 0xf0) == 0x40 && (packet[9] & 255) == PROTOCOL_TCP
+                && (u16(packet, 6) & 0x3fff) == 0 // not a fragment
+                && ipHeaderLength(packet) + 20 <= packet.length && headersLength(packet) <= packet.length
+                && u16(packet, 2) == packet.length;
+    }
+
+    private static byte[] joined(List<byte[]> run) {
+        byte[] first = run.getFirst();
+        int headers = headersLength(first);
+        int ipLength = ipHeaderLength(first);
+        int total = headers + run.stream().mapToInt(Offload::payload).sum();
+        byte[] frame = new byte[HEADER_LENGTH + total];
+        System.arraycopy(first, 0, frame, HEADER_LENGTH, headers);
+        int at = HEADER_LENGTH + headers;
+        for (byte[] packet : run) {
+            System.arraycopy(packet, headers, frame, at, payload(packet));
+            at += payload(packet);
+        }
+        int flags = first[ipLength + 13] & 255 | run.getLast()[ipLength + 13] & PSH;
+        frame[HEADER_LENGTH + ipLength + 13] = (byte) flags;
+        // the IP header complete; the TCP checksum holds the pseudo-header's sum, for the kernel to complete per packet
+        put16(frame, HEADER_LENGTH + 2, total);
+        put16(frame, HEADER_LENGTH + 10, 0);
+        put16(frame, HEADER_LENGTH + 10, ~sum(frame, HEADER_LENGTH, ipLength, 0) & 0xffff);
+        put16(frame, HEADER_LENGTH + ipLength + 16, fold(pseudoHeaderSum(frame, HEADER_LENGTH, total - ipLength)));
+        frame[0] = NEEDS_CHECKSUM;
+        frame[1] = GSO_TCPV4;
+        put16le(frame, 2, headers);
+        put16le(frame, 4, payload(first));
+        put16le(frame, 6, ipLength);
+        put16le(frame, 8, 16);
+        return frame;
+    }
+
+    private static byte[] plain(byte[] packet) {
+        byte[] frame = new byte[HEADER_LENGTH + packet.length];
+        System.arraycopy(packet, 0, frame, HEADER_LENGTH, packet.length);
+        return frame;
+    }
+
+    /** A checksum the kernel left partial (the pseudo-header's sum in place) made whole over the bytes from {@code start}. */
+    static void completeChecksum(byte[] packet, int start, int offset) {
+        if (start + offset + 2 > packet.length) {
+            throw new IllegalArgumentException("a checksum at " + (start + offset) + " beyond a packet of " + packet.length + " bytes");
+        }
+        int partial = u16(packet, start + offset);
+        put16(packet, start + offset, 0);
+        put16(packet, start + offset, ~fold(sum(packet, start, packet.length - start, partial)) & 0xffff);
+    }
+
+    /** Lengths, identification and both checksums of a packet cut from a segment. */
+    private static void finish(byte[] packet, int ipLength, int identification) {
+        put16(packet, 2, packet.length);
+        put16(packet, 4, identification);
+        put16(packet, 10, 0);
+        put16(packet, 10, ~sum(packet, 0, ipLength, 0) & 0xffff);
+        int tcpLength = packet.length - ipLength;
+        put16(packet, ipLength + 16, 0);
+        put16(packet, ipLength + 16, ~fold(sum(packet, ipLength, tcpLength, pseudoHeaderSum(packet, 0, tcpLength))) & 0xffff);
+    }
+
+    /** The sum of the source and destination addresses, the protocol and the TCP length (RFC 793's pseudo-header). */
+    private static int pseudoHeaderSum(byte[] bytes, int ipAt, int tcpLength) {
+        return sum(bytes, ipAt + 12, 8, PROTOCOL_TCP + tcpLength);
+    }
+
+    /** The ones' complement sum of 16-bit words, not yet folded past 32 bits. */
+    static int sum(byte[] bytes, int offset, int length, int initial) {
+        long total = initial & 0xffffffffL;
+        int end = offset + length;
+        int i = offset;
+        for (; i + 1 < end; i += 2) {
+            total += ((bytes[i] & 255) << 8) | (bytes[i + 1] & 255);
+        }
+        if (i < end) {
+            total += (bytes[i] & 255) << 8;
+        }
+        while ((total >>> 16) != 0) {
+            total = (total & 0xffff) + (total >>> 16);
+        }
+        return (int) total;
+    }
+
+    private static int fold(int sum) {
+        long total = sum & 0xffffffffL;
+        while ((total >>> 16) != 0) {
+            total = (total & 0xffff) + (total >>> 16);
+        }
+        return (int) total;
+    }
+
+    private static boolean sameBytes(byte[] a, byte[] b, int from, int to) {
+        return Arrays.equals(a, from, to, b, from, to);
+    }
+
+    private static int ipHeaderLength(byte[] packet) {
+        return (packet[0] & 0x0f) * 4;
+    }
+
+    private static int headersLength(byte[] packet) {
+        int ipLength = ipHeaderLength(packet);
+        return ipLength + ((packet[ipLength + 12] & 255) >> 4) * 4;
+    }
+
+    private static int payload(byte[] packet) {
+        return packet.length - headersLength(packet);
+    }
+
+    private static int u16(byte[] bytes, int at) {
+        return ((bytes[at] & 255) << 8) | (bytes[at + 1] & 255);
+    }
+
+    private static int u16le(byte[] bytes, int at) {
+        return (bytes[at] & 255) | ((bytes[at + 1] & 255) << 8);
+    }
+
+    private static long u32(byte[] bytes, int at) {
+        return ((long) u16(bytes, at) << 16) | u16(bytes, at + 2);
+    }
+
+    private static void put16(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 8);
+        bytes[at + 1] = (byte) value;
+    }
+
+    private static void put16le(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) value;
+        bytes[at + 1] = (byte) (value >>> 8);
+    }
+
+    private static void put32(byte[] bytes, int at, long value) {
+        put16(bytes, at, (int) (value >>> 16));
+        put16(bytes, at + 2, (int) value);
+    }
+}

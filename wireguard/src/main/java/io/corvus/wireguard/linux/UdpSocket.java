@@ -1,0 +1,287 @@
+package io.corvus.wireguard.linux;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A UDP socket over IPv4 through the FFM API, for what the JDK's {@code DatagramChannel} cannot do:
+ * send many datagrams of one size to one address in one {@code sendmsg} ({@code UDP_SEGMENT}: the
+ * kernel cuts them, UDP GSO) and take the datagrams one sender sent together in one
+ * {@code recvmsg} ({@code UDP_GRO}). Where the kernel cannot, datagrams go one by one. Receives
+ * block: call them from one platform thread. {@link #close} ends a receive in progress and frees
+ * the descriptor only once no call uses it, so that no call reaches a descriptor number reused since.
+ */
+final class UdpSocket implements AutoCloseable {
+
+    /** The most one receive takes, and one send carries: an IPv4 datagram's largest payload. */
+    static final int MAX_BATCH = 65507;
+    private static final int AF_INET = 2;
+    private static final int SOCK_DGRAM = 2;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOL_UDP = 17;
+    private static final int UDP_SEGMENT = 103;
+    private static final int UDP_GRO = 104;
+    private static final int SHUT_RDWR = 2;
+    private static final int EPIPE = 32;
+    private static final int SOCKADDR_IN = 16;
+    private static final int MSGHDR = 56;
+    private static final int IOVEC = 16;
+    private static final int CMSG_HEADER = 16;
+    private static final int CONTROL = 64;
+    private static final ValueLayout.OfShort NETWORK_SHORT = JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private static final MethodHandle SOCKET = Tun.libc("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = Tun.libc("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle BIND = Tun.libc("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = Tun.libc("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SENDMSG = Tun.libc("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = Tun.libc("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = Tun.libc("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = Tun.libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    private final int fd;
+    private final int port;
+    /** Off once the kernel refused a segmented send: every send after goes datagram by datagram. */
+    private volatile boolean segmenting = true;
+    private volatile boolean shut;
+    /** Calls hold it shared while they use the descriptor; closing takes it whole. */
+    private final ReadWriteLock using = new ReentrantReadWriteLock();
+
+    private UdpSocket(int fd, int port) {
+        this.fd = fd;
+        this.port = port;
+    }
+
+    /** What one receive took: {@code length} bytes from {@code from}, datagrams of {@code segmentSize} bytes each (the last may be shorter). */
+    record Received(int length, InetSocketAddress from, int segmentSize) {
+    }
+
+    /** The native memory of one thread's calls: the data and the structures around it. */
+    static final class Buffers {
+        final MemorySegment data;
+        private final MemorySegment message;
+        private final MemorySegment vector;
+        private final MemorySegment address;
+        private final MemorySegment control;
+        private final MemorySegment callState;
+
+        Buffers(Arena arena) {
+            data = arena.allocate(MAX_BATCH);
+            message = arena.allocate(MSGHDR, 8);
+            vector = arena.allocate(IOVEC, 8);
+            address = arena.allocate(SOCKADDR_IN, 8);
+            control = arena.allocate(CONTROL, 8);
+            callState = Tun.callState(arena);
+        }
+    }
+
+    /** A socket on this UDP port on every address (0: one the system chooses), taking datagrams together where the kernel can. */
+    static UdpSocket bind(int port) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Tun.callState(arena);
+            int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw Tun.failure("a UDP socket", state);
+            }
+            MemorySegment on = arena.allocateFrom(JAVA_INT, 1);
+            int ignoredWithoutGro = (int) SETSOCKOPT.invokeExact(state, fd, SOL_UDP, UDP_GRO, on, 4); // older kernels: one by one
+            MemorySegment address = arena.allocate(SOCKADDR_IN, 8);
+            address.set(JAVA_SHORT, 0, (short) AF_INET);
+            address.set(NETWORK_SHORT, 2, (short) port);
+            if ((int) BIND.invokeExact(state, fd, address, SOCKADDR_IN) < 0) {
+                IOException failure = Tun.failure("UDP port " + port, state);
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+                throw failure;
+            }
+            MemorySegment length = arena.allocateFrom(JAVA_INT, SOCKADDR_IN);
+            if ((int) GETSOCKNAME.invokeExact(state, fd, address, length) < 0) {
+                IOException failure = Tun.failure("the address of the UDP socket", state);
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+                throw failure;
+            }
+            return new UdpSocket(fd, Short.toUnsignedInt(address.get(NETWORK_SHORT, 2)));
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling libc failed", e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /**
+     * Waits for datagrams and takes those that arrived together from one sender into
+     * {@code buffers.data}; null once the socket was shut down.
+     */
+    Received receive(Buffers buffers) throws IOException {
+        long length;
+        using.readLock().lock();
+        try {
+            if (shut) {
+                return null;
+            }
+            prepare(buffers, MAX_BATCH, CONTROL);
+            length = call(RECVMSG, buffers);
+        } finally {
+            using.readLock().unlock();
+        }
+        if (length < 0) {
+            if (shut) {
+                return null;
+            }
+            throw Tun.failure("receiving on UDP port " + port, buffers.callState);
+        }
+        if (shut) {
+            return null;
+        }
+        int segmentSize = (int) length;
+        long controlLength = buffers.message.get(JAVA_LONG, 40);
+        for (long at = 0; at + CMSG_HEADER + 4 <= controlLength; at += (buffers.control.get(JAVA_LONG, at) + 7) & ~7L) {
+            if (buffers.control.get(JAVA_INT, at + 8) == SOL_UDP && buffers.control.get(JAVA_INT, at + 12) == UDP_GRO) {
+                segmentSize = buffers.control.get(JAVA_INT, at + CMSG_HEADER);
+            }
+            if (buffers.control.get(JAVA_LONG, at) < CMSG_HEADER) {
+                break;
+            }
+        }
+        return new Received((int) length, source(buffers.address), segmentSize);
+    }
+
+    /**
+     * Sends the first {@code length} bytes of {@code buffers.data} to {@code to}: datagrams of
+     * {@code segmentSize} bytes each (the last may be shorter), or one datagram when it is zero.
+     *
+     * @throws ClosedChannelException when the socket was closed
+     */
+    void send(Buffers buffers, int length, InetSocketAddress to, int segmentSize) throws IOException {
+        if (segmentSize > 0 && segmentSize < length && !segmenting) {
+            sendEach(buffers, length, to, segmentSize);
+            return;
+        }
+        boolean segmented = segmentSize > 0 && segmentSize < length;
+        prepare(buffers, length, segmented ? CMSG_HEADER + 8 : 0);
+        writeAddress(buffers.address, to);
+        if (segmented) {
+            buffers.control.set(JAVA_LONG, 0, CMSG_HEADER + 2);
+            buffers.control.set(JAVA_INT, 8, SOL_UDP);
+            buffers.control.set(JAVA_INT, 12, UDP_SEGMENT);
+            buffers.control.set(JAVA_SHORT, CMSG_HEADER, (short) segmentSize);
+        }
+        long sent;
+        using.readLock().lock();
+        try {
+            if (shut) {
+                throw new ClosedChannelException();
+            }
+            sent = call(SENDMSG, buffers);
+        } finally {
+            using.readLock().unlock();
+        }
+        if (sent >= 0) {
+            return;
+        }
+        int errno = Tun.errno(buffers.callState);
+        if (shut || errno == EPIPE) {
+            throw new ClosedChannelException();
+        }
+        if (!segmented) {
+            throw Tun.failure("sending to " + to, buffers.callState);
+        }
+        segmenting = false; // this kernel or route cannot cut them: one by one from now on
+        System.getLogger(UdpSocket.class.getName()).log(System.Logger.Level.INFO,
+                "the kernel refused segmented UDP sends ({0}); datagrams go one by one", Tun.failure("", buffers.callState).getMessage());
+        sendEach(buffers, length, to, segmentSize);
+    }
+
+    private void sendEach(Buffers buffers, int length, InetSocketAddress to, int segmentSize) throws IOException {
+        MemorySegment all = buffers.data;
+        for (int at = 0; at < length; at += segmentSize) {
+            int size = Math.min(segmentSize, length - at);
+            MemorySegment.copy(all, at, all, 0, size); // the datagrams before it were sent: its bytes may move to the front
+            send(buffers, size, to, 0);
+        }
+    }
+
+    /** Ends a receive in progress (shutdown wakes it), fails sends from now on, and frees the descriptor once no call uses it. */
+    @Override
+    public void close() {
+        if (shut) {
+            return;
+        }
+        shut = true;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Tun.callState(arena);
+            int ignored = (int) SHUTDOWN.invokeExact(state, fd, SHUT_RDWR);
+            using.writeLock().lock();
+            try {
+                ignored = (int) CLOSE.invokeExact(state, fd);
+            } finally {
+                using.writeLock().unlock();
+            }
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling libc failed", e);
+        }
+    }
+
+    private static void prepare(Buffers buffers, long dataLength, long controlLength) {
+        buffers.vector.set(ADDRESS, 0, buffers.data);
+        buffers.vector.set(JAVA_LONG, 8, dataLength);
+        MemorySegment message = buffers.message;
+        message.set(ADDRESS, 0, buffers.address);
+        message.set(JAVA_INT, 8, SOCKADDR_IN);
+        message.set(ADDRESS, 16, buffers.vector);
+        message.set(JAVA_LONG, 24, 1);
+        message.set(ADDRESS, 32, controlLength == 0 ? MemorySegment.NULL : buffers.control);
+        message.set(JAVA_LONG, 40, controlLength);
+        message.set(JAVA_INT, 48, 0);
+    }
+
+    private long call(MethodHandle handle, Buffers buffers) {
+        try {
+            return (long) handle.invokeExact(buffers.callState, fd, buffers.message, 0);
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling libc failed", e);
+        }
+    }
+
+    private static void writeAddress(MemorySegment address, InetSocketAddress to) {
+        byte[] octets = to.getAddress().getAddress();
+        if (octets.length != 4) {
+            throw new IllegalArgumentException("this socket speaks IPv4; " + to + " is not");
+        }
+        address.fill((byte) 0);
+        address.set(JAVA_SHORT, 0, (short) AF_INET);
+        address.set(NETWORK_SHORT, 2, (short) to.getPort());
+        MemorySegment.copy(octets, 0, address, JAVA_BYTE, 4, 4);
+    }
+
+    private static InetSocketAddress source(MemorySegment address) {
+        byte[] octets = address.asSlice(4, 4).toArray(JAVA_BYTE);
+        try {
+            return new InetSocketAddress((Inet4Address) InetAddress.getByAddress(octets), Short.toUnsignedInt(address.get(NETWORK_SHORT, 2)));
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException("four bytes are an IPv4 address", impossible);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.corvus.wireguard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class OffloadTest {
+
+    private static final int SEGMENT_SIZE = 1380;
+
+    /** A TCP segment over IPv4 as the kernel hands one over (TSO): 20 bytes of IP, 32 of TCP with timestamps, checksums partial. */
+    private static byte[] segment(int payloadLength, long sequence, int flags, int sourcePort, long seed) {
+        byte[] packet = new byte[52 + payloadLength];
+        packet[0] = 0x45;
+        put16(packet, 2, packet.length);
+        put16(packet, 4, 0x1234);
+        packet[6] = 0x40; // don't fragment
+        packet[8] = 64;
+        packet[9] = 6;
+        System.arraycopy(new byte[] {10, 99, 0, 1, 10, 99, 0, 2}, 0, packet, 12, 8);
+        put16(packet, 20, sourcePort);
+        put16(packet, 22, 5201);
+        put16(packet, 24, (int) (sequence >>> 16));
+        put16(packet, 26, (int) sequence);
+        put16(packet, 28, 0x0abc);
+        packet[32] = (byte) 0x80; // 32 bytes of TCP header
+        packet[33] = (byte) flags;
+        put16(packet, 34, 502);
+        System.arraycopy(new byte[] {1, 1, 8, 10, 0, 0, 0, 7, 0, 0, 0, 9}, 0, packet, 40, 12); // NOP NOP timestamps
+        byte[] payload = new byte[payloadLength];
+        new Random(seed).nextBytes(payload);
+        System.arraycopy(payload, 0, packet, 52, payloadLength);
+        return packet;
+    }
+
+    private static boolean checksumsHold(byte[] packet) {
+        int tcpLength = packet.length - 20;
+        int pseudo = Offload.sum(packet, 12, 8, 6 + tcpLength);
+        return Offload.sum(packet, 0, 20, 0) == 0xffff && Offload.sum(packet, 20, tcpLength, pseudo) == 0xffff;
+    }
+
+    private static byte[] frame(byte[] packet, int gsoType, int gsoSize) {
+        byte[] frame = new byte[Offload.HEADER_LENGTH + packet.length];
+        frame[0] = (byte) Offload.NEEDS_CHECKSUM;
+        frame[1] = (byte) gsoType;
+        frame[4] = (byte) gsoSize;
+        frame[5] = (byte) (gsoSize >>> 8);
+        frame[6] = 20; // checksum from the TCP header on...
+        frame[8] = 16; // ...into its checksum field
+        System.arraycopy(packet, 0, frame, Offload.HEADER_LENGTH, packet.length);
+        return frame;
+    }
+
+    @Test
+    void aSegmentTheKernelHandedOverIsCutIntoPacketsWithTheirOwnSequenceIdsFlagsAndChecksums() {
+        byte[] segment = segment(5000, 0xfffff000L, 0x18 | 0x80, 40000, 1); // PSH, ACK, CWR; the sequence wraps
+        List<byte[]> packets = Offload.packets(frame(segment, Offload.GSO_TCPV4, SEGMENT_SIZE), Offload.HEADER_LENGTH + segment.length);
+
+        assertThat(packets).extracting(p -> p.length).containsExactly(52 + 1380, 52 + 1380, 52 + 1380, 52 + 860);
+        ByteArrayOutputStream payloads = new ByteArrayOutputStream();
+        for (int i = 0; i < packets.size(); i++) {
+            byte[] packet = packets.get(i);
+            assertThat(checksumsHold(packet)).as("packet %d's checksums", i).isTrue();
+            assertThat(u32(packet, 24)).isEqualTo((0xfffff000L + 1380L * i) & 0xffffffffL);
+            assertThat(u16(packet, 4)).as("identification").isEqualTo(0x1234 + i);
+            assertThat(packet[33] & 0x08).as("PSH on the last only").isEqualTo(i == 3 ? 0x08 : 0);
+            assertThat(packet[33] & 0x80).as("CWR on the first only").isEqualTo(i == 0 ? 0x80 : 0);
+            payloads.write(packet, 52, packet.length - 52);
+        }
+        assertThat(payloads.toByteArray()).isEqualTo(Arrays.copyOfRange(segment, 52, segment.length));
+    }
+
+    @Test
+    void aPacketWithAPartialChecksumGetsItsWholeChecksum() {
+        byte[] packet = segment(100, 7, 0x10, 40000, 2);
+        put16(packet, 36, Offload.sum(packet, 12, 8, 6 + packet.length - 20)); // the kernel leaves the pseudo-header's sum there
+        List<byte[]> packets = Offload.packets(frame(packet, Offload.GSO_NONE, 0), Offload.HEADER_LENGTH + packet.length);
+
+        assertThat(packets).singleElement().satisfies(p -> assertThat(Offload.sum(p, 20, p.length - 20,
+                Offload.sum(p, 12, 8, 6 + p.length - 20))).isEqualTo(0xffff));
+    }
+
+    @Test
+    void consecutivePacketsOfOneFlowAreJoinedIntoOneSegmentForTheKernelToCut() {
+        byte[] segment = segment(5000, 1000, 0x18, 40000, 3);
+        List<byte[]> packets = Offload.cut(segment, SEGMENT_SIZE);
+
+        List<byte[]> frames = Offload.join(packets);
+
+        assertThat(frames).hasSize(1);
+        byte[] frame = frames.getFirst();
+        assertThat(frame[1]).as("TCP over IPv4 to cut").isEqualTo((byte) Offload.GSO_TCPV4);
+        assertThat((frame[4] & 255) | (frame[5] & 255) << 8).as("segment size").isEqualTo(SEGMENT_SIZE);
+        byte[] joined = Arrays.copyOfRange(frame, Offload.HEADER_LENGTH, frame.length);
+        assertThat(Arrays.copyOfRange(joined, 52, joined.length)).isEqualTo(Arrays.copyOfRange(segment, 52, segment.length));
+        assertThat(Offload.sum(joined, 0, 20, 0)).as("IP checksum").isEqualTo(0xffff);
+        assertThat(joined[33] & 0x08).as("the last packet's PSH").isEqualTo(0x08);
+        // cut again, as the kernel will, it gives the packets back
+        List<byte[]> again = Offload.packets(frame, frame.length);
+        assertThat(again).hasSameSizeAs(packets);
+        for (int i = 0; i < packets.size(); i++) {
+            assertThat(again.get(i)).isEqualTo(packets.get(i));
+        }
+    }
+
+    @Test
+    void packetsOfOtherFlowsGapsAndLoneOnesAreWrittenAsTheyAre() {
+        List<byte[]> first = Offload.cut(segment(2760, 1000, 0x10, 40000, 4), SEGMENT_SIZE);
+        List<byte[]> other = Offload.cut(segment(2760, 1000, 0x10, 40001, 5), SEGMENT_SIZE);
+        List<byte[]> mixed = List.of(first.get(0), other.get(0), first.get(1), other.get(1));
+
+        assertThat(Offload.join(mixed)).hasSize(4).allSatisfy(frame -> assertThat(frame[1]).isZero());
+        List<byte[]> gap = List.of(first.get(0), Offload.cut(segment(2760, 5000, 0x10, 40000, 6), SEGMENT_SIZE).get(1));
+        assertThat(Offload.join(gap)).hasSize(2);
+        byte[] udp = segment(100, 1, 0x10, 40000, 7);
+        udp[9] = 17;
+        assertThat(Offload.join(List.of(udp))).singleElement().satisfies(frame -> assertThat(frame).hasSize(udp.length + 10));
+    }
+
+    @Property(tries = 200)
+    void cuttingAndJoiningGiveTheSameBytes(@ForAll @IntRange(min = 1, max = 60000) int payload,
+            @ForAll @IntRange(min = 500, max = 1400) int segmentSize, @ForAll long sequence) {
+        byte[] segment = segment(payload, sequence & 0xffffffffL, 0x18, 40000, payload);
+        List<byte[]> packets = Offload.cut(segment, segmentSize);
+
+        assertThat(packets).allSatisfy(packet -> assertThat(checksumsHold(packet)).isTrue());
+        List<byte[]> frames = Offload.join(packets);
+        assertThat(frames).hasSize(1);
+        List<byte[]> cutAgain = new ArrayList<>(Offload.packets(frames.getFirst(), frames.getFirst().length));
+        assertThat(cutAgain).hasSameSizeAs(packets);
+        for (int i = 0; i < packets.size(); i++) {
+            assertThat(cutAgain.get(i)).isEqualTo(packets.get(i));
+        }
+    }
+
+    @Test
+    void aReadTheKernelCannotHaveWrittenIsRefused() {
+        assertThatThrownBy(() -> Offload.packets(new byte[12], 12)).isInstanceOf(IllegalArgumentException.class);
+        byte[] segment = segment(3000, 1, 0x10, 40000, 8);
+        assertThatThrownBy(() -> Offload.packets(frame(segment, 3, SEGMENT_SIZE), segment.length + 10))
+                .hasMessageContaining("segmentation type 3");
+    }
+
+    private static void put16(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 8);
+        bytes[at + 1] = (byte) value;
+    }
+
+    private static int u16(byte[] bytes, int at) {
+        return ((bytes[at] & 255) << 8) | (bytes[at + 1] & 255);
+    }
+
+    private static long u32(byte[] bytes, int at) {
+        return ((long) u16(bytes, at) << 16) | u16(bytes, at + 2);
+    }
+}
