@@ -66,6 +66,9 @@ public final class Offload {
     /** Cuts one TCP segment over IPv4 into packets of at most {@code segmentSize} bytes of payload each. */
     static List<byte[]> cut(byte[] segment, int segmentSize) {
         int ipLength = ipHeaderLength(segment);
+        if ((segment[0] & 0xf0) != 0x40 || ipLength < 20 || ipLength + 20 > segment.length) {
+            throw new IllegalArgumentException("a segment to cut is TCP over IPv4 with whole headers");
+        }
         int tcpLength = ((segment[ipLength + 12] & 255) >> 4) * 4;
         int headers = ipLength + tcpLength;
         if ((segment[9] & 255) != PROTOCOL_TCP || headers > segment.length || tcpLength < 20) {
@@ -140,7 +143,7 @@ public final class Offload {
     }
 
     private static boolean isPlainTcp(byte[] packet) {
-        return packet.length >= 40 && (packet[0] & 0xf0) == 0x40 && (packet[9] & 255) == PROTOCOL_TCP
+        return packet.length >= 40 && (packet[0] & 0xf0) == 0x40 && ipHeaderLength(packet) >= 20 && (packet[9] & 255) == PROTOCOL_TCP
                 && (u16(packet, 6) & 0x3fff) == 0 // not a fragment
                 && ipHeaderLength(packet) + 20 <= packet.length && headersLength(packet) <= packet.length
                 && u16(packet, 2) == packet.length;

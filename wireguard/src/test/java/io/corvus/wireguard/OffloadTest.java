@@ -9,8 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +144,47 @@ class OffloadTest {
         assertThat(cutAgain).hasSameSizeAs(packets);
         for (int i = 0; i < packets.size(); i++) {
             assertThat(cutAgain.get(i)).isEqualTo(packets.get(i));
+        }
+    }
+
+    @Property(tries = 300)
+    void whateverAPeerSendsJoiningNeitherThrowsNorLosesABit(@ForAll("packetsFromAPeer") List<byte[]> packets) {
+        List<byte[]> frames = Offload.join(packets);
+
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        packets.forEach(packet -> sent.write(packet, 0, packet.length));
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        for (byte[] frame : frames) {
+            for (byte[] packet : frame[1] == 0 ? List.of(Arrays.copyOfRange(frame, Offload.HEADER_LENGTH, frame.length))
+                    : Offload.packets(frame, frame.length)) {
+                written.write(packet, 0, packet.length);
+            }
+        }
+        assertThat(written.toByteArray()).isEqualTo(sent.toByteArray());
+    }
+
+    /** Random bytes, and now and then a run of real TCP packets, or one with a header altered. */
+    @Provide
+    Arbitrary<List<byte[]>> packetsFromAPeer() {
+        Arbitrary<List<byte[]>> random = Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(120)
+                .list().ofMaxSize(6);
+        Arbitrary<List<byte[]>> tcp = Combinators.combine(Arbitraries.integers().between(1, 6000),
+                Arbitraries.integers().between(0, 60), Arbitraries.bytes()).as((payload, at, value) -> {
+                    List<byte[]> packets = new ArrayList<>(Offload.cut(segment(payload, 1, 0x10, 40000, payload), SEGMENT_SIZE));
+                    byte[] altered = packets.getLast().clone();
+                    altered[at % altered.length] = value;
+                    packets.add(altered);
+                    return packets;
+                });
+        return Arbitraries.oneOf(random, tcp);
+    }
+
+    @Property(tries = 300)
+    void whateverTheTunDeviceHandsOverOnlyIllegalArgumentIsThrown(@ForAll byte[] frame) {
+        try {
+            Offload.packets(frame, frame.length);
+        } catch (IllegalArgumentException expected) {
+            // refused, with a reason
         }
     }
 
