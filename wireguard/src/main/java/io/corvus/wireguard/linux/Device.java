@@ -372,34 +372,39 @@ public final class Device implements AutoCloseable {
     }
 
     /**
-     * Takes the datagrams that arrived together from one sender, and writes the packets they carry
-     * to the TUN device, consecutive ones of one TCP flow joined into one write.
+     * Takes the datagrams that have arrived, and writes the packets they carry to the TUN device,
+     * consecutive ones of one TCP flow joined into one write.
      */
     private void readSocket() {
         try (Arena arena = Arena.ofConfined()) {
-            UdpSocket.Buffers buffers = new UdpSocket.Buffers(arena);
+            UdpSocket.Inbox inbox = new UdpSocket.Inbox(arena);
             MemorySegment out = arena.allocate(Offload.HEADER_LENGTH + MAX_PACKET);
             MemorySegment callState = Tun.callState(arena);
             while (true) {
                 UdpSocket reading = socket;
-                UdpSocket.Received received = reading.receive(buffers);
-                if (received == null) {
+                List<UdpSocket.Received> batch = reading.receive(inbox);
+                if (batch == null) {
                     if (closed) {
                         return;
                     }
                     continue; // rebound to another port: read the new socket
                 }
                 List<byte[]> packets = new ArrayList<>();
-                for (int at = 0; at < received.length(); at += received.segmentSize()) {
-                    int length = Math.min(received.segmentSize(), received.length() - at);
-                    byte[] datagram = buffers.data.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE);
-                    try {
-                        byte[] packet = receive(datagram, received.from());
-                        if (packet != null) {
-                            packets.add(packet);
+                for (UdpSocket.Received received : batch) {
+                    if (received.length() == 0) {
+                        rejected.get(Rejected.Reason.MALFORMED).increment(); // an empty datagram
+                    }
+                    for (int at = 0; at < received.length(); at += received.segmentSize()) {
+                        int length = Math.min(received.segmentSize(), received.length() - at);
+                        byte[] datagram = inbox.data.asSlice(received.offset() + at, length).toArray(ValueLayout.JAVA_BYTE);
+                        try {
+                            byte[] packet = receive(datagram, received.from());
+                            if (packet != null) {
+                                packets.add(packet);
+                            }
+                        } catch (Rejected e) {
+                            rejected.get(e.reason()).increment();
                         }
-                    } catch (Rejected e) {
-                        rejected.get(e.reason()).increment();
                     }
                 }
                 for (byte[] frame : Offload.join(packets)) {

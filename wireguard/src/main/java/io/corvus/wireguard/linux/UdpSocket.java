@@ -18,14 +18,16 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A UDP socket over IPv4 through the FFM API, for what the JDK's {@code DatagramChannel} cannot do:
  * send many datagrams of one size to one address in one {@code sendmsg} ({@code UDP_SEGMENT}: the
- * kernel cuts them, UDP GSO) and take the datagrams one sender sent together in one
- * {@code recvmsg} ({@code UDP_GRO}). Where the kernel cannot, datagrams go one by one. Receives
+ * kernel cuts them, UDP GSO) and take the datagrams one sender sent together ({@code UDP_GRO}),
+ * with what else has arrived, in one {@code recvmmsg}. Where the kernel cannot, datagrams go one by one. Receives
  * block: call them from one platform thread. {@link #close} ends a receive in progress and frees
  * the descriptor only once no call uses it, so that no call reaches a descriptor number reused since.
  */
@@ -43,6 +45,9 @@ final class UdpSocket implements AutoCloseable {
     private static final int EPIPE = 32;
     private static final int SOCKADDR_IN = 16;
     private static final int MSGHDR = 56;
+    /** A msghdr and the length received into it, padded. */
+    private static final int MMSGHDR = 64;
+    private static final int MSG_WAITFORONE = 0x10000;
     private static final int IOVEC = 16;
     private static final int CMSG_HEADER = 16;
     private static final int CONTROL = 64;
@@ -54,7 +59,8 @@ final class UdpSocket implements AutoCloseable {
     private static final MethodHandle BIND = Tun.libc("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle GETSOCKNAME = Tun.libc("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SENDMSG = Tun.libc("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG = Tun.libc("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMMSG = Tun.libc("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SHUTDOWN = Tun.libc("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = Tun.libc("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
@@ -71,11 +77,53 @@ final class UdpSocket implements AutoCloseable {
         this.port = port;
     }
 
-    /** What one receive took: {@code length} bytes from {@code from}, datagrams of {@code segmentSize} bytes each (the last may be shorter). */
-    record Received(int length, InetSocketAddress from, int segmentSize) {
+    /**
+     * What one receive took: {@code length} bytes at {@code offset} of the inbox's data from
+     * {@code from}, datagrams of {@code segmentSize} bytes each (the last may be shorter).
+     */
+    record Received(long offset, int length, InetSocketAddress from, int segmentSize) {
     }
 
-    /** The native memory of one thread's calls: the data and the structures around it. */
+    /** The receiving thread's native memory: {@link #SLOTS} receives' worth, taken by one {@code recvmmsg}. */
+    static final class Inbox {
+        static final int SLOTS = 8;
+        final MemorySegment data;
+        private final MemorySegment messages;
+        private final MemorySegment addresses;
+        private final MemorySegment controls;
+        private final MemorySegment callState;
+
+        Inbox(Arena arena) {
+            data = arena.allocate((long) SLOTS * MAX_BATCH);
+            messages = arena.allocate((long) SLOTS * MMSGHDR, 8);
+            MemorySegment vectors = arena.allocate((long) SLOTS * IOVEC, 8);
+            addresses = arena.allocate((long) SLOTS * SOCKADDR_IN, 8);
+            controls = arena.allocate((long) SLOTS * CONTROL, 8);
+            callState = Tun.callState(arena);
+            for (int slot = 0; slot < SLOTS; slot++) {
+                MemorySegment vector = vectors.asSlice((long) slot * IOVEC, IOVEC);
+                vector.set(ADDRESS, 0, data.asSlice((long) slot * MAX_BATCH, MAX_BATCH));
+                vector.set(JAVA_LONG, 8, MAX_BATCH);
+                MemorySegment message = messages.asSlice((long) slot * MMSGHDR, MMSGHDR);
+                message.set(ADDRESS, 0, addresses.asSlice((long) slot * SOCKADDR_IN, SOCKADDR_IN));
+                message.set(ADDRESS, 16, vector);
+                message.set(JAVA_LONG, 24, 1);
+                message.set(ADDRESS, 32, controls.asSlice((long) slot * CONTROL, CONTROL));
+            }
+        }
+
+        /** The lengths the kernel overwrote on the last receive, back to the room there is. */
+        private void reset() {
+            for (int slot = 0; slot < SLOTS; slot++) {
+                MemorySegment message = messages.asSlice((long) slot * MMSGHDR, MMSGHDR);
+                message.set(JAVA_INT, 8, SOCKADDR_IN);
+                message.set(JAVA_LONG, 40, CONTROL);
+                message.set(JAVA_INT, 48, 0);
+            }
+        }
+    }
+
+    /** The native memory of one sending thread: the data and the structures around it. */
     static final class Buffers {
         final MemorySegment data;
         private final MemorySegment message;
@@ -131,41 +179,51 @@ final class UdpSocket implements AutoCloseable {
     }
 
     /**
-     * Waits for datagrams and takes those that arrived together from one sender into
-     * {@code buffers.data}; null once the socket was shut down.
+     * Waits for datagrams and takes what has arrived, up to {@link Inbox#SLOTS} receives in one
+     * {@code recvmmsg}, each the datagrams one sender sent together; null once the socket was closed.
      */
-    Received receive(Buffers buffers) throws IOException {
-        long length;
+    List<Received> receive(Inbox inbox) throws IOException {
+        int count;
         using.readLock().lock();
         try {
             if (shut) {
                 return null;
             }
-            prepare(buffers, MAX_BATCH, CONTROL);
-            length = call(RECVMSG, buffers);
+            inbox.reset();
+            count = (int) RECVMMSG.invokeExact(inbox.callState, fd, inbox.messages, Inbox.SLOTS, MSG_WAITFORONE, MemorySegment.NULL);
+        } catch (Throwable e) {
+            throw new IllegalStateException("calling libc failed", e);
         } finally {
             using.readLock().unlock();
-        }
-        if (length < 0) {
-            if (shut) {
-                return null;
-            }
-            throw Tun.failure("receiving on UDP port " + port, buffers.callState);
         }
         if (shut) {
             return null;
         }
-        int segmentSize = (int) length;
-        long controlLength = buffers.message.get(JAVA_LONG, 40);
-        for (long at = 0; at + CMSG_HEADER + 4 <= controlLength; at += (buffers.control.get(JAVA_LONG, at) + 7) & ~7L) {
-            if (buffers.control.get(JAVA_INT, at + 8) == SOL_UDP && buffers.control.get(JAVA_INT, at + 12) == UDP_GRO) {
-                segmentSize = buffers.control.get(JAVA_INT, at + CMSG_HEADER);
+        if (count < 0) {
+            throw Tun.failure("receiving on UDP port " + port, inbox.callState);
+        }
+        List<Received> received = new ArrayList<>(count);
+        for (int slot = 0; slot < count; slot++) {
+            MemorySegment message = inbox.messages.asSlice((long) slot * MMSGHDR, MMSGHDR);
+            int length = message.get(JAVA_INT, MSGHDR);
+            MemorySegment control = inbox.controls.asSlice((long) slot * CONTROL, CONTROL);
+            received.add(new Received((long) slot * MAX_BATCH, length, source(inbox.addresses.asSlice((long) slot * SOCKADDR_IN, SOCKADDR_IN)),
+                    groSegmentSize(control, message.get(JAVA_LONG, 40), length)));
+        }
+        return received;
+    }
+
+    /** The size of the datagrams a receive took together, from its UDP_GRO control message; without one, a single datagram. */
+    private static int groSegmentSize(MemorySegment control, long controlLength, int length) {
+        for (long at = 0; at + CMSG_HEADER + 4 <= controlLength; at += (control.get(JAVA_LONG, at) + 7) & ~7L) {
+            if (control.get(JAVA_INT, at + 8) == SOL_UDP && control.get(JAVA_INT, at + 12) == UDP_GRO) {
+                return control.get(JAVA_INT, at + CMSG_HEADER);
             }
-            if (buffers.control.get(JAVA_LONG, at) < CMSG_HEADER) {
+            if (control.get(JAVA_LONG, at) < CMSG_HEADER) {
                 break;
             }
         }
-        return new Received((int) length, source(buffers.address), segmentSize);
+        return Math.max(length, 1);
     }
 
     /**

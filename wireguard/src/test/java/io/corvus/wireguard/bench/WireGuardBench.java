@@ -17,7 +17,8 @@ import io.corvus.wireguard.NamespacePair;
 /**
  * The Java WireGuard device against wireguard-go, in the same run on the same veth pair between two
  * network namespaces (bench/wireguard.sh): iperf3 TCP with 1 and 8 streams between the tunnel
- * addresses, Java device on both ends, then wireguard-go on both ends, then the bare veth pair.
+ * addresses, Java device on both ends, then wireguard-go on both ends, then each sending to the
+ * other (the Java device to wireguard-go, wireguard-go to the Java device), then the bare veth pair.
  * Prints Gbit/s, the devices' CPU seconds per GB carried, and the ratios as name=value lines.
  * Arguments: [seconds per test, default 10].
  */
@@ -35,7 +36,7 @@ public final class WireGuardBench {
         Path work = Files.createTempDirectory("corvus-wireguard-bench");
         Map<String, String> figures = new LinkedHashMap<>();
         try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
-            for (String kind : List.of("java", "wireguard_go")) {
+            for (String kind : List.of("java", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
                 start(lab, work, kind);
                 iperf(lab, lab.tunnelAddress(2), 3, 1); // warm-up: the JIT, the handshake
                 for (int streams : new int[] {1, 8}) {
@@ -61,6 +62,11 @@ public final class WireGuardBench {
     }
 
     private static void start(NamespacePair lab, Path work, String kind) throws IOException, InterruptedException {
+        if (kind.equals("java_to_wireguard_go") || kind.equals("wireguard_go_to_java")) {
+            int javaSide = kind.startsWith("java") ? 1 : 2; // iperf3 sends from side 1
+            lab.startJavaAndWireguardGo(work, javaSide, 51820 + javaSide, 51823 - javaSide, List.of());
+            return;
+        }
         Identity[] keys = {Identity.generate(), Identity.generate()};
         String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
         for (int side = 1; side <= 2; side++) {
