@@ -48,12 +48,16 @@ import io.corvus.wireguard.Uapi;
  * are opened, checked against the sending peer's allowed IPs (cryptokey routing) and written to the
  * TUN device. A peer's endpoint follows the address its last authenticated datagram came from.
  *
+ * <p>Many packets go per system call: a TUN read gives a whole TCP segment, cut into packets
+ * ({@link Offload}) whose sealed messages leave in one send; one receive takes what has arrived,
+ * and the packets of one TCP flow go back to the TUN device joined ({@link UdpSocket}).
+ *
  * <p>One platform thread reads the TUN device (its reads block in native code), one reads the
  * socket, one asks each peer's {@link PeerTimers} once a second what is due without a packet
  * (handshake retries and give-up, keepalives, a persistent keepalive's session). Under a flood of
  * initiations it answers with {@link Cookies} instead of its X25519 work, and takes the cookies its
- * peers give it. Dropped datagrams and packets are counted by reason ({@link #drops()}); {@code wg
- * show} reads the device through its control socket ({@link UapiSocket}).
+ * peers give it. Dropped datagrams and packets are counted by reason ({@link #drops()}); {@code wg}
+ * reads and changes the device through its control socket ({@link UapiSocket}, {@link #configure}).
  */
 public final class Device implements AutoCloseable {
 
