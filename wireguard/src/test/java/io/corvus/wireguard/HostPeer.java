@@ -38,14 +38,28 @@ public final class HostPeer implements AutoCloseable {
 
     /** A session with the peer at {@code to}: an initiation (a new one each try) until a response completes one. */
     public Session connect(byte[] peerPublicKey, byte[] presharedKey, InetSocketAddress to) throws Exception {
+        Answered answered = initiateUntilAnswered(peerPublicKey, presharedKey, to, 1);
+        return answered.initiator().complete(answered.response());
+    }
+
+    /** An initiation and the response that answered it. */
+    public record Answered(Handshake.Initiator initiator, byte[] response) {
+    }
+
+    /**
+     * Initiations to the peer at {@code to} until one is answered: a new one each try, with its own
+     * index from {@code firstIndex} on, so that a late response to an earlier try is not taken for it.
+     */
+    public Answered initiateUntilAnswered(byte[] peerPublicKey, byte[] presharedKey, InetSocketAddress to, int firstIndex)
+            throws Exception {
         Instant deadline = Instant.now().plus(PATIENCE);
-        for (int attempt = 1; Instant.now().isBefore(deadline); attempt++) {
-            Handshake.Initiator initiator = Handshake.initiate(identity, peerPublicKey, presharedKey, attempt, Timestamps.tai64n(Instant.now()));
+        for (int index = firstIndex; Instant.now().isBefore(deadline); index++) {
+            Handshake.Initiator initiator = Handshake.initiate(identity, peerPublicKey, presharedKey, index, Timestamps.tai64n(Instant.now()));
             send(initiator.message(), to);
             byte[] response = receive(datagram -> datagram[0] == Handshake.TYPE_RESPONSE && datagram.length >= 12
                     && ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN).getInt(8) == initiator.localIndex());
             if (response != null) {
-                return initiator.complete(response);
+                return new Answered(initiator, response);
             }
         }
         throw new IllegalStateException("no response from " + to + " in " + PATIENCE);

@@ -480,6 +480,8 @@ public final class Device implements AutoCloseable {
             sessions.put(reply.session().localIndex(), new Route(peer, reply.session()));
             peer.endpoint = from;
             response = reply.message();
+            peer.cookies.putMac2(response, peer.unconfirmedAt); // the cookie an initiator under load gave, if any
+            peer.responseMac1 = Handshake.mac1Of(response);
         }
         transmit(peer, response);
     }
@@ -502,13 +504,32 @@ public final class Device implements AutoCloseable {
         int index = readIndex(reply, 4);
         PeerState peer = handshakes.get(index);
         if (peer == null) {
-            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a cookie reply to no handshake in flight");
+            takeCookieForResponse(reply, index);
+            return;
         }
         synchronized (peer) {
             if (peer.initiator == null || peer.initiator.localIndex() != index) {
                 throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a cookie reply to a handshake this peer no longer waits for");
             }
             peer.cookies.take(reply, Handshake.mac1Of(peer.initiator.message()), clock.instant()); // the mac1 it answers
+        }
+    }
+
+    /**
+     * An initiator under load asks the same of our response: the cookie goes into the mac2 of the
+     * next response to it (to its next initiation: the one it answered is dropped).
+     */
+    private void takeCookieForResponse(byte[] reply, int index) throws Rejected {
+        Route route = sessions.get(index);
+        if (route == null) {
+            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a cookie reply to no handshake in flight");
+        }
+        PeerState peer = route.peer;
+        synchronized (peer) {
+            if (route.session != peer.unconfirmed || peer.responseMac1 == null) {
+                throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a cookie reply to a response already confirmed");
+            }
+            peer.cookies.take(reply, peer.responseMac1, clock.instant());
         }
     }
 
@@ -697,6 +718,8 @@ public final class Device implements AutoCloseable {
         Session unconfirmed;
         Instant unconfirmedAt;
         Handshake.Initiator initiator;
+        /** The mac1 of the last response sent, which a cookie reply to it is bound to. */
+        byte[] responseMac1;
         byte[] lastTimestamp;
         final ArrayDeque<byte[]> held = new ArrayDeque<>();
         final PeerTimers timers;

@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.corvus.wireguard.Cookies;
 import io.corvus.wireguard.Handshake;
 import io.corvus.wireguard.HostPeer;
 import io.corvus.wireguard.Identity;
@@ -25,7 +26,10 @@ import io.corvus.wireguard.Session;
 import io.corvus.wireguard.Timestamps;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * session with it and misbehaves: replayed, forged, truncated and misaddressed transport messages,
  * and thousands of random datagrams of every message type from no one. The device drops each, keeps
  * forwarding (a ping through the same session is answered after all of it), and counts the drops by
- * reason (printed when it stops). Needs root.
+ * reason (printed when it stops). Before that, the sender plays an initiator under load, which
+ * answers the device's response with a cookie reply and gets the cookie's mac2 on the next. Needs root.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
 class DeviceUnderAttackIT {
 
@@ -71,6 +77,22 @@ class DeviceUnderAttackIT {
     }
 
     @Test
+    @Order(1)
+    void anInitiatorUnderLoadThatSendsACookieForTheResponseGetsTheNextResponseWithItsMac2() throws Exception {
+        Cookies.Responder underLoad = new Cookies.Responder(HOST);
+        byte[] source = Cookies.source(device);
+        byte[] first = host.initiateUntilAnswered(DEVICE.publicKey(), PSK, device, 1000).response();
+        assertThat(underLoad.mac2Valid(first, source, Instant.now())).as("no cookie yet: mac2 is zeros").isFalse();
+
+        host.send(underLoad.reply(first, source, Instant.now()), device); // the response is dropped, the cookie sent instead
+        // the device reads datagrams in order: once it answers the next initiation, it has taken the cookie
+        byte[] next = host.initiateUntilAnswered(DEVICE.publicKey(), PSK, device, 2000).response();
+
+        assertThat(underLoad.mac2Valid(next, source, Instant.now())).as("the cookie's mac2 on the next response").isTrue();
+    }
+
+    @Test
+    @Order(2)
     void everyBadDatagramIsDroppedAndCountedAndTheSessionStillCarriesPings() throws Exception {
         Session session = host.connect(DEVICE.publicKey(), PSK, device);
         byte[] first = session.seal(ping(1));
