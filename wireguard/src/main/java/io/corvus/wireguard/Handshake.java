@@ -263,7 +263,7 @@ public final class Handshake {
 
         byte[] decrypt(byte[] key, byte[] message, int offset, int length) throws Rejected {
             try {
-                byte[] plain = Primitives.open(key, 0, message, offset, length, hash);
+                byte[] plain = Primitives.open(Primitives.aeadKey(key), 0, message, offset, length, hash);
                 hash = hash(hash, Arrays.copyOfRange(message, offset, offset + length));
                 return plain;
             } catch (AEADBadTagException e) {

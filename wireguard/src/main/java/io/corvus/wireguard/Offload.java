@@ -45,8 +45,8 @@ public final class Offload {
         int gsoSize = u16le(frame, 4);
         int checksumStart = u16le(frame, 6);
         int checksumOffset = u16le(frame, 8);
-        byte[] packet = Arrays.copyOfRange(frame, HEADER_LENGTH, length);
         if (gsoType == GSO_NONE) {
+            byte[] packet = Arrays.copyOfRange(frame, HEADER_LENGTH, length);
             if ((flags & NEEDS_CHECKSUM) != 0) {
                 completeChecksum(packet, checksumStart, checksumOffset);
             }
@@ -55,7 +55,7 @@ public final class Offload {
         if (gsoType != GSO_TCPV4 || gsoSize == 0) {
             throw new IllegalArgumentException("segmentation type " + gsoType + " (size " + gsoSize + ") was not asked for");
         }
-        return cut(packet, gsoSize);
+        return cut(frame, HEADER_LENGTH, length, gsoSize);
     }
 
     /** The header for a packet written as it is. */
@@ -63,27 +63,31 @@ public final class Offload {
         Arrays.fill(frame, 0, HEADER_LENGTH, (byte) 0);
     }
 
-    /** Cuts one TCP segment over IPv4 into packets of at most {@code segmentSize} bytes of payload each. */
-    static List<byte[]> cut(byte[] segment, int segmentSize) {
-        int ipLength = ipHeaderLength(segment);
-        if ((segment[0] & 0xf0) != 0x40 || ipLength < 20 || ipLength + 20 > segment.length) {
+    /**
+     * Cuts one TCP segment over IPv4, the bytes from {@code from} to {@code to}, into packets of at
+     * most {@code segmentSize} bytes of payload each.
+     */
+    static List<byte[]> cut(byte[] bytes, int from, int to, int segmentSize) {
+        int length = to - from;
+        int ipLength = length < 20 ? 0 : (bytes[from] & 0x0f) * 4;
+        if (length < 20 || (bytes[from] & 0xf0) != 0x40 || ipLength < 20 || ipLength + 20 > length) {
             throw new IllegalArgumentException("a segment to cut is TCP over IPv4 with whole headers");
         }
-        int tcpLength = ((segment[ipLength + 12] & 255) >> 4) * 4;
+        int tcpLength = ((bytes[from + ipLength + 12] & 255) >> 4) * 4;
         int headers = ipLength + tcpLength;
-        if ((segment[9] & 255) != PROTOCOL_TCP || headers > segment.length || tcpLength < 20) {
+        if ((bytes[from + 9] & 255) != PROTOCOL_TCP || headers > length || tcpLength < 20) {
             throw new IllegalArgumentException("a segment to cut is TCP over IPv4 with whole headers");
         }
-        int identification = u16(segment, 4);
-        long sequence = u32(segment, ipLength + 4);
-        int tcpFlags = segment[ipLength + 13] & 255;
+        int identification = u16(bytes, from + 4);
+        long sequence = u32(bytes, from + ipLength + 4);
+        int tcpFlags = bytes[from + ipLength + 13] & 255;
         List<byte[]> packets = new ArrayList<>();
-        for (int at = headers, index = 0; at < segment.length; at += segmentSize, index++) {
-            int payload = Math.min(segmentSize, segment.length - at);
+        for (int at = from + headers, index = 0; at < to; at += segmentSize, index++) {
+            int payload = Math.min(segmentSize, to - at);
             byte[] packet = new byte[headers + payload];
-            System.arraycopy(segment, 0, packet, 0, headers);
-            System.arraycopy(segment, at, packet, headers, payload);
-            boolean last = at + payload == segment.length;
+            System.arraycopy(bytes, from, packet, 0, headers);
+            System.arraycopy(bytes, at, packet, headers, payload);
+            boolean last = at + payload == to;
             int flags = tcpFlags & (last ? 0xff : ~(FIN | PSH)) & (index == 0 ? 0xff : ~CWR);
             packet[ipLength + 13] = (byte) flags;
             put32(packet, ipLength + 4, sequence + (long) index * segmentSize);

@@ -12,6 +12,7 @@ import java.security.spec.XECPublicKeySpec;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
 import javax.crypto.KeyAgreement;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -85,9 +86,14 @@ final class Primitives {
         return out;
     }
 
+    /** A ChaCha20-Poly1305 key as the JDK takes it: a transport key once per session, not once per packet. */
+    static SecretKey aeadKey(byte[] key) {
+        return new SecretKeySpec(key, "ChaCha20");
+    }
+
     static byte[] seal(byte[] key, long counter, byte[] plaintext, byte[] associatedData) {
         byte[] sealed = new byte[plaintext.length + TAG_LENGTH];
-        sealInPlace(key, counter, copyInto(plaintext, sealed), 0, plaintext.length, associatedData);
+        sealInPlace(aeadKey(key), counter, copyInto(plaintext, sealed), 0, plaintext.length, associatedData);
         return sealed;
     }
 
@@ -95,7 +101,7 @@ final class Primitives {
      * Encrypts {@code length} bytes of {@code buffer} at {@code offset} where they are, and appends
      * the tag after them: the buffer has room for it.
      */
-    static void sealInPlace(byte[] key, long counter, byte[] buffer, int offset, int length, byte[] associatedData) {
+    static void sealInPlace(SecretKey key, long counter, byte[] buffer, int offset, int length, byte[] associatedData) {
         try {
             Cipher cipher = aead(Cipher.ENCRYPT_MODE, key, counter);
             cipher.updateAAD(associatedData);
@@ -106,7 +112,7 @@ final class Primitives {
     }
 
     /** @throws AEADBadTagException when the ciphertext or the associated data was not what the key sealed */
-    static byte[] open(byte[] key, long counter, byte[] ciphertext, int offset, int length, byte[] associatedData)
+    static byte[] open(SecretKey key, long counter, byte[] ciphertext, int offset, int length, byte[] associatedData)
             throws AEADBadTagException {
         try {
             Cipher cipher = aead(Cipher.DECRYPT_MODE, key, counter);
@@ -124,13 +130,13 @@ final class Primitives {
      * packet cost more than the encryption. The nonce is 32 zero bits and the counter,
      * little-endian (paper, 5.4.6).
      */
-    private static Cipher aead(int mode, byte[] key, long counter) throws GeneralSecurityException {
+    private static Cipher aead(int mode, SecretKey key, long counter) throws GeneralSecurityException {
         byte[] nonce = new byte[12];
         for (int i = 0; i < 8; i++) {
             nonce[4 + i] = (byte) (counter >>> (8 * i));
         }
         Cipher cipher = AEAD.get();
-        cipher.init(mode, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
+        cipher.init(mode, key, new IvParameterSpec(nonce));
         return cipher;
     }
 

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.AEADBadTagException;
+import javax.crypto.SecretKey;
 
 /**
  * A pair of transport keys from one handshake (paper, 5.4.6): seals packets into transport messages
@@ -24,8 +25,8 @@ public final class Session {
 
     private final int localIndex;
     private final int remoteIndex;
-    private final byte[] sendKey;
-    private final byte[] receiveKey;
+    private final SecretKey sendKey;
+    private final SecretKey receiveKey;
     private final byte[] peerPublicKey;
     private final AtomicLong sent = new AtomicLong();
     private final ReplayWindow received = new ReplayWindow();
@@ -33,8 +34,8 @@ public final class Session {
     Session(int localIndex, int remoteIndex, byte[] sendKey, byte[] receiveKey, byte[] peerPublicKey) {
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
-        this.sendKey = sendKey;
-        this.receiveKey = receiveKey;
+        this.sendKey = Primitives.aeadKey(sendKey);
+        this.receiveKey = Primitives.aeadKey(receiveKey);
         this.peerPublicKey = peerPublicKey.clone();
     }
 

@@ -97,7 +97,7 @@ class OffloadTest {
     @Test
     void consecutivePacketsOfOneFlowAreJoinedIntoOneSegmentForTheKernelToCut() {
         byte[] segment = segment(5000, 1000, 0x18, 40000, 3);
-        List<byte[]> packets = Offload.cut(segment, SEGMENT_SIZE);
+        List<byte[]> packets = cut(segment, SEGMENT_SIZE);
 
         List<byte[]> frames = Offload.join(packets);
 
@@ -119,12 +119,12 @@ class OffloadTest {
 
     @Test
     void packetsOfOtherFlowsGapsAndLoneOnesAreWrittenAsTheyAre() {
-        List<byte[]> first = Offload.cut(segment(2760, 1000, 0x10, 40000, 4), SEGMENT_SIZE);
-        List<byte[]> other = Offload.cut(segment(2760, 1000, 0x10, 40001, 5), SEGMENT_SIZE);
+        List<byte[]> first = cut(segment(2760, 1000, 0x10, 40000, 4), SEGMENT_SIZE);
+        List<byte[]> other = cut(segment(2760, 1000, 0x10, 40001, 5), SEGMENT_SIZE);
         List<byte[]> mixed = List.of(first.get(0), other.get(0), first.get(1), other.get(1));
 
         assertThat(Offload.join(mixed)).hasSize(4).allSatisfy(frame -> assertThat(frame[1]).isZero());
-        List<byte[]> gap = List.of(first.get(0), Offload.cut(segment(2760, 5000, 0x10, 40000, 6), SEGMENT_SIZE).get(1));
+        List<byte[]> gap = List.of(first.get(0), cut(segment(2760, 5000, 0x10, 40000, 6), SEGMENT_SIZE).get(1));
         assertThat(Offload.join(gap)).hasSize(2);
         byte[] udp = segment(100, 1, 0x10, 40000, 7);
         udp[9] = 17;
@@ -135,7 +135,7 @@ class OffloadTest {
     void cuttingAndJoiningGiveTheSameBytes(@ForAll @IntRange(min = 1, max = 60000) int payload,
             @ForAll @IntRange(min = 500, max = 1400) int segmentSize, @ForAll long sequence) {
         byte[] segment = segment(payload, sequence & 0xffffffffL, 0x18, 40000, payload);
-        List<byte[]> packets = Offload.cut(segment, segmentSize);
+        List<byte[]> packets = cut(segment, segmentSize);
 
         assertThat(packets).allSatisfy(packet -> assertThat(checksumsHold(packet)).isTrue());
         List<byte[]> frames = Offload.join(packets);
@@ -170,7 +170,7 @@ class OffloadTest {
                 .list().ofMaxSize(6);
         Arbitrary<List<byte[]>> tcp = Combinators.combine(Arbitraries.integers().between(1, 6000),
                 Arbitraries.integers().between(0, 60), Arbitraries.bytes()).as((payload, at, value) -> {
-                    List<byte[]> packets = new ArrayList<>(Offload.cut(segment(payload, 1, 0x10, 40000, payload), SEGMENT_SIZE));
+                    List<byte[]> packets = new ArrayList<>(cut(segment(payload, 1, 0x10, 40000, payload), SEGMENT_SIZE));
                     byte[] altered = packets.getLast().clone();
                     altered[at % altered.length] = value;
                     packets.add(altered);
@@ -194,6 +194,10 @@ class OffloadTest {
         byte[] segment = segment(3000, 1, 0x10, 40000, 8);
         assertThatThrownBy(() -> Offload.packets(frame(segment, 3, SEGMENT_SIZE), segment.length + 10))
                 .hasMessageContaining("segmentation type 3");
+    }
+
+    private static List<byte[]> cut(byte[] segment, int segmentSize) {
+        return Offload.cut(segment, 0, segment.length, segmentSize);
     }
 
     private static void put16(byte[] bytes, int at, int value) {

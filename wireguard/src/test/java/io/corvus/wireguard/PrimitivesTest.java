@@ -43,10 +43,10 @@ class PrimitivesTest {
         byte[] key = Primitives.hash("key".getBytes(StandardCharsets.US_ASCII));
         byte[] sealed = Primitives.seal(key, 7, "packet".getBytes(StandardCharsets.US_ASCII), new byte[] {1});
 
-        assertThat(Primitives.open(key, 7, sealed, 0, sealed.length, new byte[] {1})).asString(StandardCharsets.US_ASCII).isEqualTo("packet");
-        assertThatThrownBy(() -> Primitives.open(key, 8, sealed, 0, sealed.length, new byte[] {1}))
+        assertThat(Primitives.open(Primitives.aeadKey(key), 7, sealed, 0, sealed.length, new byte[] {1})).asString(StandardCharsets.US_ASCII).isEqualTo("packet");
+        assertThatThrownBy(() -> Primitives.open(Primitives.aeadKey(key), 8, sealed, 0, sealed.length, new byte[] {1}))
                 .isInstanceOf(javax.crypto.AEADBadTagException.class);
-        assertThatThrownBy(() -> Primitives.open(key, 7, sealed, 0, sealed.length, new byte[] {2}))
+        assertThatThrownBy(() -> Primitives.open(Primitives.aeadKey(key), 7, sealed, 0, sealed.length, new byte[] {2}))
                 .isInstanceOf(javax.crypto.AEADBadTagException.class);
     }
 }
