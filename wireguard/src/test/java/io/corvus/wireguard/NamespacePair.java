@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -166,12 +167,32 @@ public final class NamespacePair implements AutoCloseable {
             throws IOException, InterruptedException {
         int goSide = 3 - javaSide;
         Keys keys = new Keys(Identity.generate(), Identity.generate());
-        String psk = java.util.Base64.getEncoder().encodeToString(Identity.generate().publicKey());
+        String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
         startWireguardGo(goSide, work, keys.wireguardGo(), goPort, keys.java().publicKeyBase64(), psk, tunnelAddress(javaSide) + "/32",
                 underlayAddress(javaSide) + ":" + javaPort);
         startJavaDevice(javaSide, work, keys.java(), javaPort, keys.wireguardGo().publicKeyBase64(), psk, tunnelAddress(goSide) + "/32",
                 underlayAddress(goSide) + ":" + goPort, jvmOptions, morePeerSettings);
         return keys;
+    }
+
+    /**
+     * The same kind of device on both sides (the Java device, or wireguard-go), each the other's
+     * only peer, on ports {@code basePort} + side, with one preshared key.
+     */
+    public void startPair(Path work, int basePort, boolean javaDevices) throws IOException, InterruptedException {
+        Identity[] keys = {Identity.generate(), Identity.generate()};
+        String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
+        for (int side = 1; side <= 2; side++) {
+            int other = 3 - side;
+            String peer = keys[other - 1].publicKeyBase64();
+            String allowed = tunnelAddress(other) + "/32";
+            String endpoint = underlayAddress(other) + ":" + (basePort + other);
+            if (javaDevices) {
+                startJavaDevice(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint, List.of());
+            } else {
+                startWireguardGo(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint);
+            }
+        }
     }
 
     private interface Check {

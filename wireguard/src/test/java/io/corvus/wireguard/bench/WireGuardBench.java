@@ -3,7 +3,6 @@ package io.corvus.wireguard.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.NamespacePair;
 
 /**
@@ -67,19 +65,7 @@ public final class WireGuardBench {
             lab.startJavaAndWireguardGo(work, javaSide, 51820 + javaSide, 51823 - javaSide, List.of());
             return;
         }
-        Identity[] keys = {Identity.generate(), Identity.generate()};
-        String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
-        for (int side = 1; side <= 2; side++) {
-            int other = 3 - side;
-            String peer = keys[other - 1].publicKeyBase64();
-            String allowed = lab.tunnelAddress(other) + "/32";
-            String endpoint = lab.underlayAddress(other) + ":" + (51820 + other);
-            if (kind.equals("java")) {
-                lab.startJavaDevice(side, work, keys[side - 1], 51820 + side, peer, psk, allowed, endpoint, List.of());
-            } else {
-                lab.startWireguardGo(side, work, keys[side - 1], 51820 + side, peer, psk, allowed, endpoint);
-            }
-        }
+        lab.startPair(work, 51820, kind.equals("java"));
     }
 
     /** Bytes received and bits per second of an iperf3 TCP test from side 1 to {@code address} on side 2. */

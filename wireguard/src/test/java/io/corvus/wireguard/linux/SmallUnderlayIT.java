@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.NamespacePair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,13 +31,7 @@ class SmallUnderlayIT {
         lab = NamespacePair.create(Path.of(".."), "wgm");
         lab.run(1, "ip", "link", "set", "eth0", "mtu", "1400");
         lab.run(2, "ip", "link", "set", "eth0", "mtu", "1400");
-        Identity[] keys = {Identity.generate(), Identity.generate()};
-        String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
-        for (int side = 1; side <= 2; side++) {
-            int other = 3 - side;
-            lab.startJavaDevice(side, work, keys[side - 1], 51860 + side, keys[other - 1].publicKeyBase64(), psk,
-                    lab.tunnelAddress(other) + "/32", lab.underlayAddress(other) + ":" + (51860 + other), List.of());
-        }
+        lab.startPair(work, 51860, true);
     }
 
     @AfterAll
