@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
@@ -140,7 +139,7 @@ public final class Device implements AutoCloseable {
             socket = UdpSocket.bind(config.listenPort());
         } catch (IOException e) {
             tun.close();
-            throw new IOException("cannot listen on UDP port " + config.listenPort() + ": " + e.getMessage(), e);
+            throw e;
         }
         Device device = new Device(config, tun, socket, rekeyAfterMessages, clock);
         Thread.ofPlatform().daemon().name("wg-tun-" + tunName).start(device::readTun);
@@ -194,19 +193,14 @@ public final class Device implements AutoCloseable {
     }
 
     private void rebind(int port) throws IOException {
-        UdpSocket fresh;
-        try {
-            fresh = UdpSocket.bind(port);
-        } catch (IOException e) {
-            throw new BindException("cannot listen on UDP port " + port + ": " + e.getMessage());
-        }
+        UdpSocket fresh = UdpSocket.bind(port);
         UdpSocket old = socket;
         socket = fresh;
         old.close(); // the socket thread's receive ends, and it reads the new socket
     }
 
     /** The UDP port the device listens on (the configured one, or the one the system chose for 0). */
-    public int port() throws IOException {
+    public int port() {
         return socket.port();
     }
 
@@ -225,14 +219,8 @@ public final class Device implements AutoCloseable {
 
     /** What {@code wg show} reads: the key, the port, and each peer with its traffic and last handshake. */
     public Uapi.DeviceStatus status() {
-        int listenPort;
-        try {
-            listenPort = port();
-        } catch (IOException closed) {
-            listenPort = 0;
-        }
         Table now = table;
-        return new Uapi.DeviceStatus(now.config().identity(), listenPort, now.peers().stream().map(PeerState::status).toList());
+        return new Uapi.DeviceStatus(now.config().identity(), port(), now.peers().stream().map(PeerState::status).toList());
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.net.BindException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -142,7 +143,11 @@ final class UdpSocket implements AutoCloseable {
         }
     }
 
-    /** A socket on this UDP port on every address (0: one the system chooses), taking datagrams together where the kernel can. */
+    /**
+     * A socket on this UDP port on every address (0: one the system chooses), taking datagrams together where the kernel can.
+     *
+     * @throws BindException when the port cannot be had (another socket holds it)
+     */
     static UdpSocket bind(int port) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Tun.callState(arena);
@@ -156,7 +161,9 @@ final class UdpSocket implements AutoCloseable {
             address.set(JAVA_SHORT, 0, (short) AF_INET);
             address.set(NETWORK_SHORT, 2, (short) port);
             if ((int) BIND.invokeExact(state, fd, address, SOCKADDR_IN) < 0) {
-                IOException failure = Tun.failure("UDP port " + port, state);
+                // BindException: the control socket answers a port in use with EADDRINUSE
+                BindException failure = new BindException("cannot listen on UDP port " + port + ": "
+                        + Tun.failure("bind", state).getMessage());
                 int ignored = (int) CLOSE.invokeExact(state, fd);
                 throw failure;
             }
