@@ -1,6 +1,8 @@
 package io.corvus.wireguard;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,14 +25,14 @@ public record DeviceConfig(Optional<Identity> identity, int listenPort, List<Pee
      * One peer: its static key, the cluster's preshared key (or none), what it routes, where it was
      * last seen, and how often to send a keepalive when silent (zero: never).
      */
-    public record Peer(byte[] publicKey, byte[] presharedKey, List<Ipv4Prefix> allowedIps, Optional<InetSocketAddress> endpoint,
+    public record Peer(byte[] publicKey, byte[] presharedKey, List<IpPrefix> allowedIps, Optional<InetSocketAddress> endpoint,
             Duration persistentKeepalive) {
 
         public Peer {
             allowedIps = List.copyOf(allowedIps);
         }
 
-        public boolean routes(int address) {
+        public boolean routes(IpPrefix address) {
             return allowedIps.stream().anyMatch(prefix -> prefix.contains(address));
         }
     }
@@ -72,7 +74,7 @@ public record DeviceConfig(Optional<Identity> identity, int listenPort, List<Pee
                     case "[Interface]ListenPort" -> listenPort = port(value);
                     case "[Peer]PublicKey" -> peer.publicKey = Identity.decodeKey(value, "public key");
                     case "[Peer]PresharedKey" -> peer.presharedKey = Identity.decodeKey(value, "preshared key");
-                    case "[Peer]AllowedIPs" -> Arrays.stream(value.split(",")).map(Ipv4Prefix::parse).forEach(peer.allowedIps::add);
+                    case "[Peer]AllowedIPs" -> Arrays.stream(value.split(",")).map(IpPrefix::parse).forEach(peer.allowedIps::add);
                     case "[Peer]Endpoint" -> peer.endpoint = endpoint(value);
                     case "[Peer]PersistentKeepalive" -> peer.persistentKeepalive = Duration.ofSeconds(value.equals("off") ? 0 : port(value));
                     default -> throw new IllegalArgumentException(key + " is not a setting of " + section + " here (known: PrivateKey, "
@@ -92,11 +94,11 @@ public record DeviceConfig(Optional<Identity> identity, int listenPort, List<Pee
     }
 
     /** The peer whose allowed IPs hold {@code address} (the longest prefix wins), if any. */
-    public Optional<Peer> routeTo(int address) {
+    public Optional<Peer> routeTo(IpPrefix address) {
         Peer best = null;
         int bestLength = -1;
         for (Peer peer : peers) {
-            for (Ipv4Prefix prefix : peer.allowedIps()) {
+            for (IpPrefix prefix : peer.allowedIps()) {
                 if (prefix.contains(address) && prefix.length() > bestLength) {
                     best = peer;
                     bestLength = prefix.length();
@@ -118,10 +120,14 @@ public record DeviceConfig(Optional<Identity> identity, int listenPort, List<Pee
         if (colon < 0) {
             throw new IllegalArgumentException("an endpoint is address:port, not '" + value + "'");
         }
+        String host = value.substring(0, colon);
+        boolean bracketed = host.length() > 2 && host.startsWith("[") && host.endsWith("]");
         try {
-            return Optional.of(new InetSocketAddress(Inet4Address.ofLiteral(value.substring(0, colon)), port(value.substring(colon + 1))));
+            InetAddress address = bracketed ? Inet6Address.ofLiteral(host.substring(1, host.length() - 1)) : Inet4Address.ofLiteral(host);
+            return Optional.of(new InetSocketAddress(address, port(value.substring(colon + 1))));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("an endpoint is an IPv4 address and a port (10.0.0.1:51820), not '" + value + "'");
+            throw new IllegalArgumentException("an endpoint is an IPv4 address and a port (10.0.0.1:51820) or an IPv6 address in "
+                    + "brackets and a port ([fd00::1]:51820), not '" + value + "'");
         }
     }
 
@@ -131,7 +137,7 @@ public record DeviceConfig(Optional<Identity> identity, int listenPort, List<Pee
         /** Whether the request at hand made it (a {@code set=1} with {@code update_only} leaves such a peer out). */
         final boolean isNew;
         byte[] presharedKey;
-        final List<Ipv4Prefix> allowedIps = new ArrayList<>();
+        final List<IpPrefix> allowedIps = new ArrayList<>();
         Optional<InetSocketAddress> endpoint = Optional.empty();
         Duration persistentKeepalive = Duration.ZERO;
 

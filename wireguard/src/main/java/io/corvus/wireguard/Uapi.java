@@ -1,5 +1,6 @@
 package io.corvus.wireguard;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +34,7 @@ public final class Uapi {
 
     /** One peer as {@code get=1} lists it; {@code lastHandshake} null before the first. */
     public record PeerStatus(byte[] publicKey, byte[] presharedKey, InetSocketAddress endpoint, Instant lastHandshake, long txBytes,
-            long rxBytes, Duration persistentKeepalive, List<Ipv4Prefix> allowedIps) {
+            long rxBytes, Duration persistentKeepalive, List<IpPrefix> allowedIps) {
     }
 
     public static String get(DeviceStatus device) {
@@ -47,7 +48,7 @@ public final class Uapi {
             }
             line(out, "protocol_version", 1);
             if (peer.endpoint() != null) {
-                line(out, "endpoint", peer.endpoint().getAddress().getHostAddress() + ":" + peer.endpoint().getPort());
+                line(out, "endpoint", endpointText(peer.endpoint()));
             }
             line(out, "last_handshake_time_sec", peer.lastHandshake() == null ? 0 : peer.lastHandshake().getEpochSecond());
             line(out, "last_handshake_time_nsec", peer.lastHandshake() == null ? 0 : peer.lastHandshake().getNano());
@@ -159,7 +160,7 @@ public final class Uapi {
                         peer.allowedIps.clear();
                     }
                     case "allowed_ip" -> {
-                        Ipv4Prefix prefix = Ipv4Prefix.parse(value);
+                        IpPrefix prefix = IpPrefix.parse(value);
                         peers.values().forEach(other -> other.allowedIps.remove(prefix));
                         peer.allowedIps.add(prefix);
                     }
@@ -177,6 +178,12 @@ public final class Uapi {
         }
         return new Change(new DeviceConfig(identity, listenPort, peers.values().stream().map(DeviceConfig.PeerDraft::build).toList()),
                 endpointsGiven);
+    }
+
+    /** {@code 10.0.0.1:51820}, or {@code [fd00::1]:51820} for IPv6, as {@code wg} reads it. */
+    private static String endpointText(InetSocketAddress endpoint) {
+        String host = endpoint.getAddress().getHostAddress();
+        return (endpoint.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + endpoint.getPort();
     }
 
     private static byte[] hexKey(String value, String what) {

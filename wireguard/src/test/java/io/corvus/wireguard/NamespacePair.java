@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Two sides of a veth pair for the interoperability tests: side 1 a network namespace of its own
  * (or the host's, for a peer in the test JVM), side 2 always a namespace, where wireguard-go runs.
  * Side {@code i} has the underlay address 10.232.N.i and, on its tunnel device {@code device(i)},
- * the tunnel address 10.98.N.i; wireguard-go or the Java device runs on either. Needs root; installs the tools it uses when they are missing.
+ * the tunnel address 10.98.N.i (and, when asked, fd00:232:N::i and fd00:98:N::i); wireguard-go or the
+ * Java device runs on either. Needs root; installs the tools it uses when they are missing.
  */
 public final class NamespacePair implements AutoCloseable {
 
@@ -81,6 +82,23 @@ public final class NamespacePair implements AutoCloseable {
 
     public String tunnelAddress(int side) {
         return "10.98." + n + "." + side;
+    }
+
+    /** The side's IPv6 underlay address, once {@link #addIpv6} gave it. */
+    public String underlayAddress6(int side) {
+        return "fd00:232:" + n + "::" + side;
+    }
+
+    /** The side's IPv6 tunnel address, once {@link #addIpv6} gave it. */
+    public String tunnelAddress6(int side) {
+        return "fd00:98:" + n + "::" + side;
+    }
+
+    /** Gives a side's veth end and its running tunnel device their IPv6 addresses as well (no duplicate detection to wait for). */
+    public void addIpv6(int side) throws IOException, InterruptedException {
+        run(side, "ip", "-6", "addr", "add", underlayAddress6(side) + "/64", "dev", firstIsHost && side == 1 ? prefix + n + "v" : "eth0",
+                "nodad");
+        run(side, "ip", "-6", "addr", "add", tunnelAddress6(side) + "/64", "dev", device(side), "nodad");
     }
 
     /** The tunnel device's name on a side. */

@@ -21,7 +21,7 @@ class UapiTest {
         byte[] peer = Identity.generate().publicKey();
         Uapi.PeerStatus status = new Uapi.PeerStatus(peer, null, new InetSocketAddress("192.0.2.1", 51820),
                 Instant.ofEpochSecond(1_800_000_000L, 5), 10, 20, Duration.ofSeconds(25),
-                List.of(Ipv4Prefix.parse("10.98.0.0/24"), Ipv4Prefix.parse("10.99.0.1")));
+                List.of(IpPrefix.parse("10.98.0.0/24"), IpPrefix.parse("10.99.0.1")));
 
         assertThat(Uapi.get(new Uapi.DeviceStatus(Optional.of(device), 51821, List.of(status)))).isEqualTo("""
                 private_key=%s
@@ -39,6 +39,20 @@ class UapiTest {
                 errno=0
 
                 """.formatted(HexFormat.of().formatHex(device.privateKey()), HexFormat.of().formatHex(peer)));
+    }
+
+    @Test
+    void ipv6EndpointsAndAllowedIpsAreTakenAndShownAsWgWritesThem() {
+        Uapi.Change change = Uapi.set(DeviceConfig.UNCONFIGURED, List.of("public_key=" + HEX.formatHex(NEAR.publicKey()),
+                "endpoint=[fd00::7]:4500", "allowed_ip=fd00:1::/64", "allowed_ip=10.1.0.0/16"));
+        DeviceConfig.Peer peer = change.config().peers().getFirst();
+        assertThat(peer.endpoint()).contains(new InetSocketAddress("fd00::7", 4500));
+        assertThat(change.config().routeTo(IpPrefix.parse("fd00:1::5"))).isPresent();
+
+        Uapi.PeerStatus status = new Uapi.PeerStatus(peer.publicKey(), null, peer.endpoint().orElseThrow(), null, 0, 0, Duration.ZERO,
+                peer.allowedIps());
+        assertThat(Uapi.get(new Uapi.DeviceStatus(Optional.empty(), 4500, List.of(status))))
+                .contains("endpoint=[fd00:0:0:0:0:0:0:7]:4500\n").contains("allowed_ip=fd00:1::/64\nallowed_ip=10.1.0.0/16\n");
     }
 
     @Test
@@ -72,7 +86,7 @@ class UapiTest {
         assertThat(config.peers()).singleElement().satisfies(peer -> {
             assertThat(peer.publicKey()).isEqualTo(NEAR.publicKey());
             assertThat(peer.presharedKey()).isEqualTo(HEX.parseHex("ab".repeat(32)));
-            assertThat(peer.allowedIps()).containsExactly(Ipv4Prefix.parse("10.1.0.0/16"), Ipv4Prefix.parse("10.2.0.1"));
+            assertThat(peer.allowedIps()).containsExactly(IpPrefix.parse("10.1.0.0/16"), IpPrefix.parse("10.2.0.1"));
             assertThat(peer.endpoint()).contains(new InetSocketAddress("192.0.2.7", 4500));
             assertThat(peer.persistentKeepalive()).isEqualTo(Duration.ofSeconds(5));
         });
@@ -92,11 +106,11 @@ class UapiTest {
         assertThat(change.config().peers()).extracting(peer -> HEX.formatHex(peer.publicKey()))
                 .containsExactly(HEX.formatHex(NEAR.publicKey()), HEX.formatHex(FAR.publicKey()));
         DeviceConfig.Peer near = change.config().peers().get(0);
-        assertThat(near.allowedIps()).as("10.2.0.1 moved to FAR").containsExactly(Ipv4Prefix.parse("10.1.0.0/16"));
+        assertThat(near.allowedIps()).as("10.2.0.1 moved to FAR").containsExactly(IpPrefix.parse("10.1.0.0/16"));
         assertThat(near.persistentKeepalive()).isZero();
         assertThat(near.endpoint()).as("kept").contains(new InetSocketAddress("192.0.2.7", 4500));
         assertThat(change.endpointGiven(NEAR.publicKey())).isFalse();
-        assertThat(change.config().routeTo(Ipv4Prefix.parse("10.2.0.1").address()).orElseThrow().publicKey()).isEqualTo(FAR.publicKey());
+        assertThat(change.config().routeTo(IpPrefix.parse("10.2.0.1")).orElseThrow().publicKey()).isEqualTo(FAR.publicKey());
 
         DeviceConfig removed = Uapi.set(change.config(), List.of("public_key=" + HEX.formatHex(NEAR.publicKey()), "remove=true")).config();
         assertThat(removed.peers()).extracting(DeviceConfig.Peer::publicKey).containsExactly(FAR.publicKey());
@@ -112,7 +126,9 @@ class UapiTest {
         assertThatThrownBy(() -> Uapi.set(DeviceConfig.UNCONFIGURED, List.of("listen_port=4500", "fwmark=7")))
                 .hasMessageContaining("setting 2 (fwmark)").hasMessageContaining("must be 0");
         assertThatThrownBy(() -> Uapi.set(DeviceConfig.UNCONFIGURED, List.of("public_key=" + HEX.formatHex(NEAR.publicKey()),
-                "allowed_ip=fd00::/64"))).hasMessageContaining("setting 2 (allowed_ip)").hasMessageContaining("IPv6 is not carried");
+                "allowed_ip=fd00::/129"))).hasMessageContaining("setting 2 (allowed_ip)").hasMessageContaining("0 to 128, not 129");
+        assertThatThrownBy(() -> Uapi.set(DeviceConfig.UNCONFIGURED, List.of("public_key=" + HEX.formatHex(NEAR.publicKey()),
+                "endpoint=fd00::1:4500"))).hasMessageContaining("setting 2 (endpoint)").hasMessageContaining("IPv6 address in brackets");
         assertThatThrownBy(() -> Uapi.set(DeviceConfig.UNCONFIGURED, List.of("allowed_ip=10.0.0.0/8")))
                 .hasMessageContaining("not a device setting");
         assertThatThrownBy(() -> Uapi.set(DeviceConfig.UNCONFIGURED, List.of("listen_port")))

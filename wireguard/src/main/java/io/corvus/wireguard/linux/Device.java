@@ -32,7 +32,7 @@ import io.corvus.wireguard.Cookies;
 import io.corvus.wireguard.DeviceConfig;
 import io.corvus.wireguard.Handshake;
 import io.corvus.wireguard.Identity;
-import io.corvus.wireguard.Ipv4Prefix;
+import io.corvus.wireguard.IpPrefix;
 import io.corvus.wireguard.Offload;
 import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
@@ -87,7 +87,9 @@ public final class Device implements AutoCloseable {
         /** A read of the TUN device that was not a packet or a segment the kernel would write (never seen). */
         MALFORMED_FROM_TUN,
         /** An initiation answered with a cookie reply while under load, not processed. */
-        ANSWERED_WITH_COOKIE
+        ANSWERED_WITH_COOKIE,
+        /** A message the kernel would not send to its endpoint (no route, a firewall, IPv6 on a host without it). */
+        SEND_REFUSED
     }
 
     private final long rekeyAfterMessages;
@@ -114,6 +116,8 @@ public final class Device implements AutoCloseable {
     private int initiationsThisSecond;
     private long underLoadUntilSecond = Long.MIN_VALUE;
     private UapiSocket control;
+    /** The reason of the last send the kernel refused, logged when it changes. */
+    private volatile String lastRefusal = "";
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("wg-timers").factory());
 
@@ -249,7 +253,7 @@ public final class Device implements AutoCloseable {
                     continue;
                 }
                 for (byte[] packet : packets) {
-                    if ((packet[0] >> 4) == 4) {
+                    if (IpPrefix.declaredLength(packet) > 0) { // IPv4 or IPv6, nothing else has a peer
                         send(packet, out);
                     }
                 }
@@ -262,10 +266,10 @@ public final class Device implements AutoCloseable {
         }
     }
 
-    /** An IPv4 packet from the kernel, to the peer that routes its destination: gathered in {@code out} for one send. */
+    /** An IP packet from the kernel, to the peer that routes its destination: gathered in {@code out} for one send. */
     private void send(byte[] packet, Outgoing out) throws IOException {
         Table current = table;
-        Optional<PeerState> route = current.routeTo(Ipv4Prefix.destinationOf(packet));
+        Optional<PeerState> route = current.routeTo(IpPrefix.destinationOf(packet));
         if (route.isEmpty()) {
             drops.get(Drop.NO_ROUTE).increment();
             return;
@@ -564,9 +568,8 @@ public final class Device implements AutoCloseable {
         if (plaintext.length == 0) {
             return null; // a keepalive
         }
-        int length = ((plaintext[2] & 255) << 8) | (plaintext[3] & 255);
-        if ((plaintext[0] >> 4) != 4 || plaintext.length < 20 || length > plaintext.length
-                || !peer.config.routes(Ipv4Prefix.sourceOf(plaintext))) {
+        int length = IpPrefix.declaredLength(plaintext);
+        if (length <= 0 || length > plaintext.length || !peer.config.routes(IpPrefix.sourceOf(plaintext))) {
             drops.get(Drop.SOURCE_NOT_ALLOWED).increment();
             return null;
         }
@@ -585,23 +588,38 @@ public final class Device implements AutoCloseable {
             drops.get(Drop.NO_ENDPOINT).increment();
             return;
         }
-        sendDatagram(message, to);
-        peer.sentBytes.add(message.length);
+        if (sendDatagram(message, to)) {
+            peer.sentBytes.add(message.length);
+        }
     }
 
-    private void sendDatagram(byte[] datagram, InetSocketAddress to) throws IOException {
+    private boolean sendDatagram(byte[] datagram, InetSocketAddress to) throws IOException {
         UdpSocket.Buffers buffers = outgoing.get().single;
         MemorySegment.copy(datagram, 0, buffers.data, ValueLayout.JAVA_BYTE, 0, datagram.length);
-        sendBuffered(buffers, datagram.length, to, 0);
+        return sendBuffered(buffers, datagram.length, to, 0, 1);
     }
 
-    /** Sends on the current socket; a send that meets the socket just replaced by {@link #rebind} goes out on the new one. */
-    private void sendBuffered(UdpSocket.Buffers buffers, int length, InetSocketAddress to, int segmentSize) throws IOException {
+    /**
+     * Sends {@code messages} messages on the current socket, and says whether they left: a send
+     * the kernel refuses drops them (counted; its reason logged when it is a new one), and a send
+     * that meets the socket just replaced by {@link #rebind} goes out on the new one.
+     *
+     * @throws IOException only when the device's socket is closed
+     */
+    private boolean sendBuffered(UdpSocket.Buffers buffers, int length, InetSocketAddress to, int segmentSize, int messages)
+            throws IOException {
         while (true) {
             UdpSocket sending = socket;
             try {
                 sending.send(buffers, length, to, segmentSize);
-                return;
+                return true;
+            } catch (UdpSocket.Refused refused) {
+                drops.get(Drop.SEND_REFUSED).add(messages);
+                if (!refused.getMessage().equals(lastRefusal)) {
+                    lastRefusal = refused.getMessage();
+                    LOG.log(System.Logger.Level.WARNING, "{0}: {1}; such messages are dropped", tun.name(), lastRefusal);
+                }
+                return false;
             } catch (ClosedChannelException e) {
                 if (closed || socket == sending) {
                     throw e;
@@ -621,6 +639,7 @@ public final class Device implements AutoCloseable {
         final UdpSocket.Buffers single = new UdpSocket.Buffers(Arena.ofAuto());
         private PeerState peer;
         private int length;
+        private int messages;
         private int segmentSize;
         private boolean ended;
 
@@ -634,6 +653,7 @@ public final class Device implements AutoCloseable {
             }
             MemorySegment.copy(message, 0, buffers.data, ValueLayout.JAVA_BYTE, length, message.length);
             length += message.length;
+            messages++;
             ended = message.length < segmentSize; // a shorter one is the last of a send
         }
 
@@ -643,16 +663,19 @@ public final class Device implements AutoCloseable {
             }
             PeerState to = peer;
             int sending = length;
+            int count = messages;
             peer = null;
             length = 0;
+            messages = 0;
             ended = false;
             InetSocketAddress endpoint = to.endpoint;
             if (endpoint == null) {
-                drops.get(Drop.NO_ENDPOINT).increment();
+                drops.get(Drop.NO_ENDPOINT).add(count);
                 return;
             }
-            sendBuffered(buffers, sending, endpoint, segmentSize);
-            to.sentBytes.add(sending);
+            if (sendBuffered(buffers, sending, endpoint, segmentSize, count)) {
+                to.sentBytes.add(sending);
+            }
         }
     }
 
@@ -684,7 +707,7 @@ public final class Device implements AutoCloseable {
             return byConfig;
         }
 
-        Optional<PeerState> routeTo(int destination) {
+        Optional<PeerState> routeTo(IpPrefix destination) {
             return config.routeTo(destination).map(byConfig::get);
         }
     }

@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.net.BindException;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -25,18 +25,23 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A UDP socket over IPv4 through the FFM API, for what the JDK's {@code DatagramChannel} cannot do:
+ * A UDP socket through the FFM API, for what the JDK's {@code DatagramChannel} cannot do:
  * send many datagrams of one size to one address in one {@code sendmsg} ({@code UDP_SEGMENT}: the
  * kernel cuts them, UDP GSO) and take the datagrams one sender sent together ({@code UDP_GRO}),
  * with what else has arrived, in one {@code recvmmsg}. Where the kernel cannot, datagrams go one by one. Receives
  * block: call them from one platform thread. {@link #close} ends a receive in progress and frees
  * the descriptor only once no call uses it, so that no call reaches a descriptor number reused since.
+ * It speaks IPv6 and IPv4 (an IPv6 socket that takes IPv4 as mapped addresses), or IPv4 alone on a
+ * host without IPv6.
  */
 final class UdpSocket implements AutoCloseable {
 
-    /** The most one receive takes, and one send carries: an IPv4 datagram's largest payload. */
+    /** The most one receive takes, and one send carries: an IPv4 datagram's largest payload (IPv6's is larger). */
     static final int MAX_BATCH = 65507;
     private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_V6ONLY = 26;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOL_UDP = 17;
@@ -45,6 +50,9 @@ final class UdpSocket implements AutoCloseable {
     private static final int SHUT_RDWR = 2;
     private static final int EPIPE = 32;
     private static final int SOCKADDR_IN = 16;
+    private static final int SOCKADDR_IN6 = 28;
+    /** Room for either address, kept 8-aligned in arrays. */
+    private static final int ADDRESS_SLOT = 32;
     private static final int MSGHDR = 56;
     /** A msghdr and the length received into it, padded. */
     private static final int MMSGHDR = 64;
@@ -67,15 +75,25 @@ final class UdpSocket implements AutoCloseable {
 
     private final int fd;
     private final int port;
+    /** AF_INET6, or AF_INET on a host without IPv6. */
+    private final int family;
     /** Off once the kernel refused a segmented send: every send after goes datagram by datagram. */
     private volatile boolean segmenting = true;
     private volatile boolean shut;
     /** Calls hold it shared while they use the descriptor; closing takes it whole. */
     private final ReadWriteLock using = new ReentrantReadWriteLock();
 
-    private UdpSocket(int fd, int port) {
+    private UdpSocket(int fd, int port, int family) {
         this.fd = fd;
         this.port = port;
+        this.family = family;
+    }
+
+    /** A send the kernel refused for its destination (no route, a firewall, an address this host cannot reach): a drop, not a fault. */
+    static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -98,7 +116,7 @@ final class UdpSocket implements AutoCloseable {
             data = arena.allocate((long) SLOTS * MAX_BATCH);
             messages = arena.allocate((long) SLOTS * MMSGHDR, 8);
             MemorySegment vectors = arena.allocate((long) SLOTS * IOVEC, 8);
-            addresses = arena.allocate((long) SLOTS * SOCKADDR_IN, 8);
+            addresses = arena.allocate((long) SLOTS * ADDRESS_SLOT, 8);
             controls = arena.allocate((long) SLOTS * CONTROL, 8);
             callState = Tun.callState(arena);
             for (int slot = 0; slot < SLOTS; slot++) {
@@ -106,7 +124,7 @@ final class UdpSocket implements AutoCloseable {
                 vector.set(ADDRESS, 0, data.asSlice((long) slot * MAX_BATCH, MAX_BATCH));
                 vector.set(JAVA_LONG, 8, MAX_BATCH);
                 MemorySegment message = messages.asSlice((long) slot * MMSGHDR, MMSGHDR);
-                message.set(ADDRESS, 0, addresses.asSlice((long) slot * SOCKADDR_IN, SOCKADDR_IN));
+                message.set(ADDRESS, 0, addresses.asSlice((long) slot * ADDRESS_SLOT, ADDRESS_SLOT));
                 message.set(ADDRESS, 16, vector);
                 message.set(JAVA_LONG, 24, 1);
                 message.set(ADDRESS, 32, controls.asSlice((long) slot * CONTROL, CONTROL));
@@ -117,7 +135,7 @@ final class UdpSocket implements AutoCloseable {
         private void reset() {
             for (int slot = 0; slot < SLOTS; slot++) {
                 MemorySegment message = messages.asSlice((long) slot * MMSGHDR, MMSGHDR);
-                message.set(JAVA_INT, 8, SOCKADDR_IN);
+                message.set(JAVA_INT, 8, ADDRESS_SLOT);
                 message.set(JAVA_LONG, 40, CONTROL);
                 message.set(JAVA_INT, 48, 0);
             }
@@ -137,43 +155,56 @@ final class UdpSocket implements AutoCloseable {
             data = arena.allocate(MAX_BATCH);
             message = arena.allocate(MSGHDR, 8);
             vector = arena.allocate(IOVEC, 8);
-            address = arena.allocate(SOCKADDR_IN, 8);
+            address = arena.allocate(ADDRESS_SLOT, 8);
             control = arena.allocate(CONTROL, 8);
             callState = Tun.callState(arena);
         }
     }
 
     /**
-     * A socket on this UDP port on every address (0: one the system chooses), taking datagrams together where the kernel can.
+     * A socket on this UDP port on every address, IPv6 and IPv4 (0: a port the system chooses),
+     * taking datagrams together where the kernel can.
      *
      * @throws BindException when the port cannot be had (another socket holds it)
      */
     static UdpSocket bind(int port) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = Tun.callState(arena);
-            int fd = (int) SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            int family = AF_INET6;
+            int fd = (int) SOCKET.invokeExact(state, family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            if (fd < 0) { // IPv6 is off on this host
+                family = AF_INET;
+                fd = (int) SOCKET.invokeExact(state, family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            }
             if (fd < 0) {
                 throw Tun.failure("a UDP socket", state);
             }
             MemorySegment on = arena.allocateFrom(JAVA_INT, 1);
             int ignoredWithoutGro = (int) SETSOCKOPT.invokeExact(state, fd, SOL_UDP, UDP_GRO, on, 4); // older kernels: one by one
-            MemorySegment address = arena.allocate(SOCKADDR_IN, 8);
-            address.set(JAVA_SHORT, 0, (short) AF_INET);
-            address.set(NETWORK_SHORT, 2, (short) port);
-            if ((int) BIND.invokeExact(state, fd, address, SOCKADDR_IN) < 0) {
+            MemorySegment address = arena.allocate(ADDRESS_SLOT, 8);
+            address.set(JAVA_SHORT, 0, (short) family);
+            address.set(NETWORK_SHORT, 2, (short) port); // and any address of the family: zeros
+            if (family == AF_INET6 && (int) SETSOCKOPT.invokeExact(state, fd, IPPROTO_IPV6, IPV6_V6ONLY,
+                    arena.allocateFrom(JAVA_INT, 0), 4) < 0) {
+                IOException failure = Tun.failure("IPv4 on the IPv6 UDP socket", state);
+                int ignored = (int) CLOSE.invokeExact(state, fd);
+                throw failure;
+            }
+            int addressLength = family == AF_INET6 ? SOCKADDR_IN6 : SOCKADDR_IN;
+            if ((int) BIND.invokeExact(state, fd, address, addressLength) < 0) {
                 // BindException: the control socket answers a port in use with EADDRINUSE
                 BindException failure = new BindException("cannot listen on UDP port " + port + ": "
                         + Tun.failure("bind", state).getMessage());
                 int ignored = (int) CLOSE.invokeExact(state, fd);
                 throw failure;
             }
-            MemorySegment length = arena.allocateFrom(JAVA_INT, SOCKADDR_IN);
+            MemorySegment length = arena.allocateFrom(JAVA_INT, ADDRESS_SLOT);
             if ((int) GETSOCKNAME.invokeExact(state, fd, address, length) < 0) {
                 IOException failure = Tun.failure("the address of the UDP socket", state);
                 int ignored = (int) CLOSE.invokeExact(state, fd);
                 throw failure;
             }
-            return new UdpSocket(fd, Short.toUnsignedInt(address.get(NETWORK_SHORT, 2)));
+            return new UdpSocket(fd, Short.toUnsignedInt(address.get(NETWORK_SHORT, 2)), family);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -214,7 +245,7 @@ final class UdpSocket implements AutoCloseable {
             MemorySegment message = inbox.messages.asSlice((long) slot * MMSGHDR, MMSGHDR);
             int length = message.get(JAVA_INT, MSGHDR);
             MemorySegment control = inbox.controls.asSlice((long) slot * CONTROL, CONTROL);
-            received.add(new Received((long) slot * MAX_BATCH, length, source(inbox.addresses.asSlice((long) slot * SOCKADDR_IN, SOCKADDR_IN)),
+            received.add(new Received((long) slot * MAX_BATCH, length, source(inbox.addresses.asSlice((long) slot * ADDRESS_SLOT, ADDRESS_SLOT)),
                     groSegmentSize(control, message.get(JAVA_LONG, 40), length)));
         }
         return received;
@@ -237,6 +268,7 @@ final class UdpSocket implements AutoCloseable {
      * Sends the first {@code length} bytes of {@code buffers.data} to {@code to}: datagrams of
      * {@code segmentSize} bytes each (the last may be shorter), or one datagram when it is zero.
      *
+     * @throws Refused when the kernel would not send them to {@code to}
      * @throws ClosedChannelException when the socket was closed
      */
     void send(Buffers buffers, int length, InetSocketAddress to, int segmentSize) throws IOException {
@@ -245,8 +277,7 @@ final class UdpSocket implements AutoCloseable {
             return;
         }
         boolean segmented = segmentSize > 0 && segmentSize < length;
-        prepare(buffers, length, segmented ? CMSG_HEADER + 8 : 0);
-        writeAddress(buffers.address, to);
+        prepare(buffers, length, writeAddress(buffers.address, to), segmented ? CMSG_HEADER + 8 : 0);
         if (segmented) {
             buffers.control.set(JAVA_LONG, 0, CMSG_HEADER + 2);
             buffers.control.set(JAVA_INT, 8, SOL_UDP);
@@ -270,13 +301,14 @@ final class UdpSocket implements AutoCloseable {
         if (shut || errno == EPIPE) {
             throw new ClosedChannelException();
         }
+        String reason = Tun.failure("sending to " + to, buffers.callState).getMessage();
         if (!segmented) {
-            throw Tun.failure("sending to " + to, buffers.callState);
+            throw new Refused(reason);
         }
+        sendEach(buffers, length, to, segmentSize); // refused as well: the destination is the trouble, not the cutting
         segmenting = false; // this kernel or route cannot cut them: one by one from now on
         System.getLogger(UdpSocket.class.getName()).log(System.Logger.Level.INFO,
-                "the kernel refused segmented UDP sends ({0}); datagrams go one by one", Tun.failure("", buffers.callState).getMessage());
-        sendEach(buffers, length, to, segmentSize);
+                "the kernel refused segmented UDP sends ({0}); datagrams go one by one", reason);
     }
 
     private void sendEach(Buffers buffers, int length, InetSocketAddress to, int segmentSize) throws IOException {
@@ -309,12 +341,12 @@ final class UdpSocket implements AutoCloseable {
         }
     }
 
-    private static void prepare(Buffers buffers, long dataLength, long controlLength) {
+    private static void prepare(Buffers buffers, long dataLength, int addressLength, long controlLength) {
         buffers.vector.set(ADDRESS, 0, buffers.data);
         buffers.vector.set(JAVA_LONG, 8, dataLength);
         MemorySegment message = buffers.message;
         message.set(ADDRESS, 0, buffers.address);
-        message.set(JAVA_INT, 8, SOCKADDR_IN);
+        message.set(JAVA_INT, 8, addressLength);
         message.set(ADDRESS, 16, buffers.vector);
         message.set(JAVA_LONG, 24, 1);
         message.set(ADDRESS, 32, controlLength == 0 ? MemorySegment.NULL : buffers.control);
@@ -330,23 +362,43 @@ final class UdpSocket implements AutoCloseable {
         }
     }
 
-    private static void writeAddress(MemorySegment address, InetSocketAddress to) {
+    /** Writes {@code to} as this socket's family has it (IPv4 mapped into IPv6) and returns the address's length. */
+    private int writeAddress(MemorySegment address, InetSocketAddress to) throws Refused {
         byte[] octets = to.getAddress().getAddress();
-        if (octets.length != 4) {
-            throw new IllegalArgumentException("this socket speaks IPv4; " + to + " is not");
-        }
         address.fill((byte) 0);
-        address.set(JAVA_SHORT, 0, (short) AF_INET);
+        address.set(JAVA_SHORT, 0, (short) family);
         address.set(NETWORK_SHORT, 2, (short) to.getPort());
-        MemorySegment.copy(octets, 0, address, JAVA_BYTE, 4, 4);
+        if (family == AF_INET) {
+            if (octets.length != 4) {
+                throw new Refused("cannot send to " + to + ": IPv6 is off on this host");
+            }
+            MemorySegment.copy(octets, 0, address, JAVA_BYTE, 4, 4);
+            return SOCKADDR_IN;
+        }
+        if (octets.length == 4) {
+            address.set(NETWORK_SHORT, 18, (short) 0xffff); // ::ffff:a.b.c.d
+            MemorySegment.copy(octets, 0, address, JAVA_BYTE, 20, 4);
+        } else {
+            MemorySegment.copy(octets, 0, address, JAVA_BYTE, 8, 16);
+            address.set(JAVA_INT, 24, ((Inet6Address) to.getAddress()).getScopeId());
+        }
+        return SOCKADDR_IN6;
     }
 
+    /** The sender of a datagram; an IPv4 sender as IPv4, mapped or not. */
     private static InetSocketAddress source(MemorySegment address) {
-        byte[] octets = address.asSlice(4, 4).toArray(JAVA_BYTE);
+        int port = Short.toUnsignedInt(address.get(NETWORK_SHORT, 2));
         try {
-            return new InetSocketAddress((Inet4Address) InetAddress.getByAddress(octets), Short.toUnsignedInt(address.get(NETWORK_SHORT, 2)));
+            if (address.get(JAVA_SHORT, 0) == AF_INET) {
+                return new InetSocketAddress(InetAddress.getByAddress(address.asSlice(4, 4).toArray(JAVA_BYTE)), port);
+            }
+            byte[] octets = address.asSlice(8, 16).toArray(JAVA_BYTE);
+            InetAddress sender = InetAddress.getByAddress(octets); // an IPv4-mapped address comes back as IPv4
+            int scope = address.get(JAVA_INT, 24);
+            return new InetSocketAddress(sender instanceof Inet6Address && scope != 0 ? Inet6Address.getByAddress(null, octets, scope)
+                    : sender, port);
         } catch (UnknownHostException impossible) {
-            throw new IllegalStateException("four bytes are an IPv4 address", impossible);
+            throw new IllegalStateException("4 or 16 bytes are an IP address", impossible);
         }
     }
 }

@@ -108,13 +108,13 @@ class ConfiguredByWgIT {
     void aWrongSettingIsRefusedWithItsErrnoAndChangesNothing() throws Exception {
         String before = lab.run(1, "wg", "show", lab.device(1), "allowed-ips");
 
-        assertThatThrownBy(() -> lab.run(1, "wg", "set", lab.device(1), "listen-port", String.valueOf(GO_PORT + 1), "peer",
+        assertThatThrownBy(() -> lab.run(1, "wg", "set", lab.device(1), "listen-port", String.valueOf(GO_PORT + 1), "fwmark", "7", "peer",
                 GO.publicKeyBase64(), "allowed-ips", "10.96.0.0/16,fd00::/64"))
                 .hasMessageContaining("Unable to modify interface: Invalid argument");
 
         assertThat(lab.run(1, "wg", "show", lab.device(1), "allowed-ips")).isEqualTo(before);
         assertThat(lab.run(1, "wg", "show", lab.device(1), "listen-port").strip()).isEqualTo(String.valueOf(JAVA_PORT + 100));
-        assertThat(Files.readString(work.resolve("java-device-1.log"))).contains("(allowed_ip): 'fd00::/64' is not an IPv4 prefix");
+        assertThat(Files.readString(work.resolve("java-device-1.log"))).contains("(fwmark): this device sets no firewall mark");
     }
 
     @Test
