@@ -104,6 +104,12 @@ public final class Handshake {
         requireMac1(local, initiation, INITIATION_MAC1_AT);
     }
 
+    /** Whether this is a response made for {@code local} (its shape and mac1): checked before a device under load asks for a cookie. */
+    public static void requireResponseForUs(Identity local, byte[] response) throws Rejected {
+        requireShape(response, TYPE_RESPONSE, RESPONSE_LENGTH, "response");
+        requireMac1(local, response, RESPONSE_MAC1_AT);
+    }
+
     /** The mac1 of a handshake message (for a cookie reply to it, which is bound to it). */
     public static byte[] mac1Of(byte[] message) {
         return Arrays.copyOfRange(message, message.length - 2 * MAC_LENGTH, message.length - MAC_LENGTH);

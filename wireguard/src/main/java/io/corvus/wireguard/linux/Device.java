@@ -73,8 +73,8 @@ public final class Device implements AutoCloseable {
     private static final int HELD_PACKETS = 64;
     /**
      * More initiations than this in one second and the device is under load until the next second
-     * ends: it answers initiations without a valid mac2 with a cookie reply instead of its X25519
-     * work (a peer that proves its address with the cookie is served at once).
+     * ends: it answers initiations and responses without a valid mac2 with a cookie reply instead of
+     * its X25519 work (a peer that proves its address with the cookie is served at once).
      */
     static final int UNDER_LOAD_INITIATIONS_PER_SECOND = 100;
     private static final int MAX_PACKET = 65535;
@@ -86,7 +86,7 @@ public final class Device implements AutoCloseable {
         NO_PRIVATE_KEY,
         /** A read of the TUN device that was not a packet or a segment the kernel would write (never seen). */
         MALFORMED_FROM_TUN,
-        /** An initiation answered with a cookie reply while under load, not processed. */
+        /** An initiation or response answered with a cookie reply while under load, not processed. */
         ANSWERED_WITH_COOKIE,
         /** A message the kernel would not send to its endpoint (no route, a firewall, IPv6 on a host without it). */
         SEND_REFUSED
@@ -442,9 +442,8 @@ public final class Device implements AutoCloseable {
         }
         Handshake.requireInitiationForUs(identity, initiation);
         Instant at = clock.instant();
-        if (underLoad(at) && !responder.mac2Valid(initiation, Cookies.source(from), at)) {
-            sendDatagram(responder.reply(initiation, Cookies.source(from), at), from);
-            drops.get(Drop.ANSWERED_WITH_COOKIE).increment();
+        countInitiation(at);
+        if (askedForCookie(responder, initiation, from, at)) {
             return;
         }
         Handshake.Responder received = Handshake.receive(identity, initiation);
@@ -478,8 +477,8 @@ public final class Device implements AutoCloseable {
         transmit(peer, response);
     }
 
-    /** Counts an initiation (with a valid mac1) and says whether the device is under load now. */
-    private boolean underLoad(Instant now) {
+    /** Counts an initiation (with a valid mac1): too many in a second put the device under load. */
+    private void countInitiation(Instant now) {
         long second = now.getEpochSecond();
         if (second != initiationSecond) {
             initiationSecond = second;
@@ -488,7 +487,20 @@ public final class Device implements AutoCloseable {
         if (++initiationsThisSecond > UNDER_LOAD_INITIATIONS_PER_SECOND) {
             underLoadUntilSecond = second + 1;
         }
-        return second <= underLoadUntilSecond;
+    }
+
+    /**
+     * Under load, a handshake message (its mac1 checked) whose mac2 does not prove its sender's
+     * address is answered with a cookie reply and goes no further, initiations and responses alike,
+     * as in wireguard-go: the sender proves it receives at that address on its next try.
+     */
+    private boolean askedForCookie(Cookies.Responder responder, byte[] message, InetSocketAddress from, Instant now) throws IOException {
+        if (now.getEpochSecond() > underLoadUntilSecond || responder.mac2Valid(message, Cookies.source(from), now)) {
+            return false;
+        }
+        sendDatagram(responder.reply(message, Cookies.source(from), now), from);
+        drops.get(Drop.ANSWERED_WITH_COOKIE).increment();
+        return true;
     }
 
     /** A peer under load asks for proof of our address: its cookie goes into the mac2 of our next initiation. */
@@ -530,6 +542,15 @@ public final class Device implements AutoCloseable {
         PeerState peer = handshakes.get(index);
         if (peer == null) {
             throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a response to no handshake in flight");
+        }
+        Identity identity = table.config().identity().orElse(null);
+        Cookies.Responder responder = cookies;
+        if (identity == null || responder == null) {
+            throw new Rejected(Rejected.Reason.BAD_MAC, "a response after the device's key was removed");
+        }
+        Handshake.requireResponseForUs(identity, response);
+        if (askedForCookie(responder, response, from, clock.instant())) {
+            return;
         }
         List<byte[]> released;
         synchronized (peer) {

@@ -1,11 +1,15 @@
 package io.corvus.wireguard.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -39,7 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  * and thousands of random datagrams of every message type from no one. The device drops each, keeps
  * forwarding (a ping through the same session is answered after all of it), and counts the drops by
  * reason (printed when it stops). Before that, the sender plays an initiator under load, which
- * answers the device's response with a cookie reply and gets the cookie's mac2 on the next. Needs root.
+ * answers the device's response with a cookie reply and gets the cookie's mac2 on the next; and,
+ * with the device under a flood of initiations, a responder whose first response carries no mac2:
+ * the device answers it with a cookie reply and takes only the next response, with the cookie's
+ * mac2. Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -93,6 +100,62 @@ class DeviceUnderAttackIT {
 
     @Test
     @Order(2)
+    void underLoadTheDeviceAnswersAResponseWithoutMac2WithACookieAndTakesTheNextThatCarriesIt() throws Exception {
+        Process flood = lab.command(1, Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), InitiationFlood.class.getName(), device.getHostString(),
+                String.valueOf(DEVICE_PORT), DEVICE.publicKeyBase64(), "2000").redirectErrorStream(true)
+                .redirectOutput(work.resolve("flood.log").toFile()).start();
+        // pings in the device's namespace make it initiate towards the host, again every 5 s until it has a session
+        Process pings = lab.command(2, "ping", "-n", "-c", "120", lab.tunnelAddress(1)).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(work.resolve("flood.log")).contains("the target answers with cookie replies"));
+            Cookies.Jar jar = new Cookies.Jar(DEVICE.publicKey());
+            int[] index = {3000};
+            byte[] cookieReply = null;
+            Handshake.Reply unproven = null;
+            while (cookieReply == null) { // answer the device's latest initiation, without mac2, until it asks for a cookie
+                unproven = responseToNextInitiation(index[0]++);
+                host.send(unproven.message(), device);
+                int sent = unproven.session().localIndex();
+                byte[] answer = host.receive(datagram -> (datagram[0] == 3 || datagram[0] == 4) && receiverIndex(datagram) == sent);
+                assertThat(answer == null ? 0 : answer[0]).as("a cookie reply, not data in the unproven session").isNotEqualTo((byte) 4);
+                cookieReply = answer;
+            }
+            jar.take(cookieReply, Handshake.mac1Of(unproven.message()), Instant.now());
+
+            byte[] transport = null;
+            while (transport == null) { // the device's next try: a response with the cookie's mac2 makes the session
+                Handshake.Reply proven = responseToNextInitiation(index[0]++);
+                jar.putMac2(proven.message(), Instant.now());
+                host.send(proven.message(), device);
+                int sent = proven.session().localIndex();
+                transport = host.receive(datagram -> datagram[0] == 4 && receiverIndex(datagram) == sent);
+            }
+            assertThat(flood.isAlive()).as("under load all along").isTrue();
+        } finally {
+            flood.destroy();
+            pings.destroy();
+            flood.waitFor();
+            pings.waitFor();
+        }
+    }
+
+    /** The response to the next initiation the device sends, not yet sent (its mac2 zeros). */
+    private static Handshake.Reply responseToNextInitiation(int index) throws Exception {
+        byte[] initiation = null;
+        while (initiation == null) { // each try waits a second; the device sends one every 5 s until it has a session
+            initiation = host.receive(datagram -> datagram[0] == 1 && datagram.length == Handshake.INITIATION_LENGTH);
+        }
+        return Handshake.receive(HOST, initiation).respond(PSK, index);
+    }
+
+    private static int receiverIndex(byte[] datagram) {
+        return datagram.length < 8 ? -1 : ByteBuffer.wrap(datagram).order(ByteOrder.LITTLE_ENDIAN).getInt(4);
+    }
+
+    @Test
+    @Order(3)
     void everyBadDatagramIsDroppedAndCountedAndTheSessionStillCarriesPings() throws Exception {
         Session session = host.connect(DEVICE.publicKey(), PSK, device);
         byte[] first = session.seal(ping(1));
