@@ -17,7 +17,7 @@ import javax.crypto.SecretKey;
 public final class Session {
 
     public static final int HEADER_LENGTH = 16;
-    static final byte TYPE_TRANSPORT = 4;
+    public static final byte TYPE_TRANSPORT = 4;
     /** Neither side uses a key for more messages than this (the paper's Reject-After-Messages, 2^64 - 2^13 - 1). */
     static final long REJECT_AFTER_MESSAGES = -1L - (1L << 13);
     private static final int PADDING = 16;

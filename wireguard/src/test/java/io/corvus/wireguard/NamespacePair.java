@@ -195,9 +195,9 @@ public final class NamespacePair implements AutoCloseable {
 
     /**
      * The same kind of device on both sides (the Java device, or wireguard-go), each the other's
-     * only peer, on ports {@code basePort} + side, with one preshared key.
+     * only peer, on ports {@code basePort} + side, with one preshared key; {@code jvmOptions} for Java devices.
      */
-    public void startPair(Path work, int basePort, boolean javaDevices) throws IOException, InterruptedException {
+    public void startPair(Path work, int basePort, boolean javaDevices, List<String> jvmOptions) throws IOException, InterruptedException {
         Identity[] keys = {Identity.generate(), Identity.generate()};
         String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
         for (int side = 1; side <= 2; side++) {
@@ -206,7 +206,7 @@ public final class NamespacePair implements AutoCloseable {
             String allowed = tunnelAddress(other) + "/32";
             String endpoint = underlayAddress(other) + ":" + (basePort + other);
             if (javaDevices) {
-                startJavaDevice(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint, List.of());
+                startJavaDevice(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint, jvmOptions);
             } else {
                 startWireguardGo(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint);
             }

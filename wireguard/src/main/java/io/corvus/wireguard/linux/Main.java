@@ -50,7 +50,7 @@ public final class Main {
         Device device = Device.start(config, args[0], Device.DEFAULT_MTU, rekeyAfterMessages, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(device)));
         System.out.println("device " + args[0] + " up, UDP port " + device.port() + ", MTU " + Device.DEFAULT_MTU + ", "
-                + config.peers().size() + " peers");
+                + config.peers().size() + " peers, " + Device.DEFAULT_CRYPTO_HELPERS + " crypto helper threads");
         Thread.currentThread().join(); // the device's threads forward until the process is stopped
     }
 }

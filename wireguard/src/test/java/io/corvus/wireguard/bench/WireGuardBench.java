@@ -11,11 +11,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.corvus.wireguard.NamespacePair;
+import io.corvus.wireguard.linux.Device;
 
 /**
  * The Java WireGuard device against wireguard-go, in the same run on the same veth pair between two
  * network namespaces (bench/wireguard.sh): iperf3 TCP with 1 and 8 streams between the tunnel
- * addresses, Java device on both ends, then wireguard-go on both ends, then each sending to the
+ * addresses, Java device on both ends (as it runs, then with a crypto helper thread), then wireguard-go on both ends, then each sending to the
  * other (the Java device to wireguard-go, wireguard-go to the Java device), then the bare veth pair.
  * Prints Gbit/s, the devices' CPU seconds per GB carried, and the ratios as name=value lines.
  * Arguments: [seconds per test, default 10].
@@ -34,7 +35,7 @@ public final class WireGuardBench {
         Path work = Files.createTempDirectory("corvus-wireguard-bench");
         Map<String, String> figures = new LinkedHashMap<>();
         try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
-            for (String kind : List.of("java", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
+            for (String kind : List.of("java", "java_with_a_helper", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
                 start(lab, work, kind);
                 iperf(lab, lab.tunnelAddress(2), 3, 1); // warm-up: the JIT, the handshake
                 for (int streams : new int[] {1, 8}) {
@@ -55,6 +56,8 @@ public final class WireGuardBench {
             figures.put("ratio_java_vs_veth_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_veth_" + streams)));
             figures.put("cpu_per_gb_java_vs_wireguard_go_" + streams,
                     fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_wireguard_go_" + streams)));
+            figures.put("ratio_java_with_a_helper_vs_without_" + streams,
+                    fmt(ratio(figures, "gbps_java_with_a_helper_" + streams, "gbps_java_" + streams)));
         }
         figures.forEach((name, value) -> System.out.println(name + "=" + value));
     }
@@ -65,7 +68,8 @@ public final class WireGuardBench {
             lab.startJavaAndWireguardGo(work, javaSide, 51820 + javaSide, 51823 - javaSide, List.of());
             return;
         }
-        lab.startPair(work, 51820, kind.equals("java"));
+        boolean java = kind.startsWith("java");
+        lab.startPair(work, 51820, java, kind.equals("java_with_a_helper") ? List.of("-D" + Device.CRYPTO_HELPERS_PROPERTY + "=1") : List.of());
     }
 
     /** Bytes received and bits per second of an iperf3 TCP test from side 1 to {@code address} on side 2. */

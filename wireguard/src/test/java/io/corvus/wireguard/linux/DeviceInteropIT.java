@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * for its persistent keepalive, pings both ways and TCP transfers both ways (iperf3) between the
  * two tunnel addresses through the kernels' own stacks, and roaming when wireguard-go moves to
  * another port; the Java device renews its sessions after 20,000 messages (lowered for the test),
- * which the transfers cross many times. In this order: each builds on the state the one before
- * left. Needs root.
+ * which the transfers cross many times, while three helper threads seal and open its batches. In
+ * this order: each builds on the state the one before left. Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -56,8 +56,9 @@ class DeviceInteropIT {
     @BeforeAll
     static void startBothDevices() throws Exception {
         lab = NamespacePair.create(Path.of(".."), "wgd");
-        keys = lab.startJavaAndWireguardGo(work, 1, JAVA_PORT, GO_PORT, List.of("-D" + Main.REKEY_AFTER_MESSAGES + "=" + REKEY_AFTER_MESSAGES),
-                "PersistentKeepalive = 1");
+        // three crypto helpers (the default is none): batches are sealed and opened on four threads at once
+        keys = lab.startJavaAndWireguardGo(work, 1, JAVA_PORT, GO_PORT, List.of("-D" + Main.REKEY_AFTER_MESSAGES + "=" + REKEY_AFTER_MESSAGES,
+                "-D" + Device.CRYPTO_HELPERS_PROPERTY + "=3"), "PersistentKeepalive = 1");
     }
 
     @AfterAll

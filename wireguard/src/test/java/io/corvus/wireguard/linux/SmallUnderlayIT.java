@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.corvus.wireguard.NamespacePair;
@@ -31,7 +32,7 @@ class SmallUnderlayIT {
         lab = NamespacePair.create(Path.of(".."), "wgm");
         lab.run(1, "ip", "link", "set", "eth0", "mtu", "1400");
         lab.run(2, "ip", "link", "set", "eth0", "mtu", "1400");
-        lab.startPair(work, 51860, true);
+        lab.startPair(work, 51860, true, List.of());
     }
 
     @AfterAll
