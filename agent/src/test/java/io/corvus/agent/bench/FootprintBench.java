@@ -176,7 +176,8 @@ public final class FootprintBench {
     private static Process startFloor(Path root, List<String> classpath, String bootstrap, String node, List<String> extraJvm, Path work)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ProxyBench.agentJvmOptions(root));
+        // the floor takes its own AOT cache flags: an agent's (CORVUS_AGENT_JVM="... -XX:AOTCache=...") would clash with them
+        command.addAll(ProxyBench.agentJvmOptions(root).stream().filter(option -> !option.startsWith("-XX:AOTCache")).toList());
         command.addAll(extraJvm);
         command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), KafkaOnlyAgent.class.getName(), bootstrap,
                 "bench", node));
