@@ -2,7 +2,9 @@ package io.corvus.wireguard;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * An IPv4 or IPv6 prefix of a peer's allowed IPs ({@code 10.99.0.0/24}, {@code fd00:99::/64}):
@@ -73,11 +75,15 @@ public record IpPrefix(boolean ipv6, long high, long low, int length) {
         return address.ipv6 == ipv6 && (address.high & mask(length)) == high && (address.low & mask(length - 64)) == low;
     }
 
+    /** The network and length as the JDK writes the address ({@code fd00:99:0:0:0:0:0:0/64}; {@code wg} shows it shortened). */
     @Override
     public String toString() {
         byte[] bytes = ByteBuffer.allocate(16).putLong(high).putLong(low).array();
-        return (ipv6 ? ipv6Text(bytes) : (bytes[0] & 255) + "." + (bytes[1] & 255) + "." + (bytes[2] & 255) + "." + (bytes[3] & 255))
-                + "/" + length;
+        try {
+            return InetAddress.getByAddress(ipv6 ? bytes : Arrays.copyOf(bytes, 4)).getHostAddress() + "/" + length;
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException("4 or 16 bytes are an address", impossible);
+        }
     }
 
     private static IpPrefix addressIn(byte[] packet, int ipv4At, int ipv6At) {
@@ -103,40 +109,6 @@ public record IpPrefix(boolean ipv6, long high, long low, int length) {
     /** The top {@code bits} bits of a long set (none for 0 or fewer, all for 64 or more). */
     private static long mask(int bits) {
         return bits <= 0 ? 0 : bits >= 64 ? -1L : -1L << (64 - bits);
-    }
-
-    /** RFC 5952's form: lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}. */
-    private static String ipv6Text(byte[] bytes) {
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = u16(bytes, 2 * i);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int start = 0; start < 8; ) {
-            int end = start;
-            while (end < 8 && groups[end] == 0) {
-                end++;
-            }
-            if (end - start > bestLength) {
-                bestStart = start;
-                bestLength = end - start;
-            }
-            start = Math.max(end, start + 1);
-        }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
     }
 
     private static int u16(byte[] bytes, int at) {

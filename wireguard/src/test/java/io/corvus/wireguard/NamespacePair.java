@@ -213,6 +213,22 @@ public final class NamespacePair implements AutoCloseable {
         }
     }
 
+    /** Runs {@code wg syncconf} on a side's device: this key and port, and these peers ({@link #peerSection}). */
+    public void syncconf(int side, Path work, Identity key, int port, String peers) throws IOException, InterruptedException {
+        Path file = work.resolve("sync-" + side + ".conf");
+        Files.writeString(file, "[Interface]\nPrivateKey = " + key.privateKeyBase64() + "\nListenPort = " + port + "\n" + peers);
+        run(side, "wg", "syncconf", device(side), file.toString());
+    }
+
+    /** A {@code [Peer]} section of a {@code wg} configuration file, with more lines such as {@code PersistentKeepalive = 5}. */
+    public static String peerSection(Identity key, String presharedKey, String allowedIps, String endpoint, String... more) {
+        List<String> lines = new ArrayList<>(List.of("", "[Peer]", "PublicKey = " + key.publicKeyBase64(), "PresharedKey = " + presharedKey,
+                "AllowedIPs = " + allowedIps, "Endpoint = " + endpoint));
+        lines.addAll(List.of(more));
+        lines.add("");
+        return String.join("\n", lines);
+    }
+
     private interface Check {
         boolean holds() throws IOException;
     }

@@ -52,7 +52,7 @@ class UapiTest {
         Uapi.PeerStatus status = new Uapi.PeerStatus(peer.publicKey(), null, peer.endpoint().orElseThrow(), null, 0, 0, Duration.ZERO,
                 peer.allowedIps());
         assertThat(Uapi.get(new Uapi.DeviceStatus(Optional.empty(), 4500, List.of(status))))
-                .contains("endpoint=[fd00:0:0:0:0:0:0:7]:4500\n").contains("allowed_ip=fd00:1::/64\nallowed_ip=10.1.0.0/16\n");
+                .contains("endpoint=[fd00:0:0:0:0:0:0:7]:4500\n").contains("allowed_ip=fd00:1:0:0:0:0:0:0/64\nallowed_ip=10.1.0.0/16\n");
     }
 
     @Test

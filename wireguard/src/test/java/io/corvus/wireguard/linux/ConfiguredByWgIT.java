@@ -130,15 +130,11 @@ class ConfiguredByWgIT {
         assertThat(completed.group(1)).as("the session outlived the second configuration and the new port").isEqualTo("1");
     }
 
-    /** Runs {@code wg syncconf} on the Java device's side with this device's key and port and these peers. */
     private static void syncconf(String peers) throws Exception {
-        Path file = work.resolve("sync.conf");
-        Files.writeString(file, "[Interface]\nPrivateKey = " + JAVA.privateKeyBase64() + "\nListenPort = " + JAVA_PORT + "\n" + peers);
-        lab.run(1, "wg", "syncconf", lab.device(1), file.toString());
+        lab.syncconf(1, work, JAVA, JAVA_PORT, peers);
     }
 
     private static String peer(Identity key, String allowedIps, String endpoint) {
-        return String.join("\n", List.of("", "[Peer]", "PublicKey = " + key.publicKeyBase64(), "PresharedKey = " + PRESHARED,
-                "AllowedIPs = " + allowedIps, "Endpoint = " + endpoint, "PersistentKeepalive = 5", ""));
+        return NamespacePair.peerSection(key, PRESHARED, allowedIps, endpoint, "PersistentKeepalive = 5");
     }
 }
