@@ -97,7 +97,9 @@ public final class Device implements AutoCloseable {
         /** An initiation or response answered with a cookie reply while under load, not processed. */
         ANSWERED_WITH_COOKIE,
         /** A message the kernel would not send to its endpoint (no route, a firewall, IPv6 on a host without it). */
-        SEND_REFUSED
+        SEND_REFUSED,
+        /** A write to the TUN device the kernel refused (the device set down): its packets went nowhere. Counted per write. */
+        TUN_WRITE_REFUSED
     }
 
     private final long rekeyAfterMessages;
@@ -124,7 +126,7 @@ public final class Device implements AutoCloseable {
     private int initiationsThisSecond;
     private long underLoadUntilSecond = Long.MIN_VALUE;
     private UapiSocket control;
-    /** The reason of the last send the kernel refused, logged when it changes. */
+    /** The reason of the last send or TUN write the kernel refused, logged when it changes. */
     private volatile String lastRefusal = "";
     /** Seals and opens a batch's messages on more than one core. */
     private final CryptoHelpers crypto;
@@ -454,7 +456,14 @@ public final class Device implements AutoCloseable {
                 openAll(transport, transportFrom, packets);
                 for (byte[] frame : Offload.join(packets)) {
                     MemorySegment.copy(frame, 0, out, ValueLayout.JAVA_BYTE, 0, frame.length);
-                    tun.write(out, frame.length, callState);
+                    try {
+                        tun.write(out, frame.length, callState);
+                    } catch (IOException refused) { // the device set down, for one: its packets go, the next write may pass
+                        if (closed) {
+                            return;
+                        }
+                        dropped(Drop.TUN_WRITE_REFUSED, 1, refused.getMessage(), "such writes are dropped");
+                    }
                 }
             }
         } catch (IOException e) {
@@ -721,17 +730,22 @@ public final class Device implements AutoCloseable {
                 sending.send(buffers, length, to, segmentSize);
                 return true;
             } catch (UdpSocket.Refused refused) {
-                drops.get(Drop.SEND_REFUSED).add(messages);
-                if (!refused.getMessage().equals(lastRefusal)) {
-                    lastRefusal = refused.getMessage();
-                    LOG.log(System.Logger.Level.WARNING, "{0}: {1}; such messages are dropped", tun.name(), lastRefusal);
-                }
+                dropped(Drop.SEND_REFUSED, messages, refused.getMessage(), "such messages are dropped");
                 return false;
             } catch (ClosedChannelException e) {
                 if (closed || socket == sending) {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** Counts what the kernel refused, and logs why when the reason is a new one (not for every packet of a long outage). */
+    private void dropped(Drop drop, int count, String reason, String consequence) {
+        drops.get(drop).add(count);
+        if (!reason.equals(lastRefusal)) {
+            lastRefusal = reason;
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}; {2}", tun.name(), reason, consequence);
         }
     }
 

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Java device over an IPv6 underlay, carrying IPv4 and IPv6 inside, against wireguard-go, and
  * configured by {@code wg} as the agent configures it: pings of both families both ways, TCP over
- * IPv6 inside, an IPv6 source outside the peer's allowed IPs dropped, and a peer whose endpoint
- * has no route costs only its own messages. In this order. Needs root.
+ * IPv6 inside, an IPv6 source outside the peer's allowed IPs dropped, a tunnel device set down and
+ * up again forwards again, and a peer whose endpoint has no route costs only its own messages. In
+ * this order. Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -110,6 +111,19 @@ class DualStackIT {
 
     @Test
     @Order(4)
+    void aTunnelDeviceTakenDownAndUpAgainForwardsAgain() throws Exception {
+        lab.run(1, "ip", "link", "set", lab.device(1), "down");
+        // wireguard-go's pings reach the Java device, which cannot write them to a device that is down
+        assertThat(lab.command(2, "ping", "-n", "-c", "2", "-W", "1", lab.tunnelAddress(1)).start().waitFor()).isNotZero();
+        lab.run(1, "ip", "link", "set", lab.device(1), "up");
+        // a device set down loses its IPv6 addresses (IPv4's stay): given back, as its owner would
+        lab.run(1, "ip", "-6", "addr", "replace", lab.tunnelAddress6(1) + "/64", "dev", lab.device(1), "nodad");
+
+        assertThat(lab.run(2, "ping", "-n", "-c", "3", "-w", "60", lab.tunnelAddress(1))).containsPattern(ANSWERED);
+    }
+
+    @Test
+    @Order(5)
     void aPeerWhoseEndpointHasNoRouteCostsOnlyItsOwnMessages() throws Exception {
         syncconf(peer(GO, lab.tunnelAddress(2) + "/32, " + lab.tunnelAddress6(2) + "/128", "[" + lab.underlayAddress6(2) + "]:" + GO_PORT)
                 + peer(Identity.generate(), "10.97.0.0/16", "[fd00:dead::1]:4500"));
@@ -125,7 +139,8 @@ class DualStackIT {
         assertThat(log).contains("fd00:dead:0:0:0:0:0:1").contains("such messages are dropped");
         Matcher drops = Pattern.compile("drops \\{(.*)}").matcher(log);
         assertThat(drops.find()).as(log).isTrue();
-        assertThat(drops.group(1)).containsPattern("send_refused=[1-9]").containsPattern("source_not_allowed=[1-9]");
+        assertThat(drops.group(1)).containsPattern("send_refused=[1-9]").containsPattern("source_not_allowed=[1-9]")
+                .containsPattern("tun_write_refused=[1-9]");
     }
 
     private static void syncconf(String peers) throws Exception {
