@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers the device's response with a cookie reply and gets the cookie's mac2 on the next; and,
  * with the device under a flood of initiations, a responder whose first response carries no mac2:
  * the device answers it with a cookie reply and takes only the next response, with the cookie's
- * mac2. Needs root.
+ * mac2. And a flood of 20,000 datagrams from no one leaves the device's heap as it was. Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -54,6 +55,8 @@ class DeviceUnderAttackIT {
 
     private static final int DEVICE_PORT = 51823;
     private static final Pattern DROP = Pattern.compile("([a-z_.]+)=(\\d+)");
+    /** Datagrams from no one in the memory test: half initiations with a valid mac1, half random bytes of every type. */
+    private static final int FLOOD = 20_000;
 
     @TempDir
     static Path work;
@@ -156,6 +159,46 @@ class DeviceUnderAttackIT {
 
     @Test
     @Order(3)
+    void aFloodFromNoOneLeavesNothingBehindInTheDevicesHeap() throws Exception {
+        Session session = host.connect(DEVICE.publicKey(), PSK, device);
+        host.exchange(session, ping(500), device, replyTo(500));
+        long before = heapUsedAfterFullGc();
+
+        Random random = new Random(24);
+        List<byte[]> initiations = new ArrayList<>(); // valid mac1, keys the device does not know: X25519 work or a cookie each
+        for (int i = 0; i < 20; i++) {
+            initiations.add(Handshake.initiate(Identity.generate(), DEVICE.publicKey(), null, i, Timestamps.tai64n(Instant.now())).message());
+        }
+        for (int i = 0; i < FLOOD; i++) {
+            byte[] junk = i % 2 == 0 ? initiations.get(i % 20) : new byte[1 + random.nextInt(200)];
+            if (i % 2 == 1) {
+                random.nextBytes(junk);
+                junk[0] = (byte) (1 + i % 4);
+            }
+            host.send(junk, device);
+            if (i % 200 == 199) { // its answer comes after the device read all sent before it
+                host.exchange(session, ping(1000 + i / 200), device, replyTo(1000 + i / 200));
+            }
+        }
+        long after = heapUsedAfterFullGc();
+
+        System.out.printf("device heap after a full GC: %d KB before, %d KB after %d datagrams%n", before / 1024, after / 1024, FLOOD);
+        assertThat(after - before).as("heap growth over %d datagrams (100 bytes kept per datagram would be %d)", FLOOD, FLOOD * 100)
+                .isLessThan(FLOOD * 100L);
+    }
+
+    /** The device's used heap once a full collection ran (jcmd against its process). */
+    private static long heapUsedAfterFullGc() throws Exception {
+        String pid = String.valueOf(lab.devices().getFirst().pid());
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        lab.run(1, jcmd, pid, "GC.run");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(lab.run(1, jcmd, pid, "GC.heap_info"));
+        assertThat(used.find()).as("jcmd GC.heap_info names the used heap").isTrue();
+        return Long.parseLong(used.group(1)) * 1024;
+    }
+
+    @Test
+    @Order(4)
     void everyBadDatagramIsDroppedAndCountedAndTheSessionStillCarriesPings() throws Exception {
         Session session = host.connect(DEVICE.publicKey(), PSK, device);
         byte[] first = session.seal(ping(1));
