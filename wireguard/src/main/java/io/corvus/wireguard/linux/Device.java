@@ -689,7 +689,7 @@ public final class Device implements AutoCloseable {
             drops.get(Drop.SOURCE_NOT_ALLOWED).increment();
             return null;
         }
-        return Arrays.copyOf(plaintext, length);
+        return length == plaintext.length ? plaintext : Arrays.copyOf(plaintext, length); // a packet that needed no padding as it is
     }
 
     private void transmitAll(PeerState peer, List<byte[]> messages) throws IOException {
