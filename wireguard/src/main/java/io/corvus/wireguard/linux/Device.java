@@ -151,12 +151,6 @@ public final class Device implements AutoCloseable {
      * Batches are sealed and opened with the help of {@link #DEFAULT_CRYPTO_HELPERS} threads (none unless asked for).
      */
     public static Device start(DeviceConfig config, String tunName, int mtu, long rekeyAfterMessages, Clock clock) throws IOException {
-        return start(config, tunName, mtu, rekeyAfterMessages, clock, DEFAULT_CRYPTO_HELPERS);
-    }
-
-    /** As {@link #start(DeviceConfig, String, int, long, Clock)}, with this many crypto helper threads (0: none). */
-    public static Device start(DeviceConfig config, String tunName, int mtu, long rekeyAfterMessages, Clock clock, int cryptoHelpers)
-            throws IOException {
         Tun tun = Tun.open(tunName, mtu);
         UdpSocket socket;
         try {
@@ -165,7 +159,7 @@ public final class Device implements AutoCloseable {
             tun.close();
             throw e;
         }
-        CryptoHelpers crypto = new CryptoHelpers(cryptoHelpers, "wg-crypto-" + tunName);
+        CryptoHelpers crypto = new CryptoHelpers(DEFAULT_CRYPTO_HELPERS, "wg-crypto-" + tunName);
         Device device = new Device(config, tun, socket, rekeyAfterMessages, clock, crypto);
         Thread.ofPlatform().daemon().name("wg-tun-" + tunName).start(device::readTun);
         Thread.ofPlatform().daemon().name("wg-udp-" + tunName).start(device::readSocket);
