@@ -49,12 +49,12 @@ public record IpPrefix(boolean ipv6, long high, long low, int length) {
     }
 
     /** The destination address of an IPv4 or IPv6 packet, as a prefix of one address: where cryptokey routing looks. */
-    public static IpPrefix destinationOf(byte[] packet) {
+    public static IpPrefix destinationOf(Packet packet) {
         return addressIn(packet, 16, 24);
     }
 
     /** The source address of an IPv4 or IPv6 packet, as a prefix of one address. */
-    public static IpPrefix sourceOf(byte[] packet) {
+    public static IpPrefix sourceOf(Packet packet) {
         return addressIn(packet, 12, 8);
     }
 
@@ -62,10 +62,10 @@ public record IpPrefix(boolean ipv6, long high, long low, int length) {
      * The length an IP packet's header gives it (IPv4's total length, IPv6's payload length and
      * header), or -1 when {@code packet} does not begin with a whole IPv4 or IPv6 header.
      */
-    public static int declaredLength(byte[] packet) {
+    public static int declaredLength(Packet packet) {
         return switch (version(packet)) {
-            case 4 -> packet.length < 20 ? -1 : u16(packet, 2);
-            case 6 -> packet.length < 40 ? -1 : 40 + u16(packet, 4);
+            case 4 -> packet.length() < 20 ? -1 : packet.u16(2);
+            case 6 -> packet.length() < 40 ? -1 : 40 + packet.u16(4);
             default -> -1;
         };
     }
@@ -86,16 +86,16 @@ public record IpPrefix(boolean ipv6, long high, long low, int length) {
         }
     }
 
-    private static IpPrefix addressIn(byte[] packet, int ipv4At, int ipv6At) {
+    private static IpPrefix addressIn(Packet packet, int ipv4At, int ipv6At) {
         return switch (version(packet)) {
-            case 4 -> of(packet, ipv4At, false, 32);
-            case 6 -> of(packet, ipv6At, true, 128);
+            case 4 -> of(packet.bytes(), packet.offset() + ipv4At, false, 32);
+            case 6 -> of(packet.bytes(), packet.offset() + ipv6At, true, 128);
             default -> throw new IllegalArgumentException("IP version " + version(packet) + " is neither 4 nor 6");
         };
     }
 
-    private static int version(byte[] packet) {
-        return packet.length == 0 ? 0 : (packet[0] & 255) >> 4;
+    private static int version(Packet packet) {
+        return packet.length() == 0 ? 0 : packet.u8(0) >> 4;
     }
 
     private static IpPrefix of(byte[] bytes, int at, boolean ipv6, int length) {
@@ -109,9 +109,5 @@ public record IpPrefix(boolean ipv6, long high, long low, int length) {
     /** The top {@code bits} bits of a long set (none for 0 or fewer, all for 64 or more). */
     private static long mask(int bits) {
         return bits <= 0 ? 0 : bits >= 64 ? -1L : -1L << (64 - bits);
-    }
-
-    private static int u16(byte[] bytes, int at) {
-        return ((bytes[at] & 255) << 8) | (bytes[at + 1] & 255);
     }
 }

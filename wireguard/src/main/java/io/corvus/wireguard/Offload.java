@@ -33,10 +33,11 @@ public final class Offload {
     /**
      * The IP packets in what one read of the TUN device returned: the packet after the header, its
      * checksum completed when the kernel left that to us, or the packets a TCP segment is cut into.
+     * Each lies in an array of its own with {@code room} around it.
      *
      * @throws IllegalArgumentException when the header or the packet is not what the kernel writes
      */
-    public static List<byte[]> packets(byte[] frame, int length) {
+    public static List<Packet> packets(byte[] frame, int length, Packet.Room room) {
         if (length < HEADER_LENGTH + 20) {
             throw new IllegalArgumentException("a read of " + length + " bytes holds no IPv4 packet after its header");
         }
@@ -46,7 +47,8 @@ public final class Offload {
         int checksumStart = u16le(frame, 6);
         int checksumOffset = u16le(frame, 8);
         if (gsoType == GSO_NONE) {
-            byte[] packet = Arrays.copyOfRange(frame, HEADER_LENGTH, length);
+            Packet packet = Packet.allocate(length - HEADER_LENGTH, room);
+            System.arraycopy(frame, HEADER_LENGTH, packet.bytes(), packet.offset(), packet.length());
             if ((flags & NEEDS_CHECKSUM) != 0) {
                 completeChecksum(packet, checksumStart, checksumOffset);
             }
@@ -55,19 +57,15 @@ public final class Offload {
         if (gsoType != GSO_TCPV4 || gsoSize == 0) {
             throw new IllegalArgumentException("segmentation type " + gsoType + " (size " + gsoSize + ") was not asked for");
         }
-        return cut(frame, HEADER_LENGTH, length, gsoSize);
-    }
-
-    /** The header for a packet written as it is. */
-    public static void plainHeader(byte[] frame) {
-        Arrays.fill(frame, 0, HEADER_LENGTH, (byte) 0);
+        return cut(frame, HEADER_LENGTH, length, gsoSize, room);
     }
 
     /**
      * Cuts one TCP segment over IPv4, the bytes from {@code from} to {@code to}, into packets of at
-     * most {@code segmentSize} bytes of payload each.
+     * most {@code segmentSize} bytes of payload each, each in an array of its own with {@code room}
+     * around it.
      */
-    static List<byte[]> cut(byte[] bytes, int from, int to, int segmentSize) {
+    static List<Packet> cut(byte[] bytes, int from, int to, int segmentSize, Packet.Room room) {
         int length = to - from;
         int ipLength = length < 20 ? 0 : (bytes[from] & 0x0f) * 4;
         if (length < 20 || (bytes[from] & 0xf0) != 0x40 || ipLength < 20 || ipLength + 20 > length) {
@@ -81,16 +79,18 @@ public final class Offload {
         int identification = u16(bytes, from + 4);
         long sequence = u32(bytes, from + ipLength + 4);
         int tcpFlags = bytes[from + ipLength + 13] & 255;
-        List<byte[]> packets = new ArrayList<>();
+        List<Packet> packets = new ArrayList<>();
         for (int at = from + headers, index = 0; at < to; at += segmentSize, index++) {
             int payload = Math.min(segmentSize, to - at);
-            byte[] packet = new byte[headers + payload];
-            System.arraycopy(bytes, from, packet, 0, headers);
-            System.arraycopy(bytes, at, packet, headers, payload);
+            Packet packet = Packet.allocate(headers + payload, room);
+            byte[] into = packet.bytes();
+            int start = packet.offset();
+            System.arraycopy(bytes, from, into, start, headers);
+            System.arraycopy(bytes, at, into, start + headers, payload);
             boolean last = at + payload == to;
             int flags = tcpFlags & (last ? 0xff : ~(FIN | PSH)) & (index == 0 ? 0xff : ~CWR);
-            packet[ipLength + 13] = (byte) flags;
-            put32(packet, ipLength + 4, sequence + (long) index * segmentSize);
+            into[start + ipLength + 13] = (byte) flags;
+            put32(into, start + ipLength + 4, sequence + (long) index * segmentSize);
             finish(packet, ipLength, identification + index);
             packets.add(packet);
         }
@@ -104,7 +104,7 @@ public final class Offload {
      * to cut it again where needed; any other packet goes as it is. Returns the frames, header
      * first, in the packets' order.
      */
-    public static List<byte[]> join(List<byte[]> packets) {
+    public static List<byte[]> join(List<Packet> packets) {
         List<byte[]> frames = new ArrayList<>();
         int start = 0;
         while (start < packets.size()) {
@@ -119,7 +119,7 @@ public final class Offload {
     }
 
     /** Whether {@code next} continues the run that {@code first} opened and {@code previous} ends. */
-    private static boolean follows(byte[] first, byte[] previous, byte[] next, int runLength) {
+    private static boolean follows(Packet first, Packet previous, Packet next, int runLength) {
         if (!isPlainTcp(first) || !isPlainTcp(next)) {
             return false;
         }
@@ -129,11 +129,11 @@ public final class Offload {
         }
         int segmentSize = payload(first);
         if (payload(previous) != segmentSize || payload(next) > segmentSize
-                || (long) first.length + (long) runLength * segmentSize + payload(next) - segmentSize > MAX_SEGMENT) {
+                || (long) first.length() + (long) runLength * segmentSize + payload(next) - segmentSize > MAX_SEGMENT) {
             return false; // only the last may be shorter
         }
         int ipLength = ipHeaderLength(first);
-        if ((first[ipLength + 13] & (FIN | PSH)) != 0 || (previous[ipLength + 13] & (FIN | PSH)) != 0) {
+        if ((first.u8(ipLength + 13) & (FIN | PSH)) != 0 || (previous.u8(ipLength + 13) & (FIN | PSH)) != 0) {
             return false; // a segment ends at these
         }
         if (u32(next, ipLength + 4) != ((u32(previous, ipLength + 4) + payload(previous)) & 0xffffffffL)) {
@@ -143,32 +143,32 @@ public final class Offload {
         return sameBytes(first, next, 0, 2) && sameBytes(first, next, 6, 7) && sameBytes(first, next, 8, 10)
                 && sameBytes(first, next, 12, ipLength) && sameBytes(first, next, ipLength, ipLength + 4)
                 && sameBytes(first, next, ipLength + 8, ipLength + 13) && sameBytes(first, next, ipLength + 14, ipLength + 16)
-                && sameBytes(first, next, ipLength + 18, headers) && (first[ipLength + 13] & ~PSH) == (next[ipLength + 13] & ~PSH);
+                && sameBytes(first, next, ipLength + 18, headers) && (first.u8(ipLength + 13) & ~PSH) == (next.u8(ipLength + 13) & ~PSH);
     }
 
-    private static boolean isPlainTcp(byte[] packet) {
-        return packet.length >= 40 && (packet[0] & 0xf0) == 0x40 && ipHeaderLength(packet) >= 20 && (packet[9] & 255) == PROTOCOL_TCP
-                && (u16(packet, 6) & 0x3fff) == 0 // not a fragment
-                && ipHeaderLength(packet) + 20 <= packet.length && headersLength(packet) <= packet.length
-                && u16(packet, 2) == packet.length;
+    private static boolean isPlainTcp(Packet packet) {
+        return packet.length() >= 40 && (packet.u8(0) & 0xf0) == 0x40 && ipHeaderLength(packet) >= 20 && packet.u8(9) == PROTOCOL_TCP
+                && (packet.u16(6) & 0x3fff) == 0 // not a fragment
+                && ipHeaderLength(packet) + 20 <= packet.length() && headersLength(packet) <= packet.length()
+                && packet.u16(2) == packet.length();
     }
 
-    private static byte[] joined(List<byte[]> run) {
-        byte[] first = run.getFirst();
+    private static byte[] joined(List<Packet> run) {
+        Packet first = run.getFirst();
         int headers = headersLength(first);
         int ipLength = ipHeaderLength(first);
         int total = headers;
-        for (byte[] packet : run) {
+        for (Packet packet : run) {
             total += payload(packet);
         }
         byte[] frame = new byte[HEADER_LENGTH + total];
-        System.arraycopy(first, 0, frame, HEADER_LENGTH, headers);
+        System.arraycopy(first.bytes(), first.offset(), frame, HEADER_LENGTH, headers);
         int at = HEADER_LENGTH + headers;
-        for (byte[] packet : run) {
-            System.arraycopy(packet, headers, frame, at, payload(packet));
+        for (Packet packet : run) {
+            System.arraycopy(packet.bytes(), packet.offset() + headers, frame, at, payload(packet));
             at += payload(packet);
         }
-        int flags = first[ipLength + 13] & 255 | run.getLast()[ipLength + 13] & PSH;
+        int flags = first.u8(ipLength + 13) | run.getLast().u8(ipLength + 13) & PSH;
         frame[HEADER_LENGTH + ipLength + 13] = (byte) flags;
         // the IP header complete; the TCP checksum holds the pseudo-header's sum, for the kernel to complete per packet
         put16(frame, HEADER_LENGTH + 2, total);
@@ -184,31 +184,36 @@ public final class Offload {
         return frame;
     }
 
-    private static byte[] plain(byte[] packet) {
-        byte[] frame = new byte[HEADER_LENGTH + packet.length];
-        System.arraycopy(packet, 0, frame, HEADER_LENGTH, packet.length);
+    private static byte[] plain(Packet packet) {
+        byte[] frame = new byte[HEADER_LENGTH + packet.length()];
+        System.arraycopy(packet.bytes(), packet.offset(), frame, HEADER_LENGTH, packet.length());
         return frame;
     }
 
     /** A checksum the kernel left partial (the pseudo-header's sum in place) made whole over the bytes from {@code start}. */
-    static void completeChecksum(byte[] packet, int start, int offset) {
-        if (start + offset + 2 > packet.length) {
-            throw new IllegalArgumentException("a checksum at " + (start + offset) + " beyond a packet of " + packet.length + " bytes");
+    static void completeChecksum(Packet packet, int start, int offset) {
+        if (start + offset + 2 > packet.length()) {
+            throw new IllegalArgumentException("a checksum at " + (start + offset) + " beyond a packet of " + packet.length() + " bytes");
         }
-        int partial = u16(packet, start + offset);
-        put16(packet, start + offset, 0);
-        put16(packet, start + offset, ~fold(sum(packet, start, packet.length - start, partial)) & 0xffff);
+        byte[] bytes = packet.bytes();
+        int at = packet.offset() + start;
+        int partial = u16(bytes, at + offset);
+        put16(bytes, at + offset, 0);
+        put16(bytes, at + offset, ~fold(sum(bytes, at, packet.length() - start, partial)) & 0xffff);
     }
 
     /** Lengths, identification and both checksums of a packet cut from a segment. */
-    private static void finish(byte[] packet, int ipLength, int identification) {
-        put16(packet, 2, packet.length);
-        put16(packet, 4, identification);
-        put16(packet, 10, 0);
-        put16(packet, 10, ~sum(packet, 0, ipLength, 0) & 0xffff);
-        int tcpLength = packet.length - ipLength;
-        put16(packet, ipLength + 16, 0);
-        put16(packet, ipLength + 16, ~fold(sum(packet, ipLength, tcpLength, pseudoHeaderSum(packet, 0, tcpLength))) & 0xffff);
+    private static void finish(Packet packet, int ipLength, int identification) {
+        byte[] bytes = packet.bytes();
+        int ip = packet.offset();
+        int tcp = ip + ipLength;
+        put16(bytes, ip + 2, packet.length());
+        put16(bytes, ip + 4, identification);
+        put16(bytes, ip + 10, 0);
+        put16(bytes, ip + 10, ~sum(bytes, ip, ipLength, 0) & 0xffff);
+        int tcpLength = packet.length() - ipLength;
+        put16(bytes, tcp + 16, 0);
+        put16(bytes, tcp + 16, ~fold(sum(bytes, tcp, tcpLength, pseudoHeaderSum(bytes, ip, tcpLength))) & 0xffff);
     }
 
     /** The sum of the source and destination addresses, the protocol and the TCP length (RFC 793's pseudo-header). */
@@ -250,21 +255,21 @@ public final class Offload {
         return (int) total;
     }
 
-    private static boolean sameBytes(byte[] a, byte[] b, int from, int to) {
-        return Arrays.equals(a, from, to, b, from, to);
+    private static boolean sameBytes(Packet a, Packet b, int from, int to) {
+        return Arrays.equals(a.bytes(), a.offset() + from, a.offset() + to, b.bytes(), b.offset() + from, b.offset() + to);
     }
 
-    private static int ipHeaderLength(byte[] packet) {
-        return (packet[0] & 0x0f) * 4;
+    private static int ipHeaderLength(Packet packet) {
+        return (packet.u8(0) & 0x0f) * 4;
     }
 
-    private static int headersLength(byte[] packet) {
+    private static int headersLength(Packet packet) {
         int ipLength = ipHeaderLength(packet);
-        return ipLength + ((packet[ipLength + 12] & 255) >> 4) * 4;
+        return ipLength + (packet.u8(ipLength + 12) >> 4) * 4;
     }
 
-    private static int payload(byte[] packet) {
-        return packet.length - headersLength(packet);
+    private static int payload(Packet packet) {
+        return packet.length() - headersLength(packet);
     }
 
     private static int u16(byte[] bytes, int at) {
@@ -277,6 +282,10 @@ public final class Offload {
 
     private static long u32(byte[] bytes, int at) {
         return ((long) u16(bytes, at) << 16) | u16(bytes, at + 2);
+    }
+
+    private static long u32(Packet packet, int at) {
+        return ((long) packet.u16(at) << 16) | packet.u16(at + 2);
     }
 
     private static void put16(byte[] bytes, int at, int value) {

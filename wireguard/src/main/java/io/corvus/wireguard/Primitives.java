@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
+import java.util.Arrays;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -114,10 +115,22 @@ final class Primitives {
     /** @throws AEADBadTagException when the ciphertext or the associated data was not what the key sealed */
     static byte[] open(SecretKey key, long counter, byte[] ciphertext, int offset, int length, byte[] associatedData)
             throws AEADBadTagException {
+        byte[] plaintext = Arrays.copyOfRange(ciphertext, offset, offset + length);
+        return Arrays.copyOf(plaintext, openInPlace(key, counter, plaintext, 0, length, associatedData));
+    }
+
+    /**
+     * Decrypts the {@code length} bytes of ciphertext and tag at {@code offset} where they are, and
+     * returns the plaintext's length.
+     *
+     * @throws AEADBadTagException when the ciphertext or the associated data was not what the key sealed
+     */
+    static int openInPlace(SecretKey key, long counter, byte[] buffer, int offset, int length, byte[] associatedData)
+            throws AEADBadTagException {
         try {
             Cipher cipher = aead(Cipher.DECRYPT_MODE, key, counter);
             cipher.updateAAD(associatedData);
-            return cipher.doFinal(ciphertext, offset, length);
+            return cipher.doFinal(buffer, offset, length, buffer, offset);
         } catch (AEADBadTagException forged) {
             throw forged;
         } catch (GeneralSecurityException e) {

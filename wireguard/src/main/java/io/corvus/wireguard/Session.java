@@ -4,6 +4,7 @@ import static io.corvus.wireguard.Primitives.TAG_LENGTH;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.AEADBadTagException;
@@ -20,7 +21,8 @@ public final class Session {
     public static final byte TYPE_TRANSPORT = 4;
     /** Neither side uses a key for more messages than this (the paper's Reject-After-Messages, 2^64 - 2^13 - 1). */
     static final long REJECT_AFTER_MESSAGES = -1L - (1L << 13);
-    private static final int PADDING = 16;
+    /** Where a packet goes in an array that is to become its transport message: no copy to seal it. */
+    public static final Packet.Room MESSAGE_ROOM = new Packet.Room(HEADER_LENGTH, 16, TAG_LENGTH);
     private static final byte[] NOTHING = new byte[0];
 
     private final int localIndex;
@@ -59,29 +61,36 @@ public final class Session {
     }
 
     /**
-     * A transport message carrying {@code packet} (an IP packet, or nothing for a keepalive).
+     * A transport message carrying {@code packet} (an IP packet, or nothing for a keepalive): sealed
+     * where it lies when its array is shaped as {@link #MESSAGE_ROOM} gives, in a new array otherwise.
      *
      * @throws IllegalStateException once the key has sent as many messages as it may: a new handshake is due
      */
-    public byte[] seal(byte[] packet) {
+    public byte[] seal(Packet packet) {
         long counter = sent.getAndIncrement();
         if (Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
             throw new IllegalStateException("this session's key sent " + Long.toUnsignedString(counter)
                     + " messages, the most any key may: a new handshake is due");
         }
-        int padded = (packet.length + PADDING - 1) / PADDING * PADDING;
-        byte[] message = new byte[HEADER_LENGTH + padded + TAG_LENGTH];
+        int padded = MESSAGE_ROOM.paddedLength(packet.length());
+        byte[] message = packet.bytes();
+        if (packet.offset() != HEADER_LENGTH || message.length != MESSAGE_ROOM.arrayLength(packet.length())) {
+            message = new byte[MESSAGE_ROOM.arrayLength(packet.length())];
+            System.arraycopy(packet.bytes(), packet.offset(), message, HEADER_LENGTH, packet.length()); // the padding stays zero
+        } else {
+            Arrays.fill(message, HEADER_LENGTH + packet.length(), HEADER_LENGTH + padded, (byte) 0);
+        }
         ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).put(TYPE_TRANSPORT).put(new byte[3]).putInt(remoteIndex).putLong(counter);
-        System.arraycopy(packet, 0, message, HEADER_LENGTH, packet.length); // the padding stays zero
         Primitives.sealInPlace(sendKey, counter, message, HEADER_LENGTH, padded, NOTHING);
         return message;
     }
 
     /**
      * The packet a transport message carries, with its padding (an IP packet's header says its
-     * length); empty for a keepalive.
+     * length); empty for a keepalive. It is opened where it lies: the packet is inside {@code message},
+     * whose ciphertext is gone (open a copy to keep it).
      */
-    public byte[] open(byte[] message) throws Rejected {
+    public Packet open(byte[] message) throws Rejected {
         if (message.length < HEADER_LENGTH + TAG_LENGTH || message[0] != TYPE_TRANSPORT || message[1] != 0 || message[2] != 0
                 || message[3] != 0) {
             throw new Rejected(Rejected.Reason.MALFORMED, "a transport message is type 4, three zero bytes, and at least "
@@ -96,9 +105,9 @@ public final class Session {
         if (Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
             throw new Rejected(Rejected.Reason.EXPIRED, "counter " + Long.toUnsignedString(counter) + " is past what a key may carry");
         }
-        byte[] plaintext;
+        int length;
         try {
-            plaintext = Primitives.open(receiveKey, counter, message, HEADER_LENGTH, message.length - HEADER_LENGTH, NOTHING);
+            length = Primitives.openInPlace(receiveKey, counter, message, HEADER_LENGTH, message.length - HEADER_LENGTH, NOTHING);
         } catch (AEADBadTagException e) {
             throw new Rejected(Rejected.Reason.FORGED, "counter " + Long.toUnsignedString(counter) + " did not decrypt with this session's key");
         }
@@ -106,6 +115,6 @@ public final class Session {
             throw new Rejected(Rejected.Reason.REPLAYED, "counter " + Long.toUnsignedString(counter) + " was taken before or is "
                     + "more than " + ReplayWindow.WINDOW + " behind the newest");
         }
-        return plaintext;
+        return new Packet(message, HEADER_LENGTH, length);
     }
 }

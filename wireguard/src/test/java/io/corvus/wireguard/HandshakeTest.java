@@ -30,9 +30,9 @@ class HandshakeTest {
 
         assertThat(aliceSession.remoteIndex()).isEqualTo(22);
         assertThat(bobSession.remoteIndex()).isEqualTo(11);
-        assertThat(bobSession.open(aliceSession.seal(bytes("ping")))).startsWith(bytes("ping")).hasSize(16);
-        assertThat(aliceSession.open(bobSession.seal(bytes("pong")))).startsWith(bytes("pong"));
-        assertThat(bobSession.open(aliceSession.seal(new byte[0]))).as("a keepalive").isEmpty();
+        assertThat(bobSession.open(aliceSession.seal(Packet.of(bytes("ping")))).toArray()).startsWith(bytes("ping")).hasSize(16);
+        assertThat(aliceSession.open(bobSession.seal(Packet.of(bytes("pong")))).toArray()).startsWith(bytes("pong"));
+        assertThat(bobSession.open(aliceSession.seal(Packet.of(new byte[0]))).toArray()).as("a keepalive").isEmpty();
     }
 
     @Test
@@ -87,17 +87,38 @@ class HandshakeTest {
     @Test
     void transportMessagesAreTakenOnceInAnyOrderAndForgeriesAreDropped() throws Rejected {
         Session[] pair = pair();
-        byte[] first = pair[0].seal(bytes("one"));
-        byte[] second = pair[0].seal(bytes("two"));
+        byte[] first = pair[0].seal(Packet.of(bytes("one")));
+        byte[] second = pair[0].seal(Packet.of(bytes("two")));
+        byte[] replayed = first.clone(); // opening works in place: the first copy becomes the packet
 
-        assertThat(pair[1].open(second)).startsWith(bytes("two"));
-        assertThat(pair[1].open(first)).as("reordered").startsWith(bytes("one"));
-        assertThat(reasonOf(() -> pair[1].open(first))).isEqualTo(Rejected.Reason.REPLAYED);
-        byte[] forged = pair[0].seal(bytes("three"));
+        assertThat(pair[1].open(second).toArray()).startsWith(bytes("two"));
+        assertThat(pair[1].open(first).toArray()).as("reordered").startsWith(bytes("one"));
+        assertThat(reasonOf(() -> pair[1].open(replayed))).isEqualTo(Rejected.Reason.REPLAYED);
+        byte[] forged = pair[0].seal(Packet.of(bytes("three")));
         forged[forged.length - 1] ^= 1;
         assertThat(reasonOf(() -> pair[1].open(forged))).isEqualTo(Rejected.Reason.FORGED);
         assertThat(reasonOf(() -> pair[1].open(Arrays.copyOf(second, 20)))).isEqualTo(Rejected.Reason.MALFORMED);
-        assertThat(reasonOf(() -> pair[0].open(pair[0].seal(bytes("to myself"))))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
+        assertThat(reasonOf(() -> pair[0].open(pair[0].seal(Packet.of(bytes("to myself")))))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
+    }
+
+    @Test
+    void aPacketInItsMessagesArrayIsSealedAndOpenedWhereItLiesAndAnyOtherIsCopied() throws Rejected {
+        Session[] pair = pair();
+        Packet inRoom = Packet.allocate(5, Session.MESSAGE_ROOM);
+        System.arraycopy(bytes("hello"), 0, inRoom.bytes(), inRoom.offset(), 5);
+        inRoom.bytes()[inRoom.offset() + 5] = 9; // left over where the padding goes: sealed as zero
+
+        byte[] message = pair[0].seal(inRoom);
+        assertThat(message).isSameAs(inRoom.bytes()).hasSize(16 + 16 + 16);
+        Packet opened = pair[1].open(message);
+        assertThat(opened.bytes()).isSameAs(message);
+        assertThat(opened.toArray()).isEqualTo(Arrays.copyOf(bytes("hello"), 16));
+
+        Packet elsewhere = new Packet(bytes("..hello.."), 2, 5);
+        byte[] copied = pair[0].seal(elsewhere);
+        assertThat(copied).isNotSameAs(elsewhere.bytes()).hasSize(48);
+        assertThat(elsewhere.toArray()).isEqualTo(bytes("hello"));
+        assertThat(pair[1].open(copied).toArray()).isEqualTo(Arrays.copyOf(bytes("hello"), 16));
     }
 
     /** Whatever an unauthenticated sender sends, the reader drops it with a reason and nothing else escapes. */

@@ -51,9 +51,9 @@ class IpPrefixTest {
         ipv4[0] = 0x45;
         ipv4[3] = 28;
         System.arraycopy(new byte[] {10, 0, 0, 1, 10, 0, 0, 2}, 0, ipv4, 12, 8);
-        assertThat(IpPrefix.sourceOf(ipv4)).isEqualTo(IpPrefix.parse("10.0.0.1"));
-        assertThat(IpPrefix.destinationOf(ipv4)).isEqualTo(IpPrefix.parse("10.0.0.2"));
-        assertThat(IpPrefix.declaredLength(ipv4)).isEqualTo(28);
+        assertThat(IpPrefix.sourceOf(Packet.of(ipv4))).isEqualTo(IpPrefix.parse("10.0.0.1"));
+        assertThat(IpPrefix.destinationOf(Packet.of(ipv4))).isEqualTo(IpPrefix.parse("10.0.0.2"));
+        assertThat(IpPrefix.declaredLength(Packet.of(ipv4))).isEqualTo(28);
 
         byte[] ipv6 = new byte[48];
         ipv6[0] = 0x60;
@@ -62,13 +62,13 @@ class IpPrefixTest {
         ipv6[23] = 1;
         ipv6[24] = (byte) 0xfd;
         ipv6[39] = 2;
-        assertThat(IpPrefix.sourceOf(ipv6)).isEqualTo(IpPrefix.parse("fd00::1"));
-        assertThat(IpPrefix.destinationOf(ipv6)).isEqualTo(IpPrefix.parse("fd00::2"));
-        assertThat(IpPrefix.declaredLength(ipv6)).isEqualTo(48);
+        assertThat(IpPrefix.sourceOf(Packet.of(ipv6))).isEqualTo(IpPrefix.parse("fd00::1"));
+        assertThat(IpPrefix.destinationOf(Packet.of(ipv6))).isEqualTo(IpPrefix.parse("fd00::2"));
+        assertThat(IpPrefix.declaredLength(Packet.of(ipv6))).isEqualTo(48);
 
-        assertThat(IpPrefix.declaredLength(Arrays.copyOf(ipv6, 39))).as("a header cut short").isEqualTo(-1);
-        assertThat(IpPrefix.declaredLength(new byte[] {0x50, 0, 0, 0})).as("version 5").isEqualTo(-1);
-        assertThat(IpPrefix.declaredLength(new byte[0])).isEqualTo(-1);
+        assertThat(IpPrefix.declaredLength(new Packet(ipv6, 0, 39))).as("a header cut short").isEqualTo(-1);
+        assertThat(IpPrefix.declaredLength(Packet.of(new byte[] {0x50, 0, 0, 0}))).as("version 5").isEqualTo(-1);
+        assertThat(IpPrefix.declaredLength(Packet.of(new byte[0]))).isEqualTo(-1);
     }
 
     @Property(tries = 500)

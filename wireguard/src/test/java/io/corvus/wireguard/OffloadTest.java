@@ -68,7 +68,7 @@ class OffloadTest {
     @Test
     void aSegmentTheKernelHandedOverIsCutIntoPacketsWithTheirOwnSequenceIdsFlagsAndChecksums() {
         byte[] segment = segment(5000, 0xfffff000L, 0x18 | 0x80, 40000, 1); // PSH, ACK, CWR; the sequence wraps
-        List<byte[]> packets = Offload.packets(frame(segment, Offload.GSO_TCPV4, SEGMENT_SIZE), Offload.HEADER_LENGTH + segment.length);
+        List<byte[]> packets = packets(frame(segment, Offload.GSO_TCPV4, SEGMENT_SIZE), Offload.HEADER_LENGTH + segment.length);
 
         assertThat(packets).extracting(p -> p.length).containsExactly(52 + 1380, 52 + 1380, 52 + 1380, 52 + 860);
         ByteArrayOutputStream payloads = new ByteArrayOutputStream();
@@ -88,7 +88,7 @@ class OffloadTest {
     void aPacketWithAPartialChecksumGetsItsWholeChecksum() {
         byte[] packet = segment(100, 7, 0x10, 40000, 2);
         put16(packet, 36, Offload.sum(packet, 12, 8, 6 + packet.length - 20)); // the kernel leaves the pseudo-header's sum there
-        List<byte[]> packets = Offload.packets(frame(packet, Offload.GSO_NONE, 0), Offload.HEADER_LENGTH + packet.length);
+        List<byte[]> packets = packets(frame(packet, Offload.GSO_NONE, 0), Offload.HEADER_LENGTH + packet.length);
 
         assertThat(packets).singleElement().satisfies(p -> assertThat(Offload.sum(p, 20, p.length - 20,
                 Offload.sum(p, 12, 8, 6 + p.length - 20))).isEqualTo(0xffff));
@@ -99,7 +99,7 @@ class OffloadTest {
         byte[] segment = segment(5000, 1000, 0x18, 40000, 3);
         List<byte[]> packets = cut(segment, SEGMENT_SIZE);
 
-        List<byte[]> frames = Offload.join(packets);
+        List<byte[]> frames = join(packets);
 
         assertThat(frames).hasSize(1);
         byte[] frame = frames.getFirst();
@@ -110,7 +110,7 @@ class OffloadTest {
         assertThat(Offload.sum(joined, 0, 20, 0)).as("IP checksum").isEqualTo(0xffff);
         assertThat(joined[33] & 0x08).as("the last packet's PSH").isEqualTo(0x08);
         // cut again, as the kernel will, it gives the packets back
-        List<byte[]> again = Offload.packets(frame, frame.length);
+        List<byte[]> again = packets(frame, frame.length);
         assertThat(again).hasSameSizeAs(packets);
         for (int i = 0; i < packets.size(); i++) {
             assertThat(again.get(i)).isEqualTo(packets.get(i));
@@ -123,12 +123,12 @@ class OffloadTest {
         List<byte[]> other = cut(segment(2760, 1000, 0x10, 40001, 5), SEGMENT_SIZE);
         List<byte[]> mixed = List.of(first.get(0), other.get(0), first.get(1), other.get(1));
 
-        assertThat(Offload.join(mixed)).hasSize(4).allSatisfy(frame -> assertThat(frame[1]).isZero());
+        assertThat(join(mixed)).hasSize(4).allSatisfy(frame -> assertThat(frame[1]).isZero());
         List<byte[]> gap = List.of(first.get(0), cut(segment(2760, 5000, 0x10, 40000, 6), SEGMENT_SIZE).get(1));
-        assertThat(Offload.join(gap)).hasSize(2);
+        assertThat(join(gap)).hasSize(2);
         byte[] udp = segment(100, 1, 0x10, 40000, 7);
         udp[9] = 17;
-        assertThat(Offload.join(List.of(udp))).singleElement().satisfies(frame -> assertThat(frame).hasSize(udp.length + 10));
+        assertThat(join(List.of(udp))).singleElement().satisfies(frame -> assertThat(frame).hasSize(udp.length + 10));
     }
 
     @Property(tries = 200)
@@ -138,9 +138,9 @@ class OffloadTest {
         List<byte[]> packets = cut(segment, segmentSize);
 
         assertThat(packets).allSatisfy(packet -> assertThat(checksumsHold(packet)).isTrue());
-        List<byte[]> frames = Offload.join(packets);
+        List<byte[]> frames = join(packets);
         assertThat(frames).hasSize(1);
-        List<byte[]> cutAgain = new ArrayList<>(Offload.packets(frames.getFirst(), frames.getFirst().length));
+        List<byte[]> cutAgain = new ArrayList<>(packets(frames.getFirst(), frames.getFirst().length));
         assertThat(cutAgain).hasSameSizeAs(packets);
         for (int i = 0; i < packets.size(); i++) {
             assertThat(cutAgain.get(i)).isEqualTo(packets.get(i));
@@ -149,14 +149,14 @@ class OffloadTest {
 
     @Property(tries = 300)
     void whateverAPeerSendsJoiningNeitherThrowsNorLosesABit(@ForAll("packetsFromAPeer") List<byte[]> packets) {
-        List<byte[]> frames = Offload.join(packets);
+        List<byte[]> frames = join(packets);
 
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         packets.forEach(packet -> sent.write(packet, 0, packet.length));
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         for (byte[] frame : frames) {
             for (byte[] packet : frame[1] == 0 ? List.of(Arrays.copyOfRange(frame, Offload.HEADER_LENGTH, frame.length))
-                    : Offload.packets(frame, frame.length)) {
+                    : packets(frame, frame.length)) {
                 written.write(packet, 0, packet.length);
             }
         }
@@ -182,7 +182,7 @@ class OffloadTest {
     @Property(tries = 300)
     void whateverTheTunDeviceHandsOverOnlyIllegalArgumentIsThrown(@ForAll byte[] frame) {
         try {
-            Offload.packets(frame, frame.length);
+            packets(frame, frame.length);
         } catch (IllegalArgumentException expected) {
             // refused, with a reason
         }
@@ -190,14 +190,30 @@ class OffloadTest {
 
     @Test
     void aReadTheKernelCannotHaveWrittenIsRefused() {
-        assertThatThrownBy(() -> Offload.packets(new byte[12], 12)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> packets(new byte[12], 12)).isInstanceOf(IllegalArgumentException.class);
         byte[] segment = segment(3000, 1, 0x10, 40000, 8);
-        assertThatThrownBy(() -> Offload.packets(frame(segment, 3, SEGMENT_SIZE), segment.length + 10))
+        assertThatThrownBy(() -> packets(frame(segment, 3, SEGMENT_SIZE), segment.length + 10))
                 .hasMessageContaining("segmentation type 3");
     }
 
+    /** The packets of a read, as the device takes them: each in the array of the transport message it is sealed in. */
+    private static List<byte[]> packets(byte[] frame, int length) {
+        return Offload.packets(frame, length, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
+    }
+
+    /** Packets joined as the device joins them: each inside the transport message it was opened from. */
+    private static List<byte[]> join(List<byte[]> packets) {
+        return Offload.join(packets.stream().map(OffloadTest::inMessage).toList());
+    }
+
+    private static Packet inMessage(byte[] packet) {
+        Packet inside = Packet.allocate(packet.length, Session.MESSAGE_ROOM);
+        System.arraycopy(packet, 0, inside.bytes(), inside.offset(), packet.length);
+        return inside;
+    }
+
     private static List<byte[]> cut(byte[] segment, int segmentSize) {
-        return Offload.cut(segment, 0, segment.length, segmentSize);
+        return Offload.cut(segment, 0, segment.length, segmentSize, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
     }
 
     private static void put16(byte[] bytes, int at, int value) {

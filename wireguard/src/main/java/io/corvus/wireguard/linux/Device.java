@@ -34,6 +34,7 @@ import io.corvus.wireguard.Handshake;
 import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.IpPrefix;
 import io.corvus.wireguard.Offload;
+import io.corvus.wireguard.Packet;
 import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
 import io.corvus.wireguard.Session;
@@ -86,6 +87,7 @@ public final class Device implements AutoCloseable {
      */
     static final int UNDER_LOAD_INITIATIONS_PER_SECOND = 100;
     private static final int MAX_PACKET = 65535;
+    private static final Packet EMPTY = Packet.of(new byte[0]);
 
     /** Why a packet or datagram went nowhere, beside the protocol's own reasons. */
     public enum Drop {
@@ -257,13 +259,15 @@ public final class Device implements AutoCloseable {
     private void readTun() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Offload.HEADER_LENGTH + MAX_PACKET);
+            byte[] frame = new byte[Offload.HEADER_LENGTH + MAX_PACKET];
             MemorySegment callState = Tun.callState(arena);
             Outgoing out = outgoing.get();
             while (!closed) {
                 int length = tun.read(buffer, callState);
-                List<byte[]> packets;
+                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, frame, 0, length);
+                List<Packet> packets;
                 try {
-                    packets = Offload.packets(buffer.asSlice(0, length).toArray(ValueLayout.JAVA_BYTE), length);
+                    packets = Offload.packets(frame, length, Session.MESSAGE_ROOM); // each cut where it is sealed
                 } catch (IllegalArgumentException e) {
                     drops.get(Drop.MALFORMED_FROM_TUN).increment();
                     continue;
@@ -282,7 +286,7 @@ public final class Device implements AutoCloseable {
      * The IP packets of one TUN read, each to the peer that routes its destination: sealed (spread
      * over the crypto helpers) and gathered in {@code out} in their order, for as few sends as may be.
      */
-    private void sendAll(List<byte[]> packets, Outgoing out) throws IOException {
+    private void sendAll(List<Packet> packets, Outgoing out) throws IOException {
         int count = packets.size();
         PeerState[] peers = new PeerState[count];
         Session[] sessions = new Session[count];
@@ -306,7 +310,7 @@ public final class Device implements AutoCloseable {
      * Finds the peer and the session for packet {@code at} of a batch (left null when the packet
      * is dropped, or held while a handshake is made), and starts that handshake when one is due.
      */
-    private void admit(byte[] packet, PeerState[] peers, Session[] sessions, int at) throws IOException {
+    private void admit(Packet packet, PeerState[] peers, Session[] sessions, int at) throws IOException {
         if (IpPrefix.declaredLength(packet) <= 0) {
             return; // neither IPv4 nor IPv6: nothing else has a peer
         }
@@ -392,7 +396,7 @@ public final class Device implements AutoCloseable {
                             peer.held.clear();
                         }
                         case KEEPALIVE -> {
-                            out.add(session.seal(new byte[0]));
+                            out.add(session.seal(EMPTY)); // a keepalive
                             peer.timers.sent(now, false);
                         }
                     }
@@ -424,7 +428,7 @@ public final class Device implements AutoCloseable {
                     }
                     continue; // rebound to another port: read the new socket
                 }
-                List<byte[]> packets = new ArrayList<>();
+                List<Packet> packets = new ArrayList<>();
                 List<byte[]> transport = new ArrayList<>();
                 List<InetSocketAddress> transportFrom = new ArrayList<>();
                 for (UdpSocket.Received received : batch) {
@@ -472,7 +476,7 @@ public final class Device implements AutoCloseable {
      * Transport messages that came one after another: opened (spread over the crypto helpers), then
      * taken in their order, the packets they carry added to {@code packets}. Empties both lists.
      */
-    private void openAll(List<byte[]> messages, List<InetSocketAddress> from, List<byte[]> packets) throws IOException {
+    private void openAll(List<byte[]> messages, List<InetSocketAddress> from, List<Packet> packets) throws IOException {
         int count = messages.size();
         Opened[] opened = new Opened[count];
         Rejected[] refused = new Rejected[count];
@@ -488,7 +492,7 @@ public final class Device implements AutoCloseable {
                 rejected.get(refused[i].reason()).increment();
                 continue;
             }
-            byte[] packet = take(opened[i], messages.get(i).length, from.get(i));
+            Packet packet = take(opened[i], messages.get(i).length, from.get(i));
             if (packet != null) {
                 packets.add(packet);
             }
@@ -642,7 +646,7 @@ public final class Device implements AutoCloseable {
     }
 
     /** A transport message opened in its session, before the device takes it. */
-    private record Opened(Route route, byte[] plaintext) {
+    private record Opened(Route route, Packet plaintext) {
     }
 
     /** Finds a transport message's session and opens it there; safe on any thread, in any order (the replay window is). */
@@ -659,31 +663,31 @@ public final class Device implements AutoCloseable {
      * timers and a session it confirms; returns the packet for the TUN device if it carries one
      * its peer may send.
      */
-    private byte[] take(Opened opened, int messageLength, InetSocketAddress from) throws IOException {
+    private Packet take(Opened opened, int messageLength, InetSocketAddress from) throws IOException {
         Route route = opened.route();
-        byte[] plaintext = opened.plaintext();
+        Packet plaintext = opened.plaintext();
         PeerState peer = route.peer;
         List<byte[]> released = List.of();
         peer.receivedBytes.add(messageLength);
         synchronized (peer) {
             Instant now = clock.instant();
             peer.endpoint = from;
-            peer.timers.received(now, plaintext.length > 0);
+            peer.timers.received(now, plaintext.length() > 0);
             if (route.session == peer.unconfirmed) { // the initiator holds the keys: the session may send now
                 released = peer.establish(route.session, peer.unconfirmedAt, now, sessions, handshakesCompleted);
                 peer.unconfirmed = null;
             }
         }
         transmitAll(peer, released);
-        if (plaintext.length == 0) {
+        if (plaintext.length() == 0) {
             return null; // a keepalive
         }
         int length = IpPrefix.declaredLength(plaintext);
-        if (length <= 0 || length > plaintext.length || !peer.config.routes(IpPrefix.sourceOf(plaintext))) {
+        if (length <= 0 || length > plaintext.length() || !peer.config.routes(IpPrefix.sourceOf(plaintext))) {
             drops.get(Drop.SOURCE_NOT_ALLOWED).increment();
             return null;
         }
-        return length == plaintext.length ? plaintext : Arrays.copyOf(plaintext, length); // a packet that needed no padding as it is
+        return plaintext.truncate(length); // without its padding
     }
 
     private void transmitAll(PeerState peer, List<byte[]> messages) throws IOException {
@@ -847,7 +851,7 @@ public final class Device implements AutoCloseable {
         /** The mac1 of the last response sent, which a cookie reply to it is bound to. */
         byte[] responseMac1;
         byte[] lastTimestamp;
-        final ArrayDeque<byte[]> held = new ArrayDeque<>();
+        final ArrayDeque<Packet> held = new ArrayDeque<>();
         final PeerTimers timers;
         final Cookies.Jar cookies;
         final LongAdder sentBytes = new LongAdder();

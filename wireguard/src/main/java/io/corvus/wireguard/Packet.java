@@ -1,0 +1,74 @@
+package io.corvus.wireguard;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An IP packet where it lies in a larger array: in the transport message it will be sealed in, or
+ * was opened from. Cutting, sealing, opening and joining pass it on without copying it, which is
+ * most of what a packet costs after the cipher. The array is shared, not copied: a packet is handed
+ * from one step to the next, and the step holding it may write its bytes.
+ */
+public record Packet(byte[] bytes, int offset, int length) {
+
+    public Packet {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+    }
+
+    /** A packet that fills its array. */
+    public static Packet of(byte[] whole) {
+        return new Packet(whole, 0, whole.length);
+    }
+
+    /**
+     * A packet of {@code length} zero bytes in a fresh array with {@code room} around it, for the
+     * step after to work in place.
+     */
+    public static Packet allocate(int length, Room room) {
+        return new Packet(new byte[room.arrayLength(length)], room.before(), length);
+    }
+
+    /** The same bytes, shortened to {@code shorter} (a packet's header says it ends before its padding). */
+    public Packet truncate(int shorter) {
+        return new Packet(bytes, offset, shorter);
+    }
+
+    public byte[] toArray() {
+        return Arrays.copyOfRange(bytes, offset, offset + length);
+    }
+
+    /** The byte at {@code at}, counted from the packet's start. */
+    public int u8(int at) {
+        return bytes[offset + at] & 255;
+    }
+
+    /** The big-endian 16-bit word at {@code at}, counted from the packet's start. */
+    public int u16(int at) {
+        return (u8(at) << 8) | u8(at + 1);
+    }
+
+    /**
+     * Space a step needs around a packet in its array: a transport message's header before it, and
+     * after it the padding to a multiple of {@code alignTo} and the tag.
+     */
+    public record Room(int before, int alignTo, int after) {
+
+        public static final Room NONE = new Room(0, 1, 0);
+
+        public Room {
+            if (before < 0 || alignTo < 1 || after < 0) {
+                throw new IllegalArgumentException("room is at least 0 bytes, aligned to at least 1");
+            }
+        }
+
+        /** The length of an array holding a packet of {@code length} bytes with this room around it. */
+        public int arrayLength(int length) {
+            return before + paddedLength(length) + after;
+        }
+
+        /** {@code length} rounded up to a multiple of {@code alignTo}. */
+        public int paddedLength(int length) {
+            return (length + alignTo - 1) / alignTo * alignTo;
+        }
+    }
+}
