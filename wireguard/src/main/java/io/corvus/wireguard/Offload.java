@@ -6,12 +6,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * TCP over IPv4 in pieces as large as the kernel will hand over: the virtio-net header a TUN device
- * opened with {@code IFF_VNET_HDR} puts before each packet, the segments it hands over whole (TSO),
- * cut here into packets of the segment size, and the reverse, consecutive packets of one TCP flow
- * joined into one segment for the kernel to take in one write (GRO). Each packet's lengths,
- * sequence number, identification and checksums are set as the kernel would set them. Plain Java;
- * the TUN adapter moves the bytes.
+ * TCP over IPv4 and IPv6 in pieces as large as the kernel will hand over: the virtio-net header a
+ * TUN device opened with {@code IFF_VNET_HDR} puts before each packet, the segments it hands over
+ * whole (TSO), cut here into packets of the segment size, and the reverse, consecutive packets of
+ * one TCP flow joined into one segment for the kernel to take in one write (GRO). Each packet's
+ * lengths, sequence number, IPv4 identification and checksums are set as the kernel would set them.
+ * IPv6 segments are cut and joined without extension headers (the kernel's TCP sends none). Plain
+ * Java; the TUN adapter moves the bytes.
  */
 public final class Offload {
 
@@ -20,11 +21,12 @@ public final class Offload {
     static final int NEEDS_CHECKSUM = 1;
     static final int GSO_NONE = 0;
     static final int GSO_TCPV4 = 1;
+    static final int GSO_TCPV6 = 4;
     private static final int PROTOCOL_TCP = 6;
     private static final int FIN = 0x01;
     private static final int PSH = 0x08;
     private static final int CWR = 0x80;
-    /** What a joined segment may reach: an IPv4 packet's length field. */
+    /** What a joined segment may reach: an IPv4 packet's length field (IPv6 keeps to it too). */
     private static final int MAX_SEGMENT = 65535;
 
     private Offload() {
@@ -39,7 +41,7 @@ public final class Offload {
      */
     public static List<Packet> packets(byte[] frame, int length, Packet.Room room) {
         if (length < HEADER_LENGTH + 20) {
-            throw new IllegalArgumentException("a read of " + length + " bytes holds no IPv4 packet after its header");
+            throw new IllegalArgumentException("a read of " + length + " bytes holds no IP packet after its header");
         }
         int flags = frame[0] & 255;
         int gsoType = frame[1] & 0x7f; // without the ECN bit
@@ -54,29 +56,26 @@ public final class Offload {
             }
             return List.of(packet);
         }
-        if (gsoType != GSO_TCPV4 || gsoSize == 0) {
+        if ((gsoType != GSO_TCPV4 && gsoType != GSO_TCPV6) || gsoSize == 0) {
             throw new IllegalArgumentException("segmentation type " + gsoType + " (size " + gsoSize + ") was not asked for");
         }
-        return cut(frame, HEADER_LENGTH, length, gsoSize, room);
+        return cut(frame, HEADER_LENGTH, length, gsoSize, gsoType == GSO_TCPV6, room);
     }
 
     /**
-     * Cuts one TCP segment over IPv4, the bytes from {@code from} to {@code to}, into packets of at
-     * most {@code segmentSize} bytes of payload each, each in an array of its own with {@code room}
-     * around it.
+     * Cuts one TCP segment over IPv4 or IPv6, the bytes from {@code from} to {@code to}, into packets
+     * of at most {@code segmentSize} bytes of payload each, each in an array of its own with
+     * {@code room} around it.
      */
-    static List<Packet> cut(byte[] bytes, int from, int to, int segmentSize, Packet.Room room) {
+    static List<Packet> cut(byte[] bytes, int from, int to, int segmentSize, boolean ipv6, Packet.Room room) {
         int length = to - from;
-        int ipLength = length < 20 ? 0 : (bytes[from] & 0x0f) * 4;
-        if (length < 20 || (bytes[from] & 0xf0) != 0x40 || ipLength < 20 || ipLength + 20 > length) {
-            throw new IllegalArgumentException("a segment to cut is TCP over IPv4 with whole headers");
-        }
-        int tcpLength = ((bytes[from + ipLength + 12] & 255) >> 4) * 4;
+        int ipLength = tcpIpHeaderLength(bytes, from, length, ipv6);
+        int tcpLength = ipLength < 0 || ipLength + 20 > length ? 0 : ((bytes[from + ipLength + 12] & 255) >> 4) * 4;
         int headers = ipLength + tcpLength;
-        if ((bytes[from + 9] & 255) != PROTOCOL_TCP || headers > length || tcpLength < 20) {
-            throw new IllegalArgumentException("a segment to cut is TCP over IPv4 with whole headers");
+        if (tcpLength < 20 || headers > length) {
+            throw new IllegalArgumentException("a segment to cut is TCP over IPv" + (ipv6 ? 6 : 4) + " with whole headers");
         }
-        int identification = u16(bytes, from + 4);
+        int identification = ipv6 ? 0 : u16(bytes, from + 4);
         long sequence = u32(bytes, from + ipLength + 4);
         int tcpFlags = bytes[from + ipLength + 13] & 255;
         List<Packet> packets = new ArrayList<>();
@@ -91,7 +90,7 @@ public final class Offload {
             int flags = tcpFlags & (last ? 0xff : ~(FIN | PSH)) & (index == 0 ? 0xff : ~CWR);
             into[start + ipLength + 13] = (byte) flags;
             put32(into, start + ipLength + 4, sequence + (long) index * segmentSize);
-            finish(packet, ipLength, identification + index);
+            finish(packet, ipLength, identification + index, ipv6);
             packets.add(packet);
         }
         return packets;
@@ -139,18 +138,39 @@ public final class Offload {
         if (u32(next, ipLength + 4) != ((u32(previous, ipLength + 4) + payload(previous)) & 0xffffffffL)) {
             return false;
         }
-        // the same IP header but for length, id and checksum; the same TCP header but for sequence, checksum and PSH on the last
-        return sameBytes(first, next, 0, 2) && sameBytes(first, next, 6, 7) && sameBytes(first, next, 8, 10)
-                && sameBytes(first, next, 12, ipLength) && sameBytes(first, next, ipLength, ipLength + 4)
+        if (!isIpv6(first) && next.u16(4) != ((first.u16(4) + runLength) & 0xffff)) {
+            return false; // the kernel numbers the packets it cuts one after another: other ids would not come back as they were
+        }
+        // the same IP header but for length (and IPv4's id and checksum); the same TCP header but for sequence, checksum and PSH on the last
+        boolean sameIp = isIpv6(first) ? sameBytes(first, next, 0, 4) && sameBytes(first, next, 6, ipLength)
+                : sameBytes(first, next, 0, 2) && sameBytes(first, next, 6, 7) && sameBytes(first, next, 8, 10)
+                        && sameBytes(first, next, 12, ipLength);
+        return sameIp && sameBytes(first, next, ipLength, ipLength + 4)
                 && sameBytes(first, next, ipLength + 8, ipLength + 13) && sameBytes(first, next, ipLength + 14, ipLength + 16)
                 && sameBytes(first, next, ipLength + 18, headers) && (first.u8(ipLength + 13) & ~PSH) == (next.u8(ipLength + 13) & ~PSH);
     }
 
     private static boolean isPlainTcp(Packet packet) {
+        if (packet.length() >= 60 && isIpv6(packet)) {
+            return packet.u8(6) == PROTOCOL_TCP && headersLength(packet) <= packet.length() && 40 + packet.u16(4) == packet.length();
+        }
         return packet.length() >= 40 && (packet.u8(0) & 0xf0) == 0x40 && ipHeaderLength(packet) >= 20 && packet.u8(9) == PROTOCOL_TCP
                 && (packet.u16(6) & 0x3fff) == 0 // not a fragment
                 && ipHeaderLength(packet) + 20 <= packet.length() && headersLength(packet) <= packet.length()
                 && packet.u16(2) == packet.length();
+    }
+
+    private static boolean isIpv6(Packet packet) {
+        return packet.length() > 0 && (packet.u8(0) & 0xf0) == 0x60;
+    }
+
+    /** The IP header's length of a TCP packet of this version at {@code at}, or -1 when it is not one (IPv6: no extension headers). */
+    private static int tcpIpHeaderLength(byte[] bytes, int at, int length, boolean ipv6) {
+        if (ipv6) {
+            return length >= 40 && (bytes[at] & 0xf0) == 0x60 && (bytes[at + 6] & 255) == PROTOCOL_TCP ? 40 : -1;
+        }
+        int ipLength = length < 20 ? 0 : (bytes[at] & 0x0f) * 4;
+        return length >= 20 && (bytes[at] & 0xf0) == 0x40 && ipLength >= 20 && (bytes[at + 9] & 255) == PROTOCOL_TCP ? ipLength : -1;
     }
 
     private static byte[] joined(List<Packet> run) {
@@ -171,12 +191,17 @@ public final class Offload {
         int flags = first.u8(ipLength + 13) | run.getLast().u8(ipLength + 13) & PSH;
         frame[HEADER_LENGTH + ipLength + 13] = (byte) flags;
         // the IP header complete; the TCP checksum holds the pseudo-header's sum, for the kernel to complete per packet
-        put16(frame, HEADER_LENGTH + 2, total);
-        put16(frame, HEADER_LENGTH + 10, 0);
-        put16(frame, HEADER_LENGTH + 10, ~sum(frame, HEADER_LENGTH, ipLength, 0) & 0xffff);
+        boolean ipv6 = isIpv6(first);
+        if (ipv6) {
+            put16(frame, HEADER_LENGTH + 4, total - ipLength);
+        } else {
+            put16(frame, HEADER_LENGTH + 2, total);
+            put16(frame, HEADER_LENGTH + 10, 0);
+            put16(frame, HEADER_LENGTH + 10, ~sum(frame, HEADER_LENGTH, ipLength, 0) & 0xffff);
+        }
         put16(frame, HEADER_LENGTH + ipLength + 16, fold(pseudoHeaderSum(frame, HEADER_LENGTH, total - ipLength)));
         frame[0] = NEEDS_CHECKSUM;
-        frame[1] = GSO_TCPV4;
+        frame[1] = (byte) (ipv6 ? GSO_TCPV6 : GSO_TCPV4);
         put16le(frame, 2, headers);
         put16le(frame, 4, payload(first));
         put16le(frame, 6, ipLength);
@@ -202,23 +227,31 @@ public final class Offload {
         put16(bytes, at + offset, ~fold(sum(bytes, at, packet.length() - start, partial)) & 0xffff);
     }
 
-    /** Lengths, identification and both checksums of a packet cut from a segment. */
-    private static void finish(Packet packet, int ipLength, int identification) {
+    /** Lengths, IPv4's identification and checksum, and the TCP checksum of a packet cut from a segment. */
+    private static void finish(Packet packet, int ipLength, int identification, boolean ipv6) {
         byte[] bytes = packet.bytes();
         int ip = packet.offset();
         int tcp = ip + ipLength;
-        put16(bytes, ip + 2, packet.length());
-        put16(bytes, ip + 4, identification);
-        put16(bytes, ip + 10, 0);
-        put16(bytes, ip + 10, ~sum(bytes, ip, ipLength, 0) & 0xffff);
+        if (ipv6) {
+            put16(bytes, ip + 4, packet.length() - ipLength);
+        } else {
+            put16(bytes, ip + 2, packet.length());
+            put16(bytes, ip + 4, identification);
+            put16(bytes, ip + 10, 0);
+            put16(bytes, ip + 10, ~sum(bytes, ip, ipLength, 0) & 0xffff);
+        }
         int tcpLength = packet.length() - ipLength;
         put16(bytes, tcp + 16, 0);
         put16(bytes, tcp + 16, ~fold(sum(bytes, tcp, tcpLength, pseudoHeaderSum(bytes, ip, tcpLength))) & 0xffff);
     }
 
-    /** The sum of the source and destination addresses, the protocol and the TCP length (RFC 793's pseudo-header). */
+    /**
+     * The sum of the source and destination addresses, the protocol and the TCP length: the
+     * pseudo-header of RFC 793, or of RFC 8200 for IPv6 (its 32-bit length is below 2^16 here).
+     */
     private static int pseudoHeaderSum(byte[] bytes, int ipAt, int tcpLength) {
-        return sum(bytes, ipAt + 12, 8, PROTOCOL_TCP + tcpLength);
+        boolean ipv6 = (bytes[ipAt] & 0xf0) == 0x60;
+        return ipv6 ? sum(bytes, ipAt + 8, 32, PROTOCOL_TCP + tcpLength) : sum(bytes, ipAt + 12, 8, PROTOCOL_TCP + tcpLength);
     }
 
     /**
@@ -260,7 +293,7 @@ public final class Offload {
     }
 
     private static int ipHeaderLength(Packet packet) {
-        return (packet.u8(0) & 0x0f) * 4;
+        return isIpv6(packet) ? 40 : (packet.u8(0) & 0x0f) * 4;
     }
 
     private static int headersLength(Packet packet) {

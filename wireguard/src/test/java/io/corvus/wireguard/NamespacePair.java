@@ -98,6 +98,11 @@ public final class NamespacePair implements AutoCloseable {
     public void addIpv6(int side) throws IOException, InterruptedException {
         run(side, "ip", "-6", "addr", "add", underlayAddress6(side) + "/64", "dev", firstIsHost && side == 1 ? prefix + n + "v" : "eth0",
                 "nodad");
+        addTunnelIpv6(side);
+    }
+
+    /** Gives a side's running tunnel device its IPv6 address as well; the underlay stays IPv4. */
+    public void addTunnelIpv6(int side) throws IOException, InterruptedException {
         run(side, "ip", "-6", "addr", "add", tunnelAddress6(side) + "/64", "dev", device(side), "nodad");
     }
 
@@ -195,7 +200,8 @@ public final class NamespacePair implements AutoCloseable {
 
     /**
      * The same kind of device on both sides (the Java device, or wireguard-go), each the other's
-     * only peer, on ports {@code basePort} + side, with one preshared key; {@code jvmOptions} for Java devices.
+     * only peer (its IPv4 and IPv6 tunnel addresses), on ports {@code basePort} + side, with one
+     * preshared key; {@code jvmOptions} for Java devices.
      */
     public void startPair(Path work, int basePort, boolean javaDevices, List<String> jvmOptions) throws IOException, InterruptedException {
         Identity[] keys = {Identity.generate(), Identity.generate()};
@@ -203,7 +209,7 @@ public final class NamespacePair implements AutoCloseable {
         for (int side = 1; side <= 2; side++) {
             int other = 3 - side;
             String peer = keys[other - 1].publicKeyBase64();
-            String allowed = tunnelAddress(other) + "/32";
+            String allowed = tunnelAddress(other) + "/32," + tunnelAddress6(other) + "/128";
             String endpoint = underlayAddress(other) + ":" + (basePort + other);
             if (javaDevices) {
                 startJavaDevice(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint, jvmOptions);

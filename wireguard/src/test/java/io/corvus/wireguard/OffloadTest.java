@@ -47,7 +47,31 @@ class OffloadTest {
         return packet;
     }
 
+    /** The same segment over IPv6 (fd00:98::1 to fd00:98::2, no extension headers). */
+    private static byte[] segment6(int payloadLength, long sequence, int flags, int sourcePort, long seed) {
+        byte[] four = segment(payloadLength, sequence, flags, sourcePort, seed);
+        byte[] packet = new byte[40 + four.length - 20];
+        packet[0] = 0x60;
+        packet[1] = 0x01; // a traffic class and flow label that the packets of one flow share
+        packet[3] = 0x23;
+        put16(packet, 4, packet.length - 40);
+        packet[6] = 6;
+        packet[7] = 64;
+        packet[8] = (byte) 0xfd;
+        packet[10] = (byte) 0x98;
+        packet[23] = 1;
+        packet[24] = (byte) 0xfd;
+        packet[26] = (byte) 0x98;
+        packet[39] = 2;
+        System.arraycopy(four, 20, packet, 40, four.length - 20);
+        return packet;
+    }
+
     private static boolean checksumsHold(byte[] packet) {
+        if ((packet[0] & 0xf0) == 0x60) {
+            int tcpLength = packet.length - 40;
+            return Offload.sum(packet, 40, tcpLength, Offload.sum(packet, 8, 32, 6 + tcpLength)) == 0xffff;
+        }
         int tcpLength = packet.length - 20;
         int pseudo = Offload.sum(packet, 12, 8, 6 + tcpLength);
         return Offload.sum(packet, 0, 20, 0) == 0xffff && Offload.sum(packet, 20, tcpLength, pseudo) == 0xffff;
@@ -59,7 +83,7 @@ class OffloadTest {
         frame[1] = (byte) gsoType;
         frame[4] = (byte) gsoSize;
         frame[5] = (byte) (gsoSize >>> 8);
-        frame[6] = 20; // checksum from the TCP header on...
+        frame[6] = (byte) ((packet[0] & 0xf0) == 0x60 ? 40 : 20); // checksum from the TCP header on...
         frame[8] = 16; // ...into its checksum field
         System.arraycopy(packet, 0, frame, Offload.HEADER_LENGTH, packet.length);
         return frame;
@@ -126,15 +150,65 @@ class OffloadTest {
         assertThat(join(mixed)).hasSize(4).allSatisfy(frame -> assertThat(frame[1]).isZero());
         List<byte[]> gap = List.of(first.get(0), cut(segment(2760, 5000, 0x10, 40000, 6), SEGMENT_SIZE).get(1));
         assertThat(join(gap)).hasSize(2);
+        byte[] sameId = first.get(1).clone();
+        put16(sameId, 4, u16(first.get(0), 4));
+        assertThat(join(List.of(first.get(0), sameId))).as("cut again, the second would get the next id").hasSize(2);
         byte[] udp = segment(100, 1, 0x10, 40000, 7);
         udp[9] = 17;
         assertThat(join(List.of(udp))).singleElement().satisfies(frame -> assertThat(frame).hasSize(udp.length + 10));
     }
 
+    @Test
+    void aSegmentOverIpv6IsCutIntoPacketsWithTheirOwnPayloadLengthsSequencesAndChecksums() {
+        byte[] segment = segment6(5000, 0xfffff000L, 0x18 | 0x80, 40000, 11);
+        List<byte[]> packets = packets(frame(segment, Offload.GSO_TCPV6, SEGMENT_SIZE), Offload.HEADER_LENGTH + segment.length);
+
+        assertThat(packets).extracting(p -> p.length).containsExactly(72 + 1380, 72 + 1380, 72 + 1380, 72 + 860);
+        ByteArrayOutputStream payloads = new ByteArrayOutputStream();
+        for (int i = 0; i < packets.size(); i++) {
+            byte[] packet = packets.get(i);
+            assertThat(checksumsHold(packet)).as("packet %d's checksum", i).isTrue();
+            assertThat(u16(packet, 4)).as("payload length").isEqualTo(packet.length - 40);
+            assertThat(u32(packet, 44)).isEqualTo((0xfffff000L + 1380L * i) & 0xffffffffL);
+            assertThat(packet[53] & 0x08).as("PSH on the last only").isEqualTo(i == 3 ? 0x08 : 0);
+            assertThat(Arrays.copyOfRange(packet, 0, 4)).as("class and flow label kept").isEqualTo(Arrays.copyOfRange(segment, 0, 4));
+            payloads.write(packet, 72, packet.length - 72);
+        }
+        assertThat(payloads.toByteArray()).isEqualTo(Arrays.copyOfRange(segment, 72, segment.length));
+        byte[] joined = join(cut(segment6(5000, 1000, 0x18, 40000, 11), SEGMENT_SIZE)).getFirst(); // without CWR, which ends a run
+        assertThat(joined[1]).as("TCP over IPv6 to cut").isEqualTo((byte) Offload.GSO_TCPV6);
+        assertThat(joined[6]).as("the TCP header's start").isEqualTo((byte) 40);
+        assertThat(Arrays.copyOfRange(joined, Offload.HEADER_LENGTH + 4, Offload.HEADER_LENGTH + 6))
+                .as("the whole segment's payload length").isEqualTo(Arrays.copyOfRange(segment, 4, 6));
+    }
+
+    @Test
+    void anIpv6SegmentWithAnExtensionHeaderOrOfTheOtherFamilyIsRefused() {
+        byte[] hopByHop = segment6(3000, 1, 0x10, 40000, 12);
+        hopByHop[6] = 0;
+        assertThatThrownBy(() -> packets(frame(hopByHop, Offload.GSO_TCPV6, SEGMENT_SIZE), hopByHop.length + 10))
+                .hasMessageContaining("TCP over IPv6");
+        byte[] four = segment(3000, 1, 0x10, 40000, 13);
+        assertThatThrownBy(() -> packets(frame(four, Offload.GSO_TCPV6, SEGMENT_SIZE), four.length + 10))
+                .hasMessageContaining("TCP over IPv6");
+    }
+
+    @Test
+    void packetsOfTheTwoFamiliesOrOfAnotherFlowLabelAreNotJoined() {
+        List<byte[]> six = cut(segment6(2760, 1000, 0x10, 40000, 14), SEGMENT_SIZE);
+        byte[] relabelled = six.get(1).clone();
+        relabelled[3] ^= 1;
+        assertThat(join(List.of(six.get(0), relabelled))).hasSize(2);
+        List<byte[]> four = cut(segment(2760, 1000, 0x10, 40000, 14), SEGMENT_SIZE);
+        assertThat(join(List.of(six.get(0), four.get(1)))).hasSize(2);
+        assertThat(join(six)).hasSize(1);
+    }
+
     @Property(tries = 200)
     void cuttingAndJoiningGiveTheSameBytes(@ForAll @IntRange(min = 1, max = 60000) int payload,
-            @ForAll @IntRange(min = 500, max = 1400) int segmentSize, @ForAll long sequence) {
-        byte[] segment = segment(payload, sequence & 0xffffffffL, 0x18, 40000, payload);
+            @ForAll @IntRange(min = 500, max = 1400) int segmentSize, @ForAll long sequence, @ForAll boolean ipv6) {
+        byte[] segment = ipv6 ? segment6(payload, sequence & 0xffffffffL, 0x18, 40000, payload)
+                : segment(payload, sequence & 0xffffffffL, 0x18, 40000, payload);
         List<byte[]> packets = cut(segment, segmentSize);
 
         assertThat(packets).allSatisfy(packet -> assertThat(checksumsHold(packet)).isTrue());
@@ -163,14 +237,15 @@ class OffloadTest {
         assertThat(written.toByteArray()).isEqualTo(sent.toByteArray());
     }
 
-    /** Random bytes, and now and then a run of real TCP packets, or one with a header altered. */
+    /** Random bytes, and now and then a run of real TCP packets over IPv4 or IPv6, the last with a header byte altered. */
     @Provide
     Arbitrary<List<byte[]>> packetsFromAPeer() {
         Arbitrary<List<byte[]>> random = Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(120)
                 .list().ofMaxSize(6);
         Arbitrary<List<byte[]>> tcp = Combinators.combine(Arbitraries.integers().between(1, 6000),
-                Arbitraries.integers().between(0, 60), Arbitraries.bytes()).as((payload, at, value) -> {
-                    List<byte[]> packets = new ArrayList<>(cut(segment(payload, 1, 0x10, 40000, payload), SEGMENT_SIZE));
+                Arbitraries.integers().between(0, 80), Arbitraries.bytes(), Arbitraries.of(false, true)).as((payload, at, value, ipv6) -> {
+                    byte[] segment = ipv6 ? segment6(payload, 1, 0x10, 40000, payload) : segment(payload, 1, 0x10, 40000, payload);
+                    List<byte[]> packets = new ArrayList<>(cut(segment, SEGMENT_SIZE));
                     byte[] altered = packets.getLast().clone();
                     altered[at % altered.length] = value;
                     packets.add(altered);
@@ -213,7 +288,8 @@ class OffloadTest {
     }
 
     private static List<byte[]> cut(byte[] segment, int segmentSize) {
-        return Offload.cut(segment, 0, segment.length, segmentSize, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
+        boolean ipv6 = (segment[0] & 0xf0) == 0x60;
+        return Offload.cut(segment, 0, segment.length, segmentSize, ipv6, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
     }
 
     private static void put16(byte[] bytes, int at, int value) {

@@ -22,7 +22,7 @@ import java.util.Arrays;
  * A Linux TUN device through the FFM API (no JNI to build): {@code open("/dev/net/tun")} and
  * {@code ioctl(TUNSETIFF)} for a layer-3 device without packet information but with a virtio-net
  * header before each packet ({@code IFF_VNET_HDR}), and offloads on ({@code TUNSETOFFLOAD}: partial
- * checksums, TCP over IPv4 segments up to 64 KB), so that one {@code read} or {@code write} carries
+ * checksums, TCP segments over IPv4 and IPv6 up to 64 KB), so that one {@code read} or {@code write} carries
  * what would be dozens of packets ({@link io.corvus.wireguard.Offload} cuts and joins them). The
  * device exists while this object is open. Reads block: call them from one platform thread of their
  * own (a blocking native call would pin a virtual thread's carrier).
@@ -38,6 +38,7 @@ public final class Tun implements AutoCloseable {
     private static final long TUNSETOFFLOAD = 0x400454d0L;
     private static final int TUN_F_CSUM = 0x01;
     private static final int TUN_F_TSO4 = 0x02;
+    private static final int TUN_F_TSO6 = 0x04;
     private static final long SIOCSIFMTU = 0x8922L;
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
@@ -93,7 +94,7 @@ public final class Tun implements AutoCloseable {
                 int ignored = (int) CLOSE.invokeExact(state, fd);
                 throw failure;
             }
-            if ((int) IOCTL_VALUE.invokeExact(state, fd, TUNSETOFFLOAD, (long) (TUN_F_CSUM | TUN_F_TSO4)) < 0) {
+            if ((int) IOCTL_VALUE.invokeExact(state, fd, TUNSETOFFLOAD, (long) (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) < 0) {
                 IOException failure = failure("TUNSETOFFLOAD " + name, state);
                 int ignored = (int) CLOSE.invokeExact(state, fd);
                 throw failure;

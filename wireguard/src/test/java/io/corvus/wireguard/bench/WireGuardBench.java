@@ -18,6 +18,7 @@ import io.corvus.wireguard.linux.Device;
  * network namespaces (bench/wireguard.sh): iperf3 TCP with 1 and 8 streams between the tunnel
  * addresses, Java device on both ends (as it runs, then with a crypto helper thread), then wireguard-go on both ends, then each sending to the
  * other (the Java device to wireguard-go, wireguard-go to the Java device), then the bare veth pair.
+ * The Java pair and the wireguard-go pair also carry iperf3 over IPv6 inside ({@code _ipv6_}).
  * Prints Gbit/s, the devices' CPU seconds per GB carried, and the ratios as name=value lines.
  * Arguments: [seconds per test, default 10].
  */
@@ -45,6 +46,14 @@ public final class WireGuardBench {
                     figures.put("gbps_" + kind + "_" + streams, fmt(result[1] / 1e9));
                     figures.put("cpu_s_per_gb_" + kind + "_" + streams, fmt(cpu / (result[0] / 1e9)));
                 }
+                if (kind.equals("java") || kind.equals("wireguard_go")) { // the same pair, IPv6 inside
+                    lab.addTunnelIpv6(1);
+                    lab.addTunnelIpv6(2);
+                    iperf(lab, lab.tunnelAddress6(2), 3, 1);
+                    for (int streams : new int[] {1, 8}) {
+                        figures.put("gbps_" + kind + "_ipv6_" + streams, fmt(iperf(lab, lab.tunnelAddress6(2), seconds, streams)[1] / 1e9));
+                    }
+                }
                 lab.stopDevices();
             }
             for (int streams : new int[] {1, 8}) {
@@ -53,6 +62,8 @@ public final class WireGuardBench {
         }
         for (int streams : new int[] {1, 8}) {
             figures.put("ratio_java_vs_wireguard_go_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_wireguard_go_" + streams)));
+            figures.put("ratio_java_vs_wireguard_go_ipv6_" + streams,
+                    fmt(ratio(figures, "gbps_java_ipv6_" + streams, "gbps_wireguard_go_ipv6_" + streams)));
             figures.put("ratio_java_vs_veth_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_veth_" + streams)));
             figures.put("cpu_per_gb_java_vs_wireguard_go_" + streams,
                     fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_wireguard_go_" + streams)));
