@@ -92,20 +92,32 @@ class OffloadTest {
     @Test
     void aSegmentTheKernelHandedOverIsCutIntoPacketsWithTheirOwnSequenceIdsFlagsAndChecksums() {
         byte[] segment = segment(5000, 0xfffff000L, 0x18 | 0x80, 40000, 1); // PSH, ACK, CWR; the sequence wraps
-        List<byte[]> packets = packets(frame(segment, Offload.GSO_TCPV4, SEGMENT_SIZE), Offload.HEADER_LENGTH + segment.length);
+        List<byte[]> packets = cutAsTheKernelHandsItOver(segment, Offload.GSO_TCPV4, 20);
 
-        assertThat(packets).extracting(p -> p.length).containsExactly(52 + 1380, 52 + 1380, 52 + 1380, 52 + 860);
+        for (int i = 0; i < packets.size(); i++) {
+            assertThat(u16(packets.get(i), 4)).as("identification").isEqualTo(0x1234 + i);
+        }
+    }
+
+    /**
+     * A 5,000-byte segment handed over with {@code gsoType}, cut: four packets with valid checksums, the
+     * sequence numbers counting on, PSH on the last and CWR on the first only, and the payload whole.
+     */
+    private static List<byte[]> cutAsTheKernelHandsItOver(byte[] segment, int gsoType, int ipLength) {
+        List<byte[]> packets = packets(frame(segment, gsoType, SEGMENT_SIZE), Offload.HEADER_LENGTH + segment.length);
+        int headers = ipLength + 32;
+        assertThat(packets).extracting(p -> p.length).containsExactly(headers + 1380, headers + 1380, headers + 1380, headers + 860);
         ByteArrayOutputStream payloads = new ByteArrayOutputStream();
         for (int i = 0; i < packets.size(); i++) {
             byte[] packet = packets.get(i);
             assertThat(checksumsHold(packet)).as("packet %d's checksums", i).isTrue();
-            assertThat(u32(packet, 24)).isEqualTo((0xfffff000L + 1380L * i) & 0xffffffffL);
-            assertThat(u16(packet, 4)).as("identification").isEqualTo(0x1234 + i);
-            assertThat(packet[33] & 0x08).as("PSH on the last only").isEqualTo(i == 3 ? 0x08 : 0);
-            assertThat(packet[33] & 0x80).as("CWR on the first only").isEqualTo(i == 0 ? 0x80 : 0);
-            payloads.write(packet, 52, packet.length - 52);
+            assertThat(u32(packet, ipLength + 4)).isEqualTo((0xfffff000L + 1380L * i) & 0xffffffffL);
+            assertThat(packet[ipLength + 13] & 0x08).as("PSH on the last only").isEqualTo(i == 3 ? 0x08 : 0);
+            assertThat(packet[ipLength + 13] & 0x80).as("CWR on the first only").isEqualTo(i == 0 ? 0x80 : 0);
+            payloads.write(packet, headers, packet.length - headers);
         }
-        assertThat(payloads.toByteArray()).isEqualTo(Arrays.copyOfRange(segment, 52, segment.length));
+        assertThat(payloads.toByteArray()).isEqualTo(Arrays.copyOfRange(segment, headers, segment.length));
+        return packets;
     }
 
     @Test
@@ -161,20 +173,12 @@ class OffloadTest {
     @Test
     void aSegmentOverIpv6IsCutIntoPacketsWithTheirOwnPayloadLengthsSequencesAndChecksums() {
         byte[] segment = segment6(5000, 0xfffff000L, 0x18 | 0x80, 40000, 11);
-        List<byte[]> packets = packets(frame(segment, Offload.GSO_TCPV6, SEGMENT_SIZE), Offload.HEADER_LENGTH + segment.length);
+        List<byte[]> packets = cutAsTheKernelHandsItOver(segment, Offload.GSO_TCPV6, 40);
 
-        assertThat(packets).extracting(p -> p.length).containsExactly(72 + 1380, 72 + 1380, 72 + 1380, 72 + 860);
-        ByteArrayOutputStream payloads = new ByteArrayOutputStream();
-        for (int i = 0; i < packets.size(); i++) {
-            byte[] packet = packets.get(i);
-            assertThat(checksumsHold(packet)).as("packet %d's checksum", i).isTrue();
+        assertThat(packets).allSatisfy(packet -> {
             assertThat(u16(packet, 4)).as("payload length").isEqualTo(packet.length - 40);
-            assertThat(u32(packet, 44)).isEqualTo((0xfffff000L + 1380L * i) & 0xffffffffL);
-            assertThat(packet[53] & 0x08).as("PSH on the last only").isEqualTo(i == 3 ? 0x08 : 0);
             assertThat(Arrays.copyOfRange(packet, 0, 4)).as("class and flow label kept").isEqualTo(Arrays.copyOfRange(segment, 0, 4));
-            payloads.write(packet, 72, packet.length - 72);
-        }
-        assertThat(payloads.toByteArray()).isEqualTo(Arrays.copyOfRange(segment, 72, segment.length));
+        });
         byte[] joined = join(cut(segment6(5000, 1000, 0x18, 40000, 11), SEGMENT_SIZE)).getFirst(); // without CWR, which ends a run
         assertThat(joined[1]).as("TCP over IPv6 to cut").isEqualTo((byte) Offload.GSO_TCPV6);
         assertThat(joined[6]).as("the TCP header's start").isEqualTo((byte) 40);
