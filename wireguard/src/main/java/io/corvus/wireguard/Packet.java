@@ -5,9 +5,11 @@ import java.util.Objects;
 
 /**
  * An IP packet where it lies in a larger array: in the transport message it will be sealed in, or
- * was opened from. Cutting, sealing, opening and joining pass it on without copying it, which is
- * most of what a packet costs after the cipher. The array is shared, not copied: a packet is handed
- * from one step to the next, and the step holding it may write its bytes.
+ * was opened from. Cutting, sealing, opening and joining pass it on without copying it (those
+ * copies were a sixth of the device's CPU per GB, BENCHMARKS.md). The array is shared, not copied:
+ * a packet is handed from one step to the next, and the step holding it may write its bytes. Two
+ * packets are equal when they name the same place in the same array (a record compares arrays by
+ * identity), not when their bytes are.
  */
 public record Packet(byte[] bytes, int offset, int length) {
 
