@@ -11,8 +11,8 @@ import java.util.List;
  * whole (TSO), cut here into packets of the segment size, and the reverse, consecutive packets of
  * one TCP flow joined into one segment for the kernel to take in one write (GRO). Each packet's
  * lengths, sequence number, IPv4 identification and checksums are set as the kernel would set them.
- * IPv6 segments are cut and joined without extension headers (the kernel's TCP sends none). Plain
- * Java; the TUN adapter moves the bytes.
+ * IPv6 segments with hop-by-hop or destination options are cut too; only packets without
+ * extension headers are joined. Plain Java; the TUN adapter moves the bytes.
  */
 public final class Offload {
 
@@ -23,6 +23,8 @@ public final class Offload {
     static final int GSO_TCPV4 = 1;
     static final int GSO_TCPV6 = 4;
     private static final int PROTOCOL_TCP = 6;
+    private static final int HOP_BY_HOP_OPTIONS = 0;
+    private static final int DESTINATION_OPTIONS = 60;
     private static final int FIN = 0x01;
     private static final int PSH = 0x08;
     private static final int CWR = 0x80;
@@ -164,10 +166,23 @@ public final class Offload {
         return packet.length() > 0 && (packet.u8(0) & 0xf0) == 0x60;
     }
 
-    /** The IP header's length of a TCP packet of this version at {@code at}, or -1 when it is not one (IPv6: no extension headers). */
+    /**
+     * Where the TCP header of a packet of this version at {@code at} starts, or -1 when it is not
+     * one. An IPv6 packet's hop-by-hop and destination options are passed over; one with a routing
+     * header is refused (its pseudo-header would need the final destination).
+     */
     private static int tcpIpHeaderLength(byte[] bytes, int at, int length, boolean ipv6) {
         if (ipv6) {
-            return length >= 40 && (bytes[at] & 0xf0) == 0x60 && (bytes[at + 6] & 255) == PROTOCOL_TCP ? 40 : -1;
+            if (length < 40 || (bytes[at] & 0xf0) != 0x60) {
+                return -1;
+            }
+            int next = bytes[at + 6] & 255;
+            int tcpAt = 40;
+            while ((next == HOP_BY_HOP_OPTIONS || next == DESTINATION_OPTIONS) && tcpAt + 8 <= length) {
+                next = bytes[at + tcpAt] & 255;
+                tcpAt += ((bytes[at + tcpAt + 1] & 255) + 1) * 8;
+            }
+            return next == PROTOCOL_TCP && tcpAt <= length ? tcpAt : -1;
         }
         int ipLength = length < 20 ? 0 : (bytes[at] & 0x0f) * 4;
         return length >= 20 && (bytes[at] & 0xf0) == 0x40 && ipLength >= 20 && (bytes[at + 9] & 255) == PROTOCOL_TCP ? ipLength : -1;
@@ -233,7 +248,7 @@ public final class Offload {
         int ip = packet.offset();
         int tcp = ip + ipLength;
         if (ipv6) {
-            put16(bytes, ip + 4, packet.length() - ipLength);
+            put16(bytes, ip + 4, packet.length() - 40); // extension headers count as payload
         } else {
             put16(bytes, ip + 2, packet.length());
             put16(bytes, ip + 4, identification);

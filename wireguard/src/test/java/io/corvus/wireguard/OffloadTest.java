@@ -187,10 +187,31 @@ class OffloadTest {
     }
 
     @Test
-    void anIpv6SegmentWithAnExtensionHeaderOrOfTheOtherFamilyIsRefused() {
-        byte[] hopByHop = segment6(3000, 1, 0x10, 40000, 12);
-        hopByHop[6] = 0;
-        assertThatThrownBy(() -> packets(frame(hopByHop, Offload.GSO_TCPV6, SEGMENT_SIZE), hopByHop.length + 10))
+    void anIpv6SegmentWithHopByHopOptionsIsCutWithThemAndOneWithARoutingHeaderOrOfTheOtherFamilyIsRefused() {
+        byte[] plain = segment6(3000, 1, 0x10, 40000, 12);
+        byte[] hopByHop = new byte[plain.length + 8];
+        System.arraycopy(plain, 0, hopByHop, 0, 40);
+        hopByHop[6] = 0; // hop-by-hop options: 8 bytes, then TCP
+        hopByHop[40] = 6;
+        hopByHop[42] = 1; // a PadN option filling the rest
+        hopByHop[43] = 4;
+        put16(hopByHop, 4, hopByHop.length - 40);
+        System.arraycopy(plain, 40, hopByHop, 48, plain.length - 40);
+        byte[] withOptionsFrame = frame(hopByHop, Offload.GSO_TCPV6, SEGMENT_SIZE);
+        withOptionsFrame[6] = 48; // the TCP header's start, as the kernel says it
+
+        List<byte[]> packets = packets(withOptionsFrame, withOptionsFrame.length);
+        assertThat(packets).hasSize(3).allSatisfy(packet -> {
+            assertThat(u16(packet, 4)).as("payload length, options included").isEqualTo(packet.length - 40);
+            assertThat(Arrays.copyOfRange(packet, 40, 48)).isEqualTo(Arrays.copyOfRange(hopByHop, 40, 48));
+            int tcpLength = packet.length - 48;
+            assertThat(Offload.sum(packet, 48, tcpLength, Offload.sum(packet, 8, 32, 6 + tcpLength))).as("checksum").isEqualTo(0xffff);
+        });
+        assertThat(join(packets)).as("written one by one").hasSize(3);
+
+        byte[] routed = hopByHop.clone();
+        routed[6] = 43;
+        assertThatThrownBy(() -> packets(frame(routed, Offload.GSO_TCPV6, SEGMENT_SIZE), routed.length + 10))
                 .hasMessageContaining("TCP over IPv6");
         byte[] four = segment(3000, 1, 0x10, 40000, 13);
         assertThatThrownBy(() -> packets(frame(four, Offload.GSO_TCPV6, SEGMENT_SIZE), four.length + 10))
