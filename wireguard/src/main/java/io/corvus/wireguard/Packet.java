@@ -55,8 +55,6 @@ public record Packet(byte[] bytes, int offset, int length) {
      */
     public record Room(int before, int alignTo, int after) {
 
-        public static final Room NONE = new Room(0, 1, 0);
-
         public Room {
             if (before < 0 || alignTo < 1 || after < 0) {
                 throw new IllegalArgumentException("room is at least 0 bytes, aligned to at least 1");
