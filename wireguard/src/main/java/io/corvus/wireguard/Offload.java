@@ -71,7 +71,7 @@ public final class Offload {
      */
     static List<Packet> cut(byte[] bytes, int from, int to, int segmentSize, boolean ipv6, Packet.Room room) {
         int length = to - from;
-        int ipLength = tcpIpHeaderLength(bytes, from, length, ipv6);
+        int ipLength = tcpHeaderAt(new Packet(bytes, from, length), ipv6);
         int tcpLength = ipLength < 0 || ipLength + 20 > length ? 0 : ((bytes[from + ipLength + 12] & 255) >> 4) * 4;
         int headers = ipLength + tcpLength;
         if (tcpLength < 20 || headers > length) {
@@ -152,14 +152,14 @@ public final class Offload {
                 && sameBytes(first, next, ipLength + 18, headers) && (first.u8(ipLength + 13) & ~PSH) == (next.u8(ipLength + 13) & ~PSH);
     }
 
+    /** TCP with whole headers, its length the one its IP header gives; IPv4 not a fragment, IPv6 without extension headers. */
     private static boolean isPlainTcp(Packet packet) {
-        if (packet.length() >= 60 && isIpv6(packet)) {
-            return packet.u8(6) == PROTOCOL_TCP && headersLength(packet) <= packet.length() && 40 + packet.u16(4) == packet.length();
+        boolean ipv6 = isIpv6(packet);
+        int tcpAt = tcpHeaderAt(packet, ipv6);
+        if (tcpAt < 0 || (ipv6 && tcpAt != 40) || tcpAt + 20 > packet.length() || headersLength(packet) > packet.length()) {
+            return false;
         }
-        return packet.length() >= 40 && (packet.u8(0) & 0xf0) == 0x40 && ipHeaderLength(packet) >= 20 && packet.u8(9) == PROTOCOL_TCP
-                && (packet.u16(6) & 0x3fff) == 0 // not a fragment
-                && ipHeaderLength(packet) + 20 <= packet.length() && headersLength(packet) <= packet.length()
-                && packet.u16(2) == packet.length();
+        return ipv6 ? 40 + packet.u16(4) == packet.length() : (packet.u16(6) & 0x3fff) == 0 && packet.u16(2) == packet.length();
     }
 
     private static boolean isIpv6(Packet packet) {
@@ -167,25 +167,26 @@ public final class Offload {
     }
 
     /**
-     * Where the TCP header of a packet of this version at {@code at} starts, or -1 when it is not
-     * one. An IPv6 packet's hop-by-hop and destination options are passed over; one with a routing
-     * header is refused (its pseudo-header would need the final destination).
+     * Where the TCP header of a packet of this version starts, or -1 when it is not one. An IPv6
+     * packet's hop-by-hop and destination options are passed over; one with a routing header is
+     * refused (its pseudo-header would need the final destination).
      */
-    private static int tcpIpHeaderLength(byte[] bytes, int at, int length, boolean ipv6) {
+    private static int tcpHeaderAt(Packet packet, boolean ipv6) {
+        int length = packet.length();
         if (ipv6) {
-            if (length < 40 || (bytes[at] & 0xf0) != 0x60) {
+            if (length < 40 || !isIpv6(packet)) {
                 return -1;
             }
-            int next = bytes[at + 6] & 255;
+            int next = packet.u8(6);
             int tcpAt = 40;
             while ((next == HOP_BY_HOP_OPTIONS || next == DESTINATION_OPTIONS) && tcpAt + 8 <= length) {
-                next = bytes[at + tcpAt] & 255;
-                tcpAt += ((bytes[at + tcpAt + 1] & 255) + 1) * 8;
+                next = packet.u8(tcpAt);
+                tcpAt += (packet.u8(tcpAt + 1) + 1) * 8;
             }
             return next == PROTOCOL_TCP && tcpAt <= length ? tcpAt : -1;
         }
-        int ipLength = length < 20 ? 0 : (bytes[at] & 0x0f) * 4;
-        return length >= 20 && (bytes[at] & 0xf0) == 0x40 && ipLength >= 20 && (bytes[at + 9] & 255) == PROTOCOL_TCP ? ipLength : -1;
+        int ipLength = length < 20 ? 0 : ipHeaderLength(packet);
+        return length >= 20 && (packet.u8(0) & 0xf0) == 0x40 && ipLength >= 20 && packet.u8(9) == PROTOCOL_TCP ? ipLength : -1;
     }
 
     private static byte[] joined(List<Packet> run) {
