@@ -12,7 +12,7 @@ import io.corvus.wireguard.Timestamps;
 /**
  * What the device's cipher costs per transport message on one core (bench/cipher.sh): a session
  * from a real handshake seals, and its peer opens, messages carrying nothing (a keepalive) and
- * full packets (1,424 bytes: the agents' link MTU less WireGuard's 16 bytes of padding room),
+ * full packets (1,424 bytes: a packet at the device's MTU of 1,420, padded to 16 as WireGuard does),
  * each in its own array as the device does it. The empty message is the cost of the JDK's
  * per-message set-up alone; the ratio of the two says how much of a full packet's cipher work
  * that set-up is. Prints name=value lines. Arguments: [seconds per figure, default 3].
