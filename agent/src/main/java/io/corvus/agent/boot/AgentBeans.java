@@ -13,7 +13,7 @@ import io.corvus.agent.tunnel.TunnelLayout;
 import io.corvus.agent.tunnel.TunnelNodeSettings;
 import io.corvus.agent.tunnel.linux.Commands;
 import io.corvus.agent.tunnel.linux.TunnelRuntime;
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;

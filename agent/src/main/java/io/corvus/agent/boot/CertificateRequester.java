@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import io.corvus.agent.kube.NodeCertificates;
 import io.corvus.agent.proxy.TlsFiles;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;

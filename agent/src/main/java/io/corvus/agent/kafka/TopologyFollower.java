@@ -21,7 +21,7 @@ import io.corvus.events.kafka.ReceivedEvent;
 import io.corvus.events.payload.GatewayTopology;
 import io.corvus.service.EventPumps;
 import io.corvus.service.Eventing;
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 
 /**
  * How this agent's proxy runs.

@@ -22,9 +22,9 @@ import io.corvus.agent.proxy.TlsFiles;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.topology.ClusterView;
+import io.corvus.events.Backoff;
 import io.corvus.pki.ClusterCa;
 import io.corvus.pki.NodeCredentials;
-import io.corvus.service.work.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.corvus.agent.proxy.SendBudget;
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 import org.junit.jupiter.api.Test;
 
 class ProxySettingsTest {

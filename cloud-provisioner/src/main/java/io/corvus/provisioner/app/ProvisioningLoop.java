@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
+import io.corvus.events.Backoff;
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.Raven;
 import io.corvus.events.Topic;
@@ -28,7 +29,6 @@ import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
 import io.corvus.provisioner.domain.ReconcilePlanner;
-import io.corvus.service.work.Backoff;
 import io.corvus.service.work.ClusterWorkQueue;
 import io.corvus.service.work.PartitionOwner;
 import org.jboss.logging.Logger;

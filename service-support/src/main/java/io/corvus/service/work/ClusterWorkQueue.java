@@ -17,9 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.random.RandomGenerator;
 
+import io.corvus.events.Backoff;
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.Topic;
-import io.corvus.service.work.Backoff;
 import org.jboss.logging.Logger;
 
 /**

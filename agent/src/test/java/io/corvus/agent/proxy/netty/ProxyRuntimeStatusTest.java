@@ -13,7 +13,7 @@ import io.corvus.agent.proxy.ProxySettings;
 import io.corvus.agent.proxy.ProxyStatus;
 import io.corvus.agent.proxy.SendBudget;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.random.RandomGenerator;
 
 import com.aliyun.tea.TeaException;
+import io.corvus.events.Backoff;
 import io.corvus.provisioner.app.CloudException;
-import io.corvus.service.work.Backoff;
 
 /**
  * Runs Alibaba Cloud API calls. The SDKs retry nothing (not throttling, not a 503, not a

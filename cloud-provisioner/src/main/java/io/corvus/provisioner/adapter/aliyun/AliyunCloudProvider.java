@@ -7,13 +7,13 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
+import io.corvus.events.Backoff;
 import io.corvus.events.payload.CloudState;
 import io.corvus.provisioner.app.CloudException;
 import io.corvus.provisioner.app.CloudProvider;
 import io.corvus.provisioner.domain.CloudAction;
 import io.corvus.provisioner.domain.DesiredCloud;
 import io.corvus.provisioner.domain.ObservedCloud;
-import io.corvus.service.work.Backoff;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 

@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.corvus.config.app.OverviewFeed;
+import io.corvus.events.Backoff;
 import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.ReceivedEvent;
 import io.corvus.events.view.Overview;
 import io.corvus.events.view.OverviewSnapshot;
 import io.corvus.service.EventPumps;
-import io.corvus.service.work.Backoff;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;

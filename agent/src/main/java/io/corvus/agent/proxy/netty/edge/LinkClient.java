@@ -24,7 +24,7 @@ import io.corvus.agent.proxy.netty.link.ProxyLink;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.proxy.netty.link.Transport;
 import io.corvus.agent.topology.ClusterView;
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;

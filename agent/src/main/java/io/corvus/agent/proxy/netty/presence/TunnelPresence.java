@@ -20,7 +20,7 @@ import io.corvus.agent.proxy.netty.link.LostPeers;
 import io.corvus.agent.proxy.netty.link.ProxyTls;
 import io.corvus.agent.proxy.netty.link.Transport;
 import io.corvus.agent.tunnel.TunnelPresencePlan;
-import io.corvus.service.work.Backoff;
+import io.corvus.events.Backoff;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;

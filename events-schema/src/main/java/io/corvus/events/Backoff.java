@@ -1,4 +1,4 @@
-package io.corvus.service.work;
+package io.corvus.events;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
