@@ -25,7 +25,7 @@ for arg in "$@"; do
       echo "--against takes a commit of this repository; '$wanted' is none (try a hash from git log)" >&2; exit 2
     fi
     base=run/against/$commit
-    if ! [ -f "$base/agent/target/quarkus-app/quarkus-run.jar" ]; then
+    if ! [ -f "$base/agent/target/agent.jar" ] && ! [ -f "$base/agent/target/quarkus-app/quarkus-run.jar" ]; then
       echo "building the agent of $commit in $base (log: run/against-build.log) ..." >&2
       rm -rf "$base" && mkdir -p "$base"
       git archive "$commit" | tar -x -C "$base"

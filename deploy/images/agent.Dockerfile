@@ -14,10 +14,9 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iproute2 nftables wireguard-tools wireguard-go iputils-ping \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# Dependencies first: they change least, so their layer is reused across builds.
 COPY lib/ /app/lib/
-COPY quarkus/ /app/quarkus/
-COPY quarkus-run.jar jvm.options /app/
-COPY app/ /app/app/
+COPY agent.jar jvm.options /app/
 ENV HOME=/tmp
 EXPOSE 10280 10281 10282 10283 10284 10285
-ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/quarkus-run.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/agent.jar"]

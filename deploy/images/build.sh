@@ -29,7 +29,8 @@ docker info >/dev/null 2>&1 || { echo "no Docker engine answers (is dockerd runn
 
 services=(config-service gateway-elector cloud-provisioner)
 missing=false
-for module in "${services[@]}" agent; do [ -e "$module/target/quarkus-app/quarkus-run.jar" ] || missing=true; done
+for module in "${services[@]}"; do [ -e "$module/target/quarkus-app/quarkus-run.jar" ] || missing=true; done
+[ -e agent/target/agent.jar ] || missing=true
 [ -e launcher/target/corvus-launcher.jar ] || missing=true
 if $missing; then
   mkdir -p run
@@ -55,6 +56,6 @@ build() { # NAME DOCKERFILE CONTEXT [BUILD-ARGS...]
 for service in "${services[@]}"; do
   build "$service" service.Dockerfile "$(stage "$service" "$service"/target/quarkus-app/*)" --build-arg SERVICE="$service"
 done
-build agent agent.Dockerfile "$(stage agent agent/target/quarkus-app/* agent/jvm.options)"
+build agent agent.Dockerfile "$(stage agent agent/target/agent.jar agent/target/lib agent/jvm.options)"
 build cli cli.Dockerfile "$(stage cli launcher/target/corvus-launcher.jar launcher/target/lib)"
 docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep "^corvus/.*:$tag "

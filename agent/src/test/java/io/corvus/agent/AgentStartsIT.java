@@ -1,25 +1,64 @@
 package io.corvus.agent;
 
-import io.corvus.service.ServiceStartsContract;
-import io.corvus.testing.KafkaBrokerTestResource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.ConfigProvider;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-@QuarkusTest
-@WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
-class AgentStartsIT extends ServiceStartsContract {
+import java.time.Duration;
+import java.util.Map;
 
-    /** With the broker gone an agent keeps forwarding on the last topology, so it stays ready (AgentWithoutKafkaIT). */
-    @Override
-    protected boolean brokerDecidesReadiness() {
-        return false;
+import io.corvus.testing.TestBrokers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the services' start contract asks, for the agent's own endpoints: it answers its health
+ * probes (with the broker not deciding readiness: an agent forwards without it, see
+ * AgentWithoutKafkaIT) and exposes Prometheus metrics, its Kafka clients' and its pump's among them.
+ */
+class AgentStartsIT {
+
+    private static TestAgent agent;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String bootstrap = TestBrokers.bootstrapServers();
+        SharedTopics.ensure(bootstrap);
+        agent = TestAgent.start(bootstrap, Map.of());
     }
 
-    /** Metrics are on the management port (10283 in a cluster), health on the main one. */
-    @Override
-    protected String metricsUrl() {
-        return "http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class) + "/q/metrics";
+    @AfterAll
+    static void stop() {
+        agent.close();
+    }
+
+    @Test
+    void itIsReadyWithoutAskingTheBroker() throws Exception {
+        TestAgent.Answer ready = agent.health("/q/health/ready");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.state()).isEqualTo("UP");
+        assertThat(ready.checkNames()).containsExactlyInAnyOrder("corvus-proxy", "corvus-tunnel");
+    }
+
+    @Test
+    void itIsAliveWhileItsConsumingLoopRuns() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.health("/q/health/live").body().path("checks").get(0)
+                .path("data").path("pumps").asInt() == 1);
+        TestAgent.Answer live = agent.health("/q/health/live");
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.checkNames()).containsExactly("corvus-event-pumps");
+        assertThat(agent.health("/q/health").checkNames()).containsExactlyInAnyOrder("corvus-event-pumps", "corvus-proxy", "corvus-tunnel");
+    }
+
+    @Test
+    void itExposesPrometheusMetrics() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.metrics().contains("corvus_events_handled_total{"));
+        assertThat(agent.metrics()).contains("jvm_threads_live_threads", "kafka_producer_", "kafka_consumer_",
+                "corvus_events_handled_total{", "corvus_events_dead_lettered_total{");
+    }
+
+    @Test
+    void aPathBelowAHealthEndpointIsNotFound() throws Exception {
+        assertThat(agent.health("/q/health/ready/more").status()).isEqualTo(404);
     }
 }

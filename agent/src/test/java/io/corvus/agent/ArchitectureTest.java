@@ -16,7 +16,7 @@ class ArchitectureTest {
     @Test
     void topologyProxyAndTunnelRulesArePureAndTheAdaptersImportNoneOfEachOther() {
         Layers.of("io.corvus.agent")
-                .pure(List.of("topology", "proxy", "tunnel"), "io.corvus.service.work..")
+                .pure(List.of("topology", "proxy", "tunnel"))
                 .independentAdapters(ADAPTERS)
                 .bootIsTheRoot()
                 .noCycles()

@@ -24,6 +24,7 @@ import io.corvus.config.app.ConfigService;
 import io.corvus.elector.app.ElectionLoop;
 import io.corvus.provisioner.app.ProvisioningLoop;
 import io.corvus.service.Eventing;
+import io.smallrye.config.WithDefault;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -34,12 +35,12 @@ import org.yaml.snakeyaml.Yaml;
  */
 class SettingsTest {
 
-    /** Each component's code: its own jar and service-support's. */
+    /** Each component's code: its own jar and, for the services, service-support's. */
     private static final Map<String, Set<String>> READ = Map.of(
             "config-service", SettingsReadByCode.properties(ConfigService.class, Eventing.class),
             "gateway-elector", SettingsReadByCode.properties(ElectionLoop.class, Eventing.class),
             "cloud-provisioner", SettingsReadByCode.properties(ProvisioningLoop.class, Eventing.class),
-            "agent", SettingsReadByCode.properties(AgentSettings.class, Eventing.class));
+            "agent", SettingsReadByCode.properties(AgentSettings.class));
 
     /** Kafka's client settings as KafkaConnection takes them, and Quarkus's own: where a Secret's properties file is, the HTTP port. */
     private static final Predicate<String> FRAMEWORK = name -> name.equals("KAFKA_BOOTSTRAP_SERVERS") || name.equals("KAFKA_SECURITY_PROTOCOL")
@@ -139,8 +140,19 @@ class SettingsTest {
         });
     }
 
-    /** The HTTP port a component's process listens on: its QUARKUS_HTTP_PORT, else its application.properties'. */
+    /**
+     * The HTTP port a component's process listens on for its probes: a service's QUARKUS_HTTP_PORT,
+     * else its application.properties'; the agent's CORVUS_AGENT_HEALTH_PORT, else its setting's default.
+     */
     private static String listening(String component, Map<String, String> environment) {
+        if (component.equals("agent")) {
+            try {
+                return environment.getOrDefault("CORVUS_AGENT_HEALTH_PORT",
+                        AgentSettings.class.getMethod("healthPort").getAnnotation(WithDefault.class).value());
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         Properties defaults = new Properties();
         try (Reader file = Files.newBufferedReader(Chart.HOME.resolve(component + "/src/main/resources/application.properties"))) {
             defaults.load(file);

@@ -28,6 +28,11 @@ record Layout(Path home) {
         return home.resolve(service + "/target/quarkus-app/quarkus-run.jar");
     }
 
+    /** The agent's plain jar, its runtime jars in {@code lib/} beside it. */
+    Path agentJar() {
+        return home.resolve("agent/target/agent.jar");
+    }
+
     /** The agent's JVM options, a java {@code @argfile}: one agent runs on every node, so it runs small. */
     Path agentJvmOptions() {
         return home.resolve("agent/jvm.options");
@@ -58,7 +63,7 @@ record Layout(Path home) {
 
     /** What must be built before anything can start; empty when all is there. */
     List<Path> missingArtifacts() {
-        List<Path> required = new ArrayList<>(List.of(brokerJar(), brokerLibraries(), serviceJar("agent"), agentJvmOptions()));
+        List<Path> required = new ArrayList<>(List.of(brokerJar(), brokerLibraries(), agentJar(), agentJvmOptions()));
         CONTROL_PLANE.forEach(service -> required.add(serviceJar(service)));
         return required.stream().filter(path -> !Files.exists(path)).toList();
     }

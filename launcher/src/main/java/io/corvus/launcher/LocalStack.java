@@ -203,7 +203,8 @@ final class LocalStack implements AutoCloseable {
                 settings.put("corvus.agent.proxy.link-port", String.valueOf(agent.link()));
                 settings.put("corvus.agent.proxy.https-port", String.valueOf(agent.https()));
                 settings.put("corvus.agent.proxy.http-port", String.valueOf(agent.http()));
-                settings.put("quarkus.management.port", String.valueOf(agent.metrics()));
+                settings.put("corvus.agent.metrics-port", String.valueOf(agent.metrics()));
+                settings.put("corvus.agent.health-port", String.valueOf(agent.health()));
                 settings.put("corvus.agent.proxy.certificate", tls.certificate().toString());
                 settings.put("corvus.agent.proxy.key", tls.key().toString());
                 settings.put("corvus.agent.proxy.ca", tls.ca().toString());
@@ -261,13 +262,15 @@ final class LocalStack implements AutoCloseable {
     }
 
     private StackProcess startService(String name, String module, int port, Map<String, String> settings) throws IOException {
-        return launch(name, "http://127.0.0.1:" + port, runFolder.resolve("logs/" + name + ".log"), javaCommand(module, port, settings),
-                kafkaEnvironment());
+        Map<String, String> withPort = new LinkedHashMap<>(settings);
+        withPort.put("quarkus.http.port", String.valueOf(port));
+        return launch(name, "http://127.0.0.1:" + port, runFolder.resolve("logs/" + name + ".log"),
+                javaCommand(SERVICE_JVM, withPort, layout.serviceJar(module)), kafkaEnvironment());
     }
 
     private StackProcess startAgent(String node, Placement placement, int port, Map<String, String> settings) throws IOException {
         List<String> command = new ArrayList<>(placement.prefix(node));
-        command.addAll(javaCommand("agent", port, settings));
+        command.addAll(javaCommand(List.of("@" + layout.agentJvmOptions()), settings, layout.agentJar()));
         return launch("agent-" + node, "http://" + placement.agentHost(node) + ":" + port, runFolder.resolve("logs/agent-" + node + ".log"),
                 command, kafkaEnvironment());
     }
@@ -277,12 +280,12 @@ final class LocalStack implements AutoCloseable {
         return kafkaSecurity == null ? Map.of() : kafkaSecurity.environment();
     }
 
-    private List<String> javaCommand(String module, int port, Map<String, String> settings) {
+    private List<String> javaCommand(List<String> jvmOptions, Map<String, String> settings, Path jar) {
         List<String> command = new ArrayList<>(List.of(javaCommand()));
-        command.addAll(module.equals("agent") ? List.of("@" + layout.agentJvmOptions()) : SERVICE_JVM);
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + bootstrapServers));
+        command.addAll(jvmOptions);
+        command.add("-Dkafka.bootstrap.servers=" + bootstrapServers);
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.addAll(List.of("-jar", layout.serviceJar(module).toString()));
+        command.addAll(List.of("-jar", jar.toString()));
         return command;
     }
 

@@ -67,7 +67,8 @@ final class PidFile {
         return ProcessHandle.of(entry.pid())
                 .filter(ProcessHandle::isAlive)
                 .filter(handle -> handle.info().commandLine()
-                        .map(command -> command.contains("quarkus-run.jar") || command.contains("KraftBrokerMain"))
+                        .map(command -> command.contains("quarkus-run.jar") || command.contains("agent.jar")
+                                || command.contains("KraftBrokerMain"))
                         .orElse(false));
     }
 }

@@ -8,11 +8,13 @@ import java.util.Set;
 
 import io.corvus.agent.proxy.DialMode;
 import io.corvus.events.Raven;
-import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Who this agent is and how its proxy runs: set from the environment ({@code CORVUS_AGENT_*}) on every node. */
+/**
+ * Who this agent is and how its proxy runs: set from the environment ({@code CORVUS_AGENT_*}) on
+ * every node, or as system properties ({@code -Dcorvus.agent.*}); read by {@link AgentConfig}.
+ */
 @ConfigMapping(prefix = "corvus.agent")
 public interface AgentSettings {
 
@@ -25,6 +27,18 @@ public interface AgentSettings {
     /** How often the agent tells the elector it is alive. */
     @WithDefault("1s")
     Duration heartbeatInterval();
+
+    /** HTTP: {@code /q/health}, {@code /q/health/live} and {@code /q/health/ready} (0: any free port). */
+    @WithDefault("10284")
+    int healthPort();
+
+    /** HTTP: Prometheus metrics on {@code /q/metrics} (0: any free port). */
+    @WithDefault("10283")
+    int metricsPort();
+
+    /** Where the health and metrics endpoints listen. */
+    @WithDefault("0.0.0.0")
+    String managementAddress();
 
     Proxy proxy();
 
@@ -173,7 +187,7 @@ public interface AgentSettings {
          * by a link) before they stop reading until it falls to three quarters; at least 256K.
          */
         @WithDefault("16M")
-        MemorySize sendMark();
+        ByteSize sendMark();
 
         /** The first wait before dialling a lost link again; it doubles, with jitter, up to the longest. */
         @WithDefault("200ms")

@@ -12,10 +12,6 @@ import io.corvus.agent.kube.NodeCertificates;
 import io.corvus.agent.proxy.TlsFiles;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.events.Backoff;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 /**
@@ -23,8 +19,7 @@ import org.jboss.logging.Logger;
  * certificate: on a thread of its own, so the agent serves its health and heartbeats while the
  * request waits for the platform's signature; the proxy takes its roles once the files are there.
  */
-@Singleton
-class CertificateRequester {
+final class CertificateRequester implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CertificateRequester.class);
     private static final Backoff RETRY = new Backoff(Duration.ofSeconds(2), Duration.ofMinutes(2));
@@ -40,7 +35,7 @@ class CertificateRequester {
         this.clock = clock;
     }
 
-    void start(@Observes StartupEvent startup) throws Exception {
+    void start() throws IOException {
         AgentSettings.Certificates certificates = settings.certificates();
         if (!certificates.request()) {
             return;
@@ -73,7 +68,8 @@ class CertificateRequester {
         });
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
+    @Override
+    public void close() {
         stopping.countDown();
     }
 }

@@ -1,40 +1,32 @@
 package io.corvus.agent.health;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
 import io.corvus.agent.tunnel.TunnelState;
 import io.corvus.agent.tunnel.TunnelStatus;
-import jakarta.inject.Singleton;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code corvus-tunnel}: ready when the tunnel does what the topology asks of this node; on a
  * tunnel endpoint only once every peer answered its last probe through the tunnel. A node with no
  * tunnel role is ready, unless tunnel mode is on for its pool and cannot run here (no preshared key).
  */
-@Readiness
-@Singleton
-public class TunnelReadiness implements HealthCheck {
-
-    private final TunnelState tunnel;
-
-    TunnelReadiness(TunnelState tunnel) {
-        this.tunnel = tunnel;
-    }
+public record TunnelReadiness(TunnelState tunnel) implements Supplier<Check> {
 
     @Override
-    public HealthCheckResponse call() {
+    public Check get() {
         TunnelStatus status = tunnel.status();
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("corvus-tunnel").withData("role", status.role().name());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("role", status.role().name());
         if (status.mtu() != null) {
-            response.withData("mtu", status.mtu());
+            data.put("mtu", status.mtu());
         }
-        status.peers().forEach(peer -> response.withData("peer " + peer.nodeName(), peer.probeOk() == null ? "not probed yet"
+        status.peers().forEach(peer -> data.put("peer " + peer.nodeName(), peer.probeOk() == null ? "not probed yet"
                 : peer.probeOk() ? "answers (" + peer.probeRttMillis() + " ms)" : "does not answer"));
         if (status.problem() != null) {
-            response.withData("problem", status.problem());
+            data.put("problem", status.problem());
         }
-        return status.ready() ? response.up().build() : response.down().build();
+        return new Check("corvus-tunnel", status.ready(), data);
     }
 }

@@ -23,13 +23,6 @@ import io.corvus.events.Topic;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.AgentHeartbeat;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,9 +38,7 @@ import org.jboss.logging.Logger;
  * the agent is stopping. A heartbeat names the peers whose links closed while they were still
  * talking since the one before: the elector takes that as the sign of a dead process.
  */
-@Startup
-@Singleton
-public class Heartbeats {
+public class Heartbeats implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Heartbeats.class);
     private static final Duration LAST_WORD_WAIT = Duration.ofSeconds(2);
@@ -65,8 +56,8 @@ public class Heartbeats {
             Thread.ofPlatform().daemon().name("heartbeats").factory());
     private volatile boolean stopping;
 
-    Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TunnelState tunnel, TopologyFollower topology,
-            @ConfigProperty(name = "corvus.agent.heartbeat-interval", defaultValue = "1s") Duration interval) {
+    public Heartbeats(NodeIdentity node, EventPublisher publisher, Clock clock, ProxyState proxy, TunnelState tunnel,
+            TopologyFollower topology, Duration interval) {
         this.interval = interval;
         this.node = node;
         this.publisher = publisher;
@@ -78,12 +69,12 @@ public class Heartbeats {
     }
 
     /**
-     * Beats from a thread of its own once every other startup observer has run and the producer
+     * Beats from a thread of its own once the rest of the agent has started and the producer
      * knows the topic. A heartbeat makes this node a candidate, and the first beats of a booting
      * agent came 3-9 s apart on a busy machine (made, then held up behind start-up and the
      * producer's first metadata request): the elector took the new gateway for dead and moved it.
      */
-    void start(@Observes @Priority(Integer.MAX_VALUE) StartupEvent startup) {
+    public void start() {
         ticker.execute(this::awaitBroker);
         ticker.scheduleWithFixedDelay(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -122,7 +113,8 @@ public class Heartbeats {
      * The last heartbeat, saying this agent stops, sent before the proxy closes its links. Waits a
      * moment for the broker, never longer: a producer that cannot reach it blocks in send itself.
      */
-    void stop(@Observes ShutdownEvent shutdown) {
+    @Override
+    public void close() {
         stopping = true;
         ticker.shutdown();
         try {

@@ -2,6 +2,7 @@ package io.corvus.agent.kafka;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.agent.topology.NodeIdentity;
 import io.corvus.agent.topology.ViewListener;
+import io.corvus.events.Backoff;
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.EventKey;
 import io.corvus.events.Topic;
@@ -18,15 +20,11 @@ import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.kafka.ReceivedEvent;
+import io.corvus.events.kafka.KafkaConnection;
 import io.corvus.events.payload.GatewayTopology;
-import io.corvus.service.EventPumps;
-import io.corvus.service.Eventing;
-import io.corvus.events.Backoff;
-import io.quarkus.arc.All;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Singleton;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
@@ -45,44 +43,65 @@ import org.jboss.logging.Logger;
  * every generation the compacted topic still holds, and handing each on made it take up and drop
  * its roles dozens of times in a second, opening and closing links that the elector then saw lost.
  */
-@Singleton
-public class TopologyFollower implements EventHandler {
+public class TopologyFollower implements EventHandler, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TopologyFollower.class);
     private static final Backoff TOPIC_WAIT = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
 
+    private static final String PUMP = "topology";
+
     private final NodeIdentity node;
-    private final Eventing eventing;
+    private final KafkaConnection connection;
+    private final String clientId;
     private final EventCodec codec;
     private final DeadLetters deadLetters;
+    private final MeterRegistry registry;
     private final List<ViewListener> listeners;
+    /** Set once the partition exists and the pump reads it. */
+    private volatile EventPump pump;
+    private KafkaClientMetrics pumpMetrics;
     /** The newest view read, and the newest the listeners were given (what the agent applied). */
     private ClusterView view;
     private volatile ClusterView handedOn;
     /** Counted down at shutdown: ends the wait for the partition at once. */
     private final CountDownLatch stopping = new CountDownLatch(1);
 
-    TopologyFollower(NodeIdentity node, Eventing eventing, EventCodec codec, DeadLetters deadLetters, @All List<ViewListener> listeners) {
+    /** @param clientId the Kafka client id prefix of this agent's consumers */
+    public TopologyFollower(NodeIdentity node, KafkaConnection connection, String clientId, EventCodec codec, DeadLetters deadLetters,
+            MeterRegistry registry, List<ViewListener> listeners) {
         this.node = node;
-        this.eventing = eventing;
+        this.connection = connection;
+        this.clientId = clientId;
         this.codec = codec;
         this.deadLetters = deadLetters;
+        this.registry = registry;
         this.listeners = List.copyOf(listeners);
         this.view = ClusterView.empty(node.clusterId());
         this.handedOn = view;
     }
 
-    void start(@Observes StartupEvent startup, EventPumps pumps) {
-        Thread.ofVirtual().name("topology-follower-start").start(() -> followOnceThePartitionExists(pumps));
+    public void start() {
+        Thread.ofVirtual().name("topology-follower-start").start(this::followOnceThePartitionExists);
     }
 
-    void stop(@Observes ShutdownEvent shutdown) {
+    @Override
+    public synchronized void close() {
         stopping.countDown();
+        if (pump != null) {
+            pumpMetrics.close();
+            pump.close();
+        }
     }
 
-    private void followOnceThePartitionExists(EventPumps pumps) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.followerConfig(eventing.connection(),
-                eventing.serviceName() + "-" + node.nodeName() + "-topology"));
+    /** The consuming loop by name, and whether it runs: none until the partition exists. */
+    public Map<String, Boolean> pumps() {
+        EventPump running = pump;
+        return running == null ? Map.of() : Map.of(PUMP, running.isRunning());
+    }
+
+    private void followOnceThePartitionExists() {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.followerConfig(connection,
+                clientId + "-" + node.nodeName() + "-topology"));
         TopicPartition partition = new TopicPartition(Topic.TOPOLOGY.topicName(),
                 ClusterPartitioner.partitionFor(node.clusterId(), Topic.PARTITIONS));
         if (!awaitPartition(consumer, partition)) {
@@ -91,8 +110,22 @@ public class TopologyFollower implements EventHandler {
         }
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
-        pumps.register("topology", new EventPump(eventing.serviceName() + "-topology", consumer, codec, this, deadLetters, false)
-                .onlyCluster(node.clusterId()).longPolling(KafkaClients.FOLLOWER_LONG_POLL).afterEachPoll(this::handOnNewest));
+        EventPump started = new EventPump(clientId + "-topology", consumer, codec, this, deadLetters, false)
+                .onlyCluster(node.clusterId()).longPolling(KafkaClients.FOLLOWER_LONG_POLL).afterEachPoll(this::handOnNewest);
+        synchronized (this) {
+            if (stopping.getCount() == 0) {
+                started.close();
+                return;
+            }
+            // on /q/metrics: the consumer's kafka_consumer_* meters, and what the pump handled and set aside
+            pumpMetrics = new KafkaClientMetrics(started.metricsSource());
+            pumpMetrics.bindTo(registry);
+            FunctionCounter.builder("corvus.events.handled", started, EventPump::handledCount).tag("pump", PUMP)
+                    .description("records the pump's handler took").register(registry);
+            FunctionCounter.builder("corvus.events.dead.lettered", started, EventPump::deadLetteredCount).tag("pump", PUMP)
+                    .description("records the pump set aside on corvus.dlq.v1").register(registry);
+            pump = started.start();
+        }
     }
 
     /** False if the agent stops first. */
@@ -101,7 +134,7 @@ public class TopologyFollower implements EventHandler {
             for (int attempt = 1; !exists(consumer, partition); attempt++) {
                 if (attempt == 1) {
                     LOG.infof("waiting for partition %s (the launcher or the chart creates the topics; is the broker at %s reachable?)",
-                            partition, eventing.connection().bootstrapServers());
+                            partition, connection.bootstrapServers());
                 }
                 if (stopping.await(TOPIC_WAIT.delay(attempt, ThreadLocalRandom.current()).toMillis(), TimeUnit.MILLISECONDS)) {
                     return false;

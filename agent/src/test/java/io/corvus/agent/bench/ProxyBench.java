@@ -52,7 +52,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 /**
  * The proxy data plane against its peers, in one run on one machine: the same traffic pushed
  * (a) straight over loopback, (b) through an OpenSSH reverse link (bench/ssh-peer.sh),
- * (c) through Corvus: two real agent processes (the built quarkus-run.jar), a cloud gateway and an
+ * (c) through Corvus: two real agent processes (the built agent.jar), a cloud gateway and an
  * edge gateway, given their roles by topology events on a KRaft broker, mutual TLS between them.
  * The client sits on the cloud side, the targets behind the edge. Run by bench/proxy.sh; prints
  * one name=value line per figure. With {@code --profile=bulk1|bulk64|newstream} it runs only that
@@ -287,7 +287,7 @@ public final class ProxyBench {
             }
             int door = cloudPorts[2];
             Gateways gateways = new Gateways(cloud, edge, port -> connectThrough(door, "edge-1:" + port),
-                    List.of(cloudPorts[3], edgePorts[3]), ca); // quarkus.management.port serves /q/metrics
+                    List.of(cloudPorts[3], edgePorts[3]), ca); // the metrics port serves /q/metrics
             awaitLink(gateways.dialer(), targets.echoPort());
             return gateways;
         }
@@ -517,7 +517,11 @@ public final class ProxyBench {
                 });
     }
 
-    /** One agent of the build checked out at {@code build} (its quarkus-run.jar, and its jvm.options unless CORVUS_AGENT_JVM says). */
+    /**
+     * One agent of the build checked out at {@code build} (its agent.jar, or an older build's
+     * quarkus-run.jar, and its jvm.options unless CORVUS_AGENT_JVM says). Both builds' port settings
+     * are given: each reads its own and ignores the other's.
+     */
     static Process startAgent(Path build, Path work, String bootstrap, String cluster, ClusterCa ca, String node, int[] ports,
             Targets targets, List<String> extraJvm) throws IOException {
         NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
@@ -527,12 +531,19 @@ public final class ProxyBench {
         command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + cluster,
                 "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
                 "-Dcorvus.agent.proxy.link-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
-                "-Dcorvus.agent.proxy.http-port=" + ports[2], "-Dquarkus.management.port=" + ports[3], "-Dquarkus.http.port=" + ports[4],
+                "-Dcorvus.agent.proxy.http-port=" + ports[2], "-Dcorvus.agent.metrics-port=" + ports[3],
+                "-Dcorvus.agent.health-port=" + ports[4], "-Dquarkus.management.port=" + ports[3], "-Dquarkus.http.port=" + ports[4],
                 "-Dcorvus.agent.proxy.certificate=" + tls.certificate(), "-Dcorvus.agent.proxy.key=" + tls.key(),
                 "-Dcorvus.agent.proxy.ca=" + tls.ca(), "-Dcorvus.agent.proxy.dial=endpoints",
                 "-Dcorvus.agent.proxy.allowed-ports=" + targets.sinkPort() + "," + targets.echoPort(),
-                "-jar", build.resolve("agent/target/quarkus-app/quarkus-run.jar").toString()));
+                "-jar", agentJar(build).toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(node + ".log").toFile()).start();
+    }
+
+    /** The build's agent: a plain jar since the agent left Quarkus, its quarkus-run.jar before. */
+    static Path agentJar(Path build) {
+        Path plain = build.resolve("agent/target/agent.jar");
+        return Files.exists(plain) ? plain : build.resolve("agent/target/quarkus-app/quarkus-run.jar");
     }
 
     /** CORVUS_AGENT_JVM, else the build's agent/jvm.options. */

@@ -4,16 +4,18 @@ import static io.corvus.agent.topology.Topologies.cloud;
 import static io.corvus.agent.topology.Topologies.edge;
 import static io.corvus.agent.topology.Topologies.member;
 import static io.corvus.agent.topology.Topologies.proxy;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
+import io.corvus.agent.AgentPki;
+import io.corvus.agent.SharedTopics;
+import io.corvus.agent.TestAgent;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.events.ClusterPartitioner;
 import io.corvus.events.Topic;
@@ -21,12 +23,7 @@ import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
 import io.corvus.events.payload.AgentHeartbeat;
-import io.corvus.testing.KafkaBrokerTestResource;
 import io.corvus.testing.TestBrokers;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -39,37 +36,37 @@ import org.junit.jupiter.api.Test;
  * moves the role away, the agent stops serving. Another cluster's topology on the same partition
  * changes nothing.
  */
-@QuarkusTest
-@WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = AgentPkiResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class AgentProxyIT {
 
-    private static final String CLUSTER = "test-cluster";
-
-    @Inject
-    ProxyRuntime runtime;
+    private static final String CLUSTER = TestAgent.CLUSTER;
 
     @Test
     void theTopologyMakesThisAgentACloudGatewayAnEdgeDialsInAndTheHeartbeatSaysSo() throws Exception {
         String bootstrap = TestBrokers.bootstrapServers();
-        try (EventPublisher upstream = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "topology-test")),
+        SharedTopics.ensure(bootstrap);
+        AgentPki pki = AgentPki.create();
+        try (TestAgent agent = TestAgent.start(bootstrap, pki.settings());
+                EventPublisher upstream = new EventPublisher(new KafkaProducer<>(KafkaClients.producerConfig(bootstrap, "topology-test")),
                 EventCodec.create(), "test");
                 KubeletLike kubelet = new KubeletLike("edge-1", "127.0.0.1")) {
             upstream.publish(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))).get();
             upstream.publish(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", null))).get();
             upstream.publish(cloud(sameBucket(), 1, List.of(), proxy("test-node", "127.0.0.1", null))).get(); // another cluster
+            ProxyRuntime runtime = agent.proxy();
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.ports()[0] != 0);
             int linkPort = runtime.ports()[0];
             int httpPort = runtime.ports()[2];
 
-            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, linkPort, kubelet.port())) {
+            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(pki, CLUSTER, linkPort, kubelet.port())) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
 
                 try (RawHttp client = RawHttp.to(httpPort)) {
                     client.send("GET /pods HTTP/1.1\r\nHost: edge-1:" + kubelet.port() + "\r\n\r\n");
                     assertThat(client.rest()).contains("\"node\":\"edge-1\"");
                 }
-                given().when().get("/q/health/ready").then().statusCode(200).body("checks.name", hasItem("corvus-proxy"));
+                TestAgent.Answer ready = agent.health("/q/health/ready");
+                assertThat(ready.status()).isEqualTo(200);
+                assertThat(ready.checkNames()).contains("corvus-proxy");
                 AgentHeartbeat beat = awaitHeartbeat(bootstrap, h -> h.tunnelPeers().contains("edge-1") && h.bytesOut() > 0);
                 assertThat(beat.roles()).containsExactly(AgentHeartbeat.Role.PROXY_SERVER);
                 assertThat(beat.topologyGeneration()).isEqualTo(1);

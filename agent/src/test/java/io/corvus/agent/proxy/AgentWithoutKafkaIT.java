@@ -4,23 +4,21 @@ import static io.corvus.agent.topology.Topologies.cloud;
 import static io.corvus.agent.topology.Topologies.edge;
 import static io.corvus.agent.topology.Topologies.member;
 import static io.corvus.agent.topology.Topologies.proxy;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.is;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import io.corvus.agent.AgentPki;
+import io.corvus.agent.SharedTopics;
+import io.corvus.agent.TestAgent;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
 import io.corvus.events.kafka.KafkaClients;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
@@ -29,32 +27,30 @@ import org.junit.jupiter.api.Test;
  * its front doors and links on the last topology it read, and stays ready. This class has a
  * broker of its own, since it stops it.
  */
-@QuarkusTest
-@WithTestResource(value = OwnBroker.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
-@WithTestResource(value = AgentPkiResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class AgentWithoutKafkaIT {
 
-    private static final String CLUSTER = "test-cluster";
-
-    @Inject
-    ProxyRuntime runtime;
+    private static final String CLUSTER = TestAgent.CLUSTER;
 
     @Test
     void withTheBrokerGoneTheCloudGatewayKeepsServingOnTheLastTopology() throws Exception {
-        try (EventPublisher upstream = new EventPublisher(new KafkaProducer<>(
-                KafkaClients.producerConfig(OwnBroker.broker.bootstrapServers(), "topology-test")), EventCodec.create(), "test");
+        AgentPki pki = AgentPki.create();
+        try (OwnBroker broker = new OwnBroker();
+                TestAgent agent = startedOn(broker, pki);
+                EventPublisher upstream = new EventPublisher(new KafkaProducer<>(
+                KafkaClients.producerConfig(broker.bootstrapServers(), "topology-test")), EventCodec.create(), "test");
                 KubeletLike kubelet = new KubeletLike("edge-1", "127.0.0.1")) {
             upstream.publish(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))).get();
             upstream.publish(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", null))).get();
+            ProxyRuntime runtime = agent.proxy();
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.ports()[0] != 0);
             int linkPort = runtime.ports()[0];
             int httpPort = runtime.ports()[2];
 
-            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(CLUSTER, linkPort, kubelet.port())) {
+            try (ProxyRuntime edge = EdgeGatewayInTest.dialing(pki, CLUSTER, linkPort, kubelet.port())) {
                 await().atMost(Duration.ofSeconds(15)).until(() -> runtime.status().peers().equals(List.of("edge-1")));
                 assertThat(podsThrough(httpPort, kubelet.port())).contains("\"node\":\"edge-1\"");
 
-                OwnBroker.stopBroker();
+                broker.close();
 
                 // request after request for five seconds without a broker (the agent's consumer and heartbeats fail meanwhile)
                 long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -64,9 +60,14 @@ class AgentWithoutKafkaIT {
                 }
                 assertThat(runtime.status().peers()).containsExactly("edge-1");
                 assertThat(runtime.ports()[0]).isEqualTo(linkPort);
-                given().when().get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+                assertThat(agent.health("/q/health/ready").status()).isEqualTo(200);
             }
         }
+    }
+
+    private static TestAgent startedOn(OwnBroker broker, AgentPki pki) throws IOException {
+        SharedTopics.ensure(broker.bootstrapServers());
+        return TestAgent.start(broker.bootstrapServers(), pki.settings());
     }
 
     private static String podsThrough(int httpPort, int kubeletPort) throws IOException {
