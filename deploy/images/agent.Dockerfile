@@ -16,7 +16,10 @@ RUN apt-get update \
 WORKDIR /app
 # Dependencies first: they change least, so their layer is reused across builds.
 COPY lib/ /app/lib/
-COPY agent.jar jvm.options /app/
+COPY agent.jar jvm.options aot-train.sh /app/
+# The JDK's ahead-of-time cache, written here from one training run of the agent as the image runs it
+# (the cache holds to these paths and this JVM): the agent's first heartbeat comes about 0.7 s sooner.
+RUN bash /app/aot-train.sh java /app/jvm.options /app/agent.jar /app/agent.aot && rm /app/aot-train.sh
 ENV HOME=/tmp
 EXPOSE 10280 10281 10282 10283 10284 10285
-ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/agent.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:AOTCache=/app/agent.aot", "-jar", "/app/agent.jar"]

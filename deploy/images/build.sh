@@ -56,6 +56,6 @@ build() { # NAME DOCKERFILE CONTEXT [BUILD-ARGS...]
 for service in "${services[@]}"; do
   build "$service" service.Dockerfile "$(stage "$service" "$service"/target/quarkus-app/*)" --build-arg SERVICE="$service"
 done
-build agent agent.Dockerfile "$(stage agent agent/target/agent.jar agent/target/lib agent/jvm.options)"
+build agent agent.Dockerfile "$(stage agent agent/target/agent.jar agent/target/lib agent/jvm.options agent/aot-train.sh)"
 build cli cli.Dockerfile "$(stage cli launcher/target/corvus-launcher.jar launcher/target/lib)"
 docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep "^corvus/.*:$tag "

@@ -33,6 +33,11 @@ record Layout(Path home) {
         return home.resolve("agent/target/agent.jar");
     }
 
+    /** The agent's ahead-of-time cache, written by the build's training run (agent/aot-train.sh). */
+    Path agentAotCache() {
+        return home.resolve("agent/target/agent.aot");
+    }
+
     /** The agent's JVM options, a java {@code @argfile}: one agent runs on every node, so it runs small. */
     Path agentJvmOptions() {
         return home.resolve("agent/jvm.options");

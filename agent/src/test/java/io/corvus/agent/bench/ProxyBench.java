@@ -519,24 +519,32 @@ public final class ProxyBench {
 
     /**
      * One agent of the build checked out at {@code build} (its agent.jar, or an older build's
-     * quarkus-run.jar, and its jvm.options unless CORVUS_AGENT_JVM says). Both builds' port settings
-     * are given: each reads its own and ignores the other's.
+     * quarkus-run.jar, and its jvm.options unless CORVUS_AGENT_JVM says).
      */
     static Process startAgent(Path build, Path work, String bootstrap, String cluster, ClusterCa ca, String node, int[] ports,
             Targets targets, List<String> extraJvm) throws IOException {
         NodeCredentials.PemFiles tls = ca.issue(node, List.of("127.0.0.1"), Duration.ofDays(1)).writeTo(work.resolve("pki"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(agentJvmOptions(build));
+        List<String> jvm = agentJvmOptions(build);
+        command.addAll(jvm);
+        Path aotCache = build.resolve("agent/target/agent.aot");
+        if (Files.exists(aotCache) && jvm.stream().noneMatch(option -> option.startsWith("-XX:AOTCache"))) { // as the launcher runs it
+            command.add("-XX:AOTCache=" + aotCache);
+        }
         command.addAll(extraJvm);
+        Path jar = agentJar(build);
+        // each build refuses the other's names for these ports (Quarkus checks every name under corvus.agent)
+        boolean quarkus = jar.endsWith("quarkus-run.jar");
+        String metricsPort = quarkus ? "-Dquarkus.management.port=" : "-Dcorvus.agent.metrics-port=";
+        String healthPort = quarkus ? "-Dquarkus.http.port=" : "-Dcorvus.agent.health-port=";
         command.addAll(List.of("-Dkafka.bootstrap.servers=" + bootstrap, "-Dcorvus.agent.cluster-id=" + cluster,
                 "-Dcorvus.agent.node-name=" + node, "-Dcorvus.agent.proxy.bind-address=127.0.0.1",
                 "-Dcorvus.agent.proxy.link-port=" + ports[0], "-Dcorvus.agent.proxy.https-port=" + ports[1],
-                "-Dcorvus.agent.proxy.http-port=" + ports[2], "-Dcorvus.agent.metrics-port=" + ports[3],
-                "-Dcorvus.agent.health-port=" + ports[4], "-Dquarkus.management.port=" + ports[3], "-Dquarkus.http.port=" + ports[4],
+                "-Dcorvus.agent.proxy.http-port=" + ports[2], metricsPort + ports[3], healthPort + ports[4],
                 "-Dcorvus.agent.proxy.certificate=" + tls.certificate(), "-Dcorvus.agent.proxy.key=" + tls.key(),
                 "-Dcorvus.agent.proxy.ca=" + tls.ca(), "-Dcorvus.agent.proxy.dial=endpoints",
                 "-Dcorvus.agent.proxy.allowed-ports=" + targets.sinkPort() + "," + targets.echoPort(),
-                "-jar", agentJar(build).toString()));
+                "-jar", jar.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(node + ".log").toFile()).start();
     }
 
