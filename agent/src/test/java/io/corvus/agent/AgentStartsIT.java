@@ -54,7 +54,7 @@ class AgentStartsIT {
     void itExposesPrometheusMetrics() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> agent.metrics().contains("corvus_events_handled_total{"));
         assertThat(agent.metrics()).contains("jvm_threads_live_threads", "kafka_producer_", "kafka_consumer_",
-                "corvus_events_handled_total{", "corvus_events_dead_lettered_total{");
+                "corvus_events_handled_total{pump=\"topology\"}", "corvus_events_dead_lettered_total{pump=\"topology\"}", "# EOF");
     }
 
     @Test

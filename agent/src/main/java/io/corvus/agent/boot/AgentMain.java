@@ -1,5 +1,6 @@
 package io.corvus.agent.boot;
 
+import java.io.IOException;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -9,7 +10,8 @@ import io.smallrye.config.ConfigValidationException;
 
 /**
  * {@code java -jar agent.jar}: reads the settings, starts the agent, and stops it on SIGTERM or
- * SIGINT. Settings that cannot be read end the process with status 2 and every problem named.
+ * SIGINT. Settings that cannot be read end the process with status 2 and every problem named; an
+ * agent that cannot start (a port taken) with status 1 and the cause.
  */
 public final class AgentMain {
 
@@ -33,7 +35,14 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
-        Agent agent = new Agent(config);
+        Agent agent;
+        try {
+            agent = new Agent(config);
+        } catch (IOException e) { // a port taken, a file unreadable: the message says which
+            System.err.println("corvus agent: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("agent-shutdown").unstarted(() -> {
             agent.close();
