@@ -9,10 +9,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -47,7 +47,11 @@ public final class EventCodec {
     /** Stateless: one serves every record, in any thread. */
     private final CloudEventDeserializer deserializer = new CloudEventDeserializer();
     private final ObjectMapper mapper;
-    private final Map<EventType, JsonSchema> schemas;
+    /**
+     * Each type's schema, parsed when the first event of that type is read: an agent reads one type,
+     * and parsing all of them was a quarter of its start before its first heartbeat.
+     */
+    private final Map<EventType, JsonSchema> schemas = new ConcurrentHashMap<>();
     private final Clock clock;
     private final Supplier<String> ids;
 
@@ -55,7 +59,6 @@ public final class EventCodec {
         this.clock = clock;
         this.ids = ids;
         this.mapper = Json.mapper();
-        this.schemas = loadSchemas();
     }
 
     /** A codec that stamps events with the system clock and random ids. */
@@ -133,7 +136,7 @@ public final class EventCodec {
         } catch (IOException e) {
             throw new EventFormatException(type.cloudEventType() + " data is not JSON: " + rootMessage(e), e);
         }
-        List<String> violations = schemas.get(type).validate(payload).stream()
+        List<String> violations = schemas.computeIfAbsent(type, EventCodec::loadSchema).validate(payload).stream()
                 .map(ValidationMessage::getMessage)
                 .sorted()
                 .toList();
@@ -153,20 +156,15 @@ public final class EventCodec {
         return event;
     }
 
-    private static Map<EventType, JsonSchema> loadSchemas() {
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        Map<EventType, JsonSchema> schemas = new EnumMap<>(EventType.class);
-        for (EventType type : EventType.values()) {
-            try (InputStream in = EventCodec.class.getResourceAsStream(type.schemaResource())) {
-                if (in == null) {
-                    throw new IllegalStateException("schema " + type.schemaResource() + " is missing from the classpath");
-                }
-                schemas.put(type, factory.getSchema(in));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+    private static JsonSchema loadSchema(EventType type) {
+        try (InputStream in = EventCodec.class.getResourceAsStream(type.schemaResource())) {
+            if (in == null) {
+                throw new IllegalStateException("schema " + type.schemaResource() + " is missing from the classpath");
             }
+            return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return schemas;
     }
 
     private static String rootMessage(Throwable error) {
