@@ -19,8 +19,8 @@ import io.corvus.events.kafka.DeadLetters;
 import io.corvus.events.kafka.EventHandler;
 import io.corvus.events.kafka.EventPump;
 import io.corvus.events.kafka.KafkaClients;
-import io.corvus.events.kafka.ReceivedEvent;
 import io.corvus.events.kafka.KafkaConnection;
+import io.corvus.events.kafka.ReceivedEvent;
 import io.corvus.events.payload.GatewayTopology;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,7 +47,6 @@ public class TopologyFollower implements EventHandler, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TopologyFollower.class);
     private static final Backoff TOPIC_WAIT = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5));
-
     private static final String PUMP = "topology";
 
     private final NodeIdentity node;
