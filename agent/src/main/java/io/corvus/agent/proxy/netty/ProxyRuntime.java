@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.corvus.agent.proxy.CloudPolicy;
@@ -20,19 +19,18 @@ import io.corvus.agent.proxy.netty.cloud.FrontDoor;
 import io.corvus.agent.proxy.netty.cloud.LinkServer;
 import io.corvus.agent.proxy.netty.edge.LinkClient;
 import io.corvus.agent.proxy.netty.link.CertificateExpiry;
+import io.corvus.agent.proxy.netty.link.EventLoops;
 import io.corvus.agent.proxy.netty.link.HeldAcrossLinks;
 import io.corvus.agent.proxy.netty.link.HeldToSend;
 import io.corvus.agent.proxy.netty.link.LostPeers;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
 import io.corvus.agent.proxy.netty.link.ProxyTls;
-import io.corvus.agent.proxy.netty.link.Transport;
 import io.corvus.agent.proxy.netty.presence.TunnelPresence;
 import io.corvus.agent.topology.ClusterView;
 import io.corvus.agent.topology.ViewListener;
 import io.corvus.agent.tunnel.TunnelPlanner;
 import io.corvus.events.payload.AgentHeartbeat.Role;
 import io.corvus.events.payload.GatewayTopology;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import org.jboss.logging.Logger;
 
@@ -54,7 +52,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
     private final ProxyStats stats;
     private final HeldAcrossLinks held;
     private final HeldToSend sends;
-    private final EventLoopGroup group;
+    private final EventLoops loops;
     private final LostPeers lost = new LostPeers();
     private final EdgeSessions sessions = new EdgeSessions(lost);
     private final CertificateExpiry certificateExpiry;
@@ -80,11 +78,11 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         this.stats = stats;
         this.held = new HeldAcrossLinks(stats, settings.stallTimeout());
         this.sends = new HeldToSend(settings.sendBudget(), stats);
-        this.group = Transport.group(settings.eventLoopThreads());
+        this.loops = new EventLoops(settings.eventLoopThreads());
         this.view = ClusterView.empty(clusterId);
         this.cloudPolicy = CloudPolicy.of(view);
         this.dialPolicy = new DialPolicy(null, settings.allowedPorts());
-        this.presence = new TunnelPresence(settings.node(), group, settings.bindAddress(), settings.presencePort(), settings.keepalive(),
+        this.presence = new TunnelPresence(settings.node(), loops, settings.bindAddress(), settings.presencePort(), settings.keepalive(),
                 settings.deadAfter(), settings.dialTimeout(), settings.reconnect(), lost, () -> linksChanged.run(),
                 () -> cloudPolicy.whitelist());
     }
@@ -120,7 +118,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         applyPresence(next);
         if (!wanted.equals(roles)) {
             LOG.infof("proxy roles of %s: %s (topology generation %d, TLS by %s, %s sockets)", settings.node(), wanted, next.generation(),
-                    ProxyTls.provider(), Transport.name(group));
+                    ProxyTls.provider(), loops.transport());
         }
         roles = wanted;
     }
@@ -165,11 +163,11 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         }
         TlsFiles files = tlsFiles();
         SslContext tls = ProxyTls.server(files);
-        server = new LinkServer(settings.node(), group, tls, () -> cloudPolicy, sessions, stats, held, settings.keepalive(),
+        server = new LinkServer(settings.node(), loops.get(), tls, () -> cloudPolicy, sessions, stats, held, settings.keepalive(),
                 settings.deadAfter()).start(new InetSocketAddress(settings.bindAddress(), settings.linkPort()));
-        https = new FrontDoor("https", group, tls, () -> cloudPolicy, sessions, stats, sends)
+        https = new FrontDoor("https", loops.get(), tls, () -> cloudPolicy, sessions, stats, sends)
                 .start(new InetSocketAddress(settings.bindAddress(), settings.httpsPort()));
-        http = new FrontDoor("http", group, null, () -> cloudPolicy, sessions, stats, sends)
+        http = new FrontDoor("http", loops.get(), null, () -> cloudPolicy, sessions, stats, sends)
                 .start(new InetSocketAddress(settings.bindAddress(), settings.httpPort()));
     }
 
@@ -186,7 +184,7 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
 
     private LinkClient dial() {
         if (client == null) {
-            client = new LinkClient(settings.node(), group, ProxyTls.client(tlsFiles()), () -> dialPolicy, stats, held, sends,
+            client = new LinkClient(settings.node(), loops.get(), ProxyTls.client(tlsFiles()), () -> dialPolicy, stats, held, sends,
                     settings.reconnect(), settings.dialMode(), settings.keepalive(), settings.deadAfter(), settings.dialTimeout(),
                     address -> observedAddress = address, lost);
         }
@@ -257,8 +255,6 @@ public final class ProxyRuntime implements ViewListener, ProxyState, AutoCloseab
         presence.close();
         stopDialling();
         stopServing();
-        if (!group.isShuttingDown()) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
+        loops.shutdown();
     }
 }

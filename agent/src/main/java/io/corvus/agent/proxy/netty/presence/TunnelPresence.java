@@ -60,7 +60,7 @@ public final class TunnelPresence implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TunnelPresence.class);
 
     private final String self;
-    private final EventLoopGroup group;
+    private final Supplier<EventLoopGroup> loops;
     /** Where the hub listens; its port is also the one spokes dial (the same on every node). */
     private final InetSocketAddress bind;
     private final Duration keepalive;
@@ -80,13 +80,14 @@ public final class TunnelPresence implements AutoCloseable {
     private boolean closed;
 
     /**
+     * @param loops      the agent's event loops, made when the presence first listens or dials
      * @param changed    run, on an event loop, whenever a connection comes or goes: it must not block
      * @param whitelist  the cluster's source whitelist, which the hub enforces as the link server does
      */
-    public TunnelPresence(String self, EventLoopGroup group, String bindAddress, int port, Duration keepalive, Duration deadAfter,
+    public TunnelPresence(String self, Supplier<EventLoopGroup> loops, String bindAddress, int port, Duration keepalive, Duration deadAfter,
             Duration connectTimeout, Backoff backoff, LostPeers lost, Runnable changed, Supplier<SourceWhitelist> whitelist) {
         this.self = self;
-        this.group = group;
+        this.loops = loops;
         this.bind = new InetSocketAddress(bindAddress, port);
         this.keepalive = keepalive;
         this.deadAfter = deadAfter;
@@ -172,6 +173,7 @@ public final class TunnelPresence implements AutoCloseable {
     }
 
     private Channel listen(SslContext tls) throws InterruptedException {
+        EventLoopGroup group = loops.get();
         Channel channel = new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -239,6 +241,7 @@ public final class TunnelPresence implements AutoCloseable {
             if (stopped) {
                 return;
             }
+            EventLoopGroup group = loops.get();
             new Bootstrap().group(group).channel(Transport.socketChannel(group))
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                     .handler(new ChannelInitializer<SocketChannel>() {
@@ -261,7 +264,7 @@ public final class TunnelPresence implements AutoCloseable {
         private void again(boolean wasHeld) {
             if (!stopped) {
                 failures = wasHeld ? 1 : failures + 1;
-                group.next().schedule(this::dial, backoff.delay(failures, ThreadLocalRandom.current()).toMillis(), TimeUnit.MILLISECONDS);
+                loops.get().next().schedule(this::dial, backoff.delay(failures, ThreadLocalRandom.current()).toMillis(), TimeUnit.MILLISECONDS);
             }
         }
 

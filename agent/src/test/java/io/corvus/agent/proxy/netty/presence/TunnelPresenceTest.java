@@ -160,7 +160,7 @@ class TunnelPresenceTest {
         }
 
         private TunnelPresence start(int presencePort) {
-            presence = new TunnelPresence(node, group, "127.0.0.1", presencePort, Duration.ofMillis(200), Duration.ofSeconds(5),
+            presence = new TunnelPresence(node, () -> group, "127.0.0.1", presencePort, Duration.ofMillis(200), Duration.ofSeconds(5),
                     Duration.ofSeconds(2), new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)), lost, changes::incrementAndGet,
                     () -> SourceWhitelist.EVERYONE);
             return presence;
