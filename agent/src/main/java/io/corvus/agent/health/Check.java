@@ -1,5 +1,6 @@
 package io.corvus.agent.health;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
 public record Check(String name, boolean up, Map<String, Object> data) {
 
     public Check {
-        data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data));
+        data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
     }
 
     /** What {@code /q/health} writes for this check. */
