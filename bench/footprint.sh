@@ -2,11 +2,13 @@
 # What an agent costs a node: a cloud gateway, an edge gateway and a member with no gateway role on
 # a real broker; start-up to the first heartbeat, RSS and PSS idle and after --idle-minutes (default
 # 1), loaded classes, the gateways' RSS with 1,000 open streams, and what a gateway keeps once its role
-# moved to another node (before and after a full GC); beside them the floor, the agent's Kafka path alone
+# moved to another node (before and after a full GC; by default its agent restarts in place, and
+# role_gone_restart_heartbeat_gap_ms is the gap in its heartbeats); beside them the floor, the agent's Kafka path alone
 # (KafkaOnlyAgent), started as is and from an AOT cache. Prints name=value lines
 # (rss_idle_mb_nongateway, rss_idle_mb_gateway, rss_1000_streams_mb, ...).
 #   bench/footprint.sh [--idle-minutes=N]
 # Agent JVM options: CORVUS_AGENT_JVM="..." (default: agent/jvm.options, as the launcher runs its agents).
+# CORVUS_AGENT_RESTART_WHEN_GATEWAY_ROLE_GOES=false: the old gateway keeps its program (the agents read it too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The floor beside the agents (KafkaOnlyAgent) runs on what the agent's Kafka path needs and no more:

@@ -42,7 +42,7 @@ public final class TestAgent implements AutoCloseable {
                 "127.0.0.1"));
         all.putAll(Map.of("corvus.agent.proxy.link-port", "0", "corvus.agent.proxy.https-port", "0", "corvus.agent.proxy.http-port", "0"));
         all.putAll(settings);
-        return new TestAgent(new Agent(AgentConfig.read(all, Map.of())));
+        return new TestAgent(new Agent(AgentConfig.read(all, Map.of()), () -> { }));
     }
 
     public ProxyRuntime proxy() {

@@ -20,6 +20,7 @@ import io.corvus.agent.proxy.SendBudget;
 import io.corvus.agent.proxy.TlsFiles;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
 import io.corvus.agent.proxy.netty.link.ProxyStats;
+import io.corvus.agent.topology.GatewayRoleLoss;
 import io.corvus.agent.topology.NodeIdentity;
 import io.corvus.agent.tunnel.TunnelLayout;
 import io.corvus.agent.tunnel.TunnelNodeSettings;
@@ -57,8 +58,12 @@ public final class Agent implements AutoCloseable {
     private final ProxyRuntime proxy;
     private final ManagementEndpoints endpoints;
 
-    /** Builds and starts an agent; if a part cannot start, the parts started before it are stopped again. */
-    public Agent(AgentConfig config) throws IOException {
+    /**
+     * Builds and starts an agent; if a part cannot start, the parts started before it are stopped again.
+     *
+     * @param gatewayRoleGone told, on the topology follower's thread, when the node held a gateway role and holds none
+     */
+    public Agent(AgentConfig config, Runnable gatewayRoleGone) throws IOException {
         try {
             AgentSettings settings = config.settings();
             NodeIdentity node = new NodeIdentity(settings.clusterId(), settings.nodeName());
@@ -77,7 +82,7 @@ public final class Agent implements AutoCloseable {
             opened(new KafkaClientMetrics(producer)).bindTo(registry); // kafka_producer_* on /q/metrics
             DeadLetters deadLetters = opened(DeadLetters.connect(publisher, connection, AgentConfig.SERVICE_NAME, clock));
             TopologyFollower topology = opened(new TopologyFollower(node, connection, AgentConfig.SERVICE_NAME, codec, deadLetters,
-                    registry, List.of(proxy, tunnel)));
+                    registry, List.of(proxy, tunnel, new GatewayRoleLoss(settings.nodeName(), gatewayRoleGone))));
             CertificateRequester certificates = opened(new CertificateRequester(settings, proxy, clock));
             Heartbeats heartbeats = new Heartbeats(node, publisher, clock, proxy, tunnel, topology, settings.heartbeatInterval());
 

@@ -2,6 +2,7 @@ package io.corvus.agent.boot;
 
 import java.io.IOException;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -11,7 +12,8 @@ import io.smallrye.config.ConfigValidationException;
 /**
  * {@code java -jar agent.jar}: reads the settings, starts the agent, and stops it on SIGTERM or
  * SIGINT. Settings that cannot be read end the process with status 2 and every problem named; an
- * agent that cannot start (a port taken) with status 1 and the cause.
+ * agent that cannot start (a port taken) with status 1 and the cause. Once its node held a gateway
+ * role and holds none, it stops and starts afresh in its own process ({@link InPlaceRestart}).
  */
 public final class AgentMain {
 
@@ -20,6 +22,10 @@ public final class AgentMain {
     /** Held here: the JDK's logging keeps only weak references, and a collected logger forgets its level. */
     private static final Logger KAFKA = Logger.getLogger("org.apache.kafka");
     private static final Logger KAFKA_NETWORK = Logger.getLogger("org.apache.kafka.clients.NetworkClient");
+    private static final Logger LOG = Logger.getLogger(AgentMain.class.getName());
+
+    /** Whether SIGTERM (or a restart) stops the agent already; a restart never swallows a SIGTERM. */
+    private static boolean stopping;
 
     private AgentMain() {
     }
@@ -35,22 +41,64 @@ public final class AgentMain {
             System.exit(2);
             return;
         }
+        AgentSettings settings = config.settings();
+        CompletableFuture<Agent> started = new CompletableFuture<>();
+        Runnable gatewayRoleGone = restartWhenGatewayRoleGoes(settings, started);
         Agent agent;
         try {
-            agent = new Agent(config);
+            agent = new Agent(config, gatewayRoleGone);
         } catch (IOException e) { // a port taken, a file unreadable: the message says which
             System.err.println("corvus agent: cannot start: " + e.getMessage());
             System.exit(1);
             return;
         }
+        started.complete(agent);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("agent-shutdown").unstarted(() -> {
+            synchronized (AgentMain.class) {
+                stopping = true;
+            }
             agent.close();
             stopped.countDown();
         }));
-        Logger.getLogger(AgentMain.class.getName()).info(() -> "agent of node " + config.settings().nodeName() + " in cluster "
-                + config.settings().clusterId() + " started; health on :" + agent.healthPort() + ", metrics on :" + agent.metricsPort());
+        LOG.info(() -> "agent of node " + settings.nodeName() + " in cluster " + settings.clusterId() + " started; health on :"
+                + agent.healthPort() + ", metrics on :" + agent.metricsPort());
         stopped.await();
+    }
+
+    /** What the agent does when its node's last gateway role goes: a restart in place where it can, else nothing. */
+    private static Runnable restartWhenGatewayRoleGoes(AgentSettings settings, CompletableFuture<Agent> started) {
+        if (!settings.restartWhenGatewayRoleGoes()) {
+            return () -> { };
+        }
+        InPlaceRestart restart;
+        try {
+            restart = InPlaceRestart.prepare();
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "the agent cannot restart in place here, and keeps what a gateway role loads once it goes: "
+                    + e.getMessage());
+            return () -> { };
+        }
+        // not on the topology follower's thread: stopping the agent waits for that thread to end
+        return () -> Thread.ofPlatform().name("agent-restart").start(() -> restartInPlace(settings, started.join(), restart));
+    }
+
+    private static void restartInPlace(AgentSettings settings, Agent agent, InPlaceRestart restart) {
+        LOG.info(() -> "node " + settings.nodeName() + " holds no gateway role any more: the agent stops and starts afresh in process "
+                + ProcessHandle.current().pid() + ", without what the role loaded");
+        agent.close();
+        synchronized (AgentMain.class) {
+            if (stopping) {
+                return;
+            }
+            try {
+                restart.exec();
+            } catch (IOException e) {
+                LOG.severe(() -> "the agent stopped to restart in place and cannot: " + e.getMessage()
+                        + "; it exits with status 1 for its supervisor to start it again");
+                Runtime.getRuntime().halt(1);
+            }
+        }
     }
 
     /** The JDK's logging, where the Kafka client (through SLF4J) and the agent's own loggers write. */

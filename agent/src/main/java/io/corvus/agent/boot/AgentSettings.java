@@ -40,6 +40,16 @@ public interface AgentSettings {
     @WithDefault("0.0.0.0")
     String managementAddress();
 
+    /**
+     * Whether the agent starts afresh in its own process (same process id, through {@code execv}) once
+     * its node held a gateway role and holds none: the JVM keeps what a role loaded (TLS, HTTP/2 and
+     * WireGuard classes, their compiled code, buffer pools: about 40 MB) for as long as it runs. The
+     * agent stops first as on SIGTERM, so its last heartbeat says it stops; the new one beats within
+     * about a second.
+     */
+    @WithDefault("true")
+    boolean restartWhenGatewayRoleGoes();
+
     Proxy proxy();
 
     Tunnel tunnel();

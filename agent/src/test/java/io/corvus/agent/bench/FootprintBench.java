@@ -48,7 +48,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * lines: the member's time from process start to its first heartbeat; each agent's RSS and PSS
  * once their RSS stopped moving and again after {@code --idle-minutes}, and its loaded classes;
  * the gateways' RSS with 1,000 open streams (each carried one 1 KiB echo, then held open); once the edge gateway's role
- * moved to the member, what the old gateway keeps (before and after a full GC) and the new one takes.
+ * moved to the member, what the old gateway keeps (before and after a full GC; by default its agent restarts in
+ * place, and the gap in its heartbeats is printed too) and the new one takes.
  * Beside them the floor ({@link KafkaOnlyAgent}: the agent's Kafka path alone) with the same JVM
  * options, started as is and from an AOT cache a training run wrote. Agent JVM options as in
  * bench/proxy.sh: CORVUS_AGENT_JVM="..." (default: the agent's jvm.options).
@@ -59,6 +60,8 @@ public final class FootprintBench {
     private static final EventCodec CODEC = EventCodec.create();
     /** Settled: the agents' RSS together moved by at most this between two readings 2 s apart. */
     private static final long STEADY_KB = 1024;
+    /** The agents' setting corvus.agent.restart-when-gateway-role-goes, as this bench's environment passes it on to them. */
+    private static final boolean RESTARTS_WHEN_ROLE_GOES = !"false".equals(System.getenv("CORVUS_AGENT_RESTART_WHEN_GATEWAY_ROLE_GOES"));
 
     private FootprintBench() {
     }
@@ -121,7 +124,13 @@ public final class FootprintBench {
             }
             // the role goes: edge-2 becomes the pool's gateway; what edge-1 keeps once it is a member again
             publishEdgePool(bootstrap, 3, "edge-2");
-            firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), heartbeat -> heartbeat.roles().isEmpty());
+            if (RESTARTS_WHEN_ROLE_GOES) { // edge-1 stops, saying so, and its program starts afresh in the same process
+                Instant stopped = firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), AgentHeartbeat::stopping);
+                Instant back = firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), heartbeat -> !heartbeat.stopping());
+                figures.put("role_gone_restart_heartbeat_gap_ms", String.valueOf(Duration.between(stopped, back).toMillis()));
+            } else {
+                firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), heartbeat -> heartbeat.roles().isEmpty());
+            }
             awaitSteadyRss(agents);
             figures.put("rss_mb_after_gateway_role_gone", ProxyBench.mb(ProxyBench.rssKb(gateways.edge())));
             figures.put("rss_mb_new_gateway", ProxyBench.mb(ProxyBench.rssKb(member)));
