@@ -66,24 +66,28 @@ public final class AgentMain {
         stopped.await();
     }
 
-    /** What the agent does when its node's last gateway role goes: a restart in place where it can, else nothing. */
+    /** What the agent does when its node's last gateway role goes: a restart in place, unless the settings say no. */
     private static Runnable restartWhenGatewayRoleGoes(AgentSettings settings, CompletableFuture<Agent> started) {
         if (!settings.restartWhenGatewayRoleGoes()) {
             return () -> { };
         }
+        // not on the topology follower's thread: stopping the agent waits for that thread to end
+        return () -> Thread.ofPlatform().name("agent-restart").start(() -> restartInPlace(settings, started.join()));
+    }
+
+    /**
+     * Prepares the native calls only now: a member never pays for them (200 classes). If this system
+     * cannot restart a process in place, the agent goes on as it is, with what the role loaded.
+     */
+    private static void restartInPlace(AgentSettings settings, Agent agent) {
         InPlaceRestart restart;
         try {
             restart = InPlaceRestart.prepare();
         } catch (IOException | RuntimeException e) {
-            LOG.warning(() -> "the agent cannot restart in place here, and keeps what a gateway role loads once it goes: "
-                    + e.getMessage());
-            return () -> { };
+            LOG.warning(() -> "node " + settings.nodeName() + " holds no gateway role any more, and the agent cannot restart in place "
+                    + "to give back what the role loaded: " + e.getMessage());
+            return;
         }
-        // not on the topology follower's thread: stopping the agent waits for that thread to end
-        return () -> Thread.ofPlatform().name("agent-restart").start(() -> restartInPlace(settings, started.join(), restart));
-    }
-
-    private static void restartInPlace(AgentSettings settings, Agent agent, InPlaceRestart restart) {
         LOG.info(() -> "node " + settings.nodeName() + " holds no gateway role any more: the agent stops and starts afresh in process "
                 + ProcessHandle.current().pid() + ", without what the role loaded");
         agent.close();

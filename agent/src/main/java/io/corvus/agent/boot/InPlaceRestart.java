@@ -44,7 +44,7 @@ final class InPlaceRestart {
     }
 
     /**
-     * Finds what a restart needs before it is needed: the command line and the C library's calls.
+     * Finds what a restart needs, before the agent stops for it: the command line and the C library's calls.
      *
      * @throws IOException when this system cannot restart a process in place (not Linux, no /proc, a C
      *                     library without close_range), with the reason
