@@ -43,9 +43,9 @@ public interface AgentSettings {
     /**
      * Whether the agent starts afresh in its own process (same process id, through {@code execv}) once
      * its node held a gateway role and holds none: the JVM keeps what a role loaded (TLS, HTTP/2 and
-     * WireGuard classes, their compiled code, buffer pools: about 40 MB) for as long as it runs. The
-     * agent stops first as on SIGTERM, so its last heartbeat says it stops; the new one beats within
-     * about a second.
+     * WireGuard classes, their compiled code, buffer pools: about 48 MB) for as long as it runs. The
+     * agent stops first as on SIGTERM, so its last heartbeat says it stops; the new program beats
+     * 1.4-1.6 s later (bench/footprint.sh).
      */
     @WithDefault("true")
     boolean restartWhenGatewayRoleGoes();
