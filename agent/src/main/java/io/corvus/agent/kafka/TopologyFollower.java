@@ -39,9 +39,12 @@ import org.jboss.logging.Logger;
  * its cluster's gateways, and hands each new view to the agent's listeners (the proxy; tunnel mode). The agent creates no topics:
  * until the partition exists (or while the broker is out of reach) it asks again, with backoff.
  *
- * <p>Listeners get the newest view once per poll, not each generation read: a starting agent reads
- * every generation the compacted topic still holds, and handing each on made it take up and drop
- * its roles dozens of times in a second, opening and closing links that the elector then saw lost.
+ * <p>Listeners get the newest view once per poll, not each generation read, and only once the
+ * records the partition held at the start are read: a starting agent reads every generation the
+ * compacted topic still holds, over as many polls as the partition's other clusters fill. Handing
+ * on each generation made it take up and drop its roles dozens of times in a second, opening and
+ * closing links that the elector then saw lost; and an agent that restarts in place when its role
+ * goes would restart again at every start on a role long gone.
  */
 public class TopologyFollower implements EventHandler, AutoCloseable {
 
@@ -62,6 +65,8 @@ public class TopologyFollower implements EventHandler, AutoCloseable {
     /** The newest view read, and the newest the listeners were given (what the agent applied). */
     private ClusterView view;
     private volatile ClusterView handedOn;
+    /** Set once the records the partition held at the start have been read: views are handed on from then. */
+    private boolean replayed;
     /** Counted down at shutdown: ends the wait for the partition at once. */
     private final CountDownLatch stopping = new CountDownLatch(1);
 
@@ -109,8 +114,10 @@ public class TopologyFollower implements EventHandler, AutoCloseable {
         }
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
+        long replayEnd = replayEnd(consumer, partition);
         EventPump started = new EventPump(clientId + "-topology", consumer, codec, this, deadLetters, false)
-                .onlyCluster(node.clusterId()).longPolling(KafkaClients.FOLLOWER_LONG_POLL).afterEachPoll(this::handOnNewest);
+                .onlyCluster(node.clusterId()).longPolling(KafkaClients.FOLLOWER_LONG_POLL);
+        started.afterEachPoll(() -> handOnOnceReplayed(started.hasReached(partition, replayEnd)));
         synchronized (this) {
             if (stopping.getCount() == 0) {
                 started.close();
@@ -124,6 +131,16 @@ public class TopologyFollower implements EventHandler, AutoCloseable {
             FunctionCounter.builder("corvus.events.dead.lettered", started, EventPump::deadLetteredCount).tag("pump", PUMP)
                     .description("records the pump set aside on corvus.dlq.v1").register(registry);
             pump = started.start();
+        }
+    }
+
+    /** Where the partition ended when the agent started; 0, each poll's view handed on, if the broker cannot say. */
+    private long replayEnd(KafkaConsumer<String, byte[]> consumer, TopicPartition partition) {
+        try {
+            return consumer.endOffsets(List.of(partition)).getOrDefault(partition, 0L);
+        } catch (KafkaException e) {
+            LOG.warnf("cannot read where %s ends (%s): each poll's topology is applied as it is read", partition, e.toString());
+            return 0;
         }
     }
 
@@ -182,9 +199,10 @@ public class TopologyFollower implements EventHandler, AutoCloseable {
         view = view.without(gatewayName);
     }
 
-    /** On the pump's thread after each poll: the newest view to the listeners, if it changed. */
-    synchronized void handOnNewest() {
-        if (view != handedOn) {
+    /** On the pump's thread after each poll: the newest view to the listeners, if it changed and the start's records are read. */
+    private synchronized void handOnOnceReplayed(boolean startRead) {
+        replayed |= startRead;
+        if (replayed && view != handedOn) {
             handedOn = view;
             listeners.forEach(listener -> listener.apply(handedOn));
         }

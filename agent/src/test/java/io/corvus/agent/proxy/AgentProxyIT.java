@@ -3,6 +3,7 @@ package io.corvus.agent.proxy;
 import static io.corvus.agent.topology.Topologies.cloud;
 import static io.corvus.agent.topology.Topologies.edge;
 import static io.corvus.agent.topology.Topologies.member;
+import static io.corvus.agent.topology.Topologies.neighbourOf;
 import static io.corvus.agent.topology.Topologies.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,7 +52,7 @@ class AgentProxyIT {
                 KubeletLike kubelet = new KubeletLike("edge-1", "127.0.0.1")) {
             upstream.publish(edge(CLUSTER, "hangzhou", 1, 1, member("edge-1", "127.0.0.1"))).get();
             upstream.publish(cloud(CLUSTER, 1, List.of(), proxy("test-node", "127.0.0.1", null))).get();
-            upstream.publish(cloud(sameBucket(), 1, List.of(), proxy("test-node", "127.0.0.1", null))).get(); // another cluster
+            upstream.publish(cloud(neighbourOf(CLUSTER), 1, List.of(), proxy("test-node", "127.0.0.1", null))).get(); // another cluster
             ProxyRuntime runtime = agent.proxy();
             await().atMost(Duration.ofSeconds(30)).until(() -> runtime.ports()[0] != 0);
             int linkPort = runtime.ports()[0];
@@ -75,16 +76,6 @@ class AgentProxyIT {
                 await().atMost(Duration.ofSeconds(15)).until(() -> runtime.ports()[0] == 0);
                 await().atMost(Duration.ofSeconds(15)).until(() -> edge.status().peers().isEmpty());
                 assertThat(awaitHeartbeat(bootstrap, h -> h.topologyGeneration() == 2).roles()).isEmpty();
-            }
-        }
-    }
-
-    /** A cluster id whose events share this cluster's partition, to show they are filtered by key. */
-    private static String sameBucket() {
-        int partition = ClusterPartitioner.partitionFor(CLUSTER, Topic.PARTITIONS);
-        for (int i = 0; ; i++) {
-            if (ClusterPartitioner.partitionFor("neighbour-" + i, Topic.PARTITIONS) == partition) {
-                return "neighbour-" + i;
             }
         }
     }

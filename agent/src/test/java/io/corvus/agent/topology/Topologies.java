@@ -3,6 +3,8 @@ package io.corvus.agent.topology;
 import java.time.Instant;
 import java.util.List;
 
+import io.corvus.events.ClusterPartitioner;
+import io.corvus.events.Topic;
 import io.corvus.events.payload.GatewayTopology.EndpointType;
 import io.corvus.events.payload.GatewayTopology;
 
@@ -34,5 +36,15 @@ public final class Topologies {
 
     public static GatewayTopology.Member member(String node, String address) {
         return new GatewayTopology.Member(node, address, List.of());
+    }
+
+    /** A cluster id whose events share {@code cluster}'s partition: the agent must filter them out by key. */
+    public static String neighbourOf(String cluster) {
+        int partition = ClusterPartitioner.partitionFor(cluster, Topic.PARTITIONS);
+        for (int i = 0; ; i++) {
+            if (ClusterPartitioner.partitionFor("neighbour-" + i, Topic.PARTITIONS) == partition) {
+                return "neighbour-" + i;
+            }
+        }
     }
 }
