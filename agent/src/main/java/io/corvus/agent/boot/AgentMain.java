@@ -76,7 +76,7 @@ public final class AgentMain {
     }
 
     /**
-     * Prepares the native calls only now: a member never pays for them (200 classes). If this system
+     * Prepares the native calls only now: a member never pays for them (240 classes). If this system
      * cannot restart a process in place, the agent goes on as it is, with what the role loaded.
      */
     private static void restartInPlace(AgentSettings settings, Agent agent) {
