@@ -36,13 +36,18 @@ public final class TestAgent implements AutoCloseable {
 
     /** @param settings added to (or replacing) the defaults above */
     public static TestAgent start(String bootstrapServers, Map<String, String> settings) throws IOException {
+        return new TestAgent(new Agent(AgentConfig.read(settings(bootstrapServers, settings), Map.of()), () -> { }));
+    }
+
+    /** The defaults above with {@code settings} added or replacing them: for an agent in the test's JVM or a process of its own. */
+    public static Map<String, String> settings(String bootstrapServers, Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(Map.of("kafka.bootstrap.servers", bootstrapServers, "corvus.agent.cluster-id", CLUSTER,
                 "corvus.agent.node-name", NODE, "corvus.agent.heartbeat-interval", "200ms", "corvus.agent.health-port", "0",
                 "corvus.agent.metrics-port", "0", "corvus.agent.management-address", "127.0.0.1", "corvus.agent.proxy.bind-address",
                 "127.0.0.1"));
         all.putAll(Map.of("corvus.agent.proxy.link-port", "0", "corvus.agent.proxy.https-port", "0", "corvus.agent.proxy.http-port", "0"));
         all.putAll(settings);
-        return new TestAgent(new Agent(AgentConfig.read(all, Map.of()), () -> { }));
+        return all;
     }
 
     public ProxyRuntime proxy() {

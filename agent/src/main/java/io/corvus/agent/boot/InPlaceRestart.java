@@ -15,7 +15,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,8 +50,8 @@ final class InPlaceRestart {
      */
     static InPlaceRestart prepare() throws IOException {
         String raw = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8);
-        List<String> commandLine = Arrays.asList(raw.split("\0"));
-        if (commandLine.isEmpty() || commandLine.getFirst().isEmpty()) {
+        List<String> commandLine = List.of(raw.split("\0"));
+        if (commandLine.getFirst().isEmpty()) {
             throw new IOException("/proc/self/cmdline holds no command line");
         }
         Linker linker = Linker.nativeLinker();
@@ -64,7 +63,7 @@ final class InPlaceRestart {
         MethodHandle execv = linker.downcallHandle(libc.find("execv").orElseThrow(() -> new IOException("the C library has no execv")),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), keepErrno);
         VarHandle errno = Linker.Option.captureStateLayout().varHandle(PathElement.groupElement("errno"));
-        return new InPlaceRestart(List.copyOf(commandLine), closeRange, execv, errno);
+        return new InPlaceRestart(commandLine, closeRange, execv, errno);
     }
 
     /** Returns only if the program could not be started again; the process then still runs the old one. */

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import io.corvus.agent.Steady;
+import io.corvus.agent.boot.AgentConfig;
 import io.corvus.events.Topic;
 import io.corvus.events.codec.EventCodec;
 import io.corvus.events.kafka.EventPublisher;
@@ -60,8 +61,9 @@ public final class FootprintBench {
     private static final EventCodec CODEC = EventCodec.create();
     /** Settled: the agents' RSS together moved by at most this between two readings 2 s apart. */
     private static final long STEADY_KB = 1024;
-    /** The agents' setting corvus.agent.restart-when-gateway-role-goes, as this bench's environment passes it on to them. */
-    private static final boolean RESTARTS_WHEN_ROLE_GOES = !"false".equals(System.getenv("CORVUS_AGENT_RESTART_WHEN_GATEWAY_ROLE_GOES"));
+    /** The agents' setting corvus.agent.restart-when-gateway-role-goes, read as they read it from the environment this bench passes on. */
+    private static final boolean RESTARTS_WHEN_ROLE_GOES = AgentConfig.read(Map.of("corvus.agent.cluster-id", "bench",
+            "corvus.agent.node-name", "edge-1"), System.getenv()).settings().restartWhenGatewayRoleGoes();
 
     private FootprintBench() {
     }

@@ -71,14 +71,11 @@ class AgentRestartsInPlaceIT {
     }
 
     private static Process start(String bootstrap, Map<String, String> pki, Path log) throws IOException {
-        Map<String, String> settings = new HashMap<>(pki);
-        settings.putAll(Map.of("kafka.bootstrap.servers", bootstrap, "corvus.agent.cluster-id", CLUSTER, "corvus.agent.node-name", NODE,
-                "corvus.agent.heartbeat-interval", "200ms", "corvus.agent.health-port", "0", "corvus.agent.metrics-port", "0",
-                "corvus.agent.management-address", "127.0.0.1", "corvus.agent.proxy.bind-address", "127.0.0.1"));
-        settings.putAll(Map.of("corvus.agent.proxy.link-port", "0", "corvus.agent.proxy.https-port", "0", "corvus.agent.proxy.http-port", "0"));
+        Map<String, String> ownCluster = new HashMap<>(pki);
+        ownCluster.put("corvus.agent.cluster-id", CLUSTER);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
-        settings.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        TestAgent.settings(bootstrap, ownCluster).forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add(AgentMain.class.getName());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }

@@ -20,6 +20,10 @@ public final class EventLoops implements Supplier<EventLoopGroup> {
         this.threads = threads;
     }
 
+    /**
+     * Without the lock once made: an event loop asks for its group (a presence connection dialling
+     * again) while {@link #shutdown} holds the lock and waits for the loops to end.
+     */
     @Override
     public EventLoopGroup get() {
         EventLoopGroup made = group;
