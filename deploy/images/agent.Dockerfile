@@ -1,6 +1,7 @@
 # The agent, run on every node (a DaemonSet in a cluster). It carries what tunnel mode drives:
 # iproute2 (ip, bridge), nftables, wireguard-tools (wg) and wireguard-go for nodes without kernel
-# WireGuard. It runs as root so that its one capability, NET_ADMIN, applies; the chart drops every
+# WireGuard, and OpenSSL's libcrypto, whose cipher the agent's own WireGuard uses where it is found
+# (the openssl package brings it on Debian and Ubuntu alike). It runs as root so that its one capability, NET_ADMIN, applies; the chart drops every
 # other one.
 ARG BASE_IMAGE=eclipse-temurin:25-jre
 FROM ${BASE_IMAGE}
@@ -11,7 +12,7 @@ LABEL org.opencontainers.image.title="corvus-agent" \
       org.opencontainers.image.vendor="Corvus" \
       org.opencontainers.image.base.name="${BASE_IMAGE}"
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iproute2 nftables wireguard-tools wireguard-go iputils-ping \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iproute2 nftables wireguard-tools wireguard-go iputils-ping openssl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # Dependencies first: they change least, so their layer is reused across builds.

@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.AEADBadTagException;
-import javax.crypto.SecretKey;
 
 /**
  * A pair of transport keys from one handshake (paper, 5.4.6): seals packets into transport messages
@@ -23,12 +22,11 @@ public final class Session {
     static final long REJECT_AFTER_MESSAGES = -1L - (1L << 13);
     /** Where a packet goes in an array that is to become its transport message: no copy to seal it. */
     public static final Packet.Room MESSAGE_ROOM = new Packet.Room(HEADER_LENGTH, 16, TAG_LENGTH);
-    private static final byte[] NOTHING = new byte[0];
 
     private final int localIndex;
     private final int remoteIndex;
-    private final SecretKey sendKey;
-    private final SecretKey receiveKey;
+    private final TransportCipher.SessionKey sendKey;
+    private final TransportCipher.SessionKey receiveKey;
     private final byte[] peerPublicKey;
     private final AtomicLong sent = new AtomicLong();
     private final ReplayWindow received = new ReplayWindow();
@@ -36,8 +34,9 @@ public final class Session {
     Session(int localIndex, int remoteIndex, byte[] sendKey, byte[] receiveKey, byte[] peerPublicKey) {
         this.localIndex = localIndex;
         this.remoteIndex = remoteIndex;
-        this.sendKey = Primitives.aeadKey(sendKey);
-        this.receiveKey = Primitives.aeadKey(receiveKey);
+        TransportCipher cipher = TransportCiphers.chosen().cipher();
+        this.sendKey = cipher.key(sendKey);
+        this.receiveKey = cipher.key(receiveKey);
         this.peerPublicKey = peerPublicKey.clone();
     }
 
@@ -81,7 +80,7 @@ public final class Session {
             Arrays.fill(message, HEADER_LENGTH + packet.length(), HEADER_LENGTH + padded, (byte) 0);
         }
         ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).put(TYPE_TRANSPORT).put(new byte[3]).putInt(remoteIndex).putLong(counter);
-        Primitives.sealInPlace(sendKey, counter, message, HEADER_LENGTH, padded, NOTHING);
+        sendKey.seal(counter, message, HEADER_LENGTH, padded);
         return message;
     }
 
@@ -107,7 +106,7 @@ public final class Session {
         }
         int length;
         try {
-            length = Primitives.openInPlace(receiveKey, counter, message, HEADER_LENGTH, message.length - HEADER_LENGTH, NOTHING);
+            length = receiveKey.open(counter, message, HEADER_LENGTH, message.length - HEADER_LENGTH);
         } catch (AEADBadTagException e) {
             throw new Rejected(Rejected.Reason.FORGED, "counter " + Long.toUnsignedString(counter) + " did not decrypt with this session's key");
         }

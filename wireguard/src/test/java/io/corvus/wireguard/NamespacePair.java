@@ -161,8 +161,8 @@ public final class NamespacePair implements AutoCloseable {
      * Starts the Java device with no configuration (no key, no peers, any port), as the agent starts
      * it, to be configured with {@code wg}; gives its device the tunnel address once it is up.
      */
-    public void startUnconfiguredJavaDevice(int side, Path work) throws IOException, InterruptedException {
-        startJavaProcess(side, work, List.of());
+    public void startUnconfiguredJavaDevice(int side, Path work, List<String> jvmOptions) throws IOException, InterruptedException {
+        startJavaProcess(side, work, jvmOptions);
     }
 
     private void startJavaProcess(int side, Path work, List<String> jvmOptions, String... config) throws IOException, InterruptedException {

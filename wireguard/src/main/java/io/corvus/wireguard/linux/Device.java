@@ -39,6 +39,7 @@ import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
 import io.corvus.wireguard.Session;
 import io.corvus.wireguard.Timestamps;
+import io.corvus.wireguard.TransportCiphers;
 import io.corvus.wireguard.Uapi;
 
 /**
@@ -150,9 +151,13 @@ public final class Device implements AutoCloseable {
     /**
      * Opens the TUN device {@code tunName} with this MTU and the socket on the configured port, and starts forwarding;
      * a session is renewed after {@code rekeyAfterMessages} sent ({@link #REKEY_AFTER_MESSAGES}, or fewer in a test).
-     * Batches are sealed and opened with the help of {@link #DEFAULT_CRYPTO_HELPERS} threads (none unless asked for).
+     * Batches are sealed and opened with the help of {@link #DEFAULT_CRYPTO_HELPERS} threads (none unless asked for), with
+     * the cipher {@link TransportCiphers#chosen()} gives.
+     *
+     * @throws IllegalArgumentException when the setting {@value TransportCiphers#PROPERTY} names a cipher that cannot load
      */
     public static Device start(DeviceConfig config, String tunName, int mtu, long rekeyAfterMessages, Clock clock) throws IOException {
+        TransportCiphers.chosen(); // a setting naming a cipher that cannot load fails here, not at the first handshake
         Tun tun = Tun.open(tunName, mtu);
         UdpSocket socket;
         try {

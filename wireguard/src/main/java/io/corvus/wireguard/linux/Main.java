@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 
 import io.corvus.wireguard.DeviceConfig;
+import io.corvus.wireguard.TransportCiphers;
 
 /**
  * Runs one device until stopped: {@code Main TUN-NAME [CONFIG-FILE]} (the config in {@code wg setconf}'s
@@ -46,11 +47,20 @@ public final class Main {
             System.exit(2);
             return;
         }
+        TransportCiphers.Choice cipher;
+        try {
+            cipher = TransportCiphers.chosen();
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         long rekeyAfterMessages = Long.getLong(REKEY_AFTER_MESSAGES, Device.REKEY_AFTER_MESSAGES);
         Device device = Device.start(config, args[0], Device.DEFAULT_MTU, rekeyAfterMessages, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(device)));
         System.out.println("device " + args[0] + " up, UDP port " + device.port() + ", MTU " + Device.DEFAULT_MTU + ", "
-                + config.peers().size() + " peers, " + Device.DEFAULT_CRYPTO_HELPERS + " crypto helper threads");
+                + config.peers().size() + " peers, " + Device.DEFAULT_CRYPTO_HELPERS + " crypto helper threads, transport cipher "
+                + cipher.cipher().description() + " (" + cipher.reason() + ")");
         Thread.currentThread().join(); // the device's threads forward until the process is stopped
     }
 }

@@ -11,12 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.corvus.wireguard.NamespacePair;
+import io.corvus.wireguard.TransportCiphers;
 import io.corvus.wireguard.linux.Device;
 
 /**
  * The Java WireGuard device against wireguard-go, in the same run on the same veth pair between two
  * network namespaces (bench/wireguard.sh): iperf3 TCP with 1 and 8 streams between the tunnel
- * addresses, Java device on both ends (as it runs, then with a crypto helper thread), then wireguard-go on both ends, then each sending to the
+ * addresses, Java device on both ends (as it runs, then with the JDK's cipher instead of the one it
+ * chose, then with a crypto helper thread), then wireguard-go on both ends, then each sending to the
  * other (the Java device to wireguard-go, wireguard-go to the Java device), then the bare veth pair.
  * The Java pair and the wireguard-go pair also carry iperf3 over IPv6 inside ({@code _ipv6_}).
  * Prints Gbit/s, the devices' CPU seconds per GB carried, and the ratios as name=value lines.
@@ -36,7 +38,7 @@ public final class WireGuardBench {
         Path work = Files.createTempDirectory("corvus-wireguard-bench");
         Map<String, String> figures = new LinkedHashMap<>();
         try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
-            for (String kind : List.of("java", "java_with_a_helper", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
+            for (String kind : List.of("java", "java_jdk_cipher", "java_with_a_helper", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
                 start(lab, work, kind);
                 iperf(lab, lab.tunnelAddress(2), 3, 1); // warm-up: the JIT, the handshake
                 for (int streams : new int[] {1, 8}) {
@@ -67,6 +69,9 @@ public final class WireGuardBench {
             figures.put("ratio_java_vs_veth_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_veth_" + streams)));
             figures.put("cpu_per_gb_java_vs_wireguard_go_" + streams,
                     fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_wireguard_go_" + streams)));
+            figures.put("ratio_java_vs_java_jdk_cipher_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_java_jdk_cipher_" + streams)));
+            figures.put("cpu_per_gb_java_vs_java_jdk_cipher_" + streams,
+                    fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_java_jdk_cipher_" + streams)));
             figures.put("ratio_java_with_a_helper_vs_without_" + streams,
                     fmt(ratio(figures, "gbps_java_with_a_helper_" + streams, "gbps_java_" + streams)));
         }
@@ -80,7 +85,12 @@ public final class WireGuardBench {
             return;
         }
         boolean java = kind.startsWith("java");
-        lab.startPair(work, 51820, java, kind.equals("java_with_a_helper") ? List.of("-D" + Device.CRYPTO_HELPERS_PROPERTY + "=1") : List.of());
+        List<String> options = switch (kind) {
+            case "java_with_a_helper" -> List.of("-D" + Device.CRYPTO_HELPERS_PROPERTY + "=1");
+            case "java_jdk_cipher" -> List.of("-D" + TransportCiphers.PROPERTY + "=jdk");
+            default -> List.of();
+        };
+        lab.startPair(work, 51820, java, options);
     }
 
     /** Bytes received and bits per second of an iperf3 TCP test from side 1 to {@code address} on side 2. */

@@ -51,7 +51,7 @@ class ConfiguredByWgIT {
         lab = NamespacePair.create(Path.of(".."), "wgs");
         lab.startWireguardGo(2, work, GO, GO_PORT, JAVA.publicKeyBase64(), PRESHARED, lab.tunnelAddress(1) + "/32",
                 lab.underlayAddress(1) + ":" + JAVA_PORT);
-        lab.startUnconfiguredJavaDevice(1, work);
+        lab.startUnconfiguredJavaDevice(1, work, List.of());
     }
 
     @AfterAll

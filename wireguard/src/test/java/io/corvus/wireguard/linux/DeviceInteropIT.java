@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * for its persistent keepalive, pings both ways and TCP transfers both ways (iperf3) between the
  * two tunnel addresses through the kernels' own stacks, and roaming when wireguard-go moves to
  * another port; the Java device renews its sessions after 20,000 messages (lowered for the test),
- * which the transfers cross many times, while three helper threads seal and open its batches. In
- * this order: each builds on the state the one before left. Needs root.
+ * which the transfers cross many times, while three helper threads seal and open its batches with
+ * OpenSSL's cipher (DualStackIT's device takes the JDK's). In this order: each builds on the state
+ * the one before left. Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -66,6 +67,12 @@ class DeviceInteropIT {
         if (lab != null) {
             lab.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void theJavaDeviceSealsWithOpenSslsCipherWhereLibcryptoLoads() throws Exception {
+        assertThat(Files.readString(work.resolve("java-device-1.log"))).contains("transport cipher OpenSSL 3.").contains("(the fastest found)");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import io.corvus.wireguard.Identity;
 import io.corvus.wireguard.NamespacePair;
+import io.corvus.wireguard.TransportCiphers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * configured by {@code wg} as the agent configures it: pings of both families both ways, TCP over
  * IPv6 inside, an IPv6 source outside the peer's allowed IPs dropped, a tunnel device set down and
  * up again forwards again, and a peer whose endpoint has no route costs only its own messages. In
- * this order. Needs root.
+ * this order. Its Java device seals with the JDK's cipher, so that both transport ciphers meet
+ * wireguard-go (DeviceInteropIT's device takes OpenSSL's, as devices do where libcrypto 3 loads). Needs root.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES) // a bound for a hang, not a timing: every step waits for its answer
@@ -49,7 +51,7 @@ class DualStackIT {
         lab = NamespacePair.create(Path.of(".."), "wg6");
         lab.startWireguardGo(2, work, GO, GO_PORT, JAVA.publicKeyBase64(), PRESHARED,
                 lab.tunnelAddress(1) + "/32," + lab.tunnelAddress6(1) + "/128", "[" + lab.underlayAddress6(1) + "]:" + JAVA_PORT);
-        lab.startUnconfiguredJavaDevice(1, work);
+        lab.startUnconfiguredJavaDevice(1, work, List.of("-D" + TransportCiphers.PROPERTY + "=jdk"));
         lab.addIpv6(1);
         lab.addIpv6(2);
         syncconf(peer(GO, lab.tunnelAddress(2) + "/32, " + lab.tunnelAddress6(2) + "/128", "[" + lab.underlayAddress6(2) + "]:" + GO_PORT));
@@ -60,6 +62,12 @@ class DualStackIT {
         if (lab != null) {
             lab.close();
         }
+    }
+
+    @Test
+    @Order(0)
+    void theJavaDeviceSealsWithTheJdksCipherAsItWasAsked() throws Exception {
+        assertThat(Files.readString(work.resolve("java-device-1.log"))).contains("transport cipher the JDK's ChaCha20-Poly1305");
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.corvus.wireguard.DeviceConfig;
+import io.corvus.wireguard.TransportCiphers;
 import io.corvus.wireguard.linux.Device;
 import org.jboss.logging.Logger;
 
@@ -46,7 +47,8 @@ final class JavaWireGuard implements WireGuardDriver {
             throw new Commands.Failed(List.of("java-wireguard", device), -1, "cannot start the Java WireGuard device " + device + ": "
                     + e.getMessage());
         }
-        LOG.infof("the agent's own WireGuard runs link %s", device);
+        TransportCiphers.Choice cipher = TransportCiphers.chosen();
+        LOG.infof("the agent's own WireGuard runs link %s, sealing with %s (%s)", device, cipher.cipher().description(), cipher.reason());
     }
 
     /**
