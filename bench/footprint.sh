@@ -2,8 +2,9 @@
 # What an agent costs a node: a cloud gateway, an edge gateway and a member with no gateway role on
 # a real broker; start-up to the first heartbeat, RSS and PSS idle and after --idle-minutes (default
 # 1), loaded classes, the gateways' RSS with 1,000 open streams, and what a gateway keeps once its role
-# moved to another node (before and after a full GC; by default its agent restarts in place, and
-# role_gone_restart_heartbeat_gap_ms is the gap in its heartbeats); beside them the floor, the agent's Kafka path alone
+# moved to another node (before and after a full GC; by default its agent restarts in place once the role
+# has been gone for the grace, role_gone_to_restart_ms, and role_gone_restart_heartbeat_gap_ms is the gap in
+# its heartbeats); beside them the floor, the agent's Kafka path alone
 # (KafkaOnlyAgent), started as is and from an AOT cache. Prints name=value lines
 # (rss_idle_mb_nongateway, rss_idle_mb_gateway, rss_1000_streams_mb, ...).
 #   bench/footprint.sh [--idle-minutes=N]

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.corvus.agent.boot.Agent;
 import io.corvus.agent.boot.AgentConfig;
 import io.corvus.agent.proxy.netty.ProxyRuntime;
+import io.corvus.agent.topology.GatewayRoleLoss;
 
 /**
  * A whole agent in the test's JVM, as {@code AgentMain} starts one: node "test-node" of cluster
@@ -36,7 +37,7 @@ public final class TestAgent implements AutoCloseable {
 
     /** @param settings added to (or replacing) the defaults above */
     public static TestAgent start(String bootstrapServers, Map<String, String> settings) throws IOException {
-        return new TestAgent(new Agent(AgentConfig.read(settings(bootstrapServers, settings), Map.of()), () -> { }));
+        return new TestAgent(new Agent(AgentConfig.read(settings(bootstrapServers, settings), Map.of()), GatewayRoleLoss.Listener.IGNORED));
     }
 
     /** The defaults above with {@code settings} added or replacing them: for an agent in the test's JVM or a process of its own. */

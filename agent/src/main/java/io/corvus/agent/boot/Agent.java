@@ -61,9 +61,10 @@ public final class Agent implements AutoCloseable {
     /**
      * Builds and starts an agent; if a part cannot start, the parts started before it are stopped again.
      *
-     * @param gatewayRoleGone told, on the topology follower's thread, when the node held a gateway role and holds none
+     * @param gatewayRoleLoss told, on the topology follower's thread, when the node held a gateway role and holds none, and
+     *     when one comes back after that
      */
-    public Agent(AgentConfig config, Runnable gatewayRoleGone) throws IOException {
+    public Agent(AgentConfig config, GatewayRoleLoss.Listener gatewayRoleLoss) throws IOException {
         try {
             AgentSettings settings = config.settings();
             NodeIdentity node = new NodeIdentity(settings.clusterId(), settings.nodeName());
@@ -82,7 +83,7 @@ public final class Agent implements AutoCloseable {
             opened(new KafkaClientMetrics(producer)).bindTo(registry); // kafka_producer_* on /q/metrics
             DeadLetters deadLetters = opened(DeadLetters.connect(publisher, connection, AgentConfig.SERVICE_NAME, clock));
             TopologyFollower topology = opened(new TopologyFollower(node, connection, AgentConfig.SERVICE_NAME, codec, deadLetters,
-                    registry, List.of(proxy, tunnel, new GatewayRoleLoss(settings.nodeName(), gatewayRoleGone))));
+                    registry, List.of(proxy, tunnel, new GatewayRoleLoss(settings.nodeName(), gatewayRoleLoss))));
             CertificateRequester certificates = opened(new CertificateRequester(settings, proxy, clock));
             Heartbeats heartbeats = new Heartbeats(node, publisher, clock, proxy, tunnel, topology, settings.heartbeatInterval());
 

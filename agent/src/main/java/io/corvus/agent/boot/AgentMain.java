@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
+import io.corvus.agent.topology.GatewayRoleLoss;
 import io.smallrye.config.ConfigValidationException;
 
 /**
@@ -43,10 +44,10 @@ public final class AgentMain {
         }
         AgentSettings settings = config.settings();
         CompletableFuture<Agent> started = new CompletableFuture<>();
-        Runnable gatewayRoleGone = restartWhenGatewayRoleGoes(settings, started);
+        GatewayRoleLoss.Listener gatewayRoleLoss = restartWhenGatewayRoleGoes(settings, started);
         Agent agent;
         try {
-            agent = new Agent(config, gatewayRoleGone);
+            agent = new Agent(config, gatewayRoleLoss);
         } catch (IOException e) { // a port taken, a file unreadable: the message says which
             System.err.println("corvus agent: cannot start: " + e.getMessage());
             System.exit(1);
@@ -66,13 +67,15 @@ public final class AgentMain {
         stopped.await();
     }
 
-    /** What the agent does when its node's last gateway role goes: a restart in place, unless the settings say no. */
-    private static Runnable restartWhenGatewayRoleGoes(AgentSettings settings, CompletableFuture<Agent> started) {
+    /**
+     * What the agent does when its node's last gateway role goes: a restart in place once the role
+     * stayed gone for the grace, unless the settings say no.
+     */
+    private static GatewayRoleLoss.Listener restartWhenGatewayRoleGoes(AgentSettings settings, CompletableFuture<Agent> started) {
         if (!settings.restartWhenGatewayRoleGoes()) {
-            return () -> { };
+            return GatewayRoleLoss.Listener.IGNORED;
         }
-        // not on the topology follower's thread: stopping the agent waits for that thread to end
-        return () -> Thread.ofPlatform().name("agent-restart").start(() -> restartInPlace(settings, started.join()));
+        return new RestartWhenRoleGone(settings.restartAfterGatewayRoleGoneFor(), () -> restartInPlace(settings, started.join()));
     }
 
     /**

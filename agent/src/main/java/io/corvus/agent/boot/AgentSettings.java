@@ -50,6 +50,13 @@ public interface AgentSettings {
     @WithDefault("true")
     boolean restartWhenGatewayRoleGoes();
 
+    /**
+     * How long the node's gateway role must stay gone before the agent restarts in place: a role that
+     * comes back sooner keeps the JVM that has its code compiled (see {@link RestartWhenRoleGone}).
+     */
+    @WithDefault("60s")
+    Duration restartAfterGatewayRoleGoneFor();
+
     Proxy proxy();
 
     Tunnel tunnel();

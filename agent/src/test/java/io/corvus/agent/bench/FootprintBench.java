@@ -50,7 +50,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * once their RSS stopped moving and again after {@code --idle-minutes}, and its loaded classes;
  * the gateways' RSS with 1,000 open streams (each carried one 1 KiB echo, then held open); once the edge gateway's role
  * moved to the member, what the old gateway keeps (before and after a full GC; by default its agent restarts in
- * place, and the gap in its heartbeats is printed too) and the new one takes.
+ * place once the role has been gone for the grace, and the wait and the gap in its heartbeats are printed too) and
+ * the new one takes.
  * Beside them the floor ({@link KafkaOnlyAgent}: the agent's Kafka path alone) with the same JVM
  * options, started as is and from an AOT cache a training run wrote. Agent JVM options as in
  * bench/proxy.sh: CORVUS_AGENT_JVM="..." (default: the agent's jvm.options).
@@ -125,9 +126,11 @@ public final class FootprintBench {
                 }
             }
             // the role goes: edge-2 becomes the pool's gateway; what edge-1 keeps once it is a member again
+            Instant moved = Instant.now();
             publishEdgePool(bootstrap, 3, "edge-2");
-            if (RESTARTS_WHEN_ROLE_GOES) { // edge-1 stops, saying so, and its program starts afresh in the same process
+            if (RESTARTS_WHEN_ROLE_GOES) { // once the grace is over, edge-1 stops, saying so, and starts afresh in the same process
                 Instant stopped = firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), AgentHeartbeat::stopping);
+                figures.put("role_gone_to_restart_ms", String.valueOf(Duration.between(moved, stopped).toMillis()));
                 Instant back = firstHeartbeat(heartbeats, "bench/edge-1", gateways.edge(), heartbeat -> !heartbeat.stopping());
                 figures.put("role_gone_restart_heartbeat_gap_ms", String.valueOf(Duration.between(stopped, back).toMillis()));
             } else {

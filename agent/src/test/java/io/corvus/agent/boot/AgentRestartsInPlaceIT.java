@@ -73,6 +73,7 @@ class AgentRestartsInPlaceIT {
     private static Process start(String bootstrap, Map<String, String> pki, Path log) throws IOException {
         Map<String, String> ownCluster = new HashMap<>(pki);
         ownCluster.put("corvus.agent.cluster-id", CLUSTER);
+        ownCluster.put("corvus.agent.restart-after-gateway-role-gone-for", "1s"); // the grace (60 s by default) shortened
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xmx64m",
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
         TestAgent.settings(bootstrap, ownCluster).forEach((name, value) -> command.add("-D" + name + "=" + value));
