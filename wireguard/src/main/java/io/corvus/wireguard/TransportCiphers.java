@@ -55,10 +55,9 @@ public final class TransportCiphers {
     public static List<TransportCipher> loadable() {
         List<TransportCipher> loadable = new ArrayList<>(List.of(JDK));
         for (Supplier<TransportCipher> candidate : discovered()) {
-            try {
-                loadable.add(candidate.get());
-            } catch (RuntimeException | ServiceConfigurationError | LinkageError cannotLoad) {
-                // not here; chosen() says why
+            TransportCipher cipher = load(candidate, new ArrayList<>()); // why one does not load, chosen() says
+            if (cipher != null) {
+                loadable.add(cipher);
             }
         }
         return loadable;
@@ -77,14 +76,8 @@ public final class TransportCiphers {
         }
         List<String> refusals = new ArrayList<>();
         for (Supplier<TransportCipher> candidate : candidates) {
-            TransportCipher cipher;
-            try {
-                cipher = candidate.get();
-            } catch (RuntimeException | ServiceConfigurationError | LinkageError cannotLoad) {
-                refusals.add(reason(cannotLoad));
-                continue;
-            }
-            if (wanted.equals("auto") || wanted.equals(cipher.name())) {
+            TransportCipher cipher = load(candidate, refusals);
+            if (cipher != null && (wanted.equals("auto") || wanted.equals(cipher.name()))) {
                 return new Choice(cipher, wanted.equals("auto") ? "the fastest found" : PROPERTY + "=" + setting);
             }
         }
@@ -96,13 +89,21 @@ public final class TransportCiphers {
         return new Choice(JDK, refusals.isEmpty() ? "no other was found" : "no other loads: " + String.join("; ", refusals));
     }
 
-    /** What the cipher itself said, not the wrappers of the loader or of a class's initialisation. */
-    private static String reason(Throwable cannotLoad) {
-        Throwable cause = cannotLoad;
-        while ((cause instanceof ServiceConfigurationError || cause instanceof ExceptionInInitializerError) && cause.getCause() != null) {
-            cause = cause.getCause();
+    /**
+     * The candidate made, or null when it cannot load: then what the cipher itself said (not the
+     * wrappers of the loader or of a class's initialisation) is added to {@code refusals}.
+     */
+    private static TransportCipher load(Supplier<TransportCipher> candidate, List<String> refusals) {
+        try {
+            return candidate.get();
+        } catch (RuntimeException | ServiceConfigurationError | LinkageError cannotLoad) {
+            Throwable cause = cannotLoad;
+            while ((cause instanceof ServiceConfigurationError || cause instanceof ExceptionInInitializerError) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            refusals.add(String.valueOf(cause.getMessage()));
+            return null;
         }
-        return String.valueOf(cause.getMessage());
     }
 
     private static List<Supplier<TransportCipher>> discovered() {

@@ -1,6 +1,10 @@
 package io.corvus.agent.boot;
 
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.corvus.agent.topology.GatewayRoleLoss;
 
@@ -14,8 +18,11 @@ final class RestartWhenRoleGone implements GatewayRoleLoss.Listener {
 
     private final Duration grace;
     private final Runnable restart;
-    /** The thread waiting out the grace, if a restart is due; guarded by this. */
-    private Thread waiting;
+    /** Its one thread starts with the first loss: a node that never loses a role has none. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("agent-restart").factory());
+    /** The restart waiting out the grace, if one is due; guarded by this. */
+    private ScheduledFuture<?> due;
 
     /** @param restart run on a thread of its own (not the topology follower's, which stopping the agent waits for) */
     RestartWhenRoleGone(Duration grace, Runnable restart) {
@@ -25,34 +32,20 @@ final class RestartWhenRoleGone implements GatewayRoleLoss.Listener {
 
     @Override
     public synchronized void roleGone() {
-        waiting = Thread.ofPlatform().daemon().name("agent-restart").start(this::restartAfterTheGrace);
+        due = timer.schedule(restart, grace.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    /** Calls a restart off that has not begun; one already stopping the agent goes on, and the new program takes the role. */
     @Override
     public synchronized void roleBack() {
-        if (waiting != null) {
-            waiting.interrupt();
-            waiting = null;
+        if (due != null) {
+            due.cancel(false);
+            due = null;
         }
     }
 
-    /** Whether a restart waits for its grace to end. */
+    /** Whether a restart waits for its grace to end or is under way. */
     synchronized boolean restartDue() {
-        return waiting != null && waiting.isAlive();
-    }
-
-    private void restartAfterTheGrace() {
-        try {
-            Thread.sleep(grace);
-        } catch (InterruptedException roleBack) {
-            return;
-        }
-        synchronized (this) {
-            if (waiting != Thread.currentThread()) {
-                return; // the role came back while the grace ended
-            }
-            waiting = null;
-        }
-        restart.run();
+        return due != null && !due.isDone();
     }
 }

@@ -53,6 +53,7 @@ public final class OpenSslTransportCipher implements TransportCipher {
         try {
             library = Library.load();
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+            // no libcrypto.so.3, or it lacks what is needed; or a platform whose native calls FFM does not support
             unavailable = "OpenSSL's libcrypto 3 cannot be used here: " + e.getMessage();
         }
         LIBRARY = library;
