@@ -20,21 +20,7 @@ cd "$(dirname "$0")/.."
 args=()
 for arg in "$@"; do
   if [[ "$arg" == --against=* ]]; then
-    wanted=${arg#--against=}
-    if ! commit=$(git rev-parse --verify --quiet "$wanted^{commit}"); then
-      echo "--against takes a commit of this repository; '$wanted' is none (try a hash from git log)" >&2; exit 2
-    fi
-    base=run/against/$commit
-    if ! [ -f "$base/agent/target/agent.jar" ] && ! [ -f "$base/agent/target/quarkus-app/quarkus-run.jar" ]; then
-      echo "building the agent of $commit in $base (log: run/against-build.log) ..." >&2
-      rm -rf "$base" && mkdir -p "$base"
-      git archive "$commit" | tar -x -C "$base"
-      # package, not install: the other build must not replace this one's artifacts in ~/.m2
-      if ! (. tools/jdk25.sh && use_jdk25 && cd "$base" && mvn -B -DskipTests package -pl agent -am) > run/against-build.log 2>&1; then
-        tail -30 run/against-build.log >&2; echo "building $commit failed; see run/against-build.log" >&2; exit 1
-      fi
-    fi
-    arg=--against=$PWD/$base
+    arg=--against=$(tools/build-against.sh "${arg#--against=}" agent)
   fi
   args+=("$arg")
 done

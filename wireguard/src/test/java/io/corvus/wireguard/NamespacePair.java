@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NamespacePair implements AutoCloseable {
 
+    /** What a Java device runs on unless told otherwise: this JVM's class path. */
+    private static final String THIS_CLASS_PATH = System.getProperty("java.class.path");
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final String prefix;
@@ -148,13 +150,19 @@ public final class NamespacePair implements AutoCloseable {
      */
     public void startJavaDevice(int side, Path work, Identity key, int port, String peerPublicKey, String presharedKey, String allowedIps,
             String endpoint, List<String> jvmOptions, String... morePeerSettings) throws IOException, InterruptedException {
+        startJavaDevice(side, work, key, port, peerPublicKey, presharedKey, allowedIps, endpoint, THIS_CLASS_PATH,
+                jvmOptions, morePeerSettings);
+    }
+
+    private void startJavaDevice(int side, Path work, Identity key, int port, String peerPublicKey, String presharedKey, String allowedIps,
+            String endpoint, String classPath, List<String> jvmOptions, String... morePeerSettings) throws IOException, InterruptedException {
         Path config = work.resolve("java-" + side + ".conf");
         List<String> lines = new ArrayList<>(List.of("[Interface]", "PrivateKey = " + key.privateKeyBase64(), "ListenPort = " + port, "",
                 "[Peer]", "PublicKey = " + peerPublicKey, "PresharedKey = " + presharedKey, "AllowedIPs = " + allowedIps,
                 "Endpoint = " + endpoint));
         lines.addAll(List.of(morePeerSettings));
         Files.writeString(config, String.join("\n", lines) + "\n");
-        startJavaProcess(side, work, jvmOptions, config.toString());
+        startJavaProcess(side, work, classPath, jvmOptions, config.toString());
     }
 
     /**
@@ -162,15 +170,16 @@ public final class NamespacePair implements AutoCloseable {
      * it, to be configured with {@code wg}; gives its device the tunnel address once it is up.
      */
     public void startUnconfiguredJavaDevice(int side, Path work, List<String> jvmOptions) throws IOException, InterruptedException {
-        startJavaProcess(side, work, jvmOptions);
+        startJavaProcess(side, work, THIS_CLASS_PATH, jvmOptions);
     }
 
-    private void startJavaProcess(int side, Path work, List<String> jvmOptions, String... config) throws IOException, InterruptedException {
+    private void startJavaProcess(int side, Path work, String classPath, List<String> jvmOptions, String... config)
+            throws IOException, InterruptedException {
         Path log = work.resolve("java-device-" + side + ".log");
         List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
         java.addAll(jvmOptions);
-        java.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.corvus.wireguard.linux.Main", device(side)));
+        java.addAll(List.of("-cp", classPath, "io.corvus.wireguard.linux.Main", device(side)));
         java.addAll(List.of(config));
         Process process = command(side, java.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         devices.add(process);
@@ -204,6 +213,12 @@ public final class NamespacePair implements AutoCloseable {
      * preshared key; {@code jvmOptions} for Java devices.
      */
     public void startPair(Path work, int basePort, boolean javaDevices, List<String> jvmOptions) throws IOException, InterruptedException {
+        startPair(work, basePort, javaDevices, THIS_CLASS_PATH, jvmOptions);
+    }
+
+    /** {@link #startPair}, the Java devices on {@code javaClassPath} (another build's, for one) instead of this JVM's. */
+    public void startPair(Path work, int basePort, boolean javaDevices, String javaClassPath, List<String> jvmOptions)
+            throws IOException, InterruptedException {
         Identity[] keys = {Identity.generate(), Identity.generate()};
         String psk = Base64.getEncoder().encodeToString(Identity.generate().publicKey());
         for (int side = 1; side <= 2; side++) {
@@ -212,7 +227,7 @@ public final class NamespacePair implements AutoCloseable {
             String allowed = tunnelAddress(other) + "/32," + tunnelAddress6(other) + "/128";
             String endpoint = underlayAddress(other) + ":" + (basePort + other);
             if (javaDevices) {
-                startJavaDevice(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint, jvmOptions);
+                startJavaDevice(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint, javaClassPath, jvmOptions);
             } else {
                 startWireguardGo(side, work, keys[side - 1], basePort + side, peer, psk, allowed, endpoint);
             }

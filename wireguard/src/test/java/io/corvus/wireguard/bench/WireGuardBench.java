@@ -3,10 +3,12 @@ package io.corvus.wireguard.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +24,8 @@ import io.corvus.wireguard.linux.Device;
  * other (the Java device to wireguard-go, wireguard-go to the Java device), then the bare veth pair.
  * The Java pair and the wireguard-go pair also carry iperf3 over IPv6 inside ({@code _ipv6_}).
  * Prints Gbit/s, the devices' CPU seconds per GB carried, and the ratios as name=value lines.
- * Arguments: [seconds per test, default 10].
+ * Arguments: [seconds per test, default 10] [--against=DIR: this build's Java pair against the build in DIR
+ * instead, see {@link #compareBuilds}].
  */
 public final class WireGuardBench {
 
@@ -34,8 +37,15 @@ public final class WireGuardBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        List<String> arguments = List.of(args);
+        int seconds = arguments.stream().filter(a -> !a.startsWith("--")).findFirst().map(Integer::parseInt).orElse(10);
         Path work = Files.createTempDirectory("corvus-wireguard-bench");
+        Optional<String> against = arguments.stream().filter(a -> a.startsWith("--against=")).findFirst()
+                .map(a -> a.substring("--against=".length()));
+        if (against.isPresent()) {
+            compareBuilds(work, seconds, Path.of(against.get()));
+            return;
+        }
         Map<String, String> figures = new LinkedHashMap<>();
         try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
             for (String kind : List.of("java", "java_jdk_cipher", "java_with_a_helper", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
@@ -76,6 +86,70 @@ public final class WireGuardBench {
                     fmt(ratio(figures, "gbps_java_with_a_helper_" + streams, "gbps_java_" + streams)));
         }
         figures.forEach((name, value) -> System.out.println(name + "=" + value));
+    }
+
+    /**
+     * This build's Java pair against another build's ({@code --against}, its {@code wireguard/target/classes}
+     * in place of this one's, on this build's dependencies): five rounds, the builds taking turns
+     * and each going first in turn, each round a fresh pair, a warm-up and a test of 1 and of 8
+     * streams. Prints every round's figures, their medians, and as ratios the medians of the
+     * per-round ratios ({@code ratio_vs_base_*}: throughput; {@code ratio_cpu_vs_base_*}: CPU per GB).
+     */
+    private static void compareBuilds(Path work, int seconds, Path base) throws IOException, InterruptedException {
+        String thisClassPath = System.getProperty("java.class.path");
+        String ownClasses = Path.of("wireguard", "target", "classes").toString();
+        Path baseClasses = base.resolve(ownClasses);
+        if (!Files.isDirectory(baseClasses) || !List.of(thisClassPath.split(":")).contains(ownClasses)) {
+            throw new IllegalArgumentException("--against names a build's root directory, with " + ownClasses + " (tools/build-against.sh"
+                    + " makes one); " + baseClasses + " is none, or this class path has no " + ownClasses);
+        }
+        Map<String, String> builds = new LinkedHashMap<>();
+        builds.put("this", thisClassPath);
+        builds.put("base", String.join(":", List.of(thisClassPath.split(":")).stream()
+                .map(entry -> entry.equals(ownClasses) ? baseClasses.toString() : entry).toList()));
+        int rounds = 5;
+        Map<String, List<Double>> results = new LinkedHashMap<>();
+        try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
+            for (int round = 0; round < rounds; round++) {
+                List<String> order = round % 2 == 0 ? List.of("this", "base") : List.of("base", "this");
+                for (String build : order) {
+                    lab.startPair(work, 51820, true, builds.get(build), List.of());
+                    iperf(lab, lab.tunnelAddress(2), 3, 1); // warm-up: the JIT, the handshake
+                    for (int streams : new int[] {1, 8}) {
+                        double cpuBefore = cpuSeconds(lab.devices());
+                        double[] result = iperf(lab, lab.tunnelAddress(2), seconds, streams);
+                        double cpu = cpuSeconds(lab.devices()) - cpuBefore;
+                        results.computeIfAbsent("gbps_" + build + "_" + streams, k -> new ArrayList<>()).add(result[1] / 1e9);
+                        results.computeIfAbsent("cpu_s_per_gb_" + build + "_" + streams, k -> new ArrayList<>()).add(cpu / (result[0] / 1e9));
+                    }
+                    lab.stopDevices();
+                }
+            }
+        }
+        Map<String, String> figures = new LinkedHashMap<>();
+        for (int streams : new int[] {1, 8}) {
+            for (String figure : List.of("gbps_", "cpu_s_per_gb_")) {
+                for (String build : builds.keySet()) {
+                    List<Double> values = results.get(figure + build + "_" + streams);
+                    figures.put(figure + build + "_" + streams, fmt(median(values)));
+                    figures.put(figure + build + "_" + streams + "_rounds", String.join(",", values.stream().map(WireGuardBench::fmt).toList()));
+                }
+                List<Double> ratios = new ArrayList<>();
+                for (int round = 0; round < rounds; round++) {
+                    ratios.add(results.get(figure + "this_" + streams).get(round) / results.get(figure + "base_" + streams).get(round));
+                }
+                String name = figure.equals("gbps_") ? "ratio_vs_base_" : "ratio_cpu_vs_base_";
+                figures.put(name + streams, fmt(median(ratios)));
+                figures.put(name + streams + "_rounds", String.join(",", ratios.stream().map(WireGuardBench::fmt).toList()));
+            }
+        }
+        figures.forEach((name, value) -> System.out.println(name + "=" + value));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private static void start(NamespacePair lab, Path work, String kind) throws IOException, InterruptedException {
