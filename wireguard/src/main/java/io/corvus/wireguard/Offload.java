@@ -1,6 +1,11 @@
 package io.corvus.wireguard;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +17,8 @@ import java.util.List;
  * one TCP flow joined into one segment for the kernel to take in one write (GRO). Each packet's
  * lengths, sequence number, IPv4 identification and checksums are set as the kernel would set them.
  * IPv6 segments with hop-by-hop or destination options are cut too; only packets without
- * extension headers are joined. Plain Java; the TUN adapter moves the bytes.
+ * extension headers are joined. Plain Java: it reads a TUN read where it lies and writes a frame
+ * into the memory it is given; the TUN adapter makes the system calls.
  */
 public final class Offload {
 
@@ -30,29 +36,33 @@ public final class Offload {
     private static final int CWR = 0x80;
     /** What a joined segment may reach: an IPv4 packet's length field (IPv6 keeps to it too). */
     private static final int MAX_SEGMENT = 65535;
+    /** Where a segment to cut must have ended its IP and TCP headers (IPv6 options included). */
+    private static final int MAX_HEADERS = 1024;
+    private static final ValueLayout.OfShort U16LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Offload() {
     }
 
     /**
-     * The IP packets in what one read of the TUN device returned: the packet after the header, its
-     * checksum completed when the kernel left that to us, or the packets a TCP segment is cut into.
-     * Each lies in an array of its own with {@code room} around it.
+     * The IP packets in what one read of the TUN device returned, read where the read left them:
+     * the packet after the header, its checksum completed when the kernel left that to us, or the
+     * packets a TCP segment is cut into. Each lies in an array of its own with {@code room} around
+     * it, the only copy made of its bytes.
      *
      * @throws IllegalArgumentException when the header or the packet is not what the kernel writes
      */
-    public static List<Packet> packets(byte[] frame, int length, Packet.Room room) {
+    public static List<Packet> packets(MemorySegment frame, int length, Packet.Room room) {
         if (length < HEADER_LENGTH + 20) {
             throw new IllegalArgumentException("a read of " + length + " bytes holds no IP packet after its header");
         }
-        int flags = frame[0] & 255;
-        int gsoType = frame[1] & 0x7f; // without the ECN bit
-        int gsoSize = u16le(frame, 4);
-        int checksumStart = u16le(frame, 6);
-        int checksumOffset = u16le(frame, 8);
+        int flags = frame.get(JAVA_BYTE, 0) & 255;
+        int gsoType = frame.get(JAVA_BYTE, 1) & 0x7f; // without the ECN bit
+        int gsoSize = frame.get(U16LE, 4) & 0xffff;
+        int checksumStart = frame.get(U16LE, 6) & 0xffff;
+        int checksumOffset = frame.get(U16LE, 8) & 0xffff;
         if (gsoType == GSO_NONE) {
             Packet packet = Packet.allocate(length - HEADER_LENGTH, room);
-            System.arraycopy(frame, HEADER_LENGTH, packet.bytes(), packet.offset(), packet.length());
+            MemorySegment.copy(frame, JAVA_BYTE, HEADER_LENGTH, packet.bytes(), packet.offset(), packet.length());
             if ((flags & NEEDS_CHECKSUM) != 0) {
                 completeChecksum(packet, checksumStart, checksumOffset);
             }
@@ -61,34 +71,35 @@ public final class Offload {
         if ((gsoType != GSO_TCPV4 && gsoType != GSO_TCPV6) || gsoSize == 0) {
             throw new IllegalArgumentException("segmentation type " + gsoType + " (size " + gsoSize + ") was not asked for");
         }
-        return cut(frame, HEADER_LENGTH, length, gsoSize, gsoType == GSO_TCPV6, room);
+        return cut(frame.asSlice(HEADER_LENGTH, length - HEADER_LENGTH), gsoSize, gsoType == GSO_TCPV6, room);
     }
 
     /**
-     * Cuts one TCP segment over IPv4 or IPv6, the bytes from {@code from} to {@code to}, into packets
-     * of at most {@code segmentSize} bytes of payload each, each in an array of its own with
-     * {@code room} around it.
+     * Cuts one TCP segment over IPv4 or IPv6 into packets of at most {@code segmentSize} bytes of
+     * payload each, each in an array of its own with {@code room} around it.
      */
-    static List<Packet> cut(byte[] bytes, int from, int to, int segmentSize, boolean ipv6, Packet.Room room) {
-        int length = to - from;
-        int ipLength = tcpHeaderAt(new Packet(bytes, from, length), ipv6);
-        int tcpLength = ipLength < 0 || ipLength + 20 > length ? 0 : ((bytes[from + ipLength + 12] & 255) >> 4) * 4;
+    static List<Packet> cut(MemorySegment segment, int segmentSize, boolean ipv6, Packet.Room room) {
+        int length = (int) segment.byteSize();
+        byte[] head = segment.asSlice(0, Math.min(length, MAX_HEADERS)).toArray(JAVA_BYTE); // parsed here, copied into each packet
+        int ipLength = tcpHeaderAt(Packet.of(head), ipv6);
+        int tcpLength = ipLength < 0 || ipLength + 20 > head.length ? 0 : ((head[ipLength + 12] & 255) >> 4) * 4;
         int headers = ipLength + tcpLength;
-        if (tcpLength < 20 || headers > length) {
-            throw new IllegalArgumentException("a segment to cut is TCP over IPv" + (ipv6 ? 6 : 4) + " with whole headers");
+        if (tcpLength < 20 || headers > head.length) {
+            throw new IllegalArgumentException("a segment to cut is TCP over IPv" + (ipv6 ? 6 : 4) + " with whole headers (within its first "
+                    + MAX_HEADERS + " bytes)");
         }
-        int identification = ipv6 ? 0 : u16(bytes, from + 4);
-        long sequence = u32(bytes, from + ipLength + 4);
-        int tcpFlags = bytes[from + ipLength + 13] & 255;
+        int identification = ipv6 ? 0 : u16(head, 4);
+        long sequence = u32(head, ipLength + 4);
+        int tcpFlags = head[ipLength + 13] & 255;
         List<Packet> packets = new ArrayList<>();
-        for (int at = from + headers, index = 0; at < to; at += segmentSize, index++) {
-            int payload = Math.min(segmentSize, to - at);
+        for (int at = headers, index = 0; at < length; at += segmentSize, index++) {
+            int payload = Math.min(segmentSize, length - at);
             Packet packet = Packet.allocate(headers + payload, room);
             byte[] into = packet.bytes();
             int start = packet.offset();
-            System.arraycopy(bytes, from, into, start, headers);
-            System.arraycopy(bytes, at, into, start + headers, payload);
-            boolean last = at + payload == to;
+            System.arraycopy(head, 0, into, start, headers);
+            MemorySegment.copy(segment, JAVA_BYTE, at, into, start + headers, payload);
+            boolean last = at + payload == length;
             int flags = tcpFlags & (last ? 0xff : ~(FIN | PSH)) & (index == 0 ? 0xff : ~CWR);
             into[start + ipLength + 13] = (byte) flags;
             put32(into, start + ipLength + 4, sequence + (long) index * segmentSize);
@@ -99,14 +110,13 @@ public final class Offload {
     }
 
     /**
-     * Writes consecutive packets of one TCP flow as few segments as may be: each run of packets
-     * with the same headers but for the sequence number, each taking up where the one before
-     * ended, with equal payloads but the last, becomes one segment with a header asking the kernel
-     * to cut it again where needed; any other packet goes as it is. Returns the frames, header
-     * first, in the packets' order.
+     * Consecutive packets of one TCP flow as few segments as may be: each run of packets with the
+     * same headers but for the sequence number, each taking up where the one before ended, with
+     * equal payloads but the last, becomes one segment with a header asking the kernel to cut it
+     * again where needed; any other packet goes as it is. Returns the frames in the packets' order.
      */
-    public static List<byte[]> join(List<Packet> packets) {
-        List<byte[]> frames = new ArrayList<>();
+    public static List<Frame> join(List<Packet> packets) {
+        List<Frame> frames = new ArrayList<>();
         int start = 0;
         while (start < packets.size()) {
             int end = start + 1;
@@ -117,6 +127,37 @@ public final class Offload {
             start = end;
         }
         return frames;
+    }
+
+    /**
+     * One write to the TUN device, not yet copied anywhere: {@code head} (the virtio-net header,
+     * then for a joined segment its IP and TCP headers as they are to be written), then each packet's
+     * bytes after its first {@code skip} (its own headers, when the head holds them already).
+     */
+    public record Frame(byte[] head, List<Packet> packets, int skip) {
+
+        public Frame {
+            packets = List.copyOf(packets);
+        }
+
+        public int length() {
+            int length = head.length;
+            for (Packet packet : packets) {
+                length += packet.length() - skip;
+            }
+            return length;
+        }
+
+        /** Writes the frame at the start of {@code into}, which must hold {@link #length()} bytes; returns that length. */
+        public int copyTo(MemorySegment into) {
+            MemorySegment.copy(head, 0, into, JAVA_BYTE, 0, head.length);
+            long at = head.length;
+            for (Packet packet : packets) {
+                MemorySegment.copy(packet.bytes(), packet.offset() + skip, into, JAVA_BYTE, at, packet.length() - skip);
+                at += packet.length() - skip;
+            }
+            return (int) at;
+        }
     }
 
     /** Whether {@code next} continues the run that {@code first} opened and {@code previous} ends. */
@@ -189,7 +230,7 @@ public final class Offload {
         return length >= 20 && (packet.u8(0) & 0xf0) == 0x40 && ipLength >= 20 && packet.u8(9) == PROTOCOL_TCP ? ipLength : -1;
     }
 
-    private static byte[] joined(List<Packet> run) {
+    private static Frame joined(List<Packet> run) {
         Packet first = run.getFirst();
         int headers = headersLength(first);
         int ipLength = ipHeaderLength(first);
@@ -197,38 +238,31 @@ public final class Offload {
         for (Packet packet : run) {
             total += payload(packet);
         }
-        byte[] frame = new byte[HEADER_LENGTH + total];
-        System.arraycopy(first.bytes(), first.offset(), frame, HEADER_LENGTH, headers);
-        int at = HEADER_LENGTH + headers;
-        for (Packet packet : run) {
-            System.arraycopy(packet.bytes(), packet.offset() + headers, frame, at, payload(packet));
-            at += payload(packet);
-        }
+        byte[] head = new byte[HEADER_LENGTH + headers];
+        System.arraycopy(first.bytes(), first.offset(), head, HEADER_LENGTH, headers);
         int flags = first.u8(ipLength + 13) | run.getLast().u8(ipLength + 13) & PSH;
-        frame[HEADER_LENGTH + ipLength + 13] = (byte) flags;
+        head[HEADER_LENGTH + ipLength + 13] = (byte) flags;
         // the IP header complete; the TCP checksum holds the pseudo-header's sum, for the kernel to complete per packet
         boolean ipv6 = isIpv6(first);
         if (ipv6) {
-            put16(frame, HEADER_LENGTH + 4, total - ipLength);
+            put16(head, HEADER_LENGTH + 4, total - ipLength);
         } else {
-            put16(frame, HEADER_LENGTH + 2, total);
-            put16(frame, HEADER_LENGTH + 10, 0);
-            put16(frame, HEADER_LENGTH + 10, ~sum(frame, HEADER_LENGTH, ipLength, 0) & 0xffff);
+            put16(head, HEADER_LENGTH + 2, total);
+            put16(head, HEADER_LENGTH + 10, 0);
+            put16(head, HEADER_LENGTH + 10, ~sum(head, HEADER_LENGTH, ipLength, 0) & 0xffff);
         }
-        put16(frame, HEADER_LENGTH + ipLength + 16, fold(pseudoHeaderSum(frame, HEADER_LENGTH, total - ipLength)));
-        frame[0] = NEEDS_CHECKSUM;
-        frame[1] = (byte) (ipv6 ? GSO_TCPV6 : GSO_TCPV4);
-        put16le(frame, 2, headers);
-        put16le(frame, 4, payload(first));
-        put16le(frame, 6, ipLength);
-        put16le(frame, 8, 16);
-        return frame;
+        put16(head, HEADER_LENGTH + ipLength + 16, fold(pseudoHeaderSum(head, HEADER_LENGTH, total - ipLength)));
+        head[0] = NEEDS_CHECKSUM;
+        head[1] = (byte) (ipv6 ? GSO_TCPV6 : GSO_TCPV4);
+        put16le(head, 2, headers);
+        put16le(head, 4, payload(first));
+        put16le(head, 6, ipLength);
+        put16le(head, 8, 16);
+        return new Frame(head, run, headers);
     }
 
-    private static byte[] plain(Packet packet) {
-        byte[] frame = new byte[HEADER_LENGTH + packet.length()];
-        System.arraycopy(packet.bytes(), packet.offset(), frame, HEADER_LENGTH, packet.length());
-        return frame;
+    private static Frame plain(Packet packet) {
+        return new Frame(new byte[HEADER_LENGTH], List.of(packet), 0);
     }
 
     /** A checksum the kernel left partial (the pseudo-header's sum in place) made whole over the bytes from {@code start}. */
@@ -323,10 +357,6 @@ public final class Offload {
 
     private static int u16(byte[] bytes, int at) {
         return ((bytes[at] & 255) << 8) | (bytes[at + 1] & 255);
-    }
-
-    private static int u16le(byte[] bytes, int at) {
-        return (bytes[at] & 255) | ((bytes[at + 1] & 255) << 8);
     }
 
     private static long u32(byte[] bytes, int at) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -298,12 +299,16 @@ class OffloadTest {
 
     /** The packets of a read, as the device takes them: each in the array of the transport message it is sealed in. */
     private static List<byte[]> packets(byte[] frame, int length) {
-        return Offload.packets(frame, length, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
+        return Offload.packets(MemorySegment.ofArray(frame), length, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
     }
 
-    /** Packets joined as the device joins them: each inside the transport message it was opened from. */
+    /** Packets joined as the device joins them (each inside the transport message it was opened from), each frame as written. */
     private static List<byte[]> join(List<byte[]> packets) {
-        return Offload.join(packets.stream().map(OffloadTest::inMessage).toList());
+        return Offload.join(packets.stream().map(OffloadTest::inMessage).toList()).stream().map(frame -> {
+            byte[] written = new byte[frame.length()];
+            assertThat(frame.copyTo(MemorySegment.ofArray(written))).isEqualTo(written.length);
+            return written;
+        }).toList();
     }
 
     private static Packet inMessage(byte[] packet) {
@@ -314,7 +319,7 @@ class OffloadTest {
 
     private static List<byte[]> cut(byte[] segment, int segmentSize) {
         boolean ipv6 = (segment[0] & 0xf0) == 0x60;
-        return Offload.cut(segment, 0, segment.length, segmentSize, ipv6, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
+        return Offload.cut(MemorySegment.ofArray(segment), segmentSize, ipv6, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
     }
 
     private static void put16(byte[] bytes, int at, int value) {

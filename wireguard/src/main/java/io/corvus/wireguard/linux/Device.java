@@ -264,15 +264,13 @@ public final class Device implements AutoCloseable {
     private void readTun() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(Offload.HEADER_LENGTH + MAX_PACKET);
-            byte[] frame = new byte[Offload.HEADER_LENGTH + MAX_PACKET];
             MemorySegment callState = Tun.callState(arena);
             Outgoing out = outgoing.get();
             while (!closed) {
                 int length = tun.read(buffer, callState);
-                MemorySegment.copy(buffer, ValueLayout.JAVA_BYTE, 0, frame, 0, length);
                 List<Packet> packets;
                 try {
-                    packets = Offload.packets(frame, length, Session.MESSAGE_ROOM); // each cut where it is sealed
+                    packets = Offload.packets(buffer, length, Session.MESSAGE_ROOM); // each cut where it is sealed
                 } catch (IllegalArgumentException e) {
                     drops.get(Drop.MALFORMED_FROM_TUN).increment();
                     continue;
@@ -457,10 +455,9 @@ public final class Device implements AutoCloseable {
                     }
                 }
                 openAll(transport, transportFrom, packets);
-                for (byte[] frame : Offload.join(packets)) {
-                    MemorySegment.copy(frame, 0, out, ValueLayout.JAVA_BYTE, 0, frame.length);
+                for (Offload.Frame frame : Offload.join(packets)) {
                     try {
-                        tun.write(out, frame.length, callState);
+                        tun.write(out, frame.copyTo(out), callState);
                     } catch (IOException refused) { // the device set down, for one: its packets go, the next write may pass
                         if (closed) {
                             return;
