@@ -44,6 +44,17 @@ final class UdpSocket implements AutoCloseable {
     private static final int IPV6_V6ONLY = 26;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_SNDBUF = 7;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_SNDBUFFORCE = 32;
+    private static final int SO_RCVBUFFORCE = 33;
+    /**
+     * What the socket may hold each way (wireguard-go's size). The default (net.core.rmem_default,
+     * 208 KB) holds a few of the 64 KB batches UDP GRO gives: while the receiving thread opened one,
+     * the kernel dropped every eighth, and TCP inside resent 8 % of its segments (BENCHMARKS.md).
+     */
+    static final int SOCKET_BUFFER = 7 << 20;
     private static final int SOL_UDP = 17;
     private static final int UDP_SEGMENT = 103;
     private static final int UDP_GRO = 104;
@@ -181,6 +192,13 @@ final class UdpSocket implements AutoCloseable {
             }
             MemorySegment on = arena.allocateFrom(JAVA_INT, 1);
             int ignoredWithoutGro = (int) SETSOCKOPT.invokeExact(state, fd, SOL_UDP, UDP_GRO, on, 4); // older kernels: one by one
+            MemorySegment bufferSize = arena.allocateFrom(JAVA_INT, SOCKET_BUFFER);
+            for (int[] options : new int[][] {{SO_RCVBUFFORCE, SO_RCVBUF}, {SO_SNDBUFFORCE, SO_SNDBUF}}) {
+                // past net.core.[rw]mem_max with CAP_NET_ADMIN, which a device's owner has; else as far as that allows
+                if ((int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, options[0], bufferSize, 4) < 0) {
+                    int ignoredCapped = (int) SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, options[1], bufferSize, 4);
+                }
+            }
             MemorySegment address = arena.allocate(ADDRESS_SLOT, 8);
             address.set(JAVA_SHORT, 0, (short) family);
             address.set(NETWORK_SHORT, 2, (short) port); // and any address of the family: zeros

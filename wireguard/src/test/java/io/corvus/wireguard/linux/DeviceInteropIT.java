@@ -76,6 +76,17 @@ class DeviceInteropIT {
     }
 
     @Test
+    @Order(0)
+    void theJavaDevicesSocketHoldsSevenMegabytesEachWaySoThatBurstsAreNotDropped() throws Exception {
+        // ss shows the kernel's accounting: twice what was set
+        String memory = lab.run(1, "ss", "-uamn", "sport", "=", ":" + JAVA_PORT);
+        Matcher buffers = Pattern.compile("rb(\\d+),t\\d+,tb(\\d+)").matcher(memory);
+        assertThat(buffers.find()).as(memory).isTrue();
+        assertThat(Long.parseLong(buffers.group(1))).as("receive buffer").isEqualTo(2L * UdpSocket.SOCKET_BUFFER);
+        assertThat(Long.parseLong(buffers.group(2))).as("send buffer").isEqualTo(2L * UdpSocket.SOCKET_BUFFER);
+    }
+
+    @Test
     @Order(1)
     void withAPersistentKeepaliveTheJavaDeviceMakesASessionBeforeAnyTrafficAndKeepsItAlive() throws Exception {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
