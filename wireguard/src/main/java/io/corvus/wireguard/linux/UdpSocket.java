@@ -50,7 +50,7 @@ final class UdpSocket implements AutoCloseable {
     private static final int SO_SNDBUFFORCE = 32;
     private static final int SO_RCVBUFFORCE = 33;
     /**
-     * What the socket may hold each way (wireguard-go's size). The default (net.core.rmem_default,
+     * What the socket may hold each way (the size wireguard-go sets since 2023). The default (net.core.rmem_default,
      * 208 KB) holds a few of the 64 KB batches UDP GRO gives: while the receiving thread opened one,
      * the kernel dropped every eighth, and TCP inside resent 8 % of its segments (BENCHMARKS.md).
      */
