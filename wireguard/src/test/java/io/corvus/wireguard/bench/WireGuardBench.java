@@ -50,14 +50,10 @@ public final class WireGuardBench {
         try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
             for (String kind : List.of("java", "java_jdk_cipher", "java_with_a_helper", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
                 start(lab, work, kind);
-                iperf(lab, lab.tunnelAddress(2), 3, 1); // warm-up: the JIT, the handshake
-                for (int streams : new int[] {1, 8}) {
-                    double cpuBefore = cpuSeconds(lab.devices());
-                    double[] result = iperf(lab, lab.tunnelAddress(2), seconds, streams);
-                    double cpu = cpuSeconds(lab.devices()) - cpuBefore;
-                    figures.put("gbps_" + kind + "_" + streams, fmt(result[1] / 1e9));
-                    figures.put("cpu_s_per_gb_" + kind + "_" + streams, fmt(cpu / (result[0] / 1e9)));
-                }
+                measure(lab, seconds).forEach((streams, measured) -> {
+                    figures.put("gbps_" + kind + "_" + streams, fmt(measured.gbps()));
+                    figures.put("cpu_s_per_gb_" + kind + "_" + streams, fmt(measured.cpuSecondsPerGb()));
+                });
                 if (kind.equals("java") || kind.equals("wireguard_go")) { // the same pair, IPv6 inside
                     lab.addTunnelIpv6(1);
                     lab.addTunnelIpv6(2);
@@ -114,14 +110,10 @@ public final class WireGuardBench {
                 List<String> order = round % 2 == 0 ? List.of("this", "base") : List.of("base", "this");
                 for (String build : order) {
                     lab.startPair(work, 51820, true, builds.get(build), List.of());
-                    iperf(lab, lab.tunnelAddress(2), 3, 1); // warm-up: the JIT, the handshake
-                    for (int streams : new int[] {1, 8}) {
-                        double cpuBefore = cpuSeconds(lab.devices());
-                        double[] result = iperf(lab, lab.tunnelAddress(2), seconds, streams);
-                        double cpu = cpuSeconds(lab.devices()) - cpuBefore;
-                        results.computeIfAbsent("gbps_" + build + "_" + streams, k -> new ArrayList<>()).add(result[1] / 1e9);
-                        results.computeIfAbsent("cpu_s_per_gb_" + build + "_" + streams, k -> new ArrayList<>()).add(cpu / (result[0] / 1e9));
-                    }
+                    measure(lab, seconds).forEach((streams, measured) -> {
+                        results.computeIfAbsent("gbps_" + build + "_" + streams, k -> new ArrayList<>()).add(measured.gbps());
+                        results.computeIfAbsent("cpu_s_per_gb_" + build + "_" + streams, k -> new ArrayList<>()).add(measured.cpuSecondsPerGb());
+                    });
                     lab.stopDevices();
                 }
             }
@@ -144,6 +136,22 @@ public final class WireGuardBench {
             }
         }
         figures.forEach((name, value) -> System.out.println(name + "=" + value));
+    }
+
+    private record Measured(double gbps, double cpuSecondsPerGb) {
+    }
+
+    /** The running pair, after a warm-up (the JIT, the handshake): iperf3 over IPv4 inside with 1 and with 8 streams, by streams. */
+    private static Map<Integer, Measured> measure(NamespacePair lab, int seconds) throws IOException, InterruptedException {
+        iperf(lab, lab.tunnelAddress(2), 3, 1);
+        Map<Integer, Measured> measured = new LinkedHashMap<>();
+        for (int streams : new int[] {1, 8}) {
+            double cpuBefore = cpuSeconds(lab.devices());
+            double[] result = iperf(lab, lab.tunnelAddress(2), seconds, streams);
+            double cpu = cpuSeconds(lab.devices()) - cpuBefore;
+            measured.put(streams, new Measured(result[1] / 1e9, cpu / (result[0] / 1e9)));
+        }
+        return measured;
     }
 
     private static double median(List<Double> values) {
