@@ -36,6 +36,8 @@ public final class Offload {
     private static final int CWR = 0x80;
     /** What a joined segment may reach: an IPv4 packet's length field (IPv6 keeps to it too). */
     private static final int MAX_SEGMENT = 65535;
+    /** The most a frame {@link #join} makes can hold: the header and a segment of the largest length. */
+    public static final int MAX_FRAME = HEADER_LENGTH + MAX_SEGMENT;
     /** Where a segment to cut must have ended its IP and TCP headers (IPv6 options included). */
     private static final int MAX_HEADERS = 1024;
     private static final ValueLayout.OfShort U16LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -140,15 +142,10 @@ public final class Offload {
             packets = List.copyOf(packets);
         }
 
-        public int length() {
-            int length = head.length;
-            for (Packet packet : packets) {
-                length += packet.length() - skip;
-            }
-            return length;
-        }
-
-        /** Writes the frame at the start of {@code into}, which must hold {@link #length()} bytes; returns that length. */
+        /**
+         * Writes the frame at the start of {@code into} and returns its length: at most the header
+         * and 65,535 bytes, {@link #MAX_FRAME}, which {@code into} must hold.
+         */
         public int copyTo(MemorySegment into) {
             MemorySegment.copy(head, 0, into, JAVA_BYTE, 0, head.length);
             long at = head.length;

@@ -420,7 +420,7 @@ public final class Device implements AutoCloseable {
     private void readSocket() {
         try (Arena arena = Arena.ofConfined()) {
             UdpSocket.Inbox inbox = new UdpSocket.Inbox(arena);
-            MemorySegment out = arena.allocate(Offload.HEADER_LENGTH + MAX_PACKET);
+            MemorySegment out = arena.allocate(Offload.MAX_FRAME);
             MemorySegment callState = Tun.callState(arena);
             while (true) {
                 UdpSocket reading = socket;
