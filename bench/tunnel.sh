@@ -8,7 +8,10 @@
 # turns, medians. Then a configuration change (tunnel mode switched on) to traffic flowing, and a
 # SIGKILL of the edge gateway's agent, once the hub holds its presence connection, to traffic through
 # its successor (ROUNDS times).
-# Prints name=value lines: *_gbps, ratio_java_vs_wireguard_go_1 and _8, ratio_vs_driver_1, ratio_vs_driver_8, config_change_to_traffic_ms,
+# Prints name=value lines: *_gbps, *_cpu_s_per_gb (all processors' time per GB received) and *_tunnel_device_cpu_s_per_gb (the
+# Java device's and wireguard-go's threads), ratio_java_vs_wireguard_go_1 and _8, ratio_vs_driver_1, ratio_vs_driver_8,
+# quarter_of_vxlan_leaves_devices_cpu_s_per_gb_* (what the devices may cost per GB for the path to carry a quarter of VXLAN
+# alone on this machine's processors, the rest of the path costing what it did), config_change_to_traffic_ms,
 # failover_ms (with the rounds, the time to the election and its cause). Installs what it needs from Debian (tools/host-packages.sh).
 #   bench/tunnel.sh [ROUNDS]
 set -euo pipefail

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +60,7 @@ public final class TunnelBench {
         Layout layout = new Layout(Path.of(System.getProperty("corvus.home", ".")).toAbsolutePath().normalize());
         Path run = layout.freshRunFolder("bench-tunnel");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        Map<Integer, List<Double>> withWireguardGo;
+        Map<Integer, List<Measured>> withWireguardGo;
         try (TunnelLab lab = TunnelLab.create(layout.home(), run.resolve("wireguard-go"), CLUSTER, pools("wireguard-go"));
                 LocalStack stack = new LocalStack(layout, run.resolve("wireguard-go"), quiet)) {
             stack.start(LocalStack.Ports.free(), lab.inventory(), Set.of(), lab);
@@ -81,24 +82,24 @@ public final class TunnelBench {
     }
 
     /** Tunnel mode switched on, then iperf3 between member pods of the two pools, {@code rounds} times with 1 and with 8 streams. */
-    private Map<Integer, List<Double>> corvusPathAlone(int rounds) throws Exception {
+    private Map<Integer, List<Measured>> corvusPathAlone(int rounds) throws Exception {
         new ConfigApi(stack.address("config-service"), stack.tokens().admin())
                 .put(CLUSTER, "{\"proxy\": {\"enabled\": false}, \"tunnel\": {\"enabled\": true, \"flatNetwork\": true}}", null);
         NamespaceLab.Node edge = member("edge");
         NamespaceLab.Node cloud = member("cloud");
         await(() -> reachable(edge, cloud), "traffic from an edge pod to a cloud pod");
-        Map<Integer, List<Double>> gbits = new LinkedHashMap<>();
+        Map<Integer, List<Measured>> measured = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (int streams : new int[] {1, 8}) {
-                gbits.computeIfAbsent(streams, k -> new ArrayList<>()).add(iperf(edge.podNamespace(), cloud.podNamespace(),
+                measured.computeIfAbsent(streams, k -> new ArrayList<>()).add(iperf(edge.podNamespace(), cloud.podNamespace(),
                         cloud.podAddress(), streams));
             }
         }
-        return gbits;
+        return measured;
     }
 
     /** @param withWireguardGo the Corvus path's throughput where the agents run wireguard-go, by streams */
-    private void measure(int rounds, Map<Integer, List<Double>> withWireguardGo) throws Exception {
+    private void measure(int rounds, Map<Integer, List<Measured>> withWireguardGo) throws Exception {
         ConfigApi api = new ConfigApi(stack.address("config-service"), stack.tokens().admin());
         // the cluster is known with tunnel mode off first, so that what is timed is the change alone
         String etag = api.put(CLUSTER, "{\"proxy\": {\"enabled\": false}, \"tunnel\": {\"enabled\": false, \"flatNetwork\": true}}", null)
@@ -128,7 +129,7 @@ public final class TunnelBench {
         NamespaceLab.Node edgeGateway = lab.node(endpoint("edge"));
         NamespaceLab.Node cloudGateway = lab.node(endpoint("cloud"));
         Baselines baselines = Baselines.between(lab, edgeGateway, cloudGateway);
-        Map<String, List<Double>> gbits = new LinkedHashMap<>();
+        Map<String, List<Measured>> measured = new LinkedHashMap<>();
         Map<String, String[]> paths = new LinkedHashMap<>();
         paths.put("corvus", new String[] {edge.podNamespace(), cloud.podNamespace(), cloud.podAddress()});
         paths.put("driver", new String[] {edgeGateway.namespace(), cloudGateway.namespace(), Baselines.WIREGUARD_B});
@@ -138,7 +139,7 @@ public final class TunnelBench {
             for (int round = 0; round < rounds; round++) {
                 for (var path : paths.entrySet()) {
                     for (int streams : new int[] {1, 8}) {
-                        gbits.computeIfAbsent(path.getKey() + "_" + streams, k -> new ArrayList<>())
+                        measured.computeIfAbsent(path.getKey() + "_" + streams, k -> new ArrayList<>())
                                 .add(iperf(path.getValue()[0], path.getValue()[1], path.getValue()[2], streams));
                     }
                 }
@@ -156,14 +157,18 @@ public final class TunnelBench {
             causes.add(failover.cause());
         }
 
-        withWireguardGo.forEach((streams, values) -> gbits.put("corvus_wireguard_go_" + streams, values));
-        gbits.forEach((name, values) -> System.out.printf(Locale.ROOT, "%s_gbps=%.2f%n%s_gbps_rounds=%s%n", name, median(values), name,
-                values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList()));
+        withWireguardGo.forEach((streams, values) -> measured.put("corvus_wireguard_go_" + streams, values));
+        measured.forEach((name, values) -> {
+            print(name + "_gbps", values, Measured::gbps);
+            print(name + "_cpu_s_per_gb", values, Measured::machineCpuPerGb);
+            print(name + "_tunnel_device_cpu_s_per_gb", values, Measured::tunnelDeviceCpuPerGb);
+        });
+        int processors = CpuMeter.processors();
         for (int streams : new int[] {1, 8}) {
+            List<Double> corvus = gbits(measured.get("corvus_" + streams));
             for (String peer : List.of("driver", "vxlan", "veth")) {
                 // the median of each round's ratio: the two were measured back to back, so the machine's mood cancels out
-                List<Double> corvus = gbits.get("corvus_" + streams);
-                List<Double> other = gbits.get(peer + "_" + streams);
+                List<Double> other = gbits(measured.get(peer + "_" + streams));
                 List<Double> ratios = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     ratios.add(corvus.get(round) / other.get(round));
@@ -172,7 +177,14 @@ public final class TunnelBench {
             }
             // the two clusters ran one after the other: medians, not paired rounds
             System.out.printf(Locale.ROOT, "ratio_java_vs_wireguard_go_%d=%.2f%n", streams,
-                    median(gbits.get("corvus_" + streams)) / median(withWireguardGo.get(streams)));
+                    median(corvus) / median(gbits(withWireguardGo.get(streams))));
+            // where the processors go: at a quarter of VXLAN alone, this machine's processors have this much time per GB for the
+            // whole path; what the path costs beside the tunnel devices (two VXLAN hops, forwarding, both iperf3 ends) stays
+            double quarterOfVxlanGigabytesPerSecond = median(gbits(measured.get("vxlan_" + streams))) / 4 / 8;
+            double budget = processors / quarterOfVxlanGigabytesPerSecond;
+            double rest = median(measured.get("corvus_" + streams).stream().map(m -> m.machineCpuPerGb() - m.tunnelDeviceCpuPerGb()).toList());
+            System.out.printf(Locale.ROOT, "corvus_path_beside_devices_cpu_s_per_gb_%d=%.2f%nquarter_of_vxlan_cpu_s_per_gb_%d=%.2f%n"
+                    + "quarter_of_vxlan_leaves_devices_cpu_s_per_gb_%d=%.2f%n", streams, rest, streams, budget, streams, budget - rest);
         }
         System.out.printf(Locale.ROOT, "config_change_to_topology_ms=%d%nconfig_change_to_traffic_ms=%d%nconfig_change_to_traffic_ms_rounds=%s%n",
                 medianOf(toTopology), medianOf(changes), changes);
@@ -242,16 +254,35 @@ public final class TunnelBench {
                 .filter(h -> h.tunnel() != null && h.tunnel().driver() != null).map(h -> h.tunnel().driver()).findFirst().orElse("unknown");
     }
 
-    private double iperf(String clientNamespace, String serverNamespace, String address, int streams) throws Exception {
+    /**
+     * A test's throughput and what it cost the machine per GB received: all processors, and the
+     * threads of tunnel devices among them.
+     */
+    private record Measured(double gbps, double machineCpuPerGb, double tunnelDeviceCpuPerGb) {
+    }
+
+    private static List<Double> gbits(List<Measured> measured) {
+        return measured.stream().map(Measured::gbps).toList();
+    }
+
+    private static void print(String name, List<Measured> values, ToDoubleFunction<Measured> figure) {
+        List<Double> figures = values.stream().map(figure::applyAsDouble).toList();
+        System.out.printf(Locale.ROOT, "%s=%.2f%n%s_rounds=%s%n", name, median(figures), name,
+                figures.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
+    }
+
+    private Measured iperf(String clientNamespace, String serverNamespace, String address, int streams) throws Exception {
         Process server = new ProcessBuilder("ip", "netns", "exec", serverNamespace, "iperf3", "-s", "-1", "-B", address)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             JsonNode result = null;
+            CpuMeter.Reading before = null;
             // iperf3 -J exits 0 also when it could not connect: the server may not listen yet, so try until it measured
             for (int attempt = 0; attempt < 50 && !measured(result); attempt++) {
                 if (attempt > 0) {
                     TimeUnit.MILLISECONDS.sleep(100);
                 }
+                before = CpuMeter.read();
                 Process client = new ProcessBuilder("ip", "netns", "exec", clientNamespace, "iperf3", "-J", "-c", address, "-t",
                         String.valueOf(SECONDS), "-P", String.valueOf(streams)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -262,7 +293,10 @@ public final class TunnelBench {
                 throw new IllegalStateException("iperf3 to " + address + " with " + streams + " streams measured nothing: "
                         + (result == null ? "it printed nothing" : result.path("error").asText(result.toString())));
             }
-            return result.at("/end/sum_received/bits_per_second").asDouble() / 1e9;
+            CpuMeter.Reading cost = CpuMeter.read().since(before);
+            double gigabytes = result.at("/end/sum_received/bytes").asDouble() / 1e9;
+            return new Measured(result.at("/end/sum_received/bits_per_second").asDouble() / 1e9, cost.busy() / gigabytes,
+                    cost.tunnelDevices() / gigabytes);
         } finally {
             server.destroyForcibly();
             server.waitFor();
