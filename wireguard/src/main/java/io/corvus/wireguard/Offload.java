@@ -48,12 +48,12 @@ public final class Offload {
     /**
      * The IP packets in what one read of the TUN device returned, read where the read left them:
      * the packet after the header, its checksum completed when the kernel left that to us, or the
-     * packets a TCP segment is cut into. Each lies in an array of its own with {@code room} around
+     * packets a TCP segment is cut into. Each lies where {@code space} gives it, with room around
      * it, the only copy made of its bytes.
      *
      * @throws IllegalArgumentException when the header or the packet is not what the kernel writes
      */
-    public static List<Packet> packets(MemorySegment frame, int length, Packet.Room room) {
+    public static List<Packet> packets(MemorySegment frame, int length, Packet.Space space) {
         if (length < HEADER_LENGTH + 20) {
             throw new IllegalArgumentException("a read of " + length + " bytes holds no IP packet after its header");
         }
@@ -63,7 +63,7 @@ public final class Offload {
         int checksumStart = frame.get(U16LE, 6) & 0xffff;
         int checksumOffset = frame.get(U16LE, 8) & 0xffff;
         if (gsoType == GSO_NONE) {
-            Packet packet = Packet.allocate(length - HEADER_LENGTH, room);
+            Packet packet = space.allocate(length - HEADER_LENGTH);
             MemorySegment.copy(frame, JAVA_BYTE, HEADER_LENGTH, packet.bytes(), packet.offset(), packet.length());
             if ((flags & NEEDS_CHECKSUM) != 0) {
                 completeChecksum(packet, checksumStart, checksumOffset);
@@ -73,14 +73,14 @@ public final class Offload {
         if ((gsoType != GSO_TCPV4 && gsoType != GSO_TCPV6) || gsoSize == 0) {
             throw new IllegalArgumentException("segmentation type " + gsoType + " (size " + gsoSize + ") was not asked for");
         }
-        return cut(frame.asSlice(HEADER_LENGTH, length - HEADER_LENGTH), gsoSize, gsoType == GSO_TCPV6, room);
+        return cut(frame.asSlice(HEADER_LENGTH, length - HEADER_LENGTH), gsoSize, gsoType == GSO_TCPV6, space);
     }
 
     /**
      * Cuts one TCP segment over IPv4 or IPv6 into packets of at most {@code segmentSize} bytes of
-     * payload each, each in an array of its own with {@code room} around it.
+     * payload each, each where {@code space} gives it.
      */
-    static List<Packet> cut(MemorySegment segment, int segmentSize, boolean ipv6, Packet.Room room) {
+    static List<Packet> cut(MemorySegment segment, int segmentSize, boolean ipv6, Packet.Space space) {
         int length = (int) segment.byteSize();
         byte[] head = segment.asSlice(0, Math.min(length, MAX_HEADERS)).toArray(JAVA_BYTE); // parsed here, copied into each packet
         int ipLength = tcpHeaderAt(Packet.of(head), ipv6);
@@ -96,7 +96,7 @@ public final class Offload {
         List<Packet> packets = new ArrayList<>();
         for (int at = headers, index = 0; at < length; at += segmentSize, index++) {
             int payload = Math.min(segmentSize, length - at);
-            Packet packet = Packet.allocate(headers + payload, room);
+            Packet packet = space.allocate(headers + payload);
             byte[] into = packet.bytes();
             int start = packet.offset();
             System.arraycopy(head, 0, into, start, headers);

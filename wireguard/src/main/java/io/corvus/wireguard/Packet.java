@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An IP packet where it lies in a larger array: in the transport message it will be sealed in, or
- * was opened from. Cutting, sealing, opening and joining pass it on without copying it (those
+ * Bytes where they lie in a larger array: an IP packet in the transport message it will be sealed
+ * in, or was opened from, or that transport message itself. Cutting, sealing, opening and joining pass it on without copying it (those
  * copies were a sixth of the device's CPU per GB, BENCHMARKS.md). The array is shared, not copied:
  * a packet is handed from one step to the next, and the step holding it may write its bytes. Two
  * packets are equal when they name the same place in the same array (a record compares arrays by
@@ -30,6 +30,13 @@ public record Packet(byte[] bytes, int offset, int length) {
         return new Packet(new byte[room.arrayLength(length)], room.before(), length);
     }
 
+    /** The same bytes in a fresh array of their own with {@code room} around them: for a packet kept past the step that made it. */
+    public Packet copy(Room room) {
+        Packet copy = allocate(length, room);
+        System.arraycopy(bytes, offset, copy.bytes, copy.offset, length);
+        return copy;
+    }
+
     /** The same bytes, shortened to {@code shorter} (a packet's header says it ends before its padding). */
     public Packet truncate(int shorter) {
         return new Packet(bytes, offset, shorter);
@@ -47,6 +54,19 @@ public record Packet(byte[] bytes, int offset, int length) {
     /** The big-endian 16-bit word at {@code at}, counted from the packet's start. */
     public int u16(int at) {
         return (u8(at) << 8) | u8(at + 1);
+    }
+
+    /** Where a step puts the packets it makes, each with the room around it that the next step needs. */
+    @FunctionalInterface
+    public interface Space {
+
+        /** A packet of {@code length} bytes, to be written, with room around it that nobody else uses. */
+        Packet allocate(int length);
+
+        /** Each packet in a fresh array of its own. */
+        static Space fresh(Room room) {
+            return length -> Packet.allocate(length, room);
+        }
     }
 
     /**

@@ -60,28 +60,28 @@ public final class Session {
     }
 
     /**
-     * A transport message carrying {@code packet} (an IP packet, or nothing for a keepalive): sealed
-     * where it lies when its array is shaped as {@link #MESSAGE_ROOM} gives, in a new array otherwise.
+     * The transport message carrying {@code packet} (an IP packet, or nothing for a keepalive): sealed
+     * where it lies when its array has {@link #MESSAGE_ROOM} around it (the bytes there are the
+     * caller's to overwrite), in a new array otherwise.
      *
      * @throws IllegalStateException once the key has sent as many messages as it may: a new handshake is due
      */
-    public byte[] seal(Packet packet) {
+    public Packet seal(Packet packet) {
         long counter = sent.getAndIncrement();
         if (Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
             throw new IllegalStateException("this session's key sent " + Long.toUnsignedString(counter)
                     + " messages, the most any key may: a new handshake is due");
         }
         int padded = MESSAGE_ROOM.paddedLength(packet.length());
-        byte[] message = packet.bytes();
-        if (packet.offset() != HEADER_LENGTH || message.length != MESSAGE_ROOM.arrayLength(packet.length())) {
-            message = new byte[MESSAGE_ROOM.arrayLength(packet.length())];
-            System.arraycopy(packet.bytes(), packet.offset(), message, HEADER_LENGTH, packet.length()); // the padding stays zero
-        } else {
-            Arrays.fill(message, HEADER_LENGTH + packet.length(), HEADER_LENGTH + padded, (byte) 0);
-        }
-        ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN).put(TYPE_TRANSPORT).put(new byte[3]).putInt(remoteIndex).putLong(counter);
-        sendKey.seal(counter, message, HEADER_LENGTH, padded);
-        return message;
+        Packet inRoom = packet.offset() >= HEADER_LENGTH && packet.offset() + padded + TAG_LENGTH <= packet.bytes().length ? packet
+                : packet.copy(MESSAGE_ROOM);
+        byte[] bytes = inRoom.bytes();
+        Arrays.fill(bytes, inRoom.offset() + inRoom.length(), inRoom.offset() + padded, (byte) 0);
+        int start = inRoom.offset() - HEADER_LENGTH;
+        ByteBuffer.wrap(bytes, start, HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN).put(TYPE_TRANSPORT).put(new byte[3]).putInt(remoteIndex)
+                .putLong(counter);
+        sendKey.seal(counter, bytes, inRoom.offset(), padded);
+        return new Packet(bytes, start, HEADER_LENGTH + padded + TAG_LENGTH);
     }
 
     /**
@@ -89,24 +89,26 @@ public final class Session {
      * length); empty for a keepalive. It is opened where it lies: the packet is inside {@code message},
      * whose ciphertext is gone (open a copy to keep it).
      */
-    public Packet open(byte[] message) throws Rejected {
-        if (message.length < HEADER_LENGTH + TAG_LENGTH || message[0] != TYPE_TRANSPORT || message[1] != 0 || message[2] != 0
-                || message[3] != 0) {
+    public Packet open(Packet message) throws Rejected {
+        byte[] bytes = message.bytes();
+        int at = message.offset();
+        if (message.length() < HEADER_LENGTH + TAG_LENGTH || bytes[at] != TYPE_TRANSPORT || bytes[at + 1] != 0 || bytes[at + 2] != 0
+                || bytes[at + 3] != 0) {
             throw new Rejected(Rejected.Reason.MALFORMED, "a transport message is type 4, three zero bytes, and at least "
-                    + (HEADER_LENGTH + TAG_LENGTH) + " bytes; this is " + message.length + " bytes");
+                    + (HEADER_LENGTH + TAG_LENGTH) + " bytes; this is " + message.length() + " bytes");
         }
-        ByteBuffer header = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
-        if (header.getInt(4) != localIndex) {
-            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "for index " + Integer.toUnsignedString(header.getInt(4))
+        ByteBuffer header = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (header.getInt(at + 4) != localIndex) {
+            throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "for index " + Integer.toUnsignedString(header.getInt(at + 4))
                     + ", this session is " + Integer.toUnsignedString(localIndex));
         }
-        long counter = header.getLong(8);
+        long counter = header.getLong(at + 8);
         if (Long.compareUnsigned(counter, REJECT_AFTER_MESSAGES) >= 0) {
             throw new Rejected(Rejected.Reason.EXPIRED, "counter " + Long.toUnsignedString(counter) + " is past what a key may carry");
         }
         int length;
         try {
-            length = receiveKey.open(counter, message, HEADER_LENGTH, message.length - HEADER_LENGTH);
+            length = receiveKey.open(counter, bytes, at + HEADER_LENGTH, message.length() - HEADER_LENGTH);
         } catch (AEADBadTagException e) {
             throw new Rejected(Rejected.Reason.FORGED, "counter " + Long.toUnsignedString(counter) + " did not decrypt with this session's key");
         }
@@ -114,6 +116,6 @@ public final class Session {
             throw new Rejected(Rejected.Reason.REPLAYED, "counter " + Long.toUnsignedString(counter) + " was taken before or is "
                     + "more than " + ReplayWindow.WINDOW + " behind the newest");
         }
-        return new Packet(message, HEADER_LENGTH, length);
+        return new Packet(bytes, at + HEADER_LENGTH, length);
     }
 }

@@ -87,36 +87,46 @@ class HandshakeTest {
     @Test
     void transportMessagesAreTakenOnceInAnyOrderAndForgeriesAreDropped() throws Rejected {
         Session[] pair = pair();
-        byte[] first = pair[0].seal(Packet.of(bytes("one")));
-        byte[] second = pair[0].seal(Packet.of(bytes("two")));
+        byte[] first = pair[0].seal(Packet.of(bytes("one"))).toArray();
+        byte[] second = pair[0].seal(Packet.of(bytes("two"))).toArray();
         byte[] replayed = first.clone(); // opening works in place: the first copy becomes the packet
 
-        assertThat(pair[1].open(second).toArray()).startsWith(bytes("two"));
-        assertThat(pair[1].open(first).toArray()).as("reordered").startsWith(bytes("one"));
-        assertThat(reasonOf(() -> pair[1].open(replayed))).isEqualTo(Rejected.Reason.REPLAYED);
-        byte[] forged = pair[0].seal(Packet.of(bytes("three")));
+        assertThat(pair[1].open(Packet.of(second)).toArray()).startsWith(bytes("two"));
+        assertThat(pair[1].open(Packet.of(first)).toArray()).as("reordered").startsWith(bytes("one"));
+        assertThat(reasonOf(() -> pair[1].open(Packet.of(replayed)))).isEqualTo(Rejected.Reason.REPLAYED);
+        byte[] forged = pair[0].seal(Packet.of(bytes("three"))).toArray();
         forged[forged.length - 1] ^= 1;
-        assertThat(reasonOf(() -> pair[1].open(forged))).isEqualTo(Rejected.Reason.FORGED);
-        assertThat(reasonOf(() -> pair[1].open(Arrays.copyOf(second, 20)))).isEqualTo(Rejected.Reason.MALFORMED);
+        assertThat(reasonOf(() -> pair[1].open(Packet.of(forged)))).isEqualTo(Rejected.Reason.FORGED);
+        assertThat(reasonOf(() -> pair[1].open(Packet.of(Arrays.copyOf(second, 20))))).isEqualTo(Rejected.Reason.MALFORMED);
         assertThat(reasonOf(() -> pair[0].open(pair[0].seal(Packet.of(bytes("to myself")))))).isEqualTo(Rejected.Reason.UNKNOWN_INDEX);
     }
 
     @Test
-    void aPacketInItsMessagesArrayIsSealedAndOpenedWhereItLiesAndAnyOtherIsCopied() throws Rejected {
+    void aPacketWithRoomAroundItIsSealedAndOpenedWhereItLiesAndAnyOtherIsCopied() throws Rejected {
         Session[] pair = pair();
-        Packet inRoom = Packet.allocate(5, Session.MESSAGE_ROOM);
+        ReusedSpace space = new ReusedSpace(Session.MESSAGE_ROOM, 1024);
+        Packet before = space.allocate(3);
+        Packet inRoom = space.allocate(5);
+        Packet after = space.allocate(3);
+        System.arraycopy(bytes("abc"), 0, before.bytes(), before.offset(), 3);
         System.arraycopy(bytes("hello"), 0, inRoom.bytes(), inRoom.offset(), 5);
+        System.arraycopy(bytes("xyz"), 0, after.bytes(), after.offset(), 3);
         inRoom.bytes()[inRoom.offset() + 5] = 9; // left over where the padding goes: sealed as zero
 
-        byte[] message = pair[0].seal(inRoom);
-        assertThat(message).isSameAs(inRoom.bytes()).hasSize(16 + 16 + 16);
+        Packet message = pair[0].seal(inRoom);
+        assertThat(message.bytes()).isSameAs(inRoom.bytes());
+        assertThat(message.offset()).isEqualTo(inRoom.offset() - Session.HEADER_LENGTH);
+        assertThat(message.length()).isEqualTo(16 + 16 + 16);
+        assertThat(before.toArray()).as("the packet before, untouched").isEqualTo(bytes("abc"));
+        assertThat(after.toArray()).as("the packet after, untouched").isEqualTo(bytes("xyz"));
         Packet opened = pair[1].open(message);
-        assertThat(opened.bytes()).isSameAs(message);
+        assertThat(opened.bytes()).isSameAs(message.bytes());
         assertThat(opened.toArray()).isEqualTo(Arrays.copyOf(bytes("hello"), 16));
 
         Packet elsewhere = new Packet(bytes("..hello.."), 2, 5);
-        byte[] copied = pair[0].seal(elsewhere);
-        assertThat(copied).isNotSameAs(elsewhere.bytes()).hasSize(48);
+        Packet copied = pair[0].seal(elsewhere);
+        assertThat(copied.bytes()).isNotSameAs(elsewhere.bytes());
+        assertThat(copied.length()).isEqualTo(48);
         assertThat(elsewhere.toArray()).isEqualTo(bytes("hello"));
         assertThat(pair[1].open(copied).toArray()).isEqualTo(Arrays.copyOf(bytes("hello"), 16));
     }
@@ -128,7 +138,7 @@ class HandshakeTest {
         Session session = pair()[1];
         byte[] typed = message.length > 0 ? message : new byte[] {1};
         assertThat(reasonOf(() -> Handshake.receive(local, typed))).isNotNull();
-        assertThat(reasonOf(() -> session.open(message))).isNotNull();
+        assertThat(reasonOf(() -> session.open(Packet.of(message)))).isNotNull();
     }
 
     private Session[] pair() throws Rejected {

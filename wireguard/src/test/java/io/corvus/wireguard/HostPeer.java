@@ -72,7 +72,7 @@ public final class HostPeer implements AutoCloseable {
     public byte[] exchange(Session session, byte[] packet, InetSocketAddress to, Predicate<byte[]> answer) throws Exception {
         Instant deadline = Instant.now().plus(PATIENCE);
         while (Instant.now().isBefore(deadline)) {
-            send(session.seal(Packet.of(packet)), to);
+            send(session.seal(Packet.of(packet)).toArray(), to);
             byte[][] carried = new byte[1][];
             receive(datagram -> {
                 carried[0] = datagram[0] == Session.TYPE_TRANSPORT ? openOrEmpty(session, datagram) : new byte[0];
@@ -112,7 +112,7 @@ public final class HostPeer implements AutoCloseable {
     /** What the session opens from {@code message}; nothing for a message of another session or one it drops. */
     public static byte[] openOrEmpty(Session session, byte[] message) {
         try {
-            return session.open(message).toArray();
+            return session.open(Packet.of(message)).toArray();
         } catch (Rejected notForThisSession) {
             return new byte[0];
         }

@@ -299,7 +299,7 @@ class OffloadTest {
 
     /** The packets of a read, as the device takes them: each in the array of the transport message it is sealed in. */
     private static List<byte[]> packets(byte[] frame, int length) {
-        return Offload.packets(MemorySegment.ofArray(frame), length, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
+        return Offload.packets(MemorySegment.ofArray(frame), length, Packet.Space.fresh(Session.MESSAGE_ROOM)).stream().map(Packet::toArray).toList();
     }
 
     /** Packets joined as the device joins them (each inside the transport message it was opened from), each frame as written. */
@@ -318,7 +318,7 @@ class OffloadTest {
 
     private static List<byte[]> cut(byte[] segment, int segmentSize) {
         boolean ipv6 = (segment[0] & 0xf0) == 0x60;
-        return Offload.cut(MemorySegment.ofArray(segment), segmentSize, ipv6, Session.MESSAGE_ROOM).stream().map(Packet::toArray).toList();
+        return Offload.cut(MemorySegment.ofArray(segment), segmentSize, ipv6, Packet.Space.fresh(Session.MESSAGE_ROOM)).stream().map(Packet::toArray).toList();
     }
 
     private static void put16(byte[] bytes, int at, int value) {

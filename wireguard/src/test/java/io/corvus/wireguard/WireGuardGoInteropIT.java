@@ -93,7 +93,7 @@ class WireGuardGoInteropIT {
             } else if (datagram != null && datagram[0] == Session.TYPE_TRANSPORT && session != null) {
                 Ipv4Echo request = Ipv4Echo.parse(HostPeer.openOrEmpty(session, datagram));
                 if (request != null && request.request() && request.destination().equals(javaTunnelAddress)) {
-                    host.send(session.seal(Packet.of(request.reply().toPacket())), go);
+                    host.send(session.seal(Packet.of(request.reply().toPacket())).toArray(), go);
                 }
             }
         }

@@ -37,6 +37,7 @@ import io.corvus.wireguard.Offload;
 import io.corvus.wireguard.Packet;
 import io.corvus.wireguard.PeerTimers;
 import io.corvus.wireguard.Rejected;
+import io.corvus.wireguard.ReusedSpace;
 import io.corvus.wireguard.Session;
 import io.corvus.wireguard.Timestamps;
 import io.corvus.wireguard.TransportCiphers;
@@ -88,6 +89,8 @@ public final class Device implements AutoCloseable {
      */
     static final int UNDER_LOAD_INITIATIONS_PER_SECOND = 100;
     private static final int MAX_PACKET = 65535;
+    /** Received transport messages as they came: opened where they lie, with no room around them. */
+    private static final Packet.Room AS_RECEIVED = new Packet.Room(0, 1, 0);
     private static final Packet EMPTY = Packet.of(new byte[0]);
 
     /** Why a packet or datagram went nowhere, beside the protocol's own reasons. */
@@ -266,11 +269,13 @@ public final class Device implements AutoCloseable {
             MemorySegment buffer = arena.allocate(Offload.HEADER_LENGTH + MAX_PACKET);
             MemorySegment callState = Tun.callState(arena);
             Outgoing out = outgoing.get();
+            ReusedSpace cutInto = new ReusedSpace(Session.MESSAGE_ROOM, 2 * MAX_PACKET);
             while (!closed) {
                 int length = tun.read(buffer, callState);
                 List<Packet> packets;
+                cutInto.reset(); // the last read's packets are sealed and sent, or copied to be held
                 try {
-                    packets = Offload.packets(buffer, length, Session.MESSAGE_ROOM); // each cut where it is sealed
+                    packets = Offload.packets(buffer, length, cutInto); // each cut where it is sealed
                 } catch (IllegalArgumentException e) {
                     drops.get(Drop.MALFORMED_FROM_TUN).increment();
                     continue;
@@ -296,7 +301,7 @@ public final class Device implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             admit(packets.get(i), peers, sessions, i);
         }
-        byte[][] sealed = new byte[count][];
+        Packet[] sealed = new Packet[count];
         crypto.forEach(count, i -> {
             if (sessions[i] != null) {
                 sealed[i] = sessions[i].seal(packets.get(i));
@@ -343,7 +348,7 @@ public final class Device implements AutoCloseable {
             } else if (peer.held.size() >= HELD_PACKETS) {
                 drops.get(Drop.HELD_TOO_MANY).increment();
             } else {
-                peer.held.add(packet);
+                peer.held.add(packet.copy(Session.MESSAGE_ROOM)); // its place is the next read's
             }
             if (peer.needsHandshake(now, rekeyAfterMessages)) {
                 initiation = initiate(peer, now);
@@ -399,7 +404,7 @@ public final class Device implements AutoCloseable {
                             peer.held.clear();
                         }
                         case KEEPALIVE -> {
-                            out.add(session.seal(EMPTY)); // a keepalive
+                            out.add(session.seal(EMPTY).toArray()); // a keepalive
                             peer.timers.sent(now, false);
                         }
                     }
@@ -422,6 +427,7 @@ public final class Device implements AutoCloseable {
             UdpSocket.Inbox inbox = new UdpSocket.Inbox(arena);
             MemorySegment out = arena.allocate(Offload.MAX_FRAME);
             MemorySegment callState = Tun.callState(arena);
+            ReusedSpace copiedInto = new ReusedSpace(AS_RECEIVED, UdpSocket.MAX_BATCH);
             while (true) {
                 UdpSocket reading = socket;
                 List<UdpSocket.Received> batch = reading.receive(inbox);
@@ -431,8 +437,9 @@ public final class Device implements AutoCloseable {
                     }
                     continue; // rebound to another port: read the new socket
                 }
+                copiedInto.reset(); // the last batch's packets are written
                 List<Packet> packets = new ArrayList<>();
-                List<byte[]> transport = new ArrayList<>();
+                List<Packet> transport = new ArrayList<>();
                 List<InetSocketAddress> transportFrom = new ArrayList<>();
                 for (UdpSocket.Received received : batch) {
                     if (received.length() == 0) {
@@ -440,15 +447,17 @@ public final class Device implements AutoCloseable {
                     }
                     for (int at = 0; at < received.length(); at += received.segmentSize()) {
                         int length = Math.min(received.segmentSize(), received.length() - at);
-                        byte[] datagram = inbox.data.asSlice(received.offset() + at, length).toArray(ValueLayout.JAVA_BYTE);
-                        if (datagram[0] == Session.TYPE_TRANSPORT) {
-                            transport.add(datagram);
+                        MemorySegment datagram = inbox.data.asSlice(received.offset() + at, length);
+                        if (datagram.get(ValueLayout.JAVA_BYTE, 0) == Session.TYPE_TRANSPORT) {
+                            Packet message = copiedInto.allocate(length); // opened there, in the Java heap
+                            MemorySegment.copy(datagram, ValueLayout.JAVA_BYTE, 0, message.bytes(), message.offset(), length);
+                            transport.add(message);
                             transportFrom.add(received.from());
                             continue;
                         }
                         openAll(transport, transportFrom, packets); // a handshake message takes its turn after what came before it
                         try {
-                            handshakeMessage(datagram, received.from());
+                            handshakeMessage(datagram.toArray(ValueLayout.JAVA_BYTE), received.from());
                         } catch (Rejected e) {
                             rejected.get(e.reason()).increment();
                         }
@@ -478,7 +487,7 @@ public final class Device implements AutoCloseable {
      * Transport messages that came one after another: opened (spread over the crypto helpers), then
      * taken in their order, the packets they carry added to {@code packets}. Empties both lists.
      */
-    private void openAll(List<byte[]> messages, List<InetSocketAddress> from, List<Packet> packets) throws IOException {
+    private void openAll(List<Packet> messages, List<InetSocketAddress> from, List<Packet> packets) throws IOException {
         int count = messages.size();
         Opened[] opened = new Opened[count];
         Rejected[] refused = new Rejected[count];
@@ -494,7 +503,7 @@ public final class Device implements AutoCloseable {
                 rejected.get(refused[i].reason()).increment();
                 continue;
             }
-            Packet packet = take(opened[i], messages.get(i).length, from.get(i));
+            Packet packet = take(opened[i], messages.get(i).length(), from.get(i));
             if (packet != null) {
                 packets.add(packet);
             }
@@ -652,8 +661,8 @@ public final class Device implements AutoCloseable {
     }
 
     /** Finds a transport message's session and opens it there; safe on any thread, in any order (the replay window is). */
-    private Opened open(byte[] message) throws Rejected {
-        Route route = sessions.get(readIndex(message, 4));
+    private Opened open(Packet message) throws Rejected {
+        Route route = sessions.get(readIndex(message.bytes(), message.offset(), message.length(), 4));
         if (route == null) {
             throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a transport message for no session of this device");
         }
@@ -764,18 +773,19 @@ public final class Device implements AutoCloseable {
         private int segmentSize;
         private boolean ended;
 
-        void add(PeerState to, byte[] message) throws IOException {
-            if (to != peer || ended || message.length > segmentSize || length + message.length > UdpSocket.MAX_BATCH) {
+        void add(PeerState to, Packet message) throws IOException {
+            int size = message.length();
+            if (to != peer || ended || size > segmentSize || length + size > UdpSocket.MAX_BATCH) {
                 flush();
             }
             if (peer == null) {
                 peer = to;
-                segmentSize = message.length;
+                segmentSize = size;
             }
-            MemorySegment.copy(message, 0, buffers.data, ValueLayout.JAVA_BYTE, length, message.length);
-            length += message.length;
+            MemorySegment.copy(message.bytes(), message.offset(), buffers.data, ValueLayout.JAVA_BYTE, length, size);
+            length += size;
             messages++;
-            ended = message.length < segmentSize; // a shorter one is the last of a send
+            ended = size < segmentSize; // a shorter one is the last of a send
         }
 
         void flush() throws IOException {
@@ -809,10 +819,16 @@ public final class Device implements AutoCloseable {
     }
 
     private static int readIndex(byte[] message, int at) throws Rejected {
-        if (message.length < at + 4) {
+        return readIndex(message, 0, message.length, at);
+    }
+
+    /** The little-endian receiver index at {@code at} of a message of {@code length} bytes from {@code start} in {@code bytes}. */
+    private static int readIndex(byte[] bytes, int start, int length, int at) throws Rejected {
+        if (length < at + 4) {
             throw new Rejected(Rejected.Reason.MALFORMED, "too short to name a receiver");
         }
-        return (message[at] & 255) | (message[at + 1] & 255) << 8 | (message[at + 2] & 255) << 16 | (message[at + 3] & 255) << 24;
+        int i = start + at;
+        return (bytes[i] & 255) | (bytes[i + 1] & 255) << 8 | (bytes[i + 2] & 255) << 16 | (bytes[i + 3] & 255) << 24;
     }
 
     /** The configuration and each configured peer's state, found by the entry {@link DeviceConfig#routeTo} returns. */
@@ -922,7 +938,7 @@ public final class Device implements AutoCloseable {
             lastHandshake = now;
             promote(session, sessionAt, sessions);
             timers.established();
-            List<byte[]> sealed = held.stream().map(session::seal).toList();
+            List<byte[]> sealed = held.stream().map(session::seal).map(Packet::toArray).toList();
             held.clear();
             if (!sealed.isEmpty()) {
                 timers.sent(now, true);

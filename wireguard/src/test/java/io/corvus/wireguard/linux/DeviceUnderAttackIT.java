@@ -202,16 +202,16 @@ class DeviceUnderAttackIT {
     @Order(4)
     void everyBadDatagramIsDroppedAndCountedAndTheSessionStillCarriesPings() throws Exception {
         Session session = host.connect(DEVICE.publicKey(), PSK, device);
-        byte[] first = session.seal(Packet.of(ping(1)));
+        byte[] first = session.seal(Packet.of(ping(1))).toArray();
         host.send(first, device);
         host.exchange(session, ping(1), device, replyTo(1));
 
         host.send(first, device); // replayed
-        byte[] forged = session.seal(Packet.of(ping(2)));
+        byte[] forged = session.seal(Packet.of(ping(2))).toArray();
         forged[forged.length - 1] ^= 1;
         host.send(forged, device);
-        host.send(Arrays.copyOf(session.seal(Packet.of(ping(3))), 20), device); // truncated
-        byte[] misaddressed = session.seal(Packet.of(ping(4)));
+        host.send(Arrays.copyOf(session.seal(Packet.of(ping(3))).toArray(), 20), device); // truncated
+        byte[] misaddressed = session.seal(Packet.of(ping(4))).toArray();
         misaddressed[4] ^= 1;
         host.send(misaddressed, device);
         byte[] initiation = Handshake.initiate(HOST, DEVICE.publicKey(), PSK, 99, Timestamps.tai64n(Instant.EPOCH)).message();
