@@ -5,11 +5,11 @@ import java.util.Objects;
 
 /**
  * Bytes where they lie in a larger array: an IP packet in the transport message it will be sealed
- * in, or was opened from, or that transport message itself. Cutting, sealing, opening and joining pass it on without copying it (those
- * copies were a sixth of the device's CPU per GB, BENCHMARKS.md). The array is shared, not copied:
- * a packet is handed from one step to the next, and the step holding it may write its bytes. Two
- * packets are equal when they name the same place in the same array (a record compares arrays by
- * identity), not when their bytes are.
+ * in, or was opened from, or that transport message itself. Cutting, sealing, opening and joining
+ * pass it on without copying it (those copies were a sixth of the device's CPU per GB,
+ * BENCHMARKS.md). The array is shared, not copied: a packet is handed from one step to the next,
+ * and the step holding it may write its bytes. Two packets are equal when they name the same place
+ * in the same array (a record compares arrays by identity), not when their bytes are.
  */
 public record Packet(byte[] bytes, int offset, int length) {
 

@@ -18,7 +18,10 @@ public final class ReusedSpace implements Packet.Space {
         this.array = new byte[capacity];
     }
 
-    /** Room for a packet of {@code length} bytes after the ones given out since the last {@link #reset}; a larger array when this one is full. */
+    /**
+     * Room for a packet of {@code length} bytes after the ones given out since the last
+     * {@link #reset}; in a larger array when this one is full.
+     */
     @Override
     public Packet allocate(int length) {
         int needed = room.arrayLength(length);
