@@ -355,7 +355,7 @@ public final class Device implements AutoCloseable {
             }
         }
         if (initiation != null) {
-            transmit(peer, initiation);
+            transmit(peer, Packet.of(initiation));
         }
     }
 
@@ -388,7 +388,7 @@ public final class Device implements AutoCloseable {
     private void tick() {
         Instant now = clock.instant();
         for (PeerState peer : table.peers()) {
-            List<byte[]> out = new ArrayList<>(1);
+            List<Packet> out = new ArrayList<>(1);
             synchronized (peer) {
                 Session session = peer.usable(now);
                 for (PeerTimers.Action action : peer.timers.due(now, session != null)) {
@@ -396,7 +396,7 @@ public final class Device implements AutoCloseable {
                         case INITIATE -> {
                             byte[] initiation = initiate(peer, now);
                             if (initiation != null) {
-                                out.add(initiation);
+                                out.add(Packet.of(initiation));
                             }
                         }
                         case GIVE_UP -> {
@@ -404,7 +404,7 @@ public final class Device implements AutoCloseable {
                             peer.held.clear();
                         }
                         case KEEPALIVE -> {
-                            out.add(session.seal(EMPTY).toArray()); // a keepalive
+                            out.add(session.seal(EMPTY)); // a keepalive
                             peer.timers.sent(now, false);
                         }
                     }
@@ -563,7 +563,7 @@ public final class Device implements AutoCloseable {
             peer.cookies.putMac2(response, peer.unconfirmedAt); // the cookie an initiator under load gave, if any
             peer.responseMac1 = Handshake.mac1Of(response);
         }
-        transmit(peer, response);
+        transmit(peer, Packet.of(response));
     }
 
     /** Counts an initiation (with a valid mac1): too many in a second put the device under load. */
@@ -587,14 +587,14 @@ public final class Device implements AutoCloseable {
         if (now.getEpochSecond() > underLoadUntilSecond || responder.mac2Valid(message, Cookies.source(from), now)) {
             return false;
         }
-        sendDatagram(responder.reply(message, Cookies.source(from), now), from);
+        sendDatagram(Packet.of(responder.reply(message, Cookies.source(from), now)), from);
         drops.get(Drop.ANSWERED_WITH_COOKIE).increment();
         return true;
     }
 
     /** A peer under load asks for proof of our address: its cookie goes into the mac2 of our next initiation. */
     private void takeCookie(byte[] reply) throws Rejected {
-        int index = readIndex(reply, 4);
+        int index = readIndex(Packet.of(reply), 4);
         PeerState peer = handshakes.get(index);
         if (peer == null) {
             takeCookieForResponse(reply, index);
@@ -627,7 +627,7 @@ public final class Device implements AutoCloseable {
     }
 
     private void complete(byte[] response, InetSocketAddress from) throws Rejected, IOException {
-        int index = readIndex(response, 8);
+        int index = readIndex(Packet.of(response), 8);
         PeerState peer = handshakes.get(index);
         if (peer == null) {
             throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a response to no handshake in flight");
@@ -641,7 +641,7 @@ public final class Device implements AutoCloseable {
         if (askedForCookie(responder, response, from, clock.instant())) {
             return;
         }
-        List<byte[]> released;
+        List<Packet> released;
         synchronized (peer) {
             if (peer.initiator == null || peer.initiator.localIndex() != index) { // answered already, or a newer one was sent meanwhile
                 throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a response to a handshake this peer no longer waits for");
@@ -662,7 +662,7 @@ public final class Device implements AutoCloseable {
 
     /** Finds a transport message's session and opens it there; safe on any thread, in any order (the replay window is). */
     private Opened open(Packet message) throws Rejected {
-        Route route = sessions.get(readIndex(message.bytes(), message.offset(), message.length(), 4));
+        Route route = sessions.get(readIndex(message, 4));
         if (route == null) {
             throw new Rejected(Rejected.Reason.UNKNOWN_INDEX, "a transport message for no session of this device");
         }
@@ -678,7 +678,7 @@ public final class Device implements AutoCloseable {
         Route route = opened.route();
         Packet plaintext = opened.plaintext();
         PeerState peer = route.peer;
-        List<byte[]> released = List.of();
+        List<Packet> released = List.of();
         peer.receivedBytes.add(messageLength);
         synchronized (peer) {
             Instant now = clock.instant();
@@ -701,27 +701,27 @@ public final class Device implements AutoCloseable {
         return plaintext.truncate(length); // without its padding
     }
 
-    private void transmitAll(PeerState peer, List<byte[]> messages) throws IOException {
-        for (byte[] message : messages) {
+    private void transmitAll(PeerState peer, List<Packet> messages) throws IOException {
+        for (Packet message : messages) {
             transmit(peer, message);
         }
     }
 
-    private void transmit(PeerState peer, byte[] message) throws IOException {
+    private void transmit(PeerState peer, Packet message) throws IOException {
         InetSocketAddress to = peer.endpoint;
         if (to == null) {
             drops.get(Drop.NO_ENDPOINT).increment();
             return;
         }
         if (sendDatagram(message, to)) {
-            peer.sentBytes.add(message.length);
+            peer.sentBytes.add(message.length());
         }
     }
 
-    private boolean sendDatagram(byte[] datagram, InetSocketAddress to) throws IOException {
+    private boolean sendDatagram(Packet datagram, InetSocketAddress to) throws IOException {
         UdpSocket.Buffers buffers = outgoing.get().single;
-        MemorySegment.copy(datagram, 0, buffers.data, ValueLayout.JAVA_BYTE, 0, datagram.length);
-        return sendBuffered(buffers, datagram.length, to, 0, 1);
+        MemorySegment.copy(datagram.bytes(), datagram.offset(), buffers.data, ValueLayout.JAVA_BYTE, 0, datagram.length());
+        return sendBuffered(buffers, datagram.length(), to, 0, 1);
     }
 
     /**
@@ -818,17 +818,12 @@ public final class Device implements AutoCloseable {
         return index;
     }
 
-    private static int readIndex(byte[] message, int at) throws Rejected {
-        return readIndex(message, 0, message.length, at);
-    }
-
-    /** The little-endian receiver index at {@code at} of a message of {@code length} bytes from {@code start} in {@code bytes}. */
-    private static int readIndex(byte[] bytes, int start, int length, int at) throws Rejected {
-        if (length < at + 4) {
+    /** The little-endian receiver index at {@code at} of a message. */
+    private static int readIndex(Packet message, int at) throws Rejected {
+        if (message.length() < at + 4) {
             throw new Rejected(Rejected.Reason.MALFORMED, "too short to name a receiver");
         }
-        int i = start + at;
-        return (bytes[i] & 255) | (bytes[i + 1] & 255) << 8 | (bytes[i + 2] & 255) << 16 | (bytes[i + 3] & 255) << 24;
+        return message.u8(at) | message.u8(at + 1) << 8 | message.u8(at + 2) << 16 | message.u8(at + 3) << 24;
     }
 
     /** The configuration and each configured peer's state, found by the entry {@link DeviceConfig#routeTo} returns. */
@@ -933,12 +928,12 @@ public final class Device implements AutoCloseable {
          * A handshake is done and {@code session} sends from now on: the packets held for it come
          * back sealed in it, in their order, to be transmitted.
          */
-        List<byte[]> establish(Session session, Instant sessionAt, Instant now, Map<Integer, Route> sessions, LongAdder completed) {
+        List<Packet> establish(Session session, Instant sessionAt, Instant now, Map<Integer, Route> sessions, LongAdder completed) {
             completed.increment();
             lastHandshake = now;
             promote(session, sessionAt, sessions);
             timers.established();
-            List<byte[]> sealed = held.stream().map(session::seal).map(Packet::toArray).toList();
+            List<Packet> sealed = held.stream().map(session::seal).toList();
             held.clear();
             if (!sealed.isEmpty()) {
                 timers.sent(now, true);
