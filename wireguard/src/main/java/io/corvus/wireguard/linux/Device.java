@@ -189,9 +189,9 @@ public final class Device implements AutoCloseable {
      * first handshake would otherwise load then: the transport cipher's library, the native calls of
      * the TUN device and of the sockets, the parser of {@code wg}'s settings, and the handshake's and
      * the transport's primitives (a handshake between two throwaway keys, one packet sealed and
-     * opened). A process that may have to start a device at short notice (an agent whose node may
-     * become its pool's gateway) calls this ahead: on a cold JVM these took most of a second, which a
-     * failover would otherwise wait for.
+     * opened). On a cold JVM these take most of a second, which a failover would wait for: the
+     * agent's ahead-of-time training calls this, so that its cache holds them. Calling it in every
+     * process that might start a device would keep about 20 MB more in each of them.
      */
     public static void prepare() {
         TransportCiphers.chosen();

@@ -34,12 +34,6 @@ final class JavaWireGuard implements WireGuardDriver {
         return "java";
     }
 
-    /** Loads and links the device's code and its cipher's library (most of a second on a cold JVM) without opening anything. */
-    @Override
-    public void prepare() {
-        Device.prepare();
-    }
-
     /** A device of this name that lost its link (someone deleted it) is stopped first: it still holds its port and socket. */
     @Override
     public void create(String device) {

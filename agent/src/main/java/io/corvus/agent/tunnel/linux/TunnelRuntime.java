@@ -67,7 +67,6 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
     private LinuxTunnel.Keys keys;
     private String keyProblem;
     private WireGuardDriver driver;
-    private boolean driverPrepared;
 
     public TunnelRuntime(NodeIdentity node, TunnelNodeSettings settings, Commands commands, Clock clock, MeterRegistry registry) {
         this.metrics = new TunnelMetrics(registry, clock);
@@ -171,9 +170,6 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), String.join("; ", changes));
             }
             applied = plan;
-            if (plan.vxlan().isPresent() && plan.wireguard().isEmpty()) {
-                prepareDriver();
-            }
         } catch (Exception e) {
             problem = "cannot apply the tunnel plan: " + e.getMessage();
             LOG.warnf("tunnel of %s: %s", node.nodeName(), problem);
@@ -216,30 +212,6 @@ public final class TunnelRuntime implements ViewListener, TunnelState, AutoClose
                 LOG.warnf("tunnel of %s: cannot tell which WireGuard driver to use yet: %s", node.nodeName(), e.getMessage());
             }
         }
-    }
-
-    /**
-     * Once the node is a member in tunnel mode, readies its driver in the background (once per
-     * process): a failover may make it its pool's gateway at any moment, and should not wait for a
-     * cold device's code to load.
-     */
-    private void prepareDriver() {
-        if (driverPrepared || driver == null) {
-            return;
-        }
-        driverPrepared = true;
-        WireGuardDriver chosen = driver;
-        Thread.ofVirtual().name("tunnel-prepare").start(() -> {
-            long started = System.nanoTime();
-            try {
-                chosen.prepare();
-                LOG.infof("tunnel of %s: WireGuard (%s) made ready in %d ms", node.nodeName(), chosen.name(),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            } catch (RuntimeException e) {
-                LOG.warnf("tunnel of %s: WireGuard (%s) could not be made ready ahead, it will be when the node becomes the gateway: %s",
-                        node.nodeName(), chosen.name(), e.getMessage());
-            }
-        });
     }
 
     private WireGuardDriver driver() {

@@ -10,13 +10,6 @@ interface WireGuardDriver extends AutoCloseable {
     /** {@code kernel}, {@code wireguard-go} or {@code java}, as reported. */
     String name();
 
-    /**
-     * Readies ahead what {@link #create} would do first, for a node that may become its pool's
-     * gateway at any failover; most drivers have nothing to ready.
-     */
-    default void prepare() {
-    }
-
     /** Makes the link; it exists, down and without configuration, when this returns. */
     void create(String device);
 
