@@ -2,9 +2,7 @@
 # Writes the agent's ahead-of-time cache (JDK 25's -XX:AOTCacheOutput): runs the agent once, with no
 # broker and every port picked free, until its health and metrics endpoints have answered, then stops
 # it; the JVM writes the cache as it exits. An agent started with -XX:AOTCache=CACHE (the launcher,
-# the image) loads its classes from there: its first heartbeat comes about 0.7 s sooner. The run
-# starts through AotTraining, which first makes the Java WireGuard device ready, so that a node
-# becoming a tunnel gateway finds the device's classes in the cache too.
+# the image) loads its classes from there: its first heartbeat comes about 0.7 s sooner.
 # The cache holds to the JVM options and the jars it was written with; after a rebuild an agent
 # warns and starts without it.
 #   agent/aot-train.sh JAVA JVM_OPTIONS_FILE AGENT_JAR CACHE
@@ -20,7 +18,7 @@ rm -f "$cache"
   -Dcorvus.agent.cluster-id=aot-training -Dcorvus.agent.node-name=aot-training -Dcorvus.agent.management-address=127.0.0.1 \
   -Dcorvus.agent.health-port=0 -Dcorvus.agent.metrics-port=0 -Dcorvus.agent.proxy.bind-address=127.0.0.1 \
   -Dcorvus.agent.proxy.link-port=0 -Dcorvus.agent.proxy.https-port=0 -Dcorvus.agent.proxy.http-port=0 \
-  -Dcorvus.agent.tunnel.state-directory="$work/state" -cp "$jar" io.corvus.agent.boot.AotTraining > "$work/agent.log" 2>&1 &
+  -Dcorvus.agent.tunnel.state-directory="$work/state" -jar "$jar" > "$work/agent.log" 2>&1 &
 agent=$!
 
 get() { # PORT PATH: one HTTP request, the answer thrown away
@@ -46,5 +44,4 @@ kill -TERM "$agent"
 wait "$agent" || true
 agent=
 [ -s "$cache" ] || { cat "$work/agent.log" >&2; echo "the training run wrote no cache at $cache" >&2; exit 1; }
-grep "AOT training:" "$work/agent.log" >&2 || true # the device could not be made ready: the cache holds the agent alone
 echo "agent AOT cache: $cache ($(( $(stat -c %s "$cache") / 1048576 )) MiB)"

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
@@ -182,43 +181,6 @@ public final class Device implements AutoCloseable {
             throw e;
         }
         return device;
-    }
-
-    /**
-     * Loads and links, without opening anything, what a device's start, its configuration and its
-     * first handshake would otherwise load then: the transport cipher's library, the native calls of
-     * the TUN device and of the sockets, the parser of {@code wg}'s settings, and the handshake's and
-     * the transport's primitives (a handshake between two throwaway keys, one packet sealed and
-     * opened). On a cold JVM these take most of a second, which a failover would wait for: the
-     * agent's ahead-of-time training calls this, so that its cache holds them. Calling it in every
-     * process that might start a device would keep about 20 MB more in each of them.
-     */
-    public static void prepare() {
-        TransportCiphers.chosen();
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            lookup.ensureInitialized(Tun.class);
-            lookup.ensureInitialized(UdpSocket.class);
-            lookup.ensureInitialized(UapiSocket.class);
-        } catch (IllegalAccessException samePackage) {
-            throw new IllegalStateException("the device's own classes cannot be initialised", samePackage);
-        }
-        byte[] privateKey = new byte[32];
-        new SecureRandom().nextBytes(privateKey);
-        Identity responder = Identity.generate();
-        Identity initiator = Uapi.set(DeviceConfig.UNCONFIGURED, List.of("private_key=" + HexFormat.of().formatHex(privateKey),
-                "listen_port=0", "public_key=" + HexFormat.of().formatHex(responder.publicKey()), "allowed_ip=10.0.0.0/8",
-                "endpoint=127.0.0.1:51820")).config().identity().orElseThrow();
-        byte[] presharedKey = new byte[32];
-        try {
-            Handshake.Initiator initiation = Handshake.initiate(initiator, responder.publicKey(), presharedKey, 1,
-                    Timestamps.tai64n(Instant.now()));
-            Handshake.Reply reply = Handshake.receive(responder, initiation.message()).respond(presharedKey, 2);
-            Session sending = initiation.complete(reply.message());
-            reply.session().open(sending.seal(Packet.allocate(1280, Session.MESSAGE_ROOM)));
-        } catch (Rejected e) {
-            throw new IllegalStateException("a handshake between two fresh keys failed: " + e.getMessage(), e);
-        }
     }
 
     /**
