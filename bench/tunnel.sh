@@ -2,8 +2,9 @@
 # Tunnel mode against its peers, in ONE run on this machine (as root: network namespaces): iperf3
 # between pods of two pools through the whole Corvus path (VXLAN, WireGuard, VXLAN) with the agents'
 # own WireGuard (driver java), against the same path on a first cluster whose agents run wireguard-go
-# (ratio_java_vs_wireguard_go_1 and _8), and, between
-# the same two gateway namespaces, wireguard-go configured by hand (the driver alone), kernel VXLAN
+# (ratio_java_vs_wireguard_go_1 and _8), between pods on the two gateways (corvus_gateway_pods: the
+# tunnel without the VXLAN hops; ratio_gateway_pods_vs_vxlan_1 and _8), and, between the same two
+# gateway namespaces, wireguard-go configured by hand (the driver alone), kernel VXLAN
 # alone and the bare veth pair; one stream and eight, ROUNDS rounds (default 3), the variants taking
 # turns, medians. Then a configuration change (tunnel mode switched on) to traffic flowing, and a
 # SIGKILL of the edge gateway's agent, once the hub holds its presence connection, to traffic through

@@ -28,8 +28,9 @@ import io.corvus.events.payload.GatewayTopology;
 /**
  * Tunnel mode's throughput and failover, measured in one run on this machine against its peers
  * (bench/tunnel.sh): iperf3 between pods of two pools through the whole Corvus path (VXLAN to the
- * edge gateway, WireGuard to the cloud gateway, VXLAN to the cloud node), against, between the same
- * two gateway namespaces, wireguard-go configured by hand (the driver alone), kernel VXLAN alone,
+ * edge gateway, WireGuard to the cloud gateway, VXLAN to the cloud node) and between pods on the two
+ * gateways (the tunnel without the VXLAN hops), against, between the same two gateway namespaces,
+ * wireguard-go configured by hand (the driver alone), kernel VXLAN alone,
  * and the bare veth pair over the bridge; one stream and eight, in rounds with the variants taking
  * turns, medians reported (ratios: the median of each round's ratio). Before that, in each round,
  * how long switching tunnel mode on takes to traffic flowing (the first round with every agent's
@@ -132,6 +133,8 @@ public final class TunnelBench {
         Map<String, List<Measured>> measured = new LinkedHashMap<>();
         Map<String, String[]> paths = new LinkedHashMap<>();
         paths.put("corvus", new String[] {edge.podNamespace(), cloud.podNamespace(), cloud.podAddress()});
+        // pods on the gateways themselves: the same tunnel without the two VXLAN hops to and from members
+        paths.put("corvus_gateway_pods", new String[] {edgeGateway.podNamespace(), cloudGateway.podNamespace(), cloudGateway.podAddress()});
         paths.put("driver", new String[] {edgeGateway.namespace(), cloudGateway.namespace(), Baselines.WIREGUARD_B});
         paths.put("vxlan", new String[] {edgeGateway.namespace(), cloudGateway.namespace(), Baselines.VXLAN_B});
         paths.put("veth", new String[] {edgeGateway.namespace(), cloudGateway.namespace(), cloudGateway.address()});
@@ -167,14 +170,11 @@ public final class TunnelBench {
         for (int streams : new int[] {1, 8}) {
             List<Double> corvus = gbits(measured.get("corvus_" + streams));
             for (String peer : List.of("driver", "vxlan", "veth")) {
-                // the median of each round's ratio: the two were measured back to back, so the machine's mood cancels out
-                List<Double> other = gbits(measured.get(peer + "_" + streams));
-                List<Double> ratios = new ArrayList<>();
-                for (int round = 0; round < rounds; round++) {
-                    ratios.add(corvus.get(round) / other.get(round));
-                }
-                System.out.printf(Locale.ROOT, "ratio_vs_%s_%d=%.2f%n", peer, streams, median(ratios));
+                System.out.printf(Locale.ROOT, "ratio_vs_%s_%d=%.2f%n", peer, streams,
+                        medianRatio(corvus, gbits(measured.get(peer + "_" + streams))));
             }
+            System.out.printf(Locale.ROOT, "ratio_gateway_pods_vs_vxlan_%d=%.2f%n", streams,
+                    medianRatio(gbits(measured.get("corvus_gateway_pods_" + streams)), gbits(measured.get("vxlan_" + streams))));
             // the two clusters ran one after the other: medians, not paired rounds
             System.out.printf(Locale.ROOT, "ratio_java_vs_wireguard_go_%d=%.2f%n", streams,
                     median(corvus) / median(gbits(withWireguardGo.get(streams))));
@@ -215,6 +215,15 @@ public final class TunnelBench {
                 .filter(h -> h.clusterId().equals(CLUSTER) && h.sentAt().isAfter(since)).forEach(h -> newest.put(h.nodeName(), h));
         return lab.inventory().nodeNames().stream().allMatch(node -> newest.containsKey(node) && (newest.get(node).tunnel() == null
                 || newest.get(node).tunnel().state() == AgentHeartbeat.TunnelState.OFF));
+    }
+
+    /** The median of each round's ratio: the two were measured back to back, so the machine's mood cancels out. */
+    private static double medianRatio(List<Double> numerators, List<Double> denominators) {
+        List<Double> ratios = new ArrayList<>();
+        for (int round = 0; round < numerators.size(); round++) {
+            ratios.add(numerators.get(round) / denominators.get(round));
+        }
+        return median(ratios);
     }
 
     private static long medianOf(List<Long> values) {
