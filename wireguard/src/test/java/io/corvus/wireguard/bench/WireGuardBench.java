@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.corvus.wireguard.NamespacePair;
+import io.corvus.wireguard.TransportCipher;
 import io.corvus.wireguard.TransportCiphers;
 import io.corvus.wireguard.linux.Device;
 
@@ -20,7 +21,8 @@ import io.corvus.wireguard.linux.Device;
  * The Java WireGuard device against wireguard-go, in the same run on the same veth pair between two
  * network namespaces (bench/wireguard.sh): iperf3 TCP with 1 and 8 streams between the tunnel
  * addresses, Java device on both ends (as it runs, then with the JDK's cipher instead of the one it
- * chose, then with a crypto helper thread), then wireguard-go on both ends, then each sending to the
+ * chose, then with no cipher at all ({@link NoTransportCipher}: what the path costs beside its
+ * encryption), then with a crypto helper thread), then wireguard-go on both ends, then each sending to the
  * other (the Java device to wireguard-go, wireguard-go to the Java device), then the bare veth pair.
  * The Java pair and the wireguard-go pair also carry iperf3 over IPv6 inside ({@code _ipv6_}).
  * Prints Gbit/s, the devices' CPU seconds per GB carried, and the ratios as name=value lines.
@@ -48,7 +50,7 @@ public final class WireGuardBench {
         }
         Map<String, String> figures = new LinkedHashMap<>();
         try (NamespacePair lab = NamespacePair.create(Path.of(""), "wgb")) {
-            for (String kind : List.of("java", "java_jdk_cipher", "java_with_a_helper", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
+            for (String kind : List.of("java", "java_jdk_cipher", "java_without_cipher", "java_with_a_helper", "wireguard_go", "java_to_wireguard_go", "wireguard_go_to_java")) {
                 start(lab, work, kind);
                 measure(lab, seconds).forEach((streams, measured) -> {
                     figures.put("gbps_" + kind + "_" + streams, fmt(measured.gbps()));
@@ -78,6 +80,10 @@ public final class WireGuardBench {
             figures.put("ratio_java_vs_java_jdk_cipher_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_java_jdk_cipher_" + streams)));
             figures.put("cpu_per_gb_java_vs_java_jdk_cipher_" + streams,
                     fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_java_jdk_cipher_" + streams)));
+            figures.put("cipher_cpu_s_per_gb_java_" + streams, fmt(Double.parseDouble(figures.get("cpu_s_per_gb_java_" + streams))
+                    - Double.parseDouble(figures.get("cpu_s_per_gb_java_without_cipher_" + streams))));
+            figures.put("ratio_java_without_cipher_vs_veth_" + streams,
+                    fmt(ratio(figures, "gbps_java_without_cipher_" + streams, "gbps_veth_" + streams)));
             figures.put("ratio_java_with_a_helper_vs_without_" + streams,
                     fmt(ratio(figures, "gbps_java_with_a_helper_" + streams, "gbps_java_" + streams)));
         }
@@ -164,6 +170,16 @@ public final class WireGuardBench {
         if (kind.equals("java_to_wireguard_go") || kind.equals("wireguard_go_to_java")) {
             int javaSide = kind.startsWith("java") ? 1 : 2; // iperf3 sends from side 1
             lab.startJavaAndWireguardGo(work, javaSide, 51820 + javaSide, 51823 - javaSide, List.of());
+            return;
+        }
+        if (kind.equals("java_without_cipher")) {
+            // NoTransportCipher is found as a service only on this pair's class path, and loads only when named
+            Path services = work.resolve("without-cipher");
+            Path listing = services.resolve("META-INF/services/" + TransportCipher.class.getName());
+            Files.createDirectories(listing.getParent());
+            Files.writeString(listing, NoTransportCipher.class.getName() + "\n");
+            lab.startPair(work, 51820, true, System.getProperty("java.class.path") + ":" + services,
+                    List.of("-D" + TransportCiphers.PROPERTY + "=" + NoTransportCipher.NAME));
             return;
         }
         boolean java = kind.startsWith("java");
