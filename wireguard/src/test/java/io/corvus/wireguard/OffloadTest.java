@@ -230,6 +230,22 @@ class OffloadTest {
         assertThat(join(six)).hasSize(1);
     }
 
+    @Property(tries = 1000)
+    void theChecksumSumIsTheOnesComplementSumOfBigEndianWords(@ForAll byte[] bytes, @ForAll @IntRange(min = 0, max = 200) int offset,
+            @ForAll @IntRange(min = 0, max = 0xffff) int initial) {
+        byte[] padded = new byte[offset + bytes.length];
+        System.arraycopy(bytes, 0, padded, offset, bytes.length);
+        long plain = initial;
+        for (int i = 0; i < bytes.length; i += 2) { // RFC 1071 as written: word by word, a last odd byte the high one
+            plain += ((bytes[i] & 255) << 8) | (i + 1 < bytes.length ? bytes[i + 1] & 255 : 0);
+        }
+        while ((plain >>> 16) != 0) {
+            plain = (plain & 0xffff) + (plain >>> 16);
+        }
+
+        assertThat(Offload.sum(padded, offset, bytes.length, initial)).isEqualTo((int) plain);
+    }
+
     @Property(tries = 200)
     void cuttingAndJoiningGiveTheSameBytes(@ForAll @IntRange(min = 1, max = 60000) int payload,
             @ForAll @IntRange(min = 500, max = 1400) int segmentSize, @ForAll long sequence, @ForAll boolean ipv6) {
