@@ -80,7 +80,7 @@ public final class WireGuardBench {
             figures.put("ratio_java_vs_java_jdk_cipher_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_java_jdk_cipher_" + streams)));
             figures.put("cpu_per_gb_java_vs_java_jdk_cipher_" + streams,
                     fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_java_jdk_cipher_" + streams)));
-            figures.put("cipher_cpu_s_per_gb_java_" + streams, fmt(Double.parseDouble(figures.get("cpu_s_per_gb_java_" + streams))
+            figures.put("cpu_s_per_gb_java_minus_without_cipher_" + streams, fmt(Double.parseDouble(figures.get("cpu_s_per_gb_java_" + streams))
                     - Double.parseDouble(figures.get("cpu_s_per_gb_java_without_cipher_" + streams))));
             figures.put("ratio_java_without_cipher_vs_veth_" + streams,
                     fmt(ratio(figures, "gbps_java_without_cipher_" + streams, "gbps_veth_" + streams)));
