@@ -80,8 +80,8 @@ public final class WireGuardBench {
             figures.put("ratio_java_vs_java_jdk_cipher_" + streams, fmt(ratio(figures, "gbps_java_" + streams, "gbps_java_jdk_cipher_" + streams)));
             figures.put("cpu_per_gb_java_vs_java_jdk_cipher_" + streams,
                     fmt(ratio(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_java_jdk_cipher_" + streams)));
-            figures.put("cpu_s_per_gb_java_minus_without_cipher_" + streams, fmt(Double.parseDouble(figures.get("cpu_s_per_gb_java_" + streams))
-                    - Double.parseDouble(figures.get("cpu_s_per_gb_java_without_cipher_" + streams))));
+            figures.put("cpu_s_per_gb_java_minus_without_cipher_" + streams,
+                    fmt(difference(figures, "cpu_s_per_gb_java_" + streams, "cpu_s_per_gb_java_without_cipher_" + streams)));
             figures.put("ratio_java_without_cipher_vs_veth_" + streams,
                     fmt(ratio(figures, "gbps_java_without_cipher_" + streams, "gbps_veth_" + streams)));
             figures.put("ratio_java_with_a_helper_vs_without_" + streams,
@@ -220,6 +220,10 @@ public final class WireGuardBench {
 
     private static double ratio(Map<String, String> figures, String numerator, String denominator) {
         return Double.parseDouble(figures.get(numerator)) / Double.parseDouble(figures.get(denominator));
+    }
+
+    private static double difference(Map<String, String> figures, String minuend, String subtrahend) {
+        return Double.parseDouble(figures.get(minuend)) - Double.parseDouble(figures.get(subtrahend));
     }
 
     private static String fmt(double value) {
